@@ -1,0 +1,141 @@
+public import Foundation
+internal import TOMLKit
+
+extension Campaign {
+    /// The campaign file used when none is named: `templates/campaign.toml`.
+    ///
+    /// Looked up in the current directory first, then beside the installed binary
+    /// (`<prefix>/share/postbatch/templates`).
+    public static func defaultFile() -> URL {
+        let local = URL(fileURLWithPath: "templates/campaign.toml")
+        if FileManager.default.fileExists(atPath: local.path) { return local }
+        let executable = URL(fileURLWithPath: CommandLine.arguments.first ?? "postbatch").resolvingSymlinksInPath()
+        let installed = executable.deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("share/postbatch/templates/campaign.toml")
+        if FileManager.default.fileExists(atPath: installed.path) { return installed }
+        return local
+    }
+
+    /// Reads a campaign settings file.
+    ///
+    /// - Parameter file: a TOML file with the tables `campaign`, `sender`,
+    ///   `titles.da` and `titles.en`; see `templates/campaign.toml`.
+    /// - Returns: the settings; the template folder is the file's folder.
+    /// - Throws: ``CampaignError`` naming the file, the key and what was expected
+    ///   when the file is unreadable, not TOML, or a key is missing or malformed.
+    public static func load(from file: URL) throws(CampaignError) -> Campaign {
+        let path = file.path
+        let text: String
+        do {
+            text = try String(contentsOf: file, encoding: .utf8)
+        } catch {
+            throw CampaignError(code: .unreadable, file: path,
+                                detail: "cannot read the campaign file (does it exist, and is it UTF-8?)")
+        }
+        let table: TOMLTable
+        do {
+            table = try TOMLTable(string: text)
+        } catch let error as TOMLParseError {
+            throw CampaignError(code: .syntax, file: path,
+                                detail: "line \(error.source.begin.line): \(error.description)")
+        } catch {
+            throw CampaignError(code: .syntax, file: path, detail: "not a TOML file")
+        }
+        var reader = Reader(file: path, root: table)
+        return try reader.campaign(templateDirectory: file.deletingLastPathComponent())
+    }
+
+    /// Reads keys from a TOML table, turning every gap into a ``CampaignError``.
+    private struct Reader {
+        let file: String
+        let root: TOMLTable
+
+        func value(_ key: String) -> (any TOMLValueConvertible)? {
+            var node: (any TOMLValueConvertible)? = root
+            for part in key.split(separator: ".") {
+                node = node?.table?[String(part)]
+            }
+            return node
+        }
+
+        func string(_ key: String, maxLength: Int? = nil, pattern: ((String) -> Bool)? = nil,
+                    expected: String = "a text") throws(CampaignError) -> String {
+            guard let node = value(key) else {
+                throw CampaignError(code: .missingKey, file: file, key: key, detail: "missing; expected \(expected)")
+            }
+            guard let text = node.string?.trimmingCharacters(in: .whitespaces), !text.isEmpty else {
+                throw CampaignError(code: .invalidValue, file: file, key: key,
+                                    detail: "expected \(expected), found \(node.type)")
+            }
+            if let maxLength, text.count > maxLength {
+                throw CampaignError(code: .invalidValue, file: file, key: key,
+                                    detail: "expected at most \(maxLength) characters, found \(text.count)")
+            }
+            if let pattern, !pattern(text) {
+                throw CampaignError(code: .invalidValue, file: file, key: key,
+                                    detail: "expected \(expected), found \"\(text)\"")
+            }
+            return text
+        }
+
+        func date(_ key: String, required: Bool) throws(CampaignError) -> CalendarDate? {
+            guard let node = value(key) else {
+                if required {
+                    throw CampaignError(code: .missingKey, file: file, key: key,
+                                        detail: "missing; expected a date like 2021-10-06")
+                }
+                return nil
+            }
+            if let date = node.date, let day = CalendarDate(year: date.year, month: Int(date.month), day: Int(date.day)) {
+                return day
+            }
+            if let text = node.string, let day = CalendarDate(iso: text) {
+                return day
+            }
+            throw CampaignError(code: .invalidValue, file: file, key: key,
+                                detail: "expected a date like 2021-10-06")
+        }
+
+        mutating func campaign(templateDirectory: URL) throws(CampaignError) -> Campaign {
+            let id = try string("campaign.id", maxLength: 64,
+                                pattern: { $0.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) } },
+                                expected: "letters, digits, '-', '_' or '.'")
+            let firstDay = try date("campaign.first_day", required: true)!
+            let printDay = try date("campaign.print_day", required: false)
+            guard let wavesNode = value("campaign.waves") else {
+                throw CampaignError(code: .missingKey, file: file, key: "campaign.waves",
+                                    detail: "missing; expected a whole number of days from 1 to 366")
+            }
+            guard let waves = wavesNode.int, (1...366).contains(waves) else {
+                throw CampaignError(code: .invalidValue, file: file, key: "campaign.waves",
+                                    detail: "expected a whole number of days from 1 to 366")
+            }
+            let cvr = try string("sender.cvr", pattern: { $0.count == 8 && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) },
+                                 expected: "a CVR number of 8 digits")
+            let name = try string("sender.name", maxLength: Campaign.maximumTitleLength)
+            guard let addressNode = value("sender.address") else {
+                throw CampaignError(code: .missingKey, file: file, key: "sender.address",
+                                    detail: "missing; expected a list of address lines")
+            }
+            guard let addressArray = addressNode.array,
+                  case let lines = addressArray.compactMap({ $0.string }), lines.count == addressArray.count, !lines.isEmpty
+            else {
+                throw CampaignError(code: .invalidValue, file: file, key: "sender.address",
+                                    detail: "expected a list of address lines, like [\"Landgreven 4\", \"1301 København K\"]")
+            }
+            let contact = try string("sender.contact", maxLength: 200)
+            var titles: [Language: [LetterGroup: String]] = [:]
+            for language in Language.allCases {
+                for group in LetterGroup.allCases {
+                    titles[language, default: [:]][group] = try string(
+                        "titles.\(language.rawValue).\(group.slug)", maxLength: Campaign.maximumTitleLength,
+                        pattern: { !$0.unicodeScalars.contains { $0.properties.generalCategory == .control } },
+                        expected: "a one-line title")
+                }
+            }
+            return Campaign(id: id, sender: Sender(cvr: cvr, name: name, addressLines: lines, contact: contact),
+                            firstDay: firstDay, waves: waves, printDay: printDay, titles: titles,
+                            templateDirectory: templateDirectory)
+        }
+    }
+}

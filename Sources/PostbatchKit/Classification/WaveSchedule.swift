@@ -1,0 +1,33 @@
+/// When each letter is delivered: digital letters spread over waves, paper after.
+///
+/// The n-th digital letter of the input (0-based) goes to wave `n mod waves`, so
+/// the waves differ in size by at most one letter, the assignment needs no
+/// look-ahead, and the same input gives the same dates on every run.
+public struct WaveSchedule: Hashable, Sendable {
+    /// The first wave's date: the first `doNotDeliverUntilDate`.
+    public let firstDay: CalendarDate
+    /// The number of daily waves, at least 1.
+    public let waves: Int
+    /// The date of paper letters.
+    public let printDay: CalendarDate
+
+    /// - Parameters:
+    ///   - firstDay: the date of the first wave.
+    ///   - waves: how many consecutive days; values below 1 count as 1.
+    ///   - printDay: the paper date; `nil` means the day after the last wave.
+    public init(firstDay: CalendarDate, waves: Int, printDay: CalendarDate? = nil) {
+        self.firstDay = firstDay
+        self.waves = max(1, waves)
+        self.printDay = printDay ?? firstDay.adding(days: max(1, waves))
+    }
+
+    /// The wave date of the digital letter with this 0-based position among digital letters.
+    public func digitalDate(forDigitalIndex index: Int) -> CalendarDate {
+        firstDay.adding(days: index % waves)
+    }
+
+    /// Every wave date, in order.
+    public var waveDates: [CalendarDate] {
+        (0..<waves).map { firstDay.adding(days: $0) }
+    }
+}
