@@ -1,0 +1,332 @@
+/// What happens to one record (SPEC §2): a letter, a skip, or a rejection.
+enum Verdict {
+    /// A letter goes out. `digitalIndex` is the position among digital letters.
+    case letter(group: LetterGroup, channel: Channel, language: Language, date: CalendarDate)
+    /// Valid, but the CPR status sends nothing: the two status digits.
+    case skipped(status: String)
+    /// Invalid: the first reason of SPEC §2 that applies.
+    case rejected(ClassificationError)
+}
+
+/// Checks every field of every record and decides its outcome (SPEC §2).
+///
+/// Stateful, because the outcome depends on earlier records: the first valid
+/// record with a CPR number takes it (later ones are `duplicate_cpr`), and the
+/// n-th digital letter goes to wave `n mod waves`. Feed records in input order.
+///
+/// Duplicate detection stores one 32-bit key per accepted record (the CPR
+/// number packed as day-of-year-and-century index × 10 000 + serial), not strings.
+///
+/// Not thread-safe: one classifier per input.
+final class RecordClassifier {
+    private let header: Header
+    private let file: String
+    private let schedule: WaveSchedule
+    private var seen = Set<UInt32>()
+    private var digitalCount = 0
+
+    /// The CPR statuses that get a letter: 01 03 05 07 20 80.
+    static let sendingStatuses: Set<String> = ["01", "03", "05", "07", "20", "80"]
+
+    /// The longest name accepted, in Unicode scalars.
+    static let maximumNameLength = 130
+
+    // Columns, looked up once.
+    private let cprColumn: Int
+    private let nameColumn: Int
+    private let statusColumn: Int?
+    private let languageColumn: Int?
+    private let countryColumn: Int?
+    private let exemptColumn: Int?
+    private let bankColumn: Int
+    private let updateColumn: Int
+    private let keyAppColumn: Int?
+    private let booleanColumns: [(field: Field, column: Int, required: Bool)]
+
+    /// The last classified record's CPR number (valid after any verdict but
+    /// `malformed_row`, `invalid_cpr` and `invalid_cpr_date`).
+    private(set) var lastCPR: CPR?
+    /// Whether the last record that was not rejected fails the modulus-11 check.
+    private(set) var lastFailsModulus11 = false
+
+    init(header: Header, file: String, schedule: WaveSchedule) {
+        self.header = header
+        self.file = file
+        self.schedule = schedule
+        // Required columns exist: Header checked them.
+        cprColumn = header.column(of: .cpr) ?? 0
+        nameColumn = header.column(of: .name) ?? 0
+        bankColumn = header.column(of: .hasOnlineBanking) ?? 0
+        updateColumn = header.column(of: .needsIDUpdate) ?? 0
+        statusColumn = header.column(of: .cprStatus)
+        languageColumn = header.column(of: .language)
+        countryColumn = header.column(of: .country)
+        exemptColumn = header.column(of: .digitalPostExempt)
+        keyAppColumn = header.column(of: .hasKeyApp)
+        booleanColumns = [Field.addressProtected, .hasOnlineBanking, .needsIDUpdate, .hasKeyApp, .digitalPostExempt]
+            .compactMap { field in header.column(of: field).map { (field, $0, field.isRequired) } }
+    }
+
+    private func reject(_ code: ClassificationError.Code, _ record: CSVRecord, _ field: Field?, _ detail: String) -> Verdict {
+        .rejected(ClassificationError(code: code, file: file, line: record.line,
+                                      field: field.map { header.columnName(of: $0) }, detail: detail))
+    }
+
+    /// Decides the outcome of the next record.
+    func classify(_ record: CSVRecord) -> Verdict {
+        lastCPR = nil
+        lastFailsModulus11 = false
+
+        // 1. malformed_row
+        if record.isOversized {
+            return reject(.malformedRow, record, nil,
+                          "the record is longer than \(CSVReader.maximumRecordBytes) bytes or has more than \(header.columnCount) fields; expected \(header.columnCount) fields")
+        }
+        if record.isUnterminated {
+            return reject(.malformedRow, record, nil,
+                          "a quoted field is not closed before the end of the input; expected a closing '\"'")
+        }
+        if record.fieldCount != header.columnCount {
+            return reject(.malformedRow, record, nil,
+                          "expected \(header.columnCount) fields as in the header, found \(record.fieldCount)")
+        }
+
+        // 2–3. invalid_cpr, invalid_cpr_date
+        let cpr: CPR
+        switch CPR.parse(record.field(cprColumn)) {
+        case .success(let value):
+            cpr = value
+        case .failure(.notTenDigits(let found)):
+            return reject(.invalidCPR, record, .cpr,
+                          "expected 10 digits (DDMMYYSSSS, one '-' allowed after the 6th), found \(found) digit\(found == 1 ? "" : "s")\(record.field(cprColumn).count > found ? " and other characters" : "")")
+        case .failure(.noSuchDate(let masked)):
+            return reject(.invalidCPRDate, record, .cpr,
+                          "\(masked) is not a real date of birth; expected DDMMYY of an existing day (the 7th digit gives the century)")
+        }
+        lastCPR = cpr
+
+        // 4–5. missing_name, invalid_name
+        let name = record.field(nameColumn)
+        if name.isEmpty {
+            return reject(.missingName, record, .name, "is empty; expected the recipient's name")
+        }
+        if let problem = Self.nameProblem(name) {
+            return reject(.invalidName, record, .name, problem)
+        }
+
+        // 6. invalid_boolean, every yes/no field
+        var flags = [Bool](repeating: false, count: Field.allCases.count)
+        for (field, column, required) in booleanColumns {
+            let value = record.field(column)
+            if value.isEmpty {
+                if required {
+                    return reject(.invalidBoolean, record, field,
+                                  "is empty; expected yes or no (1 true yes y ja j x / 0 false no n nej)")
+                }
+                continue
+            }
+            guard let flag = Self.boolean(value) else {
+                return reject(.invalidBoolean, record, field,
+                              "expected yes or no (1 true yes y ja j x / 0 false no n nej), found \(Self.shown(value))")
+            }
+            flags[field.rawValue] = flag
+        }
+
+        // 7. invalid_status
+        let status: String
+        if let statusColumn, case let value = record.field(statusColumn), !value.isEmpty {
+            guard value.count == 2, value.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else {
+                return reject(.invalidStatus, record, .cprStatus, "expected 2 digits, like 01, found \(Self.shown(value))")
+            }
+            status = String(decoding: value, as: UTF8.self)
+        } else {
+            status = "01"
+        }
+
+        // 8. invalid_language
+        var language = Language.da
+        if let languageColumn, case let value = record.field(languageColumn), !value.isEmpty {
+            guard let parsed = Self.language(value) else {
+                return reject(.invalidLanguage, record, .language, "expected da or en, found \(Self.shown(value))")
+            }
+            language = parsed
+        }
+
+        // 9. invalid_country
+        let country: String
+        if let countryColumn {
+            let value = record.field(countryColumn)
+            guard let code = Country.code(for: value) else {
+                return reject(.invalidCountry, record, .country,
+                              "expected an ISO 3166 alpha-2 code (DK, GL, FO, DE, …) or Danmark, Grønland, Færøerne, found \(Self.shown(value))")
+            }
+            country = code
+        } else {
+            country = "DK"
+        }
+
+        // 10. duplicate_cpr
+        let key = Self.duplicateKey(cpr)
+        if seen.contains(key) {
+            return reject(.duplicateCPR, record, .cpr,
+                          "\(cpr) was already taken by an earlier record; expected each person once")
+        }
+
+        // 11–12. missing_address, invalid_postal_code: only for would-be paper letters.
+        let sends = Self.sendingStatuses.contains(status)
+        let exempt = flags[Field.digitalPostExempt.rawValue]
+        if sends && exempt {
+            if let problem = addressProblem(record, country: country) {
+                return problem
+            }
+        }
+
+        // Not rejected: the record takes its number.
+        seen.insert(key)
+        lastFailsModulus11 = !cpr.passesModulus11
+        guard sends else {
+            return .skipped(status: status)
+        }
+        let group = LetterGroup(needsIDUpdate: flags[Field.needsIDUpdate.rawValue],
+                                hasKeyApp: flags[Field.hasKeyApp.rawValue],
+                                hasOnlineBanking: flags[Field.hasOnlineBanking.rawValue])
+        if exempt {
+            return .letter(group: group, channel: .print, language: language, date: schedule.printDay)
+        }
+        let date = schedule.digitalDate(forDigitalIndex: digitalCount)
+        digitalCount += 1
+        return .letter(group: group, channel: .digital, language: language, date: date)
+    }
+
+    private func addressProblem(_ record: CSVRecord, country: String) -> Verdict? {
+        for field in [Field.street, .postalCode, .city] {
+            guard let column = header.column(of: field), !record.field(column).isEmpty else {
+                return reject(.missingAddress, record, field,
+                              "is empty; a paper letter needs street, postal code and city")
+            }
+        }
+        let postalCode = record.field(header.column(of: .postalCode) ?? 0)
+        let digits: Int? = switch country {
+        case "DK", "GL": 4
+        case "FO": 3
+        default: nil
+        }
+        if let digits, postalCode.count != digits || !postalCode.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
+            return reject(.invalidPostalCode, record, .postalCode,
+                          "expected \(digits) digits for \(country), found \(postalCode.count) character\(postalCode.count == 1 ? "" : "s")")
+        }
+        return nil
+    }
+
+    /// Builds the recipient of a record that got a letter.
+    func recipient(of record: CSVRecord, cpr: CPR, channel: Channel, language: Language) -> Recipient {
+        func optional(_ field: Field) -> String? {
+            guard let column = header.column(of: field) else { return nil }
+            let value = record.string(column)
+            return value.isEmpty ? nil : value
+        }
+        var address: PostalAddress?
+        if channel == .print {
+            let country = countryColumn.flatMap { Country.code(for: record.field($0)) } ?? "DK"
+            address = PostalAddress(street: optional(.street) ?? "", postalCode: optional(.postalCode) ?? "",
+                                    city: optional(.city) ?? "", countryCode: country)
+        }
+        let protected = header.column(of: .addressProtected).flatMap { Self.boolean(record.field($0)) } ?? false
+        return Recipient(cpr: cpr, name: record.string(nameColumn), coName: optional(.coName), address: address,
+                         addressProtected: protected, language: language)
+    }
+
+    // MARK: - Field rules
+
+    /// The 32-bit duplicate key: (((day−1)·12 + month−1)·100 + YY)·10 000 + serial.
+    ///
+    /// Only called for valid CPR numbers (real day and month), where the key is
+    /// unique and below 372 000 000, so it fits 32 bits: half the memory of a
+    /// 64-bit key and a tenth of a string.
+    static func duplicateKey(_ cpr: CPR) -> UInt32 {
+        let ddmmyy = cpr.key / 10_000
+        let serial = cpr.key % 10_000
+        let day = ddmmyy / 10_000
+        let month = (ddmmyy / 100) % 100
+        let year = ddmmyy % 100
+        let dateIndex = ((day &- 1) &* 12 &+ (month &- 1)) &* 100 &+ year
+        return UInt32(truncatingIfNeeded: dateIndex &* 10_000 &+ serial)
+    }
+
+    /// Why a non-empty name is invalid, or `nil` if it is fine.
+    static func nameProblem(_ name: UnsafeBufferPointer<UInt8>) -> String? {
+        var scalars = 0
+        var previous: UInt8 = 0
+        for byte in name {
+            if byte & 0xC0 != 0x80 { scalars += 1 }
+            if byte < 0x20 || byte == 0x7F {
+                return "holds a control character (U+\(hex(byte))) at character \(scalars); expected printable text"
+            }
+            if previous == 0xC2, byte >= 0x80, byte <= 0x9F {
+                return "holds a control character (U+\(hex(byte))) at character \(scalars); expected printable text"
+            }
+            previous = byte
+        }
+        if scalars > maximumNameLength {
+            return "is \(scalars) characters long; expected at most \(maximumNameLength)"
+        }
+        return nil
+    }
+
+    private static func hex(_ byte: UInt8) -> String {
+        let digits = Array("0123456789ABCDEF")
+        return "00" + String(digits[Int(byte >> 4)]) + String(digits[Int(byte & 0xF)])
+    }
+
+    /// A yes/no word, case-insensitive: `1 true yes y ja j x` / `0 false no n nej`.
+    static func boolean(_ value: UnsafeBufferPointer<UInt8>) -> Bool? {
+        guard value.count <= 5 else { return nil }
+        var word: UInt64 = 0
+        for byte in value {
+            guard byte < 0x80 else { return nil }
+            let lower = (byte >= 0x41 && byte <= 0x5A) ? byte | 0x20 : byte
+            word = word << 8 | UInt64(lower)
+        }
+        switch word {
+        case packed("1"), packed("true"), packed("yes"), packed("y"), packed("ja"), packed("j"), packed("x"):
+            return true
+        case packed("0"), packed("false"), packed("no"), packed("n"), packed("nej"):
+            return false
+        default:
+            return nil
+        }
+    }
+
+    private static func packed(_ text: StaticString) -> UInt64 {
+        var word: UInt64 = 0
+        text.withUTF8Buffer { for byte in $0 { word = word << 8 | UInt64(byte) } }
+        return word
+    }
+
+    /// `da` or `en`, case-insensitive.
+    static func language(_ value: UnsafeBufferPointer<UInt8>) -> Language? {
+        guard value.count == 2 else { return nil }
+        let first = value[0] | 0x20
+        let second = value[1] | 0x20
+        switch (first, second) {
+        case (UInt8(ascii: "d"), UInt8(ascii: "a")): return .da
+        case (UInt8(ascii: "e"), UInt8(ascii: "n")): return .en
+        default: return nil
+        }
+    }
+
+    /// A found value as it may appear in a reject detail: quoted and cut short,
+    /// or only its length when it looks like it could hold a CPR number.
+    static func shown(_ value: UnsafeBufferPointer<UInt8>) -> String {
+        let digits = value.reduce(0) { $0 + (($1 >= 0x30 && $1 <= 0x39) ? 1 : 0) }
+        if digits >= 6 {
+            return "a value of \(value.count) characters"
+        }
+        var text = ""
+        for scalar in String(decoding: value, as: UTF8.self).unicodeScalars.prefix(24) {
+            text += scalar.properties.generalCategory == .control
+                ? "\\u{\(String(scalar.value, radix: 16))}" : String(scalar)
+        }
+        return "'\(text)\(value.count > 24 ? "…" : "")'"
+    }
+}

@@ -1,0 +1,63 @@
+#if canImport(Glibc)
+internal import Glibc
+#endif
+
+/// Reads a file or standard input in fixed-size chunks, so memory does not grow
+/// with the input.
+///
+/// Not thread-safe: one reader owns it.
+final class ByteSource {
+    private let descriptor: Int32
+    private let ownsDescriptor: Bool
+    /// How the user named the input, for messages.
+    let displayName: String
+    /// Bytes read so far.
+    private(set) var bytesRead: Int = 0
+
+    /// Opens a file, or standard input when `path` is `-`.
+    ///
+    /// - Throws: ``InputError`` with code `unreadable` naming the file and the
+    ///   system's reason when it cannot be opened or is a folder.
+    init(path: String) throws(InputError) {
+        if path == "-" {
+            descriptor = 0
+            ownsDescriptor = false
+            displayName = "<stdin>"
+            return
+        }
+        displayName = path
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else {
+            throw InputError(code: .unreadable, file: path, detail: "cannot open the input file",
+                             cause: String(cString: strerror(errno)))
+        }
+        var info = stat()
+        if fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR {
+            close(fd)
+            throw InputError(code: .unreadable, file: path, detail: "is a folder; expected a CSV file")
+        }
+        descriptor = fd
+        ownsDescriptor = true
+    }
+
+    deinit {
+        if ownsDescriptor { close(descriptor) }
+    }
+
+    /// Fills `buffer` from the start with up to `buffer.count` bytes.
+    ///
+    /// - Returns: the number of bytes read; 0 at the end of the input.
+    /// - Throws: ``InputError`` `unreadable` when the system reports a read error.
+    func read(into buffer: UnsafeMutableRawBufferPointer) throws(InputError) -> Int {
+        while true {
+            let count = Glibc.read(descriptor, buffer.baseAddress, buffer.count)
+            if count >= 0 {
+                bytesRead += count
+                return count
+            }
+            if errno == EINTR { continue }
+            throw InputError(code: .unreadable, file: displayName, detail: "reading the input failed",
+                             cause: String(cString: strerror(errno)))
+        }
+    }
+}

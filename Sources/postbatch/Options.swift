@@ -1,0 +1,56 @@
+import ArgumentParser
+import Foundation
+import PostbatchKit
+
+/// Options shared by every command that reads an input CSV.
+struct InputOptions: ParsableArguments {
+    @Argument(help: ArgumentHelp("The input CSV file, or - for standard input.", valueName: "input"))
+    var input: String
+
+    @Option(help: ArgumentHelp("Field delimiter, ; or , (default: detected from the header).", valueName: "char"))
+    var delimiter: String?
+
+    func validate() throws {
+        if let delimiter, delimiter != ";", delimiter != "," {
+            throw ValidationError("--delimiter must be ; or , (found '\(delimiter)')")
+        }
+    }
+
+    var delimiterCharacter: Character? { delimiter?.first }
+}
+
+/// Options that pick and adjust the campaign settings.
+struct CampaignOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Campaign settings file (default: templates/campaign.toml).", valueName: "file"))
+    var campaign: String?
+
+    @Option(help: ArgumentHelp("First day of digital delivery, YYYY-MM-DD (default: from the campaign).", valueName: "date"))
+    var firstDay: String?
+
+    @Option(help: ArgumentHelp("Number of daily waves for digital letters (default: from the campaign).", valueName: "n"))
+    var waves: Int?
+
+    @Option(help: ArgumentHelp("Date of paper letters, YYYY-MM-DD (default: the day after the last wave).", valueName: "date"))
+    var printDay: String?
+
+    func validate() throws {
+        if let firstDay, CalendarDate(iso: firstDay) == nil {
+            throw ValidationError("--first-day must be a date like 2021-10-06 (found '\(firstDay)')")
+        }
+        if let printDay, CalendarDate(iso: printDay) == nil {
+            throw ValidationError("--print-day must be a date like 2021-10-09 (found '\(printDay)')")
+        }
+        if let waves, !(1...366).contains(waves) {
+            throw ValidationError("--waves must be a whole number from 1 to 366 (found \(waves))")
+        }
+    }
+
+    /// Loads the campaign file and applies the overrides.
+    func load() throws(CampaignError) -> Campaign {
+        let file = campaign.map { URL(fileURLWithPath: $0) } ?? Campaign.defaultFile()
+        return try Campaign.load(from: file).with(
+            firstDay: firstDay.flatMap { CalendarDate(iso: $0) },
+            waves: waves,
+            printDay: printDay.flatMap { CalendarDate(iso: $0) })
+    }
+}

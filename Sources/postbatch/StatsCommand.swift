@@ -1,0 +1,63 @@
+import ArgumentParser
+import Foundation
+import PostbatchKit
+
+struct StatsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "stats",
+        abstract: "Classify the input without rendering and print the statistics.",
+        discussion: """
+            Every record ends as a letter (digital or print), skipped (by CPR status) or \
+            rejected (with a reason); the report shows the counts per group, channel, \
+            language, date and reason, and checks that they add up.
+
+            Examples:
+              postbatch stats samples/records.csv
+              postbatch stats samples/records.csv --format json
+              postbatch stats export.csv --rejects rejects.csv --waves 2
+            """
+    )
+
+    @OptionGroup var inputOptions: InputOptions
+    @OptionGroup var campaignOptions: CampaignOptions
+
+    @Option(help: "Output format: table, json or csv.")
+    var format: ReportFormat = .table
+
+    @Option(help: ArgumentHelp("Also write one line per rejected record (line,reason,detail; CPR masked) to this file.",
+                               valueName: "file"))
+    var rejects: String?
+
+    func run() async throws {
+        try await withExitCodes {
+            let campaign = try campaignOptions.load()
+            let classifier = try InputClassifier(path: inputOptions.input, delimiter: inputOptions.delimiterCharacter,
+                                                 schedule: campaign.schedule)
+            var rejectsWriter: TextFileWriter?
+            if let rejects {
+                do {
+                    rejectsWriter = try TextFileWriter(path: rejects)
+                    try rejectsWriter?.write(RecordLists.rejectsHeader)
+                } catch {
+                    reportMessage("cannot create the rejects file \(rejects): \(error.localizedDescription)")
+                    throw Exit.usage
+                }
+            }
+            var writeFailure: (any Error)?
+            let statistics = try classifier.tally(onRejected: { rejection in
+                guard writeFailure == nil else { return }
+                do { try rejectsWriter?.write(RecordLists.line(for: rejection)) } catch { writeFailure = error }
+            })
+            do {
+                try rejectsWriter?.close()
+            } catch {
+                writeFailure = writeFailure ?? error
+            }
+            if let writeFailure, let rejects {
+                reportMessage("writing the rejects file \(rejects) failed: \(writeFailure.localizedDescription)")
+                throw Exit.io
+            }
+            FileHandle.standardOutput.write(Data(statistics.rendered(as: format, input: classifier.file).utf8))
+        }
+    }
+}
