@@ -75,6 +75,9 @@ public struct ClassificationError: Error, Sendable, CustomStringConvertible {
 
         public var description: String { storage.name }
 
+        /// The position in SPEC order, 0…11.
+        var index: Int { storage.rawValue }
+
         public static func < (lhs: Code, rhs: Code) -> Bool {
             lhs.storage.rawValue < rhs.storage.rawValue
         }

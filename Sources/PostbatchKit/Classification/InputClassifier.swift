@@ -71,7 +71,7 @@ public final class InputClassifier {
             return .letter(letter)
         case .skipped(let status):
             guard let cpr = classifier.lastCPR else { return nil }
-            return .skipped(SkippedRecord(line: record.line, reason: "status_\(status)", cpr: cpr))
+            return .skipped(SkippedRecord(line: record.line, reason: "status_\(status < 10 ? "0" : "")\(status)", cpr: cpr))
         case .rejected(let error):
             return .rejected(error)
         }

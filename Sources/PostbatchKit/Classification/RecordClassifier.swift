@@ -2,8 +2,8 @@
 enum Verdict {
     /// A letter goes out. `digitalIndex` is the position among digital letters.
     case letter(group: LetterGroup, channel: Channel, language: Language, date: CalendarDate)
-    /// Valid, but the CPR status sends nothing: the two status digits.
-    case skipped(status: String)
+    /// Valid, but the CPR status sends nothing: the two status digits as a number.
+    case skipped(status: Int)
     /// Invalid: the first reason of SPEC §2 that applies.
     case rejected(ClassificationError)
 }
@@ -26,7 +26,10 @@ final class RecordClassifier {
     private var digitalCount = 0
 
     /// The CPR statuses that get a letter: 01 03 05 07 20 80.
-    static let sendingStatuses: Set<String> = ["01", "03", "05", "07", "20", "80"]
+    static let sendingStatuses: Set<Int> = [1, 3, 5, 7, 20, 80]
+
+    /// ``sendingStatuses`` as bits, for the per-record test.
+    private static let sendingMask: UInt128 = sendingStatuses.reduce(0) { $0 | (1 << UInt128($1)) }
 
     /// The longest name accepted, in Unicode scalars.
     static let maximumNameLength = 130
@@ -115,7 +118,7 @@ final class RecordClassifier {
         }
 
         // 6. invalid_boolean, every yes/no field
-        var flags = [Bool](repeating: false, count: Field.allCases.count)
+        var flags: UInt32 = 0
         for (field, column, required) in booleanColumns {
             let value = record.field(column)
             if value.isEmpty {
@@ -129,18 +132,16 @@ final class RecordClassifier {
                 return reject(.invalidBoolean, record, field,
                               "expected yes or no (1 true yes y ja j x / 0 false no n nej), found \(Self.shown(value))")
             }
-            flags[field.rawValue] = flag
+            if flag { flags |= 1 << UInt32(field.rawValue) }
         }
 
         // 7. invalid_status
-        let status: String
+        var status = 1
         if let statusColumn, case let value = record.field(statusColumn), !value.isEmpty {
             guard value.count == 2, value.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else {
                 return reject(.invalidStatus, record, .cprStatus, "expected 2 digits, like 01, found \(Self.shown(value))")
             }
-            status = String(decoding: value, as: UTF8.self)
-        } else {
-            status = "01"
+            status = Int(value[0] - 0x30) * 10 + Int(value[1] - 0x30)
         }
 
         // 8. invalid_language
@@ -173,8 +174,9 @@ final class RecordClassifier {
         }
 
         // 11–12. missing_address, invalid_postal_code: only for would-be paper letters.
-        let sends = Self.sendingStatuses.contains(status)
-        let exempt = flags[Field.digitalPostExempt.rawValue]
+        func flag(_ field: Field) -> Bool { flags & (1 << UInt32(field.rawValue)) != 0 }
+        let sends = Self.sendingMask & (1 << UInt128(status)) != 0
+        let exempt = flag(.digitalPostExempt)
         if sends && exempt {
             if let problem = addressProblem(record, country: country) {
                 return problem
@@ -187,9 +189,8 @@ final class RecordClassifier {
         guard sends else {
             return .skipped(status: status)
         }
-        let group = LetterGroup(needsIDUpdate: flags[Field.needsIDUpdate.rawValue],
-                                hasKeyApp: flags[Field.hasKeyApp.rawValue],
-                                hasOnlineBanking: flags[Field.hasOnlineBanking.rawValue])
+        let group = LetterGroup(needsIDUpdate: flag(.needsIDUpdate), hasKeyApp: flag(.hasKeyApp),
+                                hasOnlineBanking: flag(.hasOnlineBanking))
         if exempt {
             return .letter(group: group, channel: .print, language: language, date: schedule.printDay)
         }

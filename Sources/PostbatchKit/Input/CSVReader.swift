@@ -34,6 +34,8 @@ final class CSVReader {
     private var skipLineFeed = false
 
     private let record: CSVRecord
+    /// Bytes that end a run of ordinary field text: the delimiter, `"`, CR and LF.
+    private let special: UnsafeMutablePointer<Bool>
 
     /// Opens a CSV input and reads its first chunk.
     ///
@@ -49,6 +51,7 @@ final class CSVReader {
         bytes = .allocate(capacity: Self.chunkSize)
         chunk = UnsafeMutableRawBufferPointer(start: bytes, count: Self.chunkSize)
         record = CSVRecord()
+        special = .allocate(capacity: 256)
         self.delimiter = delimiter ?? UInt8(ascii: ";")
         try fill()
         // Skip a UTF-8 byte order mark.
@@ -58,10 +61,15 @@ final class CSVReader {
         if delimiter == nil {
             self.delimiter = try detectDelimiter()
         }
+        special.initialize(repeating: false, count: 256)
+        for byte in [self.delimiter, UInt8(ascii: "\""), UInt8(ascii: "\r"), UInt8(ascii: "\n")] {
+            special[Int(byte)] = true
+        }
     }
 
     deinit {
         bytes.deallocate()
+        special.deallocate()
     }
 
     /// How many bytes of the input have been read so far.
@@ -140,15 +148,28 @@ final class CSVReader {
         let quote = UInt8(ascii: "\"")
         let lineFeed = UInt8(ascii: "\n")
         let carriageReturn = UInt8(ascii: "\r")
+        // The hot loop works on locals: stored properties of a class would be
+        // re-read (and access-checked) for every byte.
+        var cursor = record.makeCursor()
+        var line = self.line
+        defer {
+            self.line = line
+        }
 
         while true {
             if position >= chunkEnd {
                 if atEnd { break }
-                try fill()
+                do {
+                    try fill()
+                } catch {
+                    record.store(cursor)   // the buffer may have moved
+                    throw error
+                }
                 if atEnd { break }
             }
             var index = position
             let end = chunkEnd
+            let bytes = self.bytes
             if skipLineFeed {
                 skipLineFeed = false
                 if bytes[index] == lineFeed {
@@ -156,57 +177,70 @@ final class CSVReader {
                     if index >= end { position = index; continue }
                 }
             }
+            let special = self.special
             while index < end {
-                let byte = bytes[index]
-                index += 1
                 switch state {
-                case .fieldStart:
-                    sawAnything = true
-                    if byte == quote {
-                        state = .quoted
-                    } else if byte == delimiter {
-                        record.endField()
-                    } else if byte == lineFeed || byte == carriageReturn {
-                        position = index
-                        return finishLine(byte: byte)
-                    } else {
-                        record.append(byte)
+                case .fieldStart, .unquoted:
+                    // Copy the run of ordinary bytes in one go.
+                    let runStart = index
+                    while index < end, !special[Int(bytes[index])] { index &+= 1 }
+                    if index > runStart {
+                        cursor.append(bytes + runStart, count: index &- runStart)
                         state = .unquoted
+                        sawAnything = true
                     }
-                case .unquoted:
+                    guard index < end else { break }
+                    let byte = bytes[index]
+                    index &+= 1
+                    sawAnything = true
                     if byte == delimiter {
-                        record.endField()
+                        cursor.endField()
                         state = .fieldStart
                     } else if byte == lineFeed || byte == carriageReturn {
                         position = index
-                        return finishLine(byte: byte)
+                        return finishLine(byte: byte, cursor: &cursor, line: &line)
+                    } else if state == .fieldStart {
+                        // A quote opens a quoted field only at the field's start.
+                        state = .quoted
                     } else {
-                        record.append(byte)
+                        cursor.append(byte)   // a quote inside an unquoted field is text
                     }
                 case .quoted:
+                    let runStart = index
+                    while index < end, bytes[index] != quote, bytes[index] != lineFeed,
+                          bytes[index] != carriageReturn {
+                        index &+= 1
+                    }
+                    if index > runStart {
+                        cursor.append(bytes + runStart, count: index &- runStart)
+                    }
+                    guard index < end else { break }
+                    let byte = bytes[index]
+                    index &+= 1
                     if byte == quote {
                         state = .quoteInQuoted
                     } else {
-                        if byte == lineFeed {
-                            line += 1
-                        } else if byte == carriageReturn, index < end, bytes[index] != lineFeed {
+                        // A line break inside quotes: part of the field, and a new line.
+                        if byte == lineFeed || index >= end || bytes[index] != lineFeed {
                             line += 1
                         }
-                        record.append(byte)
+                        cursor.append(byte)
                     }
                 case .quoteInQuoted:
+                    let byte = bytes[index]
+                    index &+= 1
                     if byte == quote {
-                        record.append(quote)
+                        cursor.append(quote)
                         state = .quoted
                     } else if byte == delimiter {
-                        record.endField()
+                        cursor.endField()
                         state = .fieldStart
                     } else if byte == lineFeed || byte == carriageReturn {
                         position = index
-                        return finishLine(byte: byte)
+                        return finishLine(byte: byte, cursor: &cursor, line: &line)
                     } else {
                         // Lenient: text after a closing quote joins the field.
-                        record.append(byte)
+                        cursor.append(byte)
                         state = .unquoted
                     }
                 }
@@ -215,18 +249,20 @@ final class CSVReader {
         }
         // End of input.
         guard sawAnything else { return nil }
+        cursor.endField()
+        record.store(cursor)
         if state == .quoted {
             record.isUnterminated = true
         }
-        record.endField()
         return record
     }
 
     /// Ends the record at a line end.
-    private func finishLine(byte: UInt8) -> CSVRecord {
+    private func finishLine(byte: UInt8, cursor: inout CSVRecord.Cursor, line: inout Int) -> CSVRecord {
         line += 1
         if byte == UInt8(ascii: "\r") { skipLineFeed = true }
-        record.endField()
+        cursor.endField()
+        record.store(cursor)
         return record
     }
 }
@@ -281,39 +317,74 @@ final class CSVRecord {
     /// Whether the record is one empty field: an empty line.
     var isBlankLine: Bool { fieldCount == 1 && length == 0 }
 
-    @inline(__always)
-    func append(_ byte: UInt8) {
-        if length < capacity {
+    /// The record's buffers as plain values, for the reader's hot loop.
+    struct Cursor {
+        var storage: UnsafeMutablePointer<UInt8>
+        var capacity: Int
+        var length: Int
+        let fieldEnds: UnsafeMutablePointer<Int>
+        let maximumFields: Int
+        var fieldCount: Int
+        var isOversized: Bool
+
+        @inline(__always)
+        mutating func append(_ byte: UInt8) {
+            if length < capacity {
+                storage[length] = byte
+                length &+= 1
+            } else {
+                grow(appending: byte)
+            }
+        }
+
+        private mutating func grow(appending byte: UInt8) {
+            guard capacity < CSVReader.maximumRecordBytes else {
+                isOversized = true
+                return
+            }
+            let newCapacity = min(capacity * 2, CSVReader.maximumRecordBytes)
+            let newStorage = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+            newStorage.update(from: storage, count: length)
+            storage.deallocate()
+            storage = newStorage
+            capacity = newCapacity
             storage[length] = byte
-            length &+= 1
-        } else {
-            grow(appending: byte)
+            length += 1
+        }
+
+        @inline(__always)
+        mutating func append(_ source: UnsafePointer<UInt8>, count: Int) {
+            if length &+ count <= capacity {
+                (storage + length).update(from: source, count: count)
+                length &+= count
+            } else {
+                for offset in 0..<count { append(source[offset]) }
+            }
+        }
+
+        @inline(__always)
+        mutating func endField() {
+            if fieldCount < maximumFields {
+                fieldEnds[fieldCount] = length
+            } else {
+                isOversized = true
+            }
+            fieldCount &+= 1
         }
     }
 
-    private func grow(appending byte: UInt8) {
-        guard capacity < CSVReader.maximumRecordBytes else {
-            isOversized = true
-            return
-        }
-        let newCapacity = min(capacity * 2, CSVReader.maximumRecordBytes)
-        let newStorage = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
-        newStorage.update(from: storage, count: length)
-        storage.deallocate()
-        storage = newStorage
-        capacity = newCapacity
-        storage[length] = byte
-        length += 1
+    func makeCursor() -> Cursor {
+        Cursor(storage: storage, capacity: capacity, length: length, fieldEnds: fieldEnds,
+               maximumFields: maximumFields, fieldCount: fieldCount, isOversized: isOversized)
     }
 
-    @inline(__always)
-    func endField() {
-        if fieldCount < maximumFields {
-            fieldEnds[fieldCount] = length
-        } else {
-            isOversized = true
-        }
-        fieldCount &+= 1
+    /// Takes back the buffers after the reader's loop (the storage may have grown).
+    func store(_ cursor: Cursor) {
+        storage = cursor.storage
+        capacity = cursor.capacity
+        length = cursor.length
+        fieldCount = cursor.fieldCount
+        isOversized = cursor.isOversized
     }
 
     /// The raw bytes of field `index`, untrimmed.

@@ -36,17 +36,17 @@ extension Statistics {
             }
         }
         for language in Language.allCases {
-            rows.append(("letters.by_language.\(language.rawValue)", lettersByLanguage[language] ?? 0))
+            rows.append(("letters.by_language.\(language.rawValue)", letters(language: language)))
         }
-        for (date, count) in lettersByDate.sorted(by: { $0.key < $1.key }) {
+        for (date, count) in lettersByDate {
             rows.append(("letters.by_date.\(date.iso)", count))
         }
         rows.append(("skipped.total", totalSkipped))
-        for (reason, count) in skippedByReason.sorted(by: { $0.key < $1.key }) {
+        for (reason, count) in skippedByReason {
             rows.append(("skipped.by_reason.\(reason)", count))
         }
         rows.append(("rejected.total", totalRejected))
-        for (code, count) in rejectedByReason.sorted(by: { $0.key < $1.key }) {
+        for (code, count) in rejectedByReason {
             rows.append(("rejected.by_reason.\(code)", count))
         }
         rows.append(("warnings.cpr_no_mod11", modulus11Warnings))
@@ -153,25 +153,25 @@ extension Statistics {
         lines.append("")
         lines.append("Letters by language")
         for language in Language.allCases {
-            let count = lettersByLanguage[language] ?? 0
+            let count = letters(language: language)
             lines.append(pad("  \(language.rawValue)", 28) + pad(number(count), 11, right: true)
                          + pad(share(count, of: totalLetters), 9, right: true))
         }
         lines.append("")
         lines.append("Letters by date")
         if lettersByDate.isEmpty { lines.append("  (none)") }
-        for (date, count) in lettersByDate.sorted(by: { $0.key < $1.key }) {
+        for (date, count) in lettersByDate {
             lines.append(pad("  \(date.iso)", 28) + pad(number(count), 11, right: true)
                          + pad(share(count, of: totalLetters), 9, right: true))
         }
         lines.append("")
         lines.append("Skipped by reason" + pad(number(totalSkipped), 22, right: true))
-        for (reason, count) in skippedByReason.sorted(by: { $0.key < $1.key }) {
+        for (reason, count) in skippedByReason {
             lines.append(pad("  \(reason)", 28) + pad(number(count), 11, right: true))
         }
         lines.append("")
         lines.append("Rejected by reason" + pad(number(totalRejected), 21, right: true))
-        for (code, count) in rejectedByReason.sorted(by: { $0.key < $1.key }) {
+        for (code, count) in rejectedByReason {
             lines.append(pad("  \(code)", 28) + pad(number(count), 11, right: true))
         }
         lines.append("")

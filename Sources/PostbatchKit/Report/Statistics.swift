@@ -1,64 +1,110 @@
 /// The counts of a run or a `stats` pass (SPEC §5).
 ///
-/// Built record by record with ``add(_:)``-style methods; every input record
-/// lands in exactly one of letters, skipped and rejected, so
-/// `records == letters.total + skipped.total + rejected.total` always holds.
+/// Built record by record; every input record lands in exactly one of letters,
+/// skipped and rejected, so `records == letters + skipped + rejected` always holds
+/// (``isConserved``). Counters are flat arrays, not dictionaries: this is on the
+/// path of every record.
 public struct Statistics: Sendable, Equatable {
     /// Every record read (blank lines are not records).
     public private(set) var records = 0
-    /// Letters per group and channel: `[group][channel]`.
-    public private(set) var lettersByGroupChannel: [LetterGroup: [Channel: Int]] = [:]
-    public private(set) var lettersByLanguage: [Language: Int] = [:]
-    public private(set) var lettersByDate: [CalendarDate: Int] = [:]
-    /// Skipped records per reason, `status_90`.
-    public private(set) var skippedByReason: [String: Int] = [:]
-    public private(set) var rejectedByReason: [ClassificationError.Code: Int] = [:]
+    /// Letters by `(group − 1) · 2 + channel`.
+    private var groupChannel = [Int](repeating: 0, count: LetterGroup.allCases.count * Channel.allCases.count)
+    private var languages = [Int](repeating: 0, count: Language.allCases.count)
+    /// Letters per date, in first-seen order (a handful of dates: linear search wins).
+    private var dates: [(date: CalendarDate, count: Int)] = []
+    /// Skipped records by the two status digits as a number, 0…99.
+    private var skippedByStatus = [Int](repeating: 0, count: 100)
+    private var rejected = [Int](repeating: 0, count: ClassificationError.Code.allCases.count)
     /// Records, not rejected, whose CPR number fails the modulus-11 check.
     public private(set) var modulus11Warnings = 0
 
     public init() {}
 
-    mutating func addLetter(group: LetterGroup, channel: Channel, language: Language, date: CalendarDate) {
-        records += 1
-        lettersByGroupChannel[group, default: [:]][channel, default: 0] += 1
-        lettersByLanguage[language, default: 0] += 1
-        lettersByDate[date, default: 0] += 1
+    private static func slot(_ group: LetterGroup, _ channel: Channel) -> Int {
+        (group.rawValue - 1) * 2 + (channel == .digital ? 0 : 1)
     }
 
-    mutating func addSkipped(status: String) {
+    mutating func addLetter(group: LetterGroup, channel: Channel, language: Language, date: CalendarDate) {
         records += 1
-        skippedByReason["status_\(status)", default: 0] += 1
+        groupChannel[Self.slot(group, channel)] += 1
+        languages[language == .da ? 0 : 1] += 1
+        if let index = dates.firstIndex(where: { $0.date == date }) {
+            dates[index].count += 1
+        } else {
+            dates.append((date, 1))
+        }
+    }
+
+    /// - Parameter status: the two status digits.
+    mutating func addSkipped(status: Int) {
+        records += 1
+        skippedByStatus[status] += 1
     }
 
     mutating func addRejected(_ code: ClassificationError.Code) {
         records += 1
-        rejectedByReason[code, default: 0] += 1
+        rejected[code.index] += 1
     }
 
     mutating func addModulus11Warning() {
         modulus11Warnings += 1
     }
 
-    // MARK: - Totals
-
-    public func letters(group: LetterGroup) -> Int {
-        lettersByGroupChannel[group]?.values.reduce(0, +) ?? 0
-    }
+    // MARK: - Reading the counts
 
     public func letters(group: LetterGroup, channel: Channel) -> Int {
-        lettersByGroupChannel[group]?[channel] ?? 0
+        groupChannel[Self.slot(group, channel)]
+    }
+
+    public func letters(group: LetterGroup) -> Int {
+        Channel.allCases.reduce(0) { $0 + letters(group: group, channel: $1) }
     }
 
     public func letters(channel: Channel) -> Int {
         LetterGroup.allCases.reduce(0) { $0 + letters(group: $1, channel: channel) }
     }
 
-    public var totalLetters: Int { Channel.allCases.reduce(0) { $0 + letters(channel: $1) } }
-    public var totalSkipped: Int { skippedByReason.values.reduce(0, +) }
-    public var totalRejected: Int { rejectedByReason.values.reduce(0, +) }
+    public func letters(language: Language) -> Int {
+        languages[language == .da ? 0 : 1]
+    }
+
+    /// Letters per date, in date order, only dates that have letters.
+    public var lettersByDate: [(date: CalendarDate, count: Int)] {
+        dates.sorted { $0.date < $1.date }
+    }
+
+    /// Skipped records per reason (`status_90`), in reason order, only reasons that occur.
+    public var skippedByReason: [(reason: String, count: Int)] {
+        skippedByStatus.indices.filter { skippedByStatus[$0] > 0 }.map { status in
+            ("status_\(status < 10 ? "0" : "")\(status)", skippedByStatus[status])
+        }
+    }
+
+    /// Rejected records per reason, in SPEC order, only reasons that occur.
+    public var rejectedByReason: [(reason: ClassificationError.Code, count: Int)] {
+        ClassificationError.Code.allCases.filter { rejected[$0.index] > 0 }.map { ($0, rejected[$0.index]) }
+    }
+
+    public func rejected(_ code: ClassificationError.Code) -> Int {
+        rejected[code.index]
+    }
+
+    public var totalLetters: Int { groupChannel.reduce(0, +) }
+    public var totalSkipped: Int { skippedByStatus.reduce(0, +) }
+    public var totalRejected: Int { rejected.reduce(0, +) }
 
     /// Whether `records = digital + print + skipped + rejected`.
     public var isConserved: Bool {
         records == letters(channel: .digital) + letters(channel: .print) + totalSkipped + totalRejected
+    }
+
+    // MARK: - Equatable
+
+    public static func == (lhs: Statistics, rhs: Statistics) -> Bool {
+        lhs.records == rhs.records && lhs.groupChannel == rhs.groupChannel && lhs.languages == rhs.languages
+            && lhs.lettersByDate.map(\.date) == rhs.lettersByDate.map(\.date)
+            && lhs.lettersByDate.map(\.count) == rhs.lettersByDate.map(\.count)
+            && lhs.skippedByStatus == rhs.skippedByStatus && lhs.rejected == rhs.rejected
+            && lhs.modulus11Warnings == rhs.modulus11Warnings
     }
 }

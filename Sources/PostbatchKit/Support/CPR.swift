@@ -59,24 +59,18 @@ public struct CPR: Hashable, Sendable, CustomStringConvertible, CustomDebugStrin
         return .success(cpr)
     }
 
-    /// The digit at `position` (0 is the first, 9 the last).
-    @usableFromInline
-    func digit(_ position: Int) -> Int {
-        var value = key
-        for _ in 0..<(9 - position) { value /= 10 }
-        return Int(value % 10)
-    }
-
     /// The date of birth that digits 1–7 encode, or `nil` if no such day exists.
     ///
     /// Digit 7 with YY gives the century: 0–3 → 19YY; 4 or 9 → 20YY if YY ≤ 36,
     /// else 19YY; 5–8 → 20YY if YY ≤ 57, else 18YY.
     public var birthDate: CalendarDate? {
-        let day = digit(0) * 10 + digit(1)
-        let month = digit(2) * 10 + digit(3)
-        let yy = digit(4) * 10 + digit(5)
+        let ddmmyy = Int(key / 10_000)
+        let seventh = Int(key / 1_000 % 10)
+        let day = ddmmyy / 10_000
+        let month = ddmmyy / 100 % 100
+        let yy = ddmmyy % 100
         let century: Int
-        switch digit(6) {
+        switch seventh {
         case 0...3: century = 1900
         case 4, 9: century = yy <= 36 ? 2000 : 1900
         default: century = yy <= 57 ? 2000 : 1800
@@ -88,12 +82,14 @@ public struct CPR: Hashable, Sendable, CustomStringConvertible, CustomDebugStrin
     ///
     /// Failing it is not an error: it is counted as the warning `cpr_no_mod11`.
     public var passesModulus11: Bool {
-        let weights = [4, 3, 2, 7, 6, 5, 4, 3, 2, 1]
-        var sum = 0
+        // Weights from the last digit to the first.
+        var weights: UInt64 = 0x4_3_2_7_6_5_4_3_2_1   // one hex nibble per weight, first digit highest
         var value = key
-        for position in stride(from: 9, through: 0, by: -1) {
-            sum += Int(value % 10) * weights[position]
+        var sum: UInt64 = 0
+        for _ in 0..<10 {
+            sum &+= (value % 10) &* (weights & 0xF)
             value /= 10
+            weights >>= 4
         }
         return sum % 11 == 0
     }
