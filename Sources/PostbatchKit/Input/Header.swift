@@ -67,7 +67,8 @@ struct Header: Sendable {
             let lowered = candidate.lowercased()
             for name in field.columnNames {
                 let distance = editDistance(Array(lowered.unicodeScalars), Array(name.unicodeScalars))
-                if distance <= max(2, name.count / 3), distance < (best?.distance ?? .max) {
+                let related = name.count >= 4 && (lowered.hasPrefix(name) || name.hasPrefix(lowered))
+                if distance <= max(2, name.count / 3) || related, distance < (best?.distance ?? .max) {
                     best = (candidate, distance)
                 }
             }
