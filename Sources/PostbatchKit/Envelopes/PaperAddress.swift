@@ -16,7 +16,8 @@ internal import Foundation
 /// the Faroe Islands (3-digit postcodes) and abroad, the lines form is used, as the reference
 /// examples do. In the lines form the c/o line comes first, then the street wrapped at
 /// spaces, then `postcode city` (`FO-100 Tórshavn` for the Faroe Islands), then, abroad, the
-/// country's Danish name in capitals. When six lines are not enough, the street is cut.
+/// country's Danish name in capitals. When six lines are not enough, the street keeps its
+/// first lines and its last line (number, floor, door) and loses the middle.
 enum PaperAddress: Equatable {
     /// The structured form.
     case structured(Structured)
@@ -72,7 +73,11 @@ enum PaperAddress: Equatable {
             head.append(FieldText.limit(careOf(coName), to: lineWidth))
         }
         let room = max(0, maximumLines - head.count - tail.count)
-        let street = Array(FieldText.wrap(address.street, width: lineWidth).prefix(room))
+        var street = FieldText.wrap(address.street, width: lineWidth)
+        if street.count > room {
+            // Keep the start of the street and its last line, which holds the number and door.
+            street = room > 0 ? Array(street.prefix(room - 1)) + [street[street.count - 1]] : []
+        }
         var lines = head + street + tail
         if lines.isEmpty { lines = [country] }
         return .lines(lines, postCode: (country == "DK" || country == "GL") && fourDigits ? postCode : nil)
@@ -110,6 +115,13 @@ struct StreetLine: Equatable {
     let floor: String?
     let suite: String?
 
+    init(name: String, building: String, floor: String?, suite: String?) {
+        self.name = name
+        self.building = building
+        self.floor = floor
+        self.suite = suite
+    }
+
     init?(parsing text: String) {
         let tokens = FieldText.singleLine(text)
             .split(whereSeparator: { $0 == " " || $0 == "," })
@@ -124,7 +136,8 @@ struct StreetLine: Equatable {
         var building = tokens[numberIndex].uppercased()
         var rest = Array(tokens[(numberIndex + 1)...])
         // `12 A`: a lone capital letter after a plain number belongs to the number.
-        if let letter = rest.first, letter.count == 1, letter.unicodeScalars.allSatisfy({ ("A"..."Z").contains($0) }),
+        if let letter = rest.first?.uppercased(), letter.unicodeScalars.count == 1,
+           letter.unicodeScalars.allSatisfy({ ("A"..."Z").contains($0) }),
            building.unicodeScalars.allSatisfy({ ("0"..."9").contains($0) }) {
             building += letter
             rest.removeFirst()
