@@ -182,54 +182,54 @@ public final class SchemaValidator {
         pointer.map { String(cString: $0) }
     }
 
-    /// `message` with quoted values replaced by `[value]` and ten-digit runs masked.
+    /// `message` with quoted values replaced by `[value]` and CPR-shaped numbers masked.
+    ///
+    /// libxml2 quotes an offending value after the word `value` (`The value 'x' is not
+    /// accepted`); the quotes stay, the value goes. A run of exactly ten digits, or six
+    /// digits, `-`, four digits, keeps its date part: `150572-XXXX`.
     static func redact(_ message: String) -> String {
-        var output = ""
-        output.reserveCapacity(message.utf8.count)
-        var scalars = Array(message.unicodeScalars)
-        // 1. Values quoted after the word "value": libxml2 writes `value 'x'`.
+        let input = Array(message.unicodeScalars)
+        let marker = Array("value '".unicodeScalars)
+        func isDigit(_ index: Int) -> Bool {
+            index < input.count && ("0"..."9").contains(input[index])
+        }
+        func digitRun(from index: Int) -> Int {
+            var end = index
+            while isDigit(end) { end += 1 }
+            return end - index
+        }
+        var output = String.UnicodeScalarView()
         var index = 0
-        var result: [Unicode.Scalar] = []
-        result.reserveCapacity(scalars.count)
-        while index < scalars.count {
-            let scalar = scalars[index]
-            if scalar == "'", index >= 6,
-               String(String.UnicodeScalarView(scalars[(index - 6)..<index])) == "value ",
-               let close = scalars[(index + 1)...].firstIndex(of: "'") {
-                result.append(contentsOf: "'[value]'".unicodeScalars)
+        while index < input.count {
+            if input[index...].starts(with: marker),
+               let close = input[(index + marker.count)...].firstIndex(of: "'") {
+                output.append(contentsOf: "value '[value]'".unicodeScalars)
                 index = close + 1
                 continue
             }
-            result.append(scalar)
-            index += 1
-        }
-        scalars = result
-        // 2. Any run of exactly ten digits, or six digits, '-', four digits.
-        index = 0
-        while index < scalars.count {
-            guard scalars[index].properties.numericType == .decimal, scalars[index].isASCII else {
-                output.unicodeScalars.append(scalars[index])
-                index += 1
+            let startsRun = isDigit(index) && (index == 0 || !isDigit(index - 1))
+            if startsRun {
+                let run = digitRun(from: index)
+                if run == 10 {
+                    output.append(contentsOf: input[index..<(index + 6)])
+                    output.append(contentsOf: "-XXXX".unicodeScalars)
+                    index += 10
+                    continue
+                }
+                if run == 6, index + 6 < input.count, input[index + 6] == "-", digitRun(from: index + 7) == 4 {
+                    output.append(contentsOf: input[index..<(index + 6)])
+                    output.append(contentsOf: "-XXXX".unicodeScalars)
+                    index += 11
+                    continue
+                }
+                output.append(contentsOf: input[index..<(index + run)])
+                index += run
                 continue
             }
-            var end = index
-            while end < scalars.count, scalars[end].isASCII, ("0"..."9").contains(scalars[end]) { end += 1 }
-            let run = end - index
-            if run == 10 {
-                output.unicodeScalars.append(contentsOf: scalars[index..<(index + 6)])
-                output += "-XXXX"
-            } else if run == 6, end + 5 <= scalars.count, scalars[end] == "-",
-                      scalars[(end + 1)..<(end + 5)].allSatisfy({ ("0"..."9").contains($0) }),
-                      end + 5 == scalars.count || !("0"..."9").contains(scalars[end + 5]) {
-                output.unicodeScalars.append(contentsOf: scalars[index..<end])
-                output += "-XXXX"
-                end += 5
-            } else {
-                output.unicodeScalars.append(contentsOf: scalars[index..<end])
-            }
-            index = end
+            output.append(input[index])
+            index += 1
         }
-        return output
+        return String(output)
     }
 }
 

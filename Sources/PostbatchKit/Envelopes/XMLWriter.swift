@@ -7,8 +7,9 @@ internal import CLibXML2
 /// document is UTF-8 and indented by two spaces.
 ///
 /// Text safety:
-/// - Element text and attribute values are escaped by libxml2 (`&`, `<`, `>`, and `"` in
-///   attributes): `Ærø & <Søn> "A/S"` comes out as `Ærø &amp; &lt;Søn&gt; "A/S"`.
+/// - Element text and attribute values are escaped by libxml2 (`&`, `<`, `>`, `"`; CR as
+///   `&#13;`): `Ærø & <Søn> "A/S"` comes out as `Ærø &amp; &lt;Søn&gt; &quot;A/S&quot;`, and
+///   `]]>` as `]]&gt;`. Non-ASCII element text is written as UTF-8, not as character references.
 /// - Characters that XML 1.0 forbids, U+0000–U+001F except tab, LF and CR, and the
 ///   non-characters U+FFFE and U+FFFF, are replaced by a space before writing: such a
 ///   character cannot be written at all, and a space keeps the words apart. Lone surrogates
