@@ -186,7 +186,8 @@ public final class SchemaValidator {
     ///
     /// libxml2 quotes an offending value after the word `value` (`The value 'x' is not
     /// accepted`); the quotes stay, the value goes. A run of exactly ten digits, or six
-    /// digits, `-`, four digits, keeps its date part: `150572-XXXX`.
+    /// digits, `-`, four digits, keeps its date part: `150572-XXXX` (`0000000000`, the
+    /// schema's "unknown" value, stays).
     static func redact(_ message: String) -> String {
         let input = Array(message.unicodeScalars)
         let marker = Array("value '".unicodeScalars)
@@ -210,7 +211,7 @@ public final class SchemaValidator {
             let startsRun = isDigit(index) && (index == 0 || !isDigit(index - 1))
             if startsRun {
                 let run = digitRun(from: index)
-                if run == 10 {
+                if run == 10, input[index..<(index + 10)].contains(where: { $0 != "0" }) {
                     output.append(contentsOf: input[index..<(index + 6)])
                     output.append(contentsOf: "-XXXX".unicodeScalars)
                     index += 10
