@@ -70,7 +70,7 @@ struct EnvelopeWriterTests {
     ])
     func hostile(_ value: String) throws {
         let pdf = try EnvelopeFixtures.tinyPDF()
-        let longStreet = String(repeating: "Langgadevej ", count: 16) + "12"  // about 200 characters
+        let longStreet = String(repeating: "Langgadevej ", count: 17) + "12"  // 206 characters
         let addresses = [
             PostalAddress(street: value + " 12", postalCode: "1620", city: value, countryCode: "DK"),
             PostalAddress(street: longStreet, postalCode: "1620", city: value, countryCode: "DK"),
@@ -194,9 +194,19 @@ struct EnvelopeWriterTests {
         #expect(lines.contains(">TYSKLAND</dkccline:PostalAddressThirdLineText>"))
     }
 
+    @Test("envelope(for:) picks the envelope by the letter's channel")
+    func dispatch() throws {
+        let writer = try EnvelopeFixtures.writer()
+        let digital = try EnvelopeFixtures.letter()
+        let paper = try EnvelopeFixtures.letter(address: PostalAddress(
+            street: "Nørregade 7", postalCode: "1165", city: "København K", countryCode: "DK"))
+        #expect(try writer.envelope(for: digital, pdf: [1]) == writer.digitalEnvelope(for: digital, pdf: [1]))
+        #expect(try writer.envelope(for: paper, pdf: [1]) == writer.paperEnvelope(for: paper, pdf: [1]))
+        #expect(writer.envelopeID(for: digital) != writer.envelopeID(for: paper))
+    }
+
     @Test("two writes of the same letter are byte-identical")
     func deterministic() throws {
-        let pdf = try EnvelopeFixtures.tinyPDF()
         for envelope in EnvelopeCase.all {
             #expect(try envelope.write() == envelope.write(), "\(envelope.label)")
         }
@@ -204,7 +214,6 @@ struct EnvelopeWriterTests {
         let letter = try EnvelopeFixtures.letter()
         let writer = try EnvelopeFixtures.writer()
         #expect(try writer.digitalEnvelope(for: letter, pdf: big) == writer.digitalEnvelope(for: letter, pdf: big))
-        _ = pdf
     }
 
     @Test("a large PDF is base64-encoded exactly, in pieces")
