@@ -1,0 +1,158 @@
+/// Constants of the fjernprint envelope: namespaces and the prefixes postbatch binds them to.
+enum PaperEnvelope {
+    static let namespace = "urn:oio:fjernprint:1.0.0"
+    static let fjernprint = "fjernprint"
+    static let dkal = ("dkal", "urn:oio:dkal:1.0.0")
+    static let adir = ("adir", "urn:oio:adir:dagpenge:2009.07.01")
+    static let itst = ("itst", "http://rep.oio.dk/itst.dk/xml/schemas/2006/01/17/")
+    static let dkcc = ("dkcc", "http://rep.oio.dk/ebxml/xml/schemas/dkcc/2003/02/13/")
+    static let dkcc2005 = ("dkcc2005", "http://rep.oio.dk/ebxml/xml/schemas/dkcc/2005/03/15/")
+    static let dkccline = ("dkccline", "http://rep.oio.dk/ebxml/xml/schemas/dkcc/2005/05/19/")
+    static let sd = ("sd", "urn:oio:sagdok:3.0.0")
+
+    /// `BrugerNavn`: the system that sends.
+    static let userName = "postbatch"
+    /// The `PostalAddress…LineText` element names, first to sixth.
+    static let lineElements = ["PostalAddressFirstLineText", "PostalAddressSecondLineText",
+                               "PostalAddressThirdLineText", "PostalAddressFourthLineText",
+                               "PostalAddressFifthLineText", "PostalAddressSixthLineText"]
+}
+
+extension EnvelopeWriter {
+    /// The fjernprint `ForsendelseI` of a paper letter.
+    ///
+    /// In schema order: `AfsendelseIdentifikator` (deterministic UUID), `ForsendelseModtager`
+    /// (the CPR number and the postal address, laid out as ``PaperAddress`` describes),
+    /// `FilformatNavn` `PDF`, the base64 PDF, `TransaktionsParametreI` (`now` and the run's
+    /// mass-mailing id), `DokumentParametre` (title, document UUID, the letter's date),
+    /// `KanalUafhaengigeParametreI` (`postbatch`, `Fysisk Post`), `PrintParametre` and
+    /// `PostParametre` from ``printParameters``.
+    ///
+    /// - Parameters:
+    ///   - letter: the letter; its recipient must have an address. Its channel is not checked.
+    ///   - pdf: the rendered letter; any non-empty bytes.
+    /// - Returns: the UTF-8 XML document.
+    /// - Throws: ``EnvelopeError`` with code ``EnvelopeError/Code/missingAddress`` when the
+    ///   recipient has no address; ``EnvelopeError/Code/invalidField`` when the name is empty
+    ///   or the country code is not two letters; ``EnvelopeError/Code/emptyDocument`` for an
+    ///   empty PDF; ``EnvelopeError/Code/xmlWriter`` if libxml2 fails. A name longer than
+    ///   130 characters, a long street or city are cut to fit, not errors.
+    public func paperEnvelope(for letter: Letter, pdf: [UInt8]) throws(EnvelopeError) -> [UInt8] {
+        try requireDocument(pdf, for: letter)
+        let recipient = letter.recipient
+        guard let address = recipient.address else {
+            throw EnvelopeError(code: .missingAddress, field: "ModtagerAdresse",
+                                detail: "the paper letter to \(recipient.cpr) has no postal address")
+        }
+        let country = address.countryCode.uppercased()
+        guard country.utf8.count == 2, country.utf8.allSatisfy({ $0 >= 65 && $0 <= 90 }) else {
+            throw EnvelopeError(code: .invalidField, field: "CountryIdentificationCode",
+                                detail: "expected an ISO 3166 alpha-2 country code for \(recipient.cpr)")
+        }
+        let name = FieldText.field(recipient.name, maximum: PaperAddress.nameLimit)
+        guard !name.isEmpty else {
+            throw EnvelopeError(code: .invalidField, field: "PersonName",
+                                detail: "expected a non-empty name for \(recipient.cpr)")
+        }
+        let layout = PaperAddress.layout(address, coName: recipient.coName)
+        let shipmentID = MessageID.derive(campaignID: campaign.id, cpr: recipient.cpr, for: .paperShipment)
+        let documentID = MessageID.derive(campaignID: campaign.id, cpr: recipient.cpr, for: .paperDocument)
+        let title = title(for: letter)
+        let fp = PaperEnvelope.fjernprint
+        let (dkal, adir, itst, dkcc, dkcc2005, dkccline, sd) =
+            (PaperEnvelope.dkal.0, PaperEnvelope.adir.0, PaperEnvelope.itst.0, PaperEnvelope.dkcc.0,
+             PaperEnvelope.dkcc2005.0, PaperEnvelope.dkccline.0, PaperEnvelope.sd.0)
+
+        var namespaces = [PaperEnvelope.dkal, PaperEnvelope.adir, PaperEnvelope.itst, PaperEnvelope.dkcc]
+        switch layout {
+        case .structured: namespaces.append(PaperEnvelope.dkcc2005)
+        case .lines(_, let postCode):
+            namespaces.append(PaperEnvelope.dkccline)
+            if postCode != nil { namespaces.append(PaperEnvelope.dkcc2005) }
+        }
+        namespaces.append(PaperEnvelope.sd)
+
+        return try XMLWriter.document(capacity: capacity(for: pdf)) { xml throws(EnvelopeError) in
+            try xml.startDocument()
+            try xml.startElement("ForsendelseI", prefix: fp)
+            try xml.namespace(prefix: fp, uri: PaperEnvelope.namespace)
+            for (prefix, uri) in namespaces {
+                try xml.namespace(prefix: prefix, uri: uri)
+            }
+            try xml.element("AfsendelseIdentifikator", prefix: fp, text: shipmentID.description)
+
+            try xml.startElement("ForsendelseModtager", prefix: fp)
+            try xml.startElement("AfsendelseModtager", prefix: dkal)
+            try xml.element("CPRnummerIdentifikator", prefix: adir, text: recipient.cpr.unmaskedDigits)
+            try xml.endElement()
+            try xml.startElement("ModtagerAdresse", prefix: fp)
+            try xml.element("PersonName", prefix: itst, text: name)
+            switch layout {
+            case .structured(let parts):
+                if let coName = parts.coName {
+                    try xml.element("CoNavn", prefix: fp, text: coName)
+                }
+                try xml.element("StreetName", prefix: dkcc2005, text: parts.streetName)
+                try xml.element("StreetBuildingIdentifier", prefix: dkcc, text: parts.building)
+                if let floor = parts.floor {
+                    try xml.element("FloorIdentifier", prefix: dkcc, text: floor)
+                }
+                if let suite = parts.suite {
+                    try xml.element("SuiteIdentifier", prefix: dkcc, text: suite)
+                }
+                try xml.element("PostCodeIdentifier", prefix: dkcc2005, text: parts.postCode)
+                if let city = parts.city {
+                    try xml.element("DistrictSubdivisionIdentifier", prefix: dkcc2005, text: city)
+                }
+            case .lines(let lines, let postCode):
+                for (element, line) in zip(PaperEnvelope.lineElements, lines) {
+                    try xml.element(element, prefix: dkccline, text: line)
+                }
+                if let postCode {
+                    try xml.element("PostCodeIdentifier", prefix: dkcc2005, text: postCode)
+                }
+            }
+            try xml.startElement("CountryIdentificationCode", prefix: dkcc)
+            try xml.attribute("scheme", "iso3166-alpha2")
+            try xml.text(country)
+            try xml.endElement()
+            try xml.endElement()  // ModtagerAdresse
+            try xml.endElement()  // ForsendelseModtager
+
+            try xml.element("FilformatNavn", prefix: dkal, text: "PDF")
+            try xml.startElement("MeddelelseIndholdData", prefix: dkal)
+            try xml.base64(pdf)
+            try xml.endElement()
+
+            try xml.startElement("TransaktionsParametreI", prefix: fp)
+            try xml.element("TransaktionsDatoTid", prefix: fp, text: now.iso)
+            try xml.element("MasseForsendelseIdentifikator", prefix: fp, text: massMailingID)
+            try xml.endElement()
+
+            try xml.startElement("DokumentParametre", prefix: fp)
+            try xml.element("TitelTekst", prefix: sd, text: title)
+            try xml.element("UUIDIdentifikator", prefix: sd, text: documentID.description)
+            try xml.element("BrevDato", prefix: sd, text: letter.date.iso)
+            try xml.endElement()
+
+            try xml.startElement("KanalUafhaengigeParametreI", prefix: fp)
+            try xml.element("BrugerNavn", prefix: fp, text: PaperEnvelope.userName)
+            try xml.element("KanalKode", prefix: fp, text: "Fysisk Post")
+            try xml.endElement()
+
+            try xml.startElement("PrintParametre", prefix: fp)
+            try xml.element("SimplexDuplexKode", prefix: fp, text: printParameters.sides.rawValue)
+            try xml.element("FarveSHKode", prefix: fp, text: printParameters.colour.rawValue)
+            try xml.element("KuvertTypeKode", prefix: fp, text: printParameters.envelope.rawValue)
+            try xml.endElement()
+
+            try xml.startElement("PostParametre", prefix: fp)
+            try xml.element("PostKategoriKode", prefix: fp,
+                            text: printParameters.category(forCountry: country).rawValue)
+            try xml.endElement()
+
+            try xml.endElement()  // ForsendelseI
+            try xml.endDocument()
+        }
+    }
+}

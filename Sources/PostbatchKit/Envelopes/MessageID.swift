@@ -1,0 +1,70 @@
+internal import Crypto
+
+/// A v4-shaped UUID derived deterministically from the campaign and the person.
+///
+/// The same campaign and CPR number always give the same identifier, so a re-run names the
+/// same letter the same way (SPEC §3). The identifier is the first 16 bytes of
+/// SHA-256(`"postbatch/<domain>/v1"`, 0, campaign id, 0, the 10 CPR digits), with the
+/// version nibble set to 4 and the variant bits to `10`: it matches MeMo's
+/// `memoUuidType` pattern and fjernprint's lower-case UUID pattern.
+///
+/// ```swift
+/// let id = MessageID.derive(campaignID: "nemid-mitid-2021", cpr: cpr)
+/// id.description   // "3f1c…-…-4…-[89ab]…-…", lower-case
+/// ```
+///
+/// The identifier is a pseudonym, not an encryption: CPR numbers are few enough that
+/// someone who knows the campaign id could search for the number behind one. It may name
+/// spool files (SPEC §3 does), but it is no substitute for keeping the spool private.
+public struct MessageID: Hashable, Sendable, CustomStringConvertible {
+    /// What the identifier names. Each purpose has its own hash domain, so the identifiers
+    /// of one person never coincide.
+    public enum Purpose: String, Sendable, CaseIterable {
+        /// The MeMo `messageUUID` of a digital letter.
+        case digitalMessage = "memo-message"
+        /// The fjernprint `AfsendelseIdentifikator` of a paper letter.
+        case paperShipment = "fjernprint-shipment"
+        /// The fjernprint `DokumentParametre/UUIDIdentifikator` of a paper letter's document.
+        case paperDocument = "fjernprint-document"
+    }
+
+    /// The 16 bytes, version and variant bits already set.
+    public let bytes: [UInt8]
+
+    private init(bytes: [UInt8]) {
+        self.bytes = bytes
+    }
+
+    /// The identifier of one person's letter in one campaign.
+    ///
+    /// - Parameters:
+    ///   - campaignID: the campaign's stable id (``Campaign/id``).
+    ///   - cpr: the recipient.
+    ///   - purpose: what the identifier names; the default is the MeMo messageUUID.
+    /// - Returns: the same value for the same three inputs, on every run and machine.
+    public static func derive(campaignID: String, cpr: CPR, for purpose: Purpose = .digitalMessage) -> MessageID {
+        var hasher = SHA256()
+        hasher.update(data: Array("postbatch/\(purpose.rawValue)/v1".utf8))
+        hasher.update(data: [0])
+        hasher.update(data: Array(campaignID.utf8))
+        hasher.update(data: [0])
+        hasher.update(data: Array(cpr.unmaskedDigits.utf8))
+        var bytes = Array(hasher.finalize().prefix(16))
+        bytes[6] = (bytes[6] & 0x0F) | 0x40
+        bytes[8] = (bytes[8] & 0x3F) | 0x80
+        return MessageID(bytes: bytes)
+    }
+
+    /// Lower-case `8-4-4-4-12` hex: `0d4a3b2c-1e5f-4a6b-8c7d-9e0f1a2b3c4d`.
+    public var description: String {
+        let hex: [UInt8] = Array("0123456789abcdef".utf8)
+        var text: [UInt8] = []
+        text.reserveCapacity(36)
+        for (index, byte) in bytes.enumerated() {
+            if index == 4 || index == 6 || index == 8 || index == 10 { text.append(UInt8(ascii: "-")) }
+            text.append(hex[Int(byte >> 4)])
+            text.append(hex[Int(byte & 0x0F)])
+        }
+        return String(decoding: text, as: UTF8.self)
+    }
+}

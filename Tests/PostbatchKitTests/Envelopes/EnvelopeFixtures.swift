@@ -1,0 +1,104 @@
+import Foundation
+import Testing
+@testable import PostbatchKit
+
+/// Shared inputs for the envelope tests: the reference schemas, a tiny PDF, a campaign,
+/// letters. All people and addresses are fictitious.
+enum EnvelopeFixtures {
+    struct MissingReference: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    /// `../shared/reference` next to the repository root (found by walking up from this file
+    /// to the folder holding `Package.swift`).
+    static func referenceDirectory(filePath: String = #filePath) throws -> URL {
+        var folder = URL(fileURLWithPath: filePath).deletingLastPathComponent()
+        while folder.path != "/" {
+            if FileManager.default.fileExists(atPath: folder.appendingPathComponent("Package.swift").path) {
+                let reference = folder.deletingLastPathComponent().appendingPathComponent("shared/reference")
+                guard FileManager.default.fileExists(atPath: reference.appendingPathComponent("memo-xsd").path),
+                      FileManager.default.fileExists(atPath: reference.appendingPathComponent("fjernprint-xsd").path)
+                else {
+                    throw MissingReference(description:
+                        "the reference schemas are missing: expected memo-xsd/ and fjernprint-xsd/ in \(reference.path)")
+                }
+                return reference
+            }
+            folder = folder.deletingLastPathComponent()
+        }
+        throw MissingReference(description: "no Package.swift above \(filePath); cannot find ../shared/reference")
+    }
+
+    static func memoSchema(_ version: MemoVersion) throws -> String {
+        let reference = try referenceDirectory()
+        switch version {
+        case .v1_1: return reference.appendingPathComponent("memo-xsd/v1.1/MeMo_core.xsd").path
+        case .v1_2: return reference.appendingPathComponent("memo-xsd/v1.2/Version1.2/MeMo_core.xsd").path
+        }
+    }
+
+    static func fjernprintSchema() throws -> String {
+        try referenceDirectory().appendingPathComponent("fjernprint-xsd/wrapper-ForsendelseI.xsd").path
+    }
+
+    /// The 586-byte one-page reference PDF.
+    static func tinyPDF() throws -> [UInt8] {
+        let url = try referenceDirectory().appendingPathComponent("fjernprint-xsd/examples/letter-tiny.pdf")
+        return Array(try Data(contentsOf: url))
+    }
+
+    static func campaign(id: String = "nemid-mitid-2021", title: String? = nil) -> Campaign {
+        var titles: [Language: [LetterGroup: String]] = [:]
+        for group in LetterGroup.allCases {
+            titles[.da, default: [:]][group] = title ?? "Fra NemID til MitID"
+            titles[.en, default: [:]][group] = title ?? "From NemID to MitID"
+        }
+        return Campaign(
+            id: id,
+            sender: .init(cvr: "34051178", name: "Digitaliseringsstyrelsen",
+                          addressLines: ["Landgreven 4", "1301 København K"], contact: "mitid.dk"),
+            firstDay: CalendarDate(year: 2021, month: 10, day: 6)!,
+            waves: 3, printDay: nil, titles: titles,
+            templateDirectory: URL(fileURLWithPath: "/tmp"))
+    }
+
+    static let now = Timestamp(secondsSinceEpoch: 1_633_075_200)  // 2021-10-01T08:00:00Z
+    static let massMailingID = "b1e0c4d2-6f1a-4c3e-8d5b-2a9f7e6c1d30"
+
+    static func writer(_ version: MemoVersion = .v1_2, campaign: Campaign = campaign()) throws -> EnvelopeWriter {
+        try EnvelopeWriter(campaign: campaign, memoVersion: version, massMailingID: massMailingID, now: now)
+    }
+
+    static func cpr(_ digits: String) throws -> CPR {
+        try CPR.parse(Array(digits.utf8)).get()
+    }
+
+    static func letter(cpr digits: String = "1505729997", name: String = "Jens Peter Østergård Ærø",
+                       coName: String? = nil, address: PostalAddress? = nil,
+                       group: LetterGroup = .bankUpdate, language: Language = .da) throws -> Letter {
+        let recipient = Recipient(cpr: try cpr(digits), name: name, coName: coName, address: address,
+                                  addressProtected: false, language: language)
+        return Letter(sequence: 0, line: 2, recipient: recipient, group: group,
+                      channel: address == nil ? .digital : .print,
+                      date: address == nil ? CalendarDate(year: 2021, month: 10, day: 7)!
+                                           : CalendarDate(year: 2021, month: 10, day: 9)!)
+    }
+
+    /// Runs `xmllint --noout --nonet --schema`; returns its exit status and standard error.
+    static func xmllint(_ document: [UInt8], schema: String) throws -> (status: Int32, output: String) {
+        let file = FileManager.default.temporaryDirectory
+            .appendingPathComponent("postbatch-envelope-\(UUID().uuidString).xml")
+        try Data(document).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/xmllint")
+        process.arguments = ["--noout", "--nonet", "--schema", schema, file.path]
+        let pipe = Pipe()
+        process.standardError = pipe
+        process.standardOutput = pipe
+        try process.run()
+        let output = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: output, as: UTF8.self))
+    }
+}

@@ -1,0 +1,156 @@
+import Foundation
+import Testing
+@testable import PostbatchKit
+
+@Suite("MessageID")
+struct MessageIDTests {
+    static func isV4(_ text: String) -> Bool {
+        text.wholeMatch(of: /[a-f0-9]{8}-[a-f0-9]{4}-4[a-f0-9]{3}-[ab89][a-f0-9]{3}-[a-f0-9]{12}/) != nil
+    }
+
+    @Test("deterministic, v4-shaped, lower-case")
+    func shape() throws {
+        let cpr = try EnvelopeFixtures.cpr("1505729997")
+        let first = MessageID.derive(campaignID: "nemid-mitid-2021", cpr: cpr)
+        let second = MessageID.derive(campaignID: "nemid-mitid-2021", cpr: cpr)
+        #expect(first == second)
+        #expect(Self.isV4(first.description), "\(first)")
+        for purpose in MessageID.Purpose.allCases {
+            let id = MessageID.derive(campaignID: "x", cpr: cpr, for: purpose)
+            #expect(Self.isV4(id.description))
+        }
+    }
+
+    @Test("differs across CPR numbers, campaigns and purposes")
+    func distinct() throws {
+        let a = try EnvelopeFixtures.cpr("1505729997")
+        let b = try EnvelopeFixtures.cpr("1505729998")
+        var ids: Set<MessageID> = []
+        for cpr in [a, b] {
+            for campaign in ["nemid-mitid-2021", "nemid-mitid-2022"] {
+                for purpose in MessageID.Purpose.allCases {
+                    ids.insert(MessageID.derive(campaignID: campaign, cpr: cpr, for: purpose))
+                }
+            }
+        }
+        #expect(ids.count == 12)
+    }
+
+    @Test("never contains the CPR digits")
+    func noCPR() throws {
+        let cpr = try EnvelopeFixtures.cpr("1505729997")
+        #expect(!MessageID.derive(campaignID: "c", cpr: cpr).description.contains("1505729997"))
+    }
+}
+
+@Suite("Street line parsing")
+struct StreetLineTests {
+    @Test("Danish streets split into the structured fields", arguments: [
+        ("Vesterbrogade 12A, 3. tv", "Vesterbrogade", "12A", "3", "tv"),
+        ("Nørregade 7", "Nørregade", "7", nil, nil),
+        ("H.C. Andersens Boulevard 27, st. th.", "H.C. Andersens Boulevard", "27", "st", "th"),
+        ("Strandvejen 100 1 tv", "Strandvejen", "100", "1", "tv"),
+        ("Aqqusinersuaq 16", "Aqqusinersuaq", "16", nil, nil),
+        ("Gade 12 b, kl.", "Gade", "12B", "kl", nil),
+        ("Christian IX's Gade 5, 2. 14", "Christian IX's Gade", "5", "2", "14"),
+    ] as [(String, String, String, String?, String?)])
+    func parses(text: String, name: String, building: String, floor: String?, suite: String?) throws {
+        let street = try #require(StreetLine(parsing: text))
+        #expect(street == StreetLine(name: name, building: building, floor: floor, suite: suite))
+    }
+
+    @Test("ambiguous or unfitting streets do not parse", arguments: [
+        "Gården Lille Mølle",
+        "Postboks 123",
+        "Vej 1000",
+        "Vej 0",
+        "Vesterbrogade 12A, 3. sal, lejlighed 4",
+        "Vej 12, tv",
+        "12 Main Street",
+        String(repeating: "Lang", count: 11) + " 12",
+        "Vej 12, 3. dør12",
+    ])
+    func rejects(text: String) {
+        #expect(StreetLine(parsing: text) == nil)
+    }
+}
+
+@Suite("Field text")
+struct FieldTextTests {
+    @Test("limit counts scalars but never splits a character")
+    func limit() {
+        let text = "ab" + "e\u{301}" + "cd"
+        #expect(FieldText.limit(text, to: 3) == "ab")
+        #expect(FieldText.limit(text, to: 4) == "abe\u{301}")
+        #expect(FieldText.limit("😀😀", to: 1) == "😀")
+        #expect(FieldText.limit("abc  def", to: 5) == "abc")
+    }
+
+    @Test("single line collapses whitespace and controls")
+    func singleLine() {
+        #expect(FieldText.singleLine("  a\t\r\n b\u{0}\u{FFFF}c  ") == "a b c")
+    }
+
+    @Test("wrap breaks at spaces and inside over-long words")
+    func wrap() {
+        let lines = FieldText.wrap("Niels Finsens gøta 5 " + String(repeating: "x", count: 40), width: 34)
+        #expect(lines == ["Niels Finsens gøta 5", String(repeating: "x", count: 34), "xxxxxx"])
+        #expect(lines.allSatisfy { $0.unicodeScalars.count <= 34 })
+    }
+}
+
+@Suite("Timestamp and MeMo version")
+struct TimestampTests {
+    @Test("formats and parses UTC times", arguments: [
+        ("2021-10-01T08:00:00Z", Int64(1_633_075_200)),
+        ("1970-01-01T00:00:00Z", Int64(0)),
+        ("1969-12-31T23:59:59Z", Int64(-1)),
+        ("2024-02-29T12:34:56Z", Int64(1_709_210_096)),
+    ])
+    func roundTrip(text: String, seconds: Int64) throws {
+        #expect(Timestamp(iso: text)?.secondsSinceEpoch == seconds)
+        #expect(Timestamp(secondsSinceEpoch: seconds).iso == text)
+    }
+
+    @Test("rejects other forms", arguments: [
+        "2021-10-01T08:00:00", "2021-10-01 08:00:00Z", "2021-02-30T08:00:00Z", "2021-10-01T24:00:00Z",
+        "2021-10-01T08:00:00+02:00", "2021-10-01T08:00:00.5Z", "",
+    ])
+    func rejects(text: String) {
+        #expect(Timestamp(iso: text) == nil)
+        #expect { try Timestamp.parse(text) } throws: { ($0 as? EnvelopeError)?.code == .invalidTimestamp }
+    }
+
+    @Test("MeMo versions from the command line", arguments: [
+        ("1.1", MemoVersion.v1_1), ("1.2", .v1_2), (" 1.2 ", .v1_2), ("1.0", nil), ("1.20", nil), ("v1.2", nil),
+    ] as [(String, MemoVersion?)])
+    func memoVersion(text: String, expected: MemoVersion?) {
+        #expect(MemoVersion(argument: text) == expected)
+    }
+}
+
+@Suite("Paper address layout")
+struct PaperAddressTests {
+    @Test("a 200-character street keeps its number and fits six lines of 34", arguments: ["DK", "FO", "SE"])
+    func longStreet(country: String) {
+        let street = String(repeating: "Langgadevej ", count: 16) + "12, 3. tv"
+        let layout = PaperAddress.layout(PostalAddress(street: street, postalCode: "1620", city: "Byen",
+                                                       countryCode: country), coName: "Karen Åberg")
+        guard case .lines(let lines, _) = layout else {
+            Issue.record("expected the lines form, got \(layout)")
+            return
+        }
+        #expect(lines.count <= 6)
+        #expect(lines.allSatisfy { $0.unicodeScalars.count <= 34 })
+        #expect(lines.first == "c/o Karen Åberg")
+        #expect(lines.contains { $0.hasSuffix("12, 3. tv") })
+    }
+
+    @Test("a Danish address with a 4-digit postcode and a plain street is structured")
+    func structured() {
+        let layout = PaperAddress.layout(PostalAddress(street: "Nørregade 7, st.", postalCode: "1165",
+                                                       city: "København K", countryCode: "DK"), coName: "C/O Ib")
+        #expect(layout == .structured(.init(coName: "Ib", streetName: "Nørregade", building: "7", floor: "st",
+                                            suite: nil, postCode: "1165", city: "København K")))
+    }
+}

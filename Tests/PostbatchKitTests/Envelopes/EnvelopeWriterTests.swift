@@ -1,0 +1,268 @@
+import Foundation
+import Testing
+@testable import PostbatchKit
+
+/// One envelope to write in the schema tests.
+struct EnvelopeCase: Sendable, CustomTestStringConvertible {
+    let label: String
+    let memoVersion: MemoVersion?  // nil: paper
+    let name: String
+    let coName: String?
+    let address: PostalAddress?
+
+    var testDescription: String { label }
+
+    static let all: [EnvelopeCase] = [
+        .init(label: "MeMo 1.2", memoVersion: .v1_2, name: "Jens Peter Østergård Ærø", coName: nil, address: nil),
+        .init(label: "MeMo 1.1", memoVersion: .v1_1, name: "Jens Peter Østergård Ærø", coName: nil, address: nil),
+        .init(label: "paper DK with c/o", memoVersion: nil, name: "Jens Peter Østergård Ærø", coName: "Karen Åberg",
+              address: PostalAddress(street: "Vesterbrogade 12A, 3. tv", postalCode: "1620", city: "København V",
+                                     countryCode: "DK")),
+        .init(label: "paper DK without c/o", memoVersion: nil, name: "Mette Hansen", coName: nil,
+              address: PostalAddress(street: "Nørregade 7", postalCode: "1165", city: "København K",
+                                     countryCode: "DK")),
+        .init(label: "paper DK, street that does not parse", memoVersion: nil, name: "Ole Olsen", coName: "c/o Hansen",
+              address: PostalAddress(street: "Gården Lille Mølle, Bag Kirken", postalCode: "4000", city: "Roskilde",
+                                     countryCode: "DK")),
+        .init(label: "paper GL", memoVersion: nil, name: "Aviaja Kristiansen", coName: nil,
+              address: PostalAddress(street: "Aqqusinersuaq 16", postalCode: "3900", city: "Nuuk", countryCode: "GL")),
+        .init(label: "paper FO with c/o", memoVersion: nil, name: "Rúni Joensen", coName: "Elin Poulsen",
+              address: PostalAddress(street: "Niels Finsens gøta 5", postalCode: "100", city: "Tórshavn",
+                                     countryCode: "FO")),
+        .init(label: "paper foreign", memoVersion: nil, name: "Mette Schmidt", coName: nil,
+              address: PostalAddress(street: "Musterstraße 12, 3. OG", postalCode: "10115", city: "Berlin",
+                                     countryCode: "DE")),
+    ]
+
+    func write() throws -> [UInt8] {
+        let letter = try EnvelopeFixtures.letter(name: name, coName: coName, address: address)
+        let writer = try EnvelopeFixtures.writer(memoVersion ?? .v1_2)
+        let pdf = try EnvelopeFixtures.tinyPDF()
+        return memoVersion == nil ? try writer.paperEnvelope(for: letter, pdf: pdf)
+                                  : try writer.digitalEnvelope(for: letter, pdf: pdf)
+    }
+
+    func schema() throws -> String {
+        if let memoVersion { return try EnvelopeFixtures.memoSchema(memoVersion) }
+        return try EnvelopeFixtures.fjernprintSchema()
+    }
+}
+
+@Suite("Envelope writer")
+struct EnvelopeWriterTests {
+    @Test("every envelope kind validates with SchemaValidator and xmllint", arguments: EnvelopeCase.all)
+    func validates(_ envelope: EnvelopeCase) throws {
+        let bytes = try envelope.write()
+        let validator = try SchemaValidator(schemaPath: envelope.schema())
+        let failures = validator.validate(bytes)
+        #expect(failures.isEmpty, "\(failures)")
+        let lint = try EnvelopeFixtures.xmllint(bytes, schema: envelope.schema())
+        #expect(lint.status == 0, "\(lint.output)")
+    }
+
+    @Test("hostile values give well-formed valid envelopes", arguments: [
+        #"Ærø & <Søn> "A/S""#,
+        "Bo ]]> Hansen",
+        "Tab\there\u{0}nul\u{1B}esc\u{7}bell\u{FFFE}\r\nnew line",
+        "Emoji 😀👨‍👩‍👧 Hansen",
+        String(repeating: "Åse Ærø ", count: 20),  // 160 characters
+        String(repeating: "x", count: 129) + "e\u{301}",  // 131 scalars, 130 Characters
+    ])
+    func hostile(_ value: String) throws {
+        let pdf = try EnvelopeFixtures.tinyPDF()
+        let longStreet = String(repeating: "Langgadevej ", count: 17) + "12"  // 206 characters
+        let addresses = [
+            PostalAddress(street: value + " 12", postalCode: "1620", city: value, countryCode: "DK"),
+            PostalAddress(street: longStreet, postalCode: "1620", city: value, countryCode: "DK"),
+            PostalAddress(street: longStreet, postalCode: "100", city: value, countryCode: "FO"),
+            PostalAddress(street: value, postalCode: value, city: value, countryCode: "DE"),
+        ]
+        let campaign = EnvelopeFixtures.campaign(title: value + String(repeating: "!", count: 300))
+        let paperValidator = try SchemaValidator(schemaPath: EnvelopeFixtures.fjernprintSchema())
+        for version in MemoVersion.allCases {
+            let writer = try EnvelopeFixtures.writer(version, campaign: campaign)
+            let letter = try EnvelopeFixtures.letter(name: value)
+            let memo = try writer.digitalEnvelope(for: letter, pdf: pdf)
+            let memoValidator = try SchemaValidator(schemaPath: EnvelopeFixtures.memoSchema(version))
+            #expect(memoValidator.validate(memo).isEmpty, "\(memoValidator.validate(memo))")
+            #expect(try EnvelopeFixtures.xmllint(memo, schema: EnvelopeFixtures.memoSchema(version)).status == 0)
+        }
+        let writer = try EnvelopeFixtures.writer(campaign: campaign)
+        for address in addresses {
+            let letter = try EnvelopeFixtures.letter(name: value, coName: value, address: address)
+            let paper = try writer.paperEnvelope(for: letter, pdf: pdf)
+            #expect(paperValidator.validate(paper).isEmpty, "\(paperValidator.validate(paper))")
+            #expect(try EnvelopeFixtures.xmllint(paper, schema: EnvelopeFixtures.fjernprintSchema()).status == 0)
+        }
+    }
+
+    @Test("special characters are escaped, emoji pass through, controls become spaces")
+    func escaping() throws {
+        let letter = try EnvelopeFixtures.letter(name: "Ærø & <Søn> \"A/S\" 😀 a\u{1}b")
+        let xml = String(decoding: try EnvelopeFixtures.writer().digitalEnvelope(for: letter, pdf: [1, 2, 3]),
+                         as: UTF8.self)
+        #expect(xml.contains("<memo:label>Ærø &amp; &lt;Søn&gt; &quot;A/S&quot; 😀 a b</memo:label>"))
+        #expect(xml.hasPrefix("<?xml version=\"1.0\" encoding=\"UTF-8\"?>"))
+        #expect(xml.contains("<memo:Message xmlns:memo=\"https://DigitalPost.dk/MeMo-1\" memoVersion=\"1.2\">"))
+        #expect(xml.contains("<memo:content>AQID</memo:content>"))
+    }
+
+    @Test("MeMo 1.1 carries memoSchVersion, 1.2 does not")
+    func memoVersions() throws {
+        let letter = try EnvelopeFixtures.letter()
+        let v11 = String(decoding: try EnvelopeFixtures.writer(.v1_1).digitalEnvelope(for: letter, pdf: [1]), as: UTF8.self)
+        let v12 = String(decoding: try EnvelopeFixtures.writer(.v1_2).digitalEnvelope(for: letter, pdf: [1]), as: UTF8.self)
+        #expect(v11.contains("memoVersion=\"1.1\" memoSchVersion=\"1.1.0\""))
+        #expect(v12.contains("memoVersion=\"1.2\""))
+        #expect(!v12.contains("memoSchVersion"))
+    }
+
+    @Test("the MeMo envelope holds the fields SPEC §3 names")
+    func memoFields() throws {
+        let letter = try EnvelopeFixtures.letter(language: .en)
+        let writer = try EnvelopeFixtures.writer()
+        let xml = String(decoding: try writer.digitalEnvelope(for: letter, pdf: [1]), as: UTF8.self)
+        let id = MessageID.derive(campaignID: "nemid-mitid-2021", cpr: letter.recipient.cpr)
+        #expect(writer.envelopeID(for: letter) == id)
+        for fragment in [
+            "<memo:messageType>DIGITALPOST</memo:messageType>",
+            "<memo:messageUUID>\(id)</memo:messageUUID>",
+            "<memo:label>From NemID to MitID</memo:label>",
+            "<memo:doNotDeliverUntilDate>2021-10-07</memo:doNotDeliverUntilDate>",
+            "<memo:senderID>34051178</memo:senderID>",
+            "<memo:idType>CVR</memo:idType>",
+            "<memo:label>Digitaliseringsstyrelsen</memo:label>",
+            "<memo:recipientID>1505729997</memo:recipientID>",
+            "<memo:idType>CPR</memo:idType>",
+            "<memo:createdDateTime>2021-10-01T08:00:00Z</memo:createdDateTime>",
+            "<memo:encodingFormat>application/pdf</memo:encodingFormat>",
+            "<memo:filename>nemid-mitid-2021-bank-update.pdf</memo:filename>",
+            "<memo:language>en</memo:language>",
+        ] {
+            #expect(xml.contains(fragment), "missing \(fragment)")
+        }
+    }
+
+    @Test("the paper envelope holds the structured address, ids and print parameters")
+    func paperFields() throws {
+        let address = PostalAddress(street: "Vesterbrogade 12a, 3. tv", postalCode: "1620",
+                                    city: "København V", countryCode: "dk")
+        let letter = try EnvelopeFixtures.letter(coName: "c/o Karen Åberg", address: address)
+        let writer = try EnvelopeFixtures.writer()
+        let xml = String(decoding: try writer.paperEnvelope(for: letter, pdf: [1]), as: UTF8.self)
+        let shipment = MessageID.derive(campaignID: "nemid-mitid-2021", cpr: letter.recipient.cpr, for: .paperShipment)
+        #expect(writer.envelopeID(for: letter) == shipment)
+        for fragment in [
+            "<fjernprint:AfsendelseIdentifikator>\(shipment)</fjernprint:AfsendelseIdentifikator>",
+            "<adir:CPRnummerIdentifikator>1505729997</adir:CPRnummerIdentifikator>",
+            "<fjernprint:CoNavn>Karen Åberg</fjernprint:CoNavn>",
+            "<dkcc2005:StreetName>Vesterbrogade</dkcc2005:StreetName>",
+            "<dkcc:StreetBuildingIdentifier>12A</dkcc:StreetBuildingIdentifier>",
+            "<dkcc:FloorIdentifier>3</dkcc:FloorIdentifier>",
+            "<dkcc:SuiteIdentifier>tv</dkcc:SuiteIdentifier>",
+            "<dkcc2005:PostCodeIdentifier>1620</dkcc2005:PostCodeIdentifier>",
+            "<dkcc2005:DistrictSubdivisionIdentifier>København V</dkcc2005:DistrictSubdivisionIdentifier>",
+            "<dkcc:CountryIdentificationCode scheme=\"iso3166-alpha2\">DK</dkcc:CountryIdentificationCode>",
+            "<dkal:FilformatNavn>PDF</dkal:FilformatNavn>",
+            "<dkal:MeddelelseIndholdData>AQ==</dkal:MeddelelseIndholdData>",
+            "<fjernprint:MasseForsendelseIdentifikator>\(EnvelopeFixtures.massMailingID)</fjernprint:MasseForsendelseIdentifikator>",
+            "<sd:TitelTekst>Fra NemID til MitID</sd:TitelTekst>",
+            "<sd:BrevDato>2021-10-09</sd:BrevDato>",
+            "<fjernprint:KuvertTypeKode>C5</fjernprint:KuvertTypeKode>",
+            "<fjernprint:PostKategoriKode>Economique</fjernprint:PostKategoriKode>",
+        ] {
+            #expect(xml.contains(fragment), "missing \(fragment)")
+        }
+    }
+
+    @Test("Faroese and foreign addresses are written as free lines")
+    func paperLines() throws {
+        let writer = try EnvelopeFixtures.writer()
+        let faroe = try EnvelopeFixtures.letter(coName: "Elin Poulsen", address: PostalAddress(
+            street: "Niels Finsens gøta 5", postalCode: "100", city: "Tórshavn", countryCode: "FO"))
+        let xml = String(decoding: try writer.paperEnvelope(for: faroe, pdf: [1]), as: UTF8.self)
+        #expect(xml.contains("<dkccline:PostalAddressFirstLineText>c/o Elin Poulsen</dkccline:PostalAddressFirstLineText>"))
+        #expect(xml.contains("<dkccline:PostalAddressSecondLineText>Niels Finsens gøta 5</dkccline:PostalAddressSecondLineText>"))
+        #expect(xml.contains("<dkccline:PostalAddressThirdLineText>FO-100 Tórshavn</dkccline:PostalAddressThirdLineText>"))
+        #expect(xml.contains("<fjernprint:PostKategoriKode>Prioritaire</fjernprint:PostKategoriKode>"))
+        #expect(!xml.contains("PostCodeIdentifier"))
+
+        let german = try EnvelopeFixtures.letter(address: PostalAddress(
+            street: "Musterstraße 12", postalCode: "10115", city: "Berlin", countryCode: "DE"))
+        let lines = String(decoding: try writer.paperEnvelope(for: german, pdf: [1]), as: UTF8.self)
+        #expect(lines.contains("<dkccline:PostalAddressSecondLineText>10115 Berlin</dkccline:PostalAddressSecondLineText>"))
+        #expect(lines.contains(">TYSKLAND</dkccline:PostalAddressThirdLineText>"))
+    }
+
+    @Test("envelope(for:) picks the envelope by the letter's channel")
+    func dispatch() throws {
+        let writer = try EnvelopeFixtures.writer()
+        let digital = try EnvelopeFixtures.letter()
+        let paper = try EnvelopeFixtures.letter(address: PostalAddress(
+            street: "Nørregade 7", postalCode: "1165", city: "København K", countryCode: "DK"))
+        #expect(try writer.envelope(for: digital, pdf: [1]) == writer.digitalEnvelope(for: digital, pdf: [1]))
+        #expect(try writer.envelope(for: paper, pdf: [1]) == writer.paperEnvelope(for: paper, pdf: [1]))
+        #expect(writer.envelopeID(for: digital) != writer.envelopeID(for: paper))
+    }
+
+    @Test("two writes of the same letter are byte-identical")
+    func deterministic() throws {
+        for envelope in EnvelopeCase.all {
+            #expect(try envelope.write() == envelope.write(), "\(envelope.label)")
+        }
+        let big = (0..<100_000).map { UInt8(truncatingIfNeeded: $0 &* 31) }
+        let letter = try EnvelopeFixtures.letter()
+        let writer = try EnvelopeFixtures.writer()
+        #expect(try writer.digitalEnvelope(for: letter, pdf: big) == writer.digitalEnvelope(for: letter, pdf: big))
+    }
+
+    @Test("a large PDF is base64-encoded exactly, in pieces")
+    func largeBase64() throws {
+        let big = (0..<100_001).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ 3) }
+        let letter = try EnvelopeFixtures.letter()
+        let xml = String(decoding: try EnvelopeFixtures.writer().digitalEnvelope(for: letter, pdf: big), as: UTF8.self)
+        let start = try #require(xml.range(of: "<memo:content>"))
+        let end = try #require(xml.range(of: "</memo:content>"))
+        let content = String(xml[start.upperBound..<end.lowerBound])
+        #expect(content == Data(big).base64EncodedString())
+    }
+
+    @Test("the full CPR is in the recipient element and in no error")
+    func cprPrivacy() throws {
+        let letter = try EnvelopeFixtures.letter(cpr: "1505729997")
+        let writer = try EnvelopeFixtures.writer()
+        let xml = String(decoding: try writer.digitalEnvelope(for: letter, pdf: [1]), as: UTF8.self)
+        #expect(xml.contains("<memo:recipientID>1505729997</memo:recipientID>"))
+
+        do {
+            _ = try writer.paperEnvelope(for: letter, pdf: [1])
+            Issue.record("a paper letter without an address must fail")
+        } catch {
+            #expect(error.code == .missingAddress)
+            #expect(!error.description.contains("1505729997"))
+            #expect(error.description.contains("150572-XXXX"))
+        }
+        do {
+            _ = try writer.digitalEnvelope(for: letter, pdf: [])
+            Issue.record("an empty PDF must fail")
+        } catch {
+            #expect(error.code == .emptyDocument)
+            #expect(!error.description.contains("1505729997"))
+        }
+    }
+
+    @Test("invalid writer settings are errors with a code", arguments: [
+        ("1234567", EnvelopeFixtures.massMailingID),
+        ("34051178", ""),
+        ("34051178", String(repeating: "a", count: 39)),
+        ("34051178", "two\nlines"),
+    ])
+    func invalidSettings(cvr: String, massMailingID: String) throws {
+        let base = EnvelopeFixtures.campaign()
+        let campaign = Campaign(id: base.id, sender: .init(cvr: cvr, name: "Sender", addressLines: [], contact: ""),
+                                firstDay: base.firstDay, waves: 3, printDay: nil, titles: base.titles,
+                                templateDirectory: base.templateDirectory)
+        #expect { try EnvelopeWriter(campaign: campaign, massMailingID: massMailingID, now: EnvelopeFixtures.now) }
+            throws: { ($0 as? EnvelopeError)?.code == .invalidField }
+    }
+}
