@@ -48,7 +48,7 @@ func contents(of path: String) -> [UInt8]? {
 
 /// Runs `body` with the process umask set to `mask`, restoring it afterwards.
 /// Only call from a `.serialized` suite: the umask is process-wide.
-func withUmask<R>(_ mask: mode_t, _ body: () throws -> R) rethrows -> R {
+func withUmask<R: ~Copyable>(_ mask: mode_t, _ body: () throws -> R) rethrows -> R {
     let previous = umask(mask)
     defer { umask(previous) }
     return try body()
