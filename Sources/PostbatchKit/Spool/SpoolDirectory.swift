@@ -11,11 +11,11 @@ internal import Glibc
 ///
 /// ```swift
 /// let spool = SpoolDirectory(path: "/srv/spool")
-/// let lock = try spool.lock()                  // before anything else
+/// var lock = try spool.lock()                  // before anything else
+/// defer { lock.release() }
 /// let day = try spool.makeDirectory("digital/2021-10-06/0a")
 /// let writer = AtomicFileWriter(directory: day)
 /// …
-/// lock.release()
 /// ```
 public struct SpoolDirectory: Sendable {
     /// The name of the lock file inside the spool root.
@@ -162,13 +162,15 @@ public struct SpoolDirectory: Sendable {
         } else if errno != EEXIST {
             throw SpoolError(errno: errno, operation: "mkdir", path: path)
         }
-        let fd: Int32
-        do throws(SpoolError) {
-            fd = try Syscall.open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        } catch where error.code == .io {
-            throw SpoolError(
-                code: .io, path: path, cause: error.cause,
-                message: "\(path) exists but is not a folder: move it away or choose another --spool")
+        let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if fd < 0 {
+            let code = errno
+            if code == ENOTDIR {
+                throw SpoolError(
+                    code: .io, path: path, cause: "open: \(SpoolError.describe(errno: code))",
+                    message: "\(path) exists but is not a folder: move it away or choose another --spool")
+            }
+            throw SpoolError(errno: code, operation: "open", path: path)
         }
         defer { close(fd) }
         let info = try Syscall.fstat(fd, path: path)

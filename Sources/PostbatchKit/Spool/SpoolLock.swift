@@ -7,18 +7,18 @@ internal import Glibc
 /// `flock` on the open lock file, so the kernel drops it when the process ends,
 /// even by `kill -9`; no stale lock needs cleaning up.
 ///
-/// The type is non-copyable, so exactly one value owns the lock. Swift may end a
-/// value's lifetime after its last use, so end a run with an explicit
-/// ``release()``: that both documents where the lock ends and keeps it alive
-/// until then.
+/// The type is non-copyable, so exactly one value owns the lock, and the lock is
+/// released when that value is destroyed. End a run with an explicit
+/// ``release()`` all the same: it documents where the lock ends and keeps the
+/// value alive until then.
 ///
 /// ```swift
-/// let lock = try SpoolDirectory(path: dir).lock()
+/// var lock = try SpoolDirectory(path: dir).lock()
 /// defer { lock.release() }
 /// ```
 public struct SpoolLock: ~Copyable, Sendable {
-    /// The open lock file; closing it releases the `flock`.
-    private let descriptor: Int32
+    /// The open lock file, or -1 once released; closing it drops the `flock`.
+    private var descriptor: Int32
     /// The spool root the lock protects.
     public let path: String
 
@@ -29,13 +29,16 @@ public struct SpoolLock: ~Copyable, Sendable {
 
     /// Releases the lock so another run may take it.
     ///
-    /// The lock file stays in place (removing it would let two runs lock two
-    /// different files); its stale pid is overwritten by the next run.
-    public consuming func release() {
-        // deinit closes the descriptor, which drops the flock.
+    /// Calling it again does nothing. The lock file stays in place (removing it
+    /// would let two runs lock two different files); its stale pid is
+    /// overwritten by the next run.
+    public mutating func release() {
+        guard descriptor >= 0 else { return }
+        close(descriptor)
+        descriptor = -1
     }
 
     deinit {
-        close(descriptor)
+        if descriptor >= 0 { close(descriptor) }
     }
 }

@@ -151,7 +151,7 @@ struct AtomicFileWriterTests {
         let tmp = try TemporaryFolder()
         let spool = SpoolDirectory(path: tmp.appending("spool"))
         let day = try spool.makeDirectory("digital/2021-10-06/0a")
-        let lock = try spool.lock()
+        var lock = try spool.lock()
         let writer = AtomicFileWriter(directory: day)
         try writer.write(envelope, to: "kept.xml")
         // What a killed run leaves: temporary files that were never committed.

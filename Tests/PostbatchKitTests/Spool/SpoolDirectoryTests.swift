@@ -52,7 +52,7 @@ struct SpoolDirectoryTests {
     func secondLockFails() throws {
         let tmp = try TemporaryFolder()
         let spool = SpoolDirectory(path: tmp.appending("spool"))
-        let first = try spool.lock()
+        var first = try spool.lock()
         let lockFile = spool.path + "/" + SpoolDirectory.lockFileName
         #expect(permissions(of: lockFile) == 0o600)
         #expect(contents(of: lockFile) == Array("\(getpid())\n".utf8))
@@ -62,7 +62,7 @@ struct SpoolDirectoryTests {
         #expect(error?.message.hasPrefix("another postbatch run is using \(spool.path) (pid \(getpid()))") == true)
 
         first.release()
-        let again = try spool.lock()
+        var again = try spool.lock()
         again.release()
     }
 
@@ -86,7 +86,14 @@ struct SpoolDirectoryTests {
         }
         var error: SpoolError?
         for _ in 0..<100 {  // wait until the child has the lock
-            do { try spool.lock().release(); usleep(20_000) } catch let e { error = e; break }
+            do throws(SpoolError) {
+                var probe = try spool.lock()
+                probe.release()
+                usleep(20_000)
+            } catch let e {
+                error = e
+                break
+            }
         }
         #expect(error?.code == .locked)
     }

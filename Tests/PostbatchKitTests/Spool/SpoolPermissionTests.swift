@@ -38,8 +38,8 @@ struct SpoolPermissionTests {
     func privateLockFile() throws {
         let tmp = try TemporaryFolder()
         let spool = SpoolDirectory(path: tmp.appending("spool"))
-        let lock = try withUmask(0) { try spool.lock() }
+        var lock = try withUmask(0) { try spool.lock() }
+        defer { lock.release() }
         #expect(permissions(of: spool.path + "/.lock") == 0o600)
-        lock.release()
     }
 }
