@@ -60,7 +60,7 @@ public final class TarLZMAWriter {
     /// The error the output callback met, kept because libarchive only learns
     /// that the callback failed.
     fileprivate var outputError: SpoolError?
-    /// The names added so far, in order.
+    /// How many entries have been added so far.
     public private(set) var entryCount = 0
 
     /// Starts an archive that writes into `file`.
@@ -155,7 +155,7 @@ public final class TarLZMAWriter {
 
     /// Adds one file to the archive from a byte collection.
     ///
-    /// - Throws: ``SpoolError``, as ``append(name:contents:)-(_,UnsafeRawBufferPointer)``.
+    /// - Throws: ``SpoolError``, as the raw-buffer ``append(name:contents:)``.
     public func append(name: String, contents: [UInt8]) throws(SpoolError) {
         var failure: SpoolError?
         contents.withUnsafeBytes { buffer in
@@ -285,7 +285,7 @@ public final class TarLZMAReader {
         guard status == ARCHIVE_OK, let header else { throw readError("read a header") }
         guard archive_filter_code(archive, 0) == ARCHIVE_FILTER_LZMA else {
             throw SpoolError(
-                code: .archive, path: path, cause: "filter \(String(cString: archive_filter_name(archive, 0)))",
+                code: .archive, path: path, cause: "filter \(archive_filter_name(archive, 0).map { String(cString: $0) } ?? "unknown")",
                 message: "\(path) is not an LZMA-compressed tar: write it again with --container tar.lzma")
         }
         let name = archive_entry_pathname(header).map { String(cString: $0) } ?? ""
