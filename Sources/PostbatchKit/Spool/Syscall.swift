@@ -75,10 +75,18 @@ enum Syscall {
     ///
     /// - Throws: ``SpoolError`` with the code `errno` maps to.
     static func writeAll(_ fd: Int32, _ bytes: [UInt8], path: String) throws(SpoolError) {
+        try withBytes(of: bytes) { (buffer) throws(SpoolError) in try writeAll(fd, buffer, path: path) }
+    }
+
+    /// `Array.withUnsafeBytes` for a body that throws ``SpoolError``, keeping the
+    /// error's type (the standard library's version only rethrows `any Error`).
+    static func withBytes(
+        of bytes: [UInt8], _ body: (UnsafeRawBufferPointer) throws(SpoolError) -> Void
+    ) throws(SpoolError) {
         var failure: SpoolError?
         bytes.withUnsafeBytes { buffer in
             do throws(SpoolError) {
-                try writeAll(fd, buffer, path: path)
+                try body(buffer)
             } catch {
                 failure = error
             }

@@ -157,15 +157,9 @@ public final class TarLZMAWriter {
     ///
     /// - Throws: ``SpoolError``, as the raw-buffer ``append(name:contents:)``.
     public func append(name: String, contents: [UInt8]) throws(SpoolError) {
-        var failure: SpoolError?
-        contents.withUnsafeBytes { buffer in
-            do throws(SpoolError) {
-                try append(name: name, contents: buffer)
-            } catch {
-                failure = error
-            }
+        try Syscall.withBytes(of: contents) { (buffer) throws(SpoolError) in
+            try append(name: name, contents: buffer)
         }
-        if let failure { throw failure }
     }
 
     /// Ends the tar and flushes the compressor into the pending file.
