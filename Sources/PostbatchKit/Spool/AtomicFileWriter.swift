@@ -1,0 +1,141 @@
+internal import Glibc
+
+/// Writes files into one spool folder so that each appears whole or not at all.
+///
+/// A file is written under a temporary name, `.<name>.tmp-<pid>-<random>`, in the
+/// same folder, created with `O_CREAT | O_EXCL` and mode `0600` (and `fchmod`ed
+/// to `0600`, so the umask cannot change it). When all bytes are written the
+/// file is `fsync`ed and renamed to its final name; with ``syncDirectory`` the
+/// folder is `fsync`ed too, so the new name survives a power cut. A reader of
+/// the folder therefore never sees half a file. An existing file of the same
+/// name is replaced atomically.
+///
+/// If anything fails, the temporary file is removed before the error is thrown.
+/// Only a killed process can leave a temporary file behind;
+/// ``removeTemporaries(in:)`` clears those at the start of the next run.
+///
+/// ```swift
+/// let writer = AtomicFileWriter(directory: try spool.makeDirectory("digital/2021-10-06"))
+/// try writer.write(envelopeBytes, to: "\(uuid).xml")
+///
+/// let file = try writer.begin(name: "batch-0001.tar.lzma")   // large: in pieces
+/// try file.write(part1)
+/// try file.write(part2)
+/// try file.commit()
+/// ```
+public struct AtomicFileWriter: Sendable {
+    /// The folder files are written into. It must exist; see
+    /// ``SpoolDirectory/makeDirectory(_:)``.
+    public let directory: String
+    /// Whether ``PendingFile/commit()`` also `fsync`s the folder after the rename.
+    public var syncDirectory: Bool
+    /// Failures to inject, for tests only; `nil` in production.
+    package var faults: FaultInjection?
+
+    /// Creates a writer for one folder.
+    ///
+    /// - Parameters:
+    ///   - directory: an existing folder, normally made by ``SpoolDirectory``.
+    ///   - syncDirectory: `fsync` the folder after each rename (default `true`),
+    ///     so that a committed file survives a crash of the machine.
+    public init(directory: String, syncDirectory: Bool = true) {
+        self.directory = directory
+        self.syncDirectory = syncDirectory
+        self.faults = nil
+    }
+
+    /// Writes a whole file atomically.
+    ///
+    /// - Parameters:
+    ///   - bytes: the complete contents.
+    ///   - name: the final file name, one path component such as `<uuid>.xml`.
+    /// - Returns: the full path of the written file.
+    /// - Throws: ``SpoolError``: `invalid_name` for a name that is not one plain
+    ///   component; `disk_full` (`ENOSPC`, `EDQUOT`); `not_writable` (`EACCES`,
+    ///   `EPERM`, `EROFS`); `io` for any other failure. After an error neither the
+    ///   final file (if it did not exist before) nor a temporary file exists.
+    @discardableResult
+    public func write(_ bytes: some Sequence<UInt8>, to name: String) throws(SpoolError) -> String {
+        let file = try begin(name: name)
+        try file.write(bytes)
+        try file.commit()
+        return file.finalPath
+    }
+
+    /// Writes a whole file atomically from raw memory.
+    ///
+    /// - Parameters:
+    ///   - bytes: the complete contents.
+    ///   - name: the final file name, one path component.
+    /// - Returns: the full path of the written file.
+    /// - Throws: ``SpoolError``, as ``write(_:to:)``.
+    @discardableResult
+    public func write(_ bytes: UnsafeRawBufferPointer, to name: String) throws(SpoolError) -> String {
+        let file = try begin(name: name)
+        try file.write(bytes)
+        try file.commit()
+        return file.finalPath
+    }
+
+    /// Starts a file to be written in pieces.
+    ///
+    /// Write with ``PendingFile/write(_:)``, then call
+    /// ``PendingFile/commit()`` to give the file its final name, or
+    /// ``PendingFile/abort()`` to drop it. A `PendingFile` that is neither
+    /// committed nor aborted removes its temporary file when it goes away.
+    ///
+    /// - Parameter name: the final file name, one path component.
+    /// - Returns: the open temporary file.
+    /// - Throws: ``SpoolError``: `invalid_name`; `not_writable` when the folder
+    ///   may not be written; `disk_full`; `io` (for example a missing folder).
+    public func begin(name: String) throws(SpoolError) -> PendingFile {
+        try Self.validate(name: name, in: directory)
+        let temporaryName = ".\(name)\(Self.temporaryMarker)\(getpid())-\(Self.randomSuffix())"
+        let temporaryPath = Syscall.join(directory, temporaryName)
+        if faults?.failure == .open, let code = faults?.errno {
+            throw SpoolError(errno: code, operation: "open (injected)", path: temporaryPath)
+        }
+        let fd = try Syscall.open(temporaryPath, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o600)
+        let file = PendingFile(
+            descriptor: fd, directory: directory, temporaryPath: temporaryPath,
+            finalPath: Syscall.join(directory, name), syncDirectory: syncDirectory, faults: faults)
+        // The umask may have removed bits only; fchmod makes the mode exactly 0600.
+        try file.setPrivateMode()
+        return file
+    }
+
+    // MARK: - Names
+
+    /// What every temporary name holds after `.<name>`: `.<name>.tmp-<pid>-<hex>`.
+    static let temporaryMarker = ".tmp-"
+
+    /// Whether `name` has the form of a temporary file left by this writer.
+    static func isTemporaryName(_ name: some StringProtocol) -> Bool {
+        name.hasPrefix(".") && name.contains(temporaryMarker)
+    }
+
+    /// Checks that `name` is one plain path component.
+    ///
+    /// - Throws: ``SpoolError`` with code `invalid_name`.
+    static func validate(name: String, in directory: String) throws(SpoolError) {
+        let problem: String? =
+            if name.isEmpty { "is empty" }
+            else if name == "." || name == ".." { "is '.' or '..'" }
+            else if name.contains("/") || name.utf8.contains(0) { "holds '/' or a NUL byte" }
+            else if name.utf8.count > 200 { "is longer than 200 bytes" }
+            else if isTemporaryName(name) { "looks like a temporary file name" }
+            else { nil }
+        if let problem {
+            throw SpoolError(
+                code: .invalidName, path: Syscall.join(directory, name),
+                message: "the file name '\(name)' \(problem): name one file, such as '<uuid>.xml'")
+        }
+    }
+
+    /// 16 random hex digits, so two writers in one process never share a name.
+    private static func randomSuffix() -> String {
+        let value = UInt64.random(in: .min ... .max)
+        let hex = String(value, radix: 16)
+        return String(repeating: "0", count: 16 - hex.count) + hex
+    }
+}

@@ -1,0 +1,184 @@
+internal import Glibc
+
+/// A file being written by ``AtomicFileWriter/begin(name:)``: open under its
+/// temporary name until ``commit()`` renames it into place.
+///
+/// Write any number of pieces, then either ``commit()`` or ``abort()``. After a
+/// failed ``write(_:)`` or ``commit()`` the temporary file is already gone and
+/// every further call throws; there is nothing to clean up. If the object goes
+/// away without either call, its temporary file is removed.
+///
+/// A `PendingFile` belongs to one task at a time (it is not `Sendable`).
+public final class PendingFile {
+    private enum State {
+        case open(Int32)
+        case committed
+        case aborted
+    }
+
+    private var state: State
+    /// The folder the file is written into.
+    public let directory: String
+    /// The temporary path the bytes go to until ``commit()``.
+    public let temporaryPath: String
+    /// The path the file has after ``commit()``.
+    public let finalPath: String
+    /// How many bytes have been written so far.
+    public private(set) var bytesWritten: Int = 0
+    private let syncDirectory: Bool
+    private let faults: FaultInjection?
+
+    init(
+        descriptor: Int32, directory: String, temporaryPath: String, finalPath: String,
+        syncDirectory: Bool, faults: FaultInjection?
+    ) {
+        self.state = .open(descriptor)
+        self.directory = directory
+        self.temporaryPath = temporaryPath
+        self.finalPath = finalPath
+        self.syncDirectory = syncDirectory
+        self.faults = faults
+    }
+
+    deinit {
+        abort()
+    }
+
+    /// Appends bytes to the file, writing all of them (short writes and `EINTR`
+    /// are retried).
+    ///
+    /// - Parameter bytes: the next piece of the file.
+    /// - Throws: ``SpoolError``: `disk_full` (`ENOSPC`, `EDQUOT`), `not_writable`,
+    ///   or `io`; the temporary file has then been removed. `io` also when the
+    ///   file was already committed or aborted.
+    public func write(_ bytes: UnsafeRawBufferPointer) throws(SpoolError) {
+        let fd = try openDescriptor(for: "write")
+        do throws(SpoolError) {
+            if case .write(let afterBytes)? = faults?.failure, let code = faults?.errno {
+                let allowed = max(0, afterBytes - bytesWritten)
+                if allowed < bytes.count {
+                    try Syscall.writeAll(
+                        fd, UnsafeRawBufferPointer(rebasing: bytes[..<allowed]),
+                        path: temporaryPath, limit: faults?.maxBytesPerWrite)
+                    bytesWritten += allowed
+                    throw SpoolError(errno: code, operation: "write (injected)", path: temporaryPath)
+                }
+            }
+            try Syscall.writeAll(fd, bytes, path: temporaryPath, limit: faults?.maxBytesPerWrite)
+            bytesWritten += bytes.count
+        } catch {
+            abort()
+            throw error
+        }
+    }
+
+    /// Appends bytes from any sequence, in chunks of at most 64 KiB when the
+    /// sequence has no contiguous storage.
+    ///
+    /// - Parameter bytes: the next piece of the file.
+    /// - Throws: ``SpoolError``, as ``write(_:)-(UnsafeRawBufferPointer)``.
+    public func write(_ bytes: some Sequence<UInt8>) throws(SpoolError) {
+        if try writeContiguous(bytes) { return }
+        var chunk: [UInt8] = []
+        chunk.reserveCapacity(Self.chunkSize)
+        for byte in bytes {
+            chunk.append(byte)
+            if chunk.count == Self.chunkSize {
+                _ = try writeContiguous(chunk)
+                chunk.removeAll(keepingCapacity: true)
+            }
+        }
+        _ = try writeContiguous(chunk)
+    }
+
+    /// Makes the file durable and gives it its final name.
+    ///
+    /// `fsync`s the file, closes it, renames it to ``finalPath`` (replacing a file
+    /// of that name), and `fsync`s the folder when the writer asked for it.
+    ///
+    /// - Throws: ``SpoolError``: `disk_full` (a delayed allocation can fail at
+    ///   `fsync`), `not_writable`, or `io`; the temporary file has then been
+    ///   removed and no final file was created. `io` also when called twice or
+    ///   after ``abort()``. A failure of the final folder `fsync` is reported
+    ///   as `io` although the file is already in place under its final name.
+    public func commit() throws(SpoolError) {
+        let fd = try openDescriptor(for: "commit")
+        do throws(SpoolError) {
+            if faults?.failure == .fsync, let code = faults?.errno {
+                throw SpoolError(errno: code, operation: "fsync (injected)", path: temporaryPath)
+            }
+            try Syscall.fsync(fd, path: temporaryPath)
+            if faults?.failure == .rename, let code = faults?.errno {
+                throw SpoolError(errno: code, operation: "rename (injected)", path: finalPath)
+            }
+            if rename(temporaryPath, finalPath) != 0 {
+                throw SpoolError(errno: errno, operation: "rename", path: finalPath)
+            }
+        } catch {
+            abort()
+            throw error
+        }
+        close(fd)
+        state = .committed
+        if syncDirectory {
+            try Syscall.fsyncDirectory(directory)
+        }
+    }
+
+    /// Drops the file: closes and removes the temporary file.
+    ///
+    /// Does nothing after ``commit()`` or a previous ``abort()``; never throws,
+    /// since there is nothing a caller could do about a failed `unlink`.
+    public func abort() {
+        guard case .open(let fd) = state else { return }
+        close(fd)
+        unlink(temporaryPath)
+        state = .aborted
+    }
+
+    // MARK: - Internal
+
+    /// Sets the temporary file's mode to exactly `0600`.
+    ///
+    /// - Throws: ``SpoolError``; the temporary file has then been removed.
+    func setPrivateMode() throws(SpoolError) {
+        let fd = try openDescriptor(for: "fchmod")
+        do throws(SpoolError) {
+            try Syscall.fchmod(fd, 0o600, path: temporaryPath)
+        } catch {
+            abort()
+            throw error
+        }
+    }
+
+    private static let chunkSize = 64 * 1024
+
+    private func openDescriptor(for operation: String) throws(SpoolError) -> Int32 {
+        guard case .open(let fd) = state else {
+            throw SpoolError(
+                code: .io, path: finalPath, cause: "\(operation) after commit or abort",
+                message: "internal error: \(finalPath) was already finished; nothing was written")
+        }
+        return fd
+    }
+
+    /// Writes the sequence's bytes in one piece when it has contiguous storage.
+    ///
+    /// - Returns: `false` when the sequence has no contiguous storage and nothing
+    ///   was written.
+    private func writeContiguous(_ bytes: some Sequence<UInt8>) throws(SpoolError) -> Bool {
+        var failure: SpoolError?
+        let done: Void? = bytes.withContiguousStorageIfAvailable { buffer in
+            do throws(SpoolError) {
+                try write(UnsafeRawBufferPointer(buffer))
+            } catch {
+                failure = error
+            }
+        }
+        if let failure { throw failure }
+        return done != nil
+    }
+}
+
+@available(*, unavailable, message: "a PendingFile belongs to one task at a time")
+extension PendingFile: Sendable {}

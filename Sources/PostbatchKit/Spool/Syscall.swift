@@ -1,0 +1,118 @@
+internal import Glibc
+
+/// Thin wrappers over the Glibc calls the spool uses: retry on `EINTR`, turn a
+/// failure into a ``SpoolError``.
+enum Syscall {
+    /// Opens `path`, retrying on `EINTR`.
+    ///
+    /// - Throws: ``SpoolError`` with the code `errno` maps to.
+    static func open(_ path: String, _ flags: Int32, _ mode: mode_t = 0) throws(SpoolError) -> Int32 {
+        while true {
+            let fd = Glibc.open(path, flags, mode)
+            if fd >= 0 { return fd }
+            let code = errno
+            if code == EINTR { continue }
+            throw SpoolError(errno: code, operation: "open", path: path)
+        }
+    }
+
+    /// Sets the permission bits of an open file or folder.
+    ///
+    /// - Throws: ``SpoolError`` (`not_writable` when the caller does not own it).
+    static func fchmod(_ fd: Int32, _ mode: mode_t, path: String) throws(SpoolError) {
+        if Glibc.fchmod(fd, mode) != 0 {
+            throw SpoolError(errno: errno, operation: "fchmod", path: path)
+        }
+    }
+
+    /// Flushes an open file or folder to stable storage, retrying on `EINTR`.
+    ///
+    /// - Throws: ``SpoolError`` (`disk_full` when delayed allocation fails, `io` otherwise).
+    static func fsync(_ fd: Int32, path: String) throws(SpoolError) {
+        while Glibc.fsync(fd) != 0 {
+            let code = errno
+            if code == EINTR { continue }
+            throw SpoolError(errno: code, operation: "fsync", path: path)
+        }
+    }
+
+    /// Opens a folder and flushes its entries (new names, renames) to disk.
+    ///
+    /// - Throws: ``SpoolError`` when the folder cannot be opened or synced.
+    static func fsyncDirectory(_ path: String) throws(SpoolError) {
+        let fd = try open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        defer { Glibc.close(fd) }
+        try fsync(fd, path: path)
+    }
+
+    /// Writes all of `bytes` to `fd`, handling short writes and `EINTR`.
+    ///
+    /// - Parameters:
+    ///   - limit: the most bytes to pass to one `write` call (fault injection), or `nil`.
+    /// - Throws: ``SpoolError`` with the code `errno` maps to.
+    static func writeAll(
+        _ fd: Int32, _ bytes: UnsafeRawBufferPointer, path: String, limit: Int? = nil
+    ) throws(SpoolError) {
+        guard var next = bytes.baseAddress else { return }
+        var remaining = bytes.count
+        while remaining > 0 {
+            let chunk = limit.map { min($0, remaining) } ?? remaining
+            let written = Glibc.write(fd, next, chunk)
+            if written < 0 {
+                let code = errno
+                if code == EINTR { continue }
+                throw SpoolError(errno: code, operation: "write", path: path)
+            }
+            if written == 0 {
+                throw SpoolError(errno: EIO, operation: "write returned 0", path: path)
+            }
+            next += written
+            remaining -= written
+        }
+    }
+
+    /// Writes all of an array's bytes to `fd`.
+    ///
+    /// - Throws: ``SpoolError`` with the code `errno` maps to.
+    static func writeAll(_ fd: Int32, _ bytes: [UInt8], path: String) throws(SpoolError) {
+        try withBytes(of: bytes) { (buffer) throws(SpoolError) in try writeAll(fd, buffer, path: path) }
+    }
+
+    /// `Array.withUnsafeBytes` for a body that throws ``SpoolError``, keeping the
+    /// error's type (the standard library's version only rethrows `any Error`).
+    static func withBytes(
+        of bytes: [UInt8], _ body: (UnsafeRawBufferPointer) throws(SpoolError) -> Void
+    ) throws(SpoolError) {
+        var failure: SpoolError?
+        bytes.withUnsafeBytes { buffer in
+            do throws(SpoolError) {
+                try body(buffer)
+            } catch {
+                failure = error
+            }
+        }
+        if let failure { throw failure }
+    }
+
+    /// `stat` of an open descriptor.
+    ///
+    /// - Throws: ``SpoolError`` when `fstat` fails.
+    static func fstat(_ fd: Int32, path: String) throws(SpoolError) -> stat {
+        var info = stat()
+        if Glibc.fstat(fd, &info) != 0 {
+            throw SpoolError(errno: errno, operation: "fstat", path: path)
+        }
+        return info
+    }
+
+    /// The folder holding `path`: `.` for a bare name, `/` for `/name`.
+    static func parent(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        return slash == path.startIndex ? "/" : String(path[..<slash])
+    }
+
+    /// `path` and `name` joined with one `/`.
+    static func join(_ path: String, _ name: String) -> String {
+        path.hasSuffix("/") ? path + name : path + "/" + name
+    }
+}

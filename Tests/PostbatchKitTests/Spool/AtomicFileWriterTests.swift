@@ -1,0 +1,174 @@
+import Foundation
+import Glibc
+import Testing
+@testable import PostbatchKit
+
+@Suite("AtomicFileWriter")
+struct AtomicFileWriterTests {
+    let envelope = Array(repeating: Array("<memo:Message>æøå</memo:Message>\n".utf8), count: 500).flatMap { $0 }
+
+    @Test("writes the bytes under the final name and leaves no temporary file")
+    func writesWhole() throws {
+        let tmp = try TemporaryFolder()
+        let path = try AtomicFileWriter(directory: tmp.path).write(envelope, to: "a.xml")
+        #expect(path == tmp.appending("a.xml"))
+        #expect(contents(of: path) == envelope)
+        #expect(names(in: tmp.path) == ["a.xml"])
+    }
+
+    @Test("replaces an existing file of the same name")
+    func replaces() throws {
+        let tmp = try TemporaryFolder()
+        let writer = AtomicFileWriter(directory: tmp.path, syncDirectory: false)
+        try writer.write(Array("old".utf8), to: "a.xml")
+        try writer.write(Array("new".utf8), to: "a.xml")
+        #expect(contents(of: tmp.appending("a.xml")) == Array("new".utf8))
+        #expect(names(in: tmp.path) == ["a.xml"])
+    }
+
+    @Test("streams a file in pieces, visible only after commit")
+    func streams() throws {
+        let tmp = try TemporaryFolder()
+        let file = try AtomicFileWriter(directory: tmp.path).begin(name: "big.tar.lzma")
+        #expect(names(in: tmp.path).count == 1)
+        #expect(!exists(tmp.appending("big.tar.lzma")))
+        #expect(file.temporaryPath.hasPrefix(tmp.appending(".big.tar.lzma.tmp-\(getpid())-")))
+        for _ in 0..<10 { try file.write(envelope) }
+        try file.write(envelope.lazy.map { $0 })  // a sequence without contiguous storage
+        try envelope.withUnsafeBytes { buffer in try file.write(buffer) }
+        #expect(file.bytesWritten == envelope.count * 12)
+        try file.commit()
+        #expect(contents(of: file.finalPath) == Array(repeating: envelope, count: 12).flatMap { $0 })
+        #expect(names(in: tmp.path) == ["big.tar.lzma"])
+    }
+
+    @Test("short writes are continued until every byte is written")
+    func shortWrites() throws {
+        let tmp = try TemporaryFolder()
+        var writer = AtomicFileWriter(directory: tmp.path)
+        writer.faults = FaultInjection(maxBytesPerWrite: 7)
+        try writer.write(envelope, to: "a.xml")
+        #expect(contents(of: tmp.appending("a.xml")) == envelope)
+    }
+
+    @Test("abort and an abandoned file leave nothing behind")
+    func abortLeavesNothing() throws {
+        let tmp = try TemporaryFolder()
+        let writer = AtomicFileWriter(directory: tmp.path)
+        let file = try writer.begin(name: "a.xml")
+        try file.write(envelope)
+        file.abort()
+        file.abort()  // a second abort does nothing
+        #expect(throws: SpoolError.self) { try file.commit() }
+        do {
+            let abandoned = try writer.begin(name: "b.xml")
+            try abandoned.write(envelope)
+        }
+        #expect(names(in: tmp.path) == [])
+    }
+
+    @Test(
+        "an injected ENOSPC or EDQUOT leaves neither final nor temporary file and throws disk_full",
+        arguments: [(ENOSPC, 0), (ENOSPC, 1000), (EDQUOT, 17_000)])
+    func diskFull(errno code: Int32, afterBytes: Int) throws {
+        let tmp = try TemporaryFolder()
+        var writer = AtomicFileWriter(directory: tmp.path)
+        writer.faults = FaultInjection(failure: .write(afterBytes: afterBytes), errno: code, maxBytesPerWrite: 512)
+        let error = #expect(throws: SpoolError.self) { try writer.write(envelope, to: "a.xml") }
+        #expect(error?.code == .diskFull)
+        #expect(error?.message.contains("the disk holding \(tmp.path) is full") == true)
+        #expect(error?.cause?.contains("ENOSPC") == true || error?.cause?.contains("EDQUOT") == true)
+        #expect(names(in: tmp.path) == [])
+    }
+
+    @Test("ENOSPC in the middle of a streamed file removes it; later calls throw")
+    func diskFullWhileStreaming() throws {
+        let tmp = try TemporaryFolder()
+        var writer = AtomicFileWriter(directory: tmp.path)
+        writer.faults = FaultInjection(failure: .write(afterBytes: envelope.count * 2 + 10), errno: ENOSPC)
+        let file = try writer.begin(name: "a.tar.lzma")
+        try file.write(envelope)
+        try file.write(envelope)
+        let error = #expect(throws: SpoolError.self) { try file.write(envelope) }
+        #expect(error?.code == .diskFull)
+        #expect(names(in: tmp.path) == [])
+        #expect(throws: SpoolError.self) { try file.write(envelope) }
+        #expect(throws: SpoolError.self) { try file.commit() }
+        #expect(names(in: tmp.path) == [])
+    }
+
+    @Test(
+        "failures at open, fsync and rename map errno to the right code and leave nothing",
+        arguments: [
+            (FaultInjection.Point.open, EROFS, SpoolError.Code.notWritable),
+            (.open, EACCES, .notWritable),
+            (.fsync, ENOSPC, .diskFull),
+            (.fsync, EIO, .io),
+            (.rename, EPERM, .notWritable),
+        ])
+    func injectedFailures(at point: FaultInjection.Point, errno code: Int32, expected: SpoolError.Code) throws {
+        let tmp = try TemporaryFolder()
+        var writer = AtomicFileWriter(directory: tmp.path)
+        writer.faults = FaultInjection(failure: point, errno: code)
+        let error = #expect(throws: SpoolError.self) { try writer.write(envelope, to: "a.xml") }
+        #expect(error?.code == expected)
+        #expect(names(in: tmp.path) == [])
+    }
+
+    @Test("a read-only folder gives not_writable (as non-root only: root ignores mode bits)",
+          .enabled(if: getuid() != 0))
+    func readOnlyFolder() throws {
+        let tmp = try TemporaryFolder()
+        #expect(chmod(tmp.path, 0o500) == 0)
+        defer { chmod(tmp.path, 0o700) }
+        let error = #expect(throws: SpoolError.self) {
+            try AtomicFileWriter(directory: tmp.path).write(envelope, to: "a.xml")
+        }
+        #expect(error?.code == .notWritable)
+    }
+
+    @Test("a missing folder is an io error, not a crash")
+    func missingFolder() throws {
+        let tmp = try TemporaryFolder()
+        let error = #expect(throws: SpoolError.self) {
+            try AtomicFileWriter(directory: tmp.appending("nowhere")).write(envelope, to: "a.xml")
+        }
+        #expect(error?.code == .io)
+    }
+
+    @Test("refuses names that are not one plain component", arguments: ["", ".", "..", "a/b.xml", ".a.xml.tmp-1"])
+    func invalidNames(name: String) throws {
+        let tmp = try TemporaryFolder()
+        let error = #expect(throws: SpoolError.self) {
+            try AtomicFileWriter(directory: tmp.path).write(envelope, to: name)
+        }
+        #expect(error?.code == .invalidName)
+        #expect(names(in: tmp.path) == [])
+    }
+
+    @Test("removeTemporaries deletes leftovers in every folder and nothing else")
+    func removesTemporaries() throws {
+        let tmp = try TemporaryFolder()
+        let spool = SpoolDirectory(path: tmp.appending("spool"))
+        let day = try spool.makeDirectory("digital/2021-10-06/0a")
+        var lock = try spool.lock()
+        let writer = AtomicFileWriter(directory: day)
+        try writer.write(envelope, to: "kept.xml")
+        // What a killed run leaves: temporary files that were never committed.
+        for folder in [spool.path, day] {
+            let leftover = try AtomicFileWriter(directory: folder).begin(name: "lost.xml")
+            try leftover.write(envelope)
+            #expect(link(leftover.temporaryPath, leftover.temporaryPath + "-copy") == 0)
+        }
+        #expect(FileManager.default.createFile(atPath: day + "/.hidden", contents: Data()))
+        #expect(symlink("kept.xml", day + "/.link.tmp-1") == 0)
+
+        let removed = try AtomicFileWriter.removeTemporaries(in: spool.path)
+        #expect(removed == 2)
+        #expect(names(in: spool.path) == [".lock", "digital"])
+        #expect(names(in: day) == [".hidden", ".link.tmp-1", "kept.xml"])
+        #expect(try AtomicFileWriter.removeTemporaries(in: spool.path) == 0)
+        #expect(try AtomicFileWriter.removeTemporaries(in: tmp.appending("missing")) == 0)
+        lock.release()
+    }
+}

@@ -1,0 +1,141 @@
+import Foundation
+import Glibc
+import Testing
+@testable import PostbatchKit
+
+@Suite("TarLZMAWriter and TarLZMAReader")
+struct TarLZMATests {
+    /// 2021-10-06T00:00:00Z, the first wave day.
+    static let waveStart: Int64 = 1_633_478_400
+
+    static let entries: [TarEntry] = (1...3).map { index in
+        let uuid = "0b7c4f1e-5a2d-4c3b-9e8f-00000000000\(index)"
+        let body = "<memo:Message>letter \(index) æøå</memo:Message>\n"
+        return TarEntry(
+            name: "\(uuid).xml", bytes: Array(String(repeating: body, count: 200 * index).utf8),
+            permissions: 0o600, modificationTime: waveStart)
+    }
+
+    /// Writes `entries` into `folder/name` through the atomic writer.
+    @discardableResult
+    static func writeContainer(_ entries: [TarEntry], in folder: String, name: String) throws -> String {
+        let file = try AtomicFileWriter(directory: folder).begin(name: name)
+        let tar = try TarLZMAWriter(into: file, modificationTime: waveStart)
+        for entry in entries { try tar.append(name: entry.name, contents: entry.bytes) }
+        #expect(tar.entryCount == entries.count)
+        try tar.finish()
+        try file.commit()
+        return file.finalPath
+    }
+
+    @Test("three entries read back equal, in order, 0600, with the given mtime")
+    func roundTrip() throws {
+        let tmp = try TemporaryFolder()
+        let path = try Self.writeContainer(Self.entries, in: tmp.path, name: "0001.tar.lzma")
+        #expect(try TarLZMAReader.entries(atPath: path) == Self.entries)
+        #expect(permissions(of: path) == 0o600)
+        #expect(names(in: tmp.path) == ["0001.tar.lzma"])
+    }
+
+    @Test("the file is LZMA-alone, not xz, and GNU tar --lzma lists the entries")
+    func gnuTarLists() throws {
+        let tmp = try TemporaryFolder()
+        let path = try Self.writeContainer(Self.entries, in: tmp.path, name: "0001.tar.lzma")
+        let head = try #require(contents(of: path)).prefix(6)
+        #expect(Array(head) != [0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00], "xz magic")
+        #expect(head.first == 0x5D, "lzma-alone properties byte for lc=3 lp=0 pb=2")
+
+        let tar = Process()
+        let output = Pipe()
+        tar.executableURL = URL(fileURLWithPath: "/usr/bin/tar")
+        tar.arguments = ["--lzma", "--utc", "-tvf", path]
+        tar.standardOutput = output
+        try tar.run()
+        let listing = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        tar.waitUntilExit()
+        #expect(tar.terminationStatus == 0)
+        let lines = listing.split(separator: "\n")
+        #expect(lines.count == 3)
+        for (line, entry) in zip(lines, Self.entries) {
+            #expect(line.hasPrefix("-rw------- 0/0"), "\(line)")
+            #expect(line.contains(" \(entry.size) 2021-10-06 00:00 \(entry.name)"), "\(line)")
+        }
+    }
+
+    @Test("two writes of the same entries are byte-identical")
+    func deterministic() throws {
+        let tmp = try TemporaryFolder()
+        let first = try Self.writeContainer(Self.entries, in: tmp.path, name: "a.tar.lzma")
+        usleep(1_100_000)  // a clock-dependent header would now differ
+        let second = try Self.writeContainer(Self.entries, in: tmp.path, name: "b.tar.lzma")
+        let firstBytes = try #require(contents(of: first))
+        #expect(firstBytes == contents(of: second))
+    }
+
+    @Test("ENOSPC while writing the container leaves no file and throws disk_full")
+    func diskFull() throws {
+        let tmp = try TemporaryFolder()
+        var writer = AtomicFileWriter(directory: tmp.path)
+        writer.faults = FaultInjection(failure: .write(afterBytes: 100), errno: ENOSPC)
+        let file = try writer.begin(name: "0001.tar.lzma")
+        let tar = try TarLZMAWriter(into: file, modificationTime: Self.waveStart, compressionLevel: 0)
+        let noise = (0..<300_000).map { UInt8(truncatingIfNeeded: $0 &* 2_654_435_761 >> 7) }
+        let error = #expect(throws: SpoolError.self) {
+            for index in 0..<20 { try tar.append(name: "\(index).xml", contents: noise) }
+            try tar.finish()
+        }
+        #expect(error?.code == .diskFull)
+        #expect(names(in: tmp.path) == [])
+        #expect(throws: SpoolError.self) { try tar.append(name: "late.xml", contents: noise) }
+    }
+
+    @Test("refuses entry names a ustar header cannot hold", arguments: ["", "a/b.xml", String(repeating: "x", count: 101), "æ.xml"])
+    func invalidEntryNames(name: String) throws {
+        let tmp = try TemporaryFolder()
+        let file = try AtomicFileWriter(directory: tmp.path).begin(name: "0001.tar.lzma")
+        let tar = try TarLZMAWriter(into: file, modificationTime: Self.waveStart)
+        let error = #expect(throws: SpoolError.self) { try tar.append(name: name, contents: [1, 2, 3]) }
+        #expect(error?.code == .invalidName)
+        try tar.append(name: "ok.xml", contents: [1, 2, 3])  // still usable
+        try tar.finish()
+        try file.commit()
+        #expect(try TarLZMAReader.entries(atPath: file.finalPath).map(\.name) == ["ok.xml"])
+    }
+
+    @Test("a level outside 0...9 is an archive error and removes the file")
+    func badLevel() throws {
+        let tmp = try TemporaryFolder()
+        let file = try AtomicFileWriter(directory: tmp.path).begin(name: "0001.tar.lzma")
+        let error = #expect(throws: SpoolError.self) {
+            _ = try TarLZMAWriter(into: file, modificationTime: Self.waveStart, compressionLevel: 10)
+        }
+        #expect(error?.code == .archive)
+        #expect(names(in: tmp.path) == [])
+    }
+
+    @Test("the reader refuses a plain tar, a truncated container and a missing file")
+    func readerRefuses() throws {
+        let tmp = try TemporaryFolder()
+        let path = try Self.writeContainer(Self.entries, in: tmp.path, name: "0001.tar.lzma")
+        let bytes = try #require(contents(of: path))
+        let truncated = tmp.appending("cut.tar.lzma")
+        #expect(FileManager.default.createFile(atPath: truncated, contents: Data(bytes.prefix(bytes.count / 2))))
+        let plain = tmp.appending("plain.tar")
+        let unpack = Process()
+        unpack.executableURL = URL(fileURLWithPath: "/usr/bin/lzma")
+        unpack.arguments = ["-dkc", path]
+        let raw = Pipe()
+        unpack.standardOutput = raw
+        try unpack.run()
+        let rawTar = raw.fileHandleForReading.readDataToEndOfFile()
+        unpack.waitUntilExit()
+        #expect(FileManager.default.createFile(atPath: plain, contents: rawTar))
+
+        for bad in [truncated, plain, tmp.appending("missing.tar.lzma")] {
+            let error = #expect(throws: SpoolError.self, "\(bad)") {
+                _ = try TarLZMAReader.entries(atPath: bad)
+            }
+            #expect(error?.code == .archive)
+        }
+    }
+}
