@@ -261,10 +261,11 @@ public final class LetterRenderer {
         guard let previous else { return 0 }
         switch (block, previous) {
         case (.heading, _): return 11
-        case (.bullet, .bullet): return 2.5
+        case (.bullet, .bullet): return 3
         case (.bullet, _): return 4
-        case (_, .title): return 9
-        default: return 7
+        case (_, .title): return 10
+        case (_, .heading): return 6
+        default: return 8
         }
     }
 
@@ -294,7 +295,7 @@ public final class LetterRenderer {
             }
             pango_layout_set_font_description(layout, font)
             pango_layout_set_width(layout, Self.units(width))
-            pango_layout_set_spacing(layout, Self.units(block.isHeading ? 1 : 2.2))
+            pango_layout_set_spacing(layout, Self.units(block.isHeading ? 1 : 2.8))
             setRuns(layout, block.runs)
             var lines: [(top: Double, height: Double, baseline: Double)] = []
             if let iterator = pango_layout_get_iter(layout) {
@@ -414,9 +415,16 @@ public final class LetterRenderer {
             pango_layout_set_font_description(layout, fonts.recipient)
             if self.size(layout).height <= box.height { break }
             if size <= Self.recipientSizes.smallest {
-                // Last resort: as many lines as fit, the last one ending in "…".
+                // Last resort: cut each long line (name, c/o, street) to fewer wrapped
+                // lines with "…", so the postcode, city and country stay whole.
                 pango_layout_set_ellipsize(layout, PANGO_ELLIPSIZE_END)
-                pango_layout_set_height(layout, Self.units(box.height))
+                for lines in [3, 2, 1] as [Int32] {
+                    pango_layout_set_height(layout, -lines)
+                    if self.size(layout).height <= box.height { break }
+                }
+                if self.size(layout).height > box.height {
+                    pango_layout_set_height(layout, Self.units(box.height))
+                }
                 break
             }
             size -= 0.5

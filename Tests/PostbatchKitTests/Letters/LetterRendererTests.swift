@@ -135,6 +135,11 @@ struct LetterRendererTests {
             #expect(LetterPage.window.contains(rendered.windowText),
                     "window text \(rendered.windowText) outside \(LetterPage.window)")
             #expect(rendered.windowText.height > 20)
+            // The postcode and city line is never cut.
+            let folder = try LetterFixtures.temporaryDirectory()
+            defer { try? FileManager.default.removeItem(at: folder) }
+            let text = try Self.text(of: try LetterFixtures.write(rendered.pdf, named: "long.pdf", in: folder))
+            #expect(text.contains("\(recipient.address.postalCode) \(recipient.address.city)"))
             #expect(rendered.pageCount == 1)
         }
     }
@@ -146,6 +151,9 @@ struct LetterRendererTests {
                                            address: Self.longRecipients[3].address)
         let content = try composer.compose(letter)
         #expect(content.recipientLines.suffix(3) == ["Aqqusinersuaq 12", "3900 Nuuk", "GRØNLAND"])
+        let german = try composer.compose(LetterFixtures.letter(group: .bank, language: .da, channel: .print,
+                                                                 address: Self.longRecipients[2].address))
+        #expect(german.recipientLines.suffix(2) == ["10623 Berlin-Charlottenburg", "TYSKLAND"])
     }
 
     @Test("a body too long for one page continues on numbered pages")
