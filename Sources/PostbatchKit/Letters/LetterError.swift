@@ -42,6 +42,7 @@ public struct LetterError: Error, Sendable, CustomStringConvertible {
         /// cairo failed to produce the PDF.
         public static var pdf: Self { .init(storage: .pdf) }
 
+        /// The code's stable text, `template_unknown_variable`.
         public var description: String { storage.rawValue }
     }
 
@@ -68,6 +69,7 @@ public struct LetterError: Error, Sendable, CustomStringConvertible {
         self.detail = detail
     }
 
+    /// `file:line: detail [code]`, as the CLI prints it.
     public var description: String {
         "\(file)\(line.map { ":\($0)" } ?? ""): \(detail) [\(code)]"
     }

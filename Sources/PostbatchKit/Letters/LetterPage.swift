@@ -38,6 +38,7 @@ public struct LetterBox: Hashable, Sendable, CustomStringConvertible {
         return LetterBox(x: left, y: top, width: max(maxX, other.maxX) - left, height: max(maxY, other.maxY) - top)
     }
 
+    /// `(x, y) width×height pt`.
     public var description: String {
         "(\(x), \(y)) \(width)×\(height) pt"
     }
@@ -80,6 +81,8 @@ public enum LetterPage {
     static let nextBodyTop = mm(25)
     /// Where the body must end, above the footer.
     static let bodyBottom = height - mm(22)
+    /// Fold marks for a DL envelope (105 and 210 mm) and the punch mark (148.5 mm), with their lengths.
+    static let foldMarks: [(y: Double, length: Double)] = [(mm(105), mm(4)), (mm(148.5), mm(6)), (mm(210), mm(4))]
     /// The footer rule and text.
     static let footerRule = height - mm(17)
     static let footerTop = height - mm(15)

@@ -39,6 +39,10 @@ public final class LetterRenderer {
     private let fontMap: UnsafeMutablePointer<PangoFontMap>
     private let context: OpaquePointer
     private var layouts: [OpaquePointer] = []
+    /// Shaped body blocks by content; emptied when it grows past ``bodyLayoutLimit``.
+    private var bodyLayouts: [LetterBlock: BodyLayout] = [:]
+    /// Enough for every block of the ten letters, with room for blocks that hold a name.
+    private static let bodyLayoutLimit = 600
     private let fonts: Fonts
 
     /// The font descriptions, made once.
@@ -100,6 +104,7 @@ public final class LetterRenderer {
 
     deinit {
         for layout in layouts { g_object_unref(UnsafeMutableRawPointer(layout)) }
+        for body in bodyLayouts.values { g_object_unref(UnsafeMutableRawPointer(body.layout)) }
         for description in fonts.all { pango_font_description_free(description) }
         g_object_unref(UnsafeMutableRawPointer(context))
         g_object_unref(UnsafeMutableRawPointer(fontMap))
@@ -146,6 +151,7 @@ public final class LetterRenderer {
         var recipientSize = Self.recipientSizes.largest
         for page in 0..<placement.pageCount {
             if page == 0 {
+                drawFoldMarks(cr)
                 drawSender(cr, letter)
                 let returnBox = drawText(cr, letter.returnLine, font: fonts.small, in: LetterPage.returnLine,
                                          ellipsize: true, gray: 0.25)
@@ -242,7 +248,7 @@ public final class LetterRenderer {
 
     /// Where one line of the body goes.
     private struct PlacedLine {
-        let layout: Int
+        let layout: OpaquePointer
         let line: Int32
         let page: Int
         let x: Double
@@ -269,7 +275,52 @@ public final class LetterRenderer {
         }
     }
 
-    /// Lays out every block in a pooled layout and assigns its lines to pages.
+    /// One line of a laid-out block, in points from the layout's top.
+    private struct LineMetrics {
+        let top: Double
+        let height: Double
+        let baseline: Double
+    }
+
+    /// A body block shaped and broken into lines, kept for the next letters.
+    private struct BodyLayout {
+        let layout: OpaquePointer
+        let lines: [LineMetrics]
+    }
+
+    /// Makes the layout of a body block and measures its lines.
+    private func bodyLayout(_ block: LetterBlock, bulletIndent: Double) -> BodyLayout {
+        // pango_layout_new only fails when out of memory.
+        let layout = pango_layout_new(context)!
+        let font: OpaquePointer
+        var width = LetterPage.bodyRight - LetterPage.bodyLeft
+        switch block {
+        case .title: font = fonts.title
+        case .heading: font = fonts.heading
+        case .paragraph: font = fonts.body
+        case .bullet:
+            font = fonts.body
+            width -= bulletIndent
+        }
+        pango_layout_set_wrap(layout, PANGO_WRAP_WORD_CHAR)
+        pango_layout_set_font_description(layout, font)
+        pango_layout_set_width(layout, Self.units(width))
+        pango_layout_set_spacing(layout, Self.units(block.isHeading ? 1 : 2.8))
+        setRuns(layout, block.runs)
+        var lines: [LineMetrics] = []
+        if let iterator = pango_layout_get_iter(layout) {
+            defer { pango_layout_iter_free(iterator) }
+            repeat {
+                var logical = PangoRectangle()
+                pango_layout_iter_get_line_extents(iterator, nil, &logical)
+                lines.append(LineMetrics(top: Self.points(logical.y), height: Self.points(logical.height),
+                                         baseline: Self.points(pango_layout_iter_get_baseline(iterator))))
+            } while pango_layout_iter_next_line(iterator) != 0
+        }
+        return BodyLayout(layout: layout, lines: lines)
+    }
+
+    /// Lays out every block (or takes its kept layout) and assigns its lines to pages.
     ///
     /// A heading moves to the next page with the first lines of what follows it;
     /// a paragraph may break between lines.
@@ -279,43 +330,31 @@ public final class LetterRenderer {
         var page = 0
         var y = LetterPage.firstBodyTop
         var previous: LetterBlock?
-        // Measure first: the heights decide where pages break.
-        var measured: [[(top: Double, height: Double, baseline: Double)]] = []
-        for (index, block) in blocks.enumerated() {
-            let layout = self.layout(index + 1)  // layout 0 is for single-use text
-            let font: OpaquePointer
-            var width = LetterPage.bodyRight - LetterPage.bodyLeft
-            switch block {
-            case .title: font = fonts.title
-            case .heading: font = fonts.heading
-            case .paragraph: font = fonts.body
-            case .bullet:
-                font = fonts.body
-                width -= bulletIndent
+        // Measure first: the heights decide where pages break. Most blocks are the
+        // same in every letter of a group, so their shaped layouts are kept.
+        if bodyLayouts.count > Self.bodyLayoutLimit {
+            for body in bodyLayouts.values { g_object_unref(UnsafeMutableRawPointer(body.layout)) }
+            bodyLayouts.removeAll(keepingCapacity: true)
+        }
+        var measured: [BodyLayout] = []
+        measured.reserveCapacity(blocks.count)
+        for block in blocks {
+            if let body = bodyLayouts[block] {
+                measured.append(body)
+            } else {
+                let body = bodyLayout(block, bulletIndent: bulletIndent)
+                bodyLayouts[block] = body
+                measured.append(body)
             }
-            pango_layout_set_font_description(layout, font)
-            pango_layout_set_width(layout, Self.units(width))
-            pango_layout_set_spacing(layout, Self.units(block.isHeading ? 1 : 2.8))
-            setRuns(layout, block.runs)
-            var lines: [(top: Double, height: Double, baseline: Double)] = []
-            if let iterator = pango_layout_get_iter(layout) {
-                defer { pango_layout_iter_free(iterator) }
-                repeat {
-                    var logical = PangoRectangle()
-                    pango_layout_iter_get_line_extents(iterator, nil, &logical)
-                    lines.append((Self.points(logical.y), Self.points(logical.height),
-                                  Self.points(pango_layout_iter_get_baseline(iterator))))
-                } while pango_layout_iter_next_line(iterator) != 0
-            }
-            measured.append(lines)
         }
         for (index, block) in blocks.enumerated() {
-            let lines = measured[index]
+            let lines = measured[index].lines
+            let layout = measured[index].layout
             guard !lines.isEmpty else { continue }
             y += Self.spaceBefore(block, after: previous)
             // Keep a heading with the first two lines of the next block, and a block's first two lines together.
             var needed = (lines.prefix(2).last.map { $0.top + $0.height } ?? 0)
-            if block.isHeading, index + 1 < blocks.count, let next = measured[index + 1].prefix(2).last {
+            if block.isHeading, index + 1 < blocks.count, let next = measured[index + 1].lines.prefix(2).last {
                 needed = (lines.last.map { $0.top + $0.height } ?? 0) + 11 + next.top + next.height
             }
             if y + needed > LetterPage.bodyBottom && y > LetterPage.nextBodyTop {
@@ -335,7 +374,7 @@ public final class LetterRenderer {
                 if number == 0 && block.isBullet {
                     placement.bullets.append((page, LetterPage.bodyLeft + LetterPage.mm(1), baseline))
                 }
-                placement.lines.append(PlacedLine(layout: index + 1, line: Int32(number), page: page,
+                placement.lines.append(PlacedLine(layout: layout, line: Int32(number), page: page,
                                                   x: x, baseline: baseline))
                 y = top + (line.top - offset) + line.height
             }
@@ -350,7 +389,7 @@ public final class LetterRenderer {
     private func drawBody(_ cr: OpaquePointer, _ placement: Placement, page: Int) {
         cairo_set_source_rgb(cr, 0, 0, 0)
         for line in placement.lines where line.page == page {
-            guard let layoutLine = pango_layout_get_line_readonly(layouts[line.layout], line.line) else { continue }
+            guard let layoutLine = pango_layout_get_line_readonly(line.layout, line.line) else { continue }
             cairo_move_to(cr, line.x, line.baseline)
             pango_cairo_show_layout_line(cr, layoutLine)
         }
@@ -432,6 +471,17 @@ public final class LetterRenderer {
         return (show(cr, layout, at: box), size)
     }
 
+    /// Short marks in the left margin: where to fold for a DL envelope, and the punch mark.
+    private func drawFoldMarks(_ cr: OpaquePointer) {
+        cairo_set_source_rgb(cr, 0.6, 0.6, 0.6)
+        cairo_set_line_width(cr, 0.4)
+        for (y, length) in LetterPage.foldMarks {
+            cairo_move_to(cr, LetterPage.mm(4), y)
+            cairo_line_to(cr, LetterPage.mm(4) + length, y)
+        }
+        cairo_stroke(cr)
+    }
+
     private func drawFooter(_ cr: OpaquePointer, _ letter: LetterContent, page: Int, of count: Int) {
         cairo_set_source_rgb(cr, 0.6, 0.6, 0.6)
         cairo_set_line_width(cr, 0.5)
@@ -448,6 +498,13 @@ public final class LetterRenderer {
                  align: PANGO_ALIGN_RIGHT, gray: 0.3)
     }
 }
+
+// MARK: - Not Sendable
+
+/// A renderer mutates its pango layouts on every call and must stay in one task:
+/// make one per worker instead of sharing one.
+@available(*, unavailable)
+extension LetterRenderer: Sendable {}
 
 extension LetterBlock {
     fileprivate var isHeading: Bool {

@@ -57,6 +57,8 @@ struct LetterRendererTests {
         let content = try composer.compose(LetterFixtures.letter(group: group, language: language, channel: .print))
         let rendered = try renderer.renderDetailed(content)
         #expect(rendered.pageCount == 1)
+        #expect(rendered.recipientFontSize == LetterRenderer.recipientSizes.largest)
+        #expect(LetterPage.recipientBox.contains(rendered.windowText) || LetterPage.window.contains(rendered.windowText))
         let folder = try LetterFixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }
         let url = try LetterFixtures.write(rendered.pdf, named: "letter.pdf", in: folder)
