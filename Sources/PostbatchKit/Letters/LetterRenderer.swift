@@ -89,7 +89,7 @@ public final class LetterRenderer {
         }
         pango_context_set_language(context, pango_language_from_string("da"))
         func font(_ size: Double, bold: Bool = false) -> OpaquePointer {
-            // pango_font_description_new only fails when out of memory.
+            // GLib aborts when out of memory, so these constructors never return NULL.
             let description = pango_font_description_new()!
             pango_font_description_set_family(description, "DejaVu Sans")
             pango_font_description_set_weight(description, bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL)
@@ -199,7 +199,7 @@ public final class LetterRenderer {
     /// The `index`-th layout of the pool, made on first use and reset for reuse.
     private func layout(_ index: Int) -> OpaquePointer {
         while layouts.count <= index {
-            // pango_layout_new only fails when out of memory.
+            // GLib aborts when out of memory: pango_layout_new never returns NULL.
             layouts.append(pango_layout_new(context)!)
         }
         let layout = layouts[index]
@@ -290,7 +290,7 @@ public final class LetterRenderer {
 
     /// Makes the layout of a body block and measures its lines.
     private func bodyLayout(_ block: LetterBlock, bulletIndent: Double) -> BodyLayout {
-        // pango_layout_new only fails when out of memory.
+        // GLib aborts when out of memory: pango_layout_new never returns NULL.
         let layout = pango_layout_new(context)!
         let font: OpaquePointer
         var width = LetterPage.bodyRight - LetterPage.bodyLeft
