@@ -191,4 +191,22 @@ struct LetterRendererTests {
         let content = try composer.compose(LetterFixtures.letter(group: .bank, language: .da, channel: .digital))
         #expect(content.recipientLines == [LetterFixtures.name, "c/o \(LetterFixtures.coName)"])
     }
+
+    @Test("one composer shared by workers, one renderer per worker, gives the same bytes")
+    func workers() async throws {
+        let composer = try LetterComposer(campaign: LetterFixtures.campaign())
+        let contents = try LetterFixtures.pairs.map { try composer.compose(LetterFixtures.letter(group: $0.0, language: $0.1)) }
+        let expected = try contents.map { try LetterRenderer().render($0) }
+        let results = try await withThrowingTaskGroup(of: [[UInt8]].self) { group in
+            for _ in 0..<2 {
+                group.addTask {
+                    let renderer = try LetterRenderer()
+                    return try contents.map { try renderer.render($0) }
+                }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(results.count == 2)
+        for result in results { #expect(result == expected) }
+    }
 }
