@@ -1,0 +1,47 @@
+package import Foundation
+
+/// Workloads for the benchmarks: render many letters with one renderer.
+package enum LetterBenchmarks {
+    /// A campaign like `templates/campaign.toml`, for benchmarks and tests that need no file.
+    package static func sampleCampaign(templateDirectory: URL) -> Campaign {
+        var titles: [Language: [LetterGroup: String]] = [:]
+        for language in Language.allCases {
+            for group in LetterGroup.allCases {
+                titles[language, default: [:]][group] = "\(language == .da ? "Brev" : "Letter") \(group.rawValue): \(group.slug)"
+            }
+        }
+        let firstDay = CalendarDate(daysSinceEpoch: 18_906)  // 2021-10-06
+        return Campaign(
+            id: "benchmark", sender: .init(cvr: "34051178", name: "Digitaliseringsstyrelsen",
+                                           addressLines: ["Landgreven 4", "1301 København K"],
+                                           contact: "MitID.dk · Tlf. 33 98 00 10"),
+            firstDay: firstDay, waves: 3, printDay: nil, titles: titles, templateDirectory: templateDirectory)
+    }
+
+    /// Composes and renders `count` letters, cycling through groups, languages and
+    /// channels, with one renderer (one worker).
+    ///
+    /// - Returns: the total number of PDF bytes, so the work cannot be optimised away.
+    package static func renderMany(count: Int, campaign: Campaign) throws(LetterError) -> Int {
+        let composer = try LetterComposer(campaign: campaign)
+        let renderer = try LetterRenderer()
+        var total = 0
+        let groups = LetterGroup.allCases
+        for index in 0..<count {
+            // Digits only: the literal is a valid CPR number.
+            let cpr = try? CPR.parse(Array("0707077077".utf8)).get()
+            guard let cpr else { break }
+            let language: Language = index % 7 == 0 ? .en : .da
+            let channel: Channel = index % 50 == 0 ? .print : .digital
+            let recipient = Recipient(
+                cpr: cpr, name: "Søren Ærøskøbing Åberg \(index)", coName: index % 5 == 0 ? "Anne Jensen" : nil,
+                address: PostalAddress(street: "Nørregade \(index % 200 + 1), 2. th.", postalCode: "8000",
+                                       city: "Aarhus C", countryCode: "DK"),
+                addressProtected: false, language: language)
+            let letter = Letter(sequence: index, line: index + 2, recipient: recipient,
+                                group: groups[index % groups.count], channel: channel, date: campaign.firstDay)
+            total += try renderer.render(try composer.compose(letter)).count
+        }
+        return total
+    }
+}

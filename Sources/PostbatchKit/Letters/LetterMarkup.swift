@@ -1,0 +1,200 @@
+/// A piece of running text with its emphasis: the unit the renderer sets.
+public struct LetterRun: Hashable, Sendable {
+    /// The characters, markup removed.
+    public let text: String
+    /// Whether the run was written `**bold**`.
+    public let bold: Bool
+
+    /// Creates a run.
+    public init(_ text: String, bold: Bool = false) {
+        self.text = text
+        self.bold = bold
+    }
+}
+
+/// One block of a letter body: a heading, a paragraph or a bullet item.
+public enum LetterBlock: Hashable, Sendable {
+    /// `# text`: the letter's title.
+    case title([LetterRun])
+    /// `## text`: a section heading.
+    case heading([LetterRun])
+    /// Lines of text up to a blank line.
+    case paragraph([LetterRun])
+    /// `- text`: one item of a bullet list.
+    case bullet([LetterRun])
+
+    /// The runs of the block, whatever its kind.
+    public var runs: [LetterRun] {
+        switch self {
+        case .title(let runs), .heading(let runs), .paragraph(let runs), .bullet(let runs): runs
+        }
+    }
+
+    /// The block's text without markup.
+    public var plainText: String { runs.map(\.text).joined() }
+}
+
+/// The small markup language of the letter templates (see `templates/README.md`).
+///
+/// - `# ` at the start of a line: the title; `## `: a section heading.
+/// - A blank line ends a paragraph; lines of one paragraph are joined with a space.
+/// - `- ` at the start of a line: a bullet item; a following line indented by two
+///   spaces continues it.
+/// - `**bold**` inside a line.
+/// - `\` before `\ * # -` writes that character literally; variable values are
+///   escaped this way, so a name can never turn into markup.
+///
+/// Anything else that looks like markup is an error: a lone `*`, `* item`, `+ item`,
+/// `> quote`, `###`, backticks, `<`, an indented line, a tab.
+enum LetterMarkup {
+    /// A line that cannot be read, with the reason.
+    struct Failure: Error, Sendable {
+        /// 1-based line in the rendered text.
+        let line: Int
+        let detail: String
+    }
+
+    /// Escapes a value so that it reads back as the same literal text.
+    ///
+    /// Control characters (line breaks, tabs) become spaces: a value is one line.
+    static func escape(_ value: String) -> String {
+        var result = ""
+        result.reserveCapacity(value.utf8.count + 4)
+        for character in value {
+            switch character {
+            case "\\", "*", "#", "-", "`", "<", ">", "+":
+                result.append("\\")
+                result.append(character)
+            case "\n", "\r", "\r\n", "\t":
+                result.append(" ")
+            default:
+                if character.unicodeScalars.allSatisfy({ $0.properties.generalCategory == .control }) {
+                    result.append(" ")
+                } else {
+                    result.append(character)
+                }
+            }
+        }
+        return result
+    }
+
+    /// Reads rendered template text into blocks.
+    ///
+    /// - Throws: ``Failure`` naming the first line with unknown markup.
+    static func parse(_ text: String) throws(Failure) -> [LetterBlock] {
+        var blocks: [LetterBlock] = []
+        enum Open { case none, paragraph, bullet }
+        var open = Open.none
+        var pending = ""
+        var pendingLine = 0
+
+        func close() throws(Failure) {
+            defer { pending = ""; open = .none }
+            switch open {
+            case .none: return
+            case .paragraph: blocks.append(.paragraph(try runs(pending, line: pendingLine)))
+            case .bullet: blocks.append(.bullet(try runs(pending, line: pendingLine)))
+            }
+        }
+
+        var number = 0
+        for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            number += 1
+            var line = Substring(rawLine)
+            if line.last == "\r" { line = line.dropLast() }
+            while line.last == " " { line = line.dropLast() }
+            if line.contains("\t") {
+                throw Failure(line: number, detail: "tab character; use spaces")
+            }
+            if line.isEmpty {
+                try close()
+                continue
+            }
+            if line.hasPrefix("  ") {
+                guard open == .bullet, !line.dropFirst(2).hasPrefix(" ") else {
+                    throw Failure(line: number, detail: "indented line \"\(excerpt(line))\"; only a bullet item's continuation is indented, by two spaces")
+                }
+                pending += " " + line.dropFirst(2)
+                continue
+            }
+            if line.hasPrefix("#") {
+                try close()
+                if line.hasPrefix("# ") {
+                    blocks.append(.title(try runs(String(line.dropFirst(2)), line: number)))
+                } else if line.hasPrefix("## ") {
+                    blocks.append(.heading(try runs(String(line.dropFirst(3)), line: number)))
+                } else {
+                    throw Failure(line: number, detail: "unknown heading \"\(excerpt(line))\"; expected '# title' or '## heading'")
+                }
+                continue
+            }
+            if line.hasPrefix("- ") {
+                try close()
+                open = .bullet
+                pending = String(line.dropFirst(2))
+                pendingLine = number
+                continue
+            }
+            for marker in ["* ", "+ ", "> ", " "] where line.hasPrefix(marker) {
+                throw Failure(line: number, detail: "unknown markup \"\(excerpt(line))\"; expected '- ' for a bullet item")
+            }
+            if open == .bullet {
+                // A plain line after a bullet item starts a paragraph.
+                try close()
+            }
+            if open == .none {
+                open = .paragraph
+                pending = String(line)
+                pendingLine = number
+            } else {
+                pending += " " + line
+            }
+        }
+        try close()
+        return blocks
+    }
+
+    /// Reads the inline markup of one block: `**bold**` and backslash escapes.
+    private static func runs(_ text: String, line: Int) throws(Failure) -> [LetterRun] {
+        var result: [LetterRun] = []
+        var current = ""
+        var bold = false
+        let iterator = Array(text)
+        var index = 0
+        while index < iterator.count {
+            let character = iterator[index]
+            switch character {
+            case "\\":
+                guard index + 1 < iterator.count, "\\*#-`<>+".contains(iterator[index + 1]) else {
+                    throw Failure(line: line, detail: "unknown escape in \"\(excerpt(Substring(text)))\"; '\\' may precede only \\ * # - ` < > +")
+                }
+                current.append(iterator[index + 1])
+                index += 2
+                continue
+            case "*":
+                guard index + 1 < iterator.count, iterator[index + 1] == "*" else {
+                    throw Failure(line: line, detail: "lone '*' in \"\(excerpt(Substring(text)))\"; expected '**bold**' or '\\*'")
+                }
+                if !current.isEmpty { result.append(LetterRun(current, bold: bold)) }
+                current = ""
+                bold.toggle()
+                index += 2
+                continue
+            case "`", "<", ">":
+                throw Failure(line: line, detail: "unknown markup '\(character)' in \"\(excerpt(Substring(text)))\"; escape it as '\\\(character)'")
+            default:
+                current.append(character)
+            }
+            index += 1
+        }
+        if bold {
+            throw Failure(line: line, detail: "unclosed '**' in \"\(excerpt(Substring(text)))\"")
+        }
+        if !current.isEmpty { result.append(LetterRun(current, bold: false)) }
+        return result
+    }
+
+    private static func excerpt(_ line: Substring) -> String {
+        line.count > 60 ? String(line.prefix(57)) + "..." : String(line)
+    }
+}

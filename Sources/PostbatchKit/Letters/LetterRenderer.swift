@@ -1,0 +1,520 @@
+internal import CPangoCairo
+
+/// A rendered letter: the PDF and what the layout measured.
+public struct RenderedLetter: Sendable {
+    /// The PDF file's bytes.
+    public let pdf: [UInt8]
+    /// The number of pages.
+    public let pageCount: Int
+    /// The box the window text (return line, name, c/o, address) actually takes on page 1.
+    ///
+    /// Always inside ``LetterPage/window``: long names wrap, then the font shrinks,
+    /// and only as a last resort the block is cut with an ellipsis.
+    public let windowText: LetterBox
+    /// The font size, in points, the recipient block was set in.
+    public let recipientFontSize: Double
+}
+
+/// Draws letters as A4 PDF files with pango and cairo.
+///
+/// The renderer holds the font map, the pango context, the fonts and a pool of
+/// layouts, and reuses them for every letter: make one and render many letters
+/// with it. It is **not thread-safe**: the pipeline creates one renderer per worker
+/// task and never shares it. It is not `Sendable` for that reason.
+///
+/// Fonts are DejaVu Sans, found by fontconfig and embedded as subsets. The PDF's
+/// creation and modification dates are the letter's date, so the same content
+/// always gives the same bytes.
+///
+/// ```swift
+/// let renderer = try LetterRenderer()
+/// for letter in letters {
+///     let pdf = try renderer.render(try composer.compose(letter))
+/// }
+/// ```
+///
+/// This is the only file that talks to pango and cairo: it owns every pointer and
+/// frees it in `deinit` or a `defer`.
+public final class LetterRenderer {
+    private let fontMap: UnsafeMutablePointer<PangoFontMap>
+    private let context: OpaquePointer
+    private var layouts: [OpaquePointer] = []
+    /// Shaped body blocks by content; emptied when it grows past ``bodyLayoutLimit``.
+    private var bodyLayouts: [LetterBlock: BodyLayout] = [:]
+    /// Enough for every block of the ten letters, with room for blocks that hold a name.
+    private static let bodyLayoutLimit = 600
+    private let fonts: Fonts
+
+    /// The font descriptions, made once.
+    private struct Fonts {
+        let body: OpaquePointer
+        let title: OpaquePointer
+        let heading: OpaquePointer
+        let senderName: OpaquePointer
+        let sender: OpaquePointer
+        let small: OpaquePointer
+        let footer: OpaquePointer
+        /// The recipient block, resized while fitting it into the window.
+        let recipient: OpaquePointer
+
+        var all: [OpaquePointer] { [body, title, heading, senderName, sender, small, footer, recipient] }
+    }
+
+    /// Body text size in points.
+    static let bodySize = 10.0
+    /// The recipient block's largest and smallest font sizes.
+    static let recipientSizes = (largest: 10.5, smallest: 6.5)
+
+    /// Creates a renderer with its own font map and pango context.
+    ///
+    /// - Throws: ``LetterError`` with code `letter_pdf` if pango cannot make a context.
+    public init() throws(LetterError) {
+        guard let map = pango_cairo_font_map_new() else {
+            throw LetterError(code: .pdf, file: "letter", detail: "pango could not create a font map")
+        }
+        guard let context = pango_font_map_create_context(map) else {
+            g_object_unref(UnsafeMutableRawPointer(map))
+            throw LetterError(code: .pdf, file: "letter", detail: "pango could not create a context")
+        }
+        self.fontMap = map
+        self.context = context
+        // Points, not pixels: pango-cairo assumes 96 dpi unless told.
+        pango_cairo_context_set_resolution(context, 72)
+        // Metrics that do not depend on a device, so layout is the same everywhere.
+        if let options = cairo_font_options_create() {
+            cairo_font_options_set_hint_metrics(options, CAIRO_HINT_METRICS_OFF)
+            cairo_font_options_set_hint_style(options, CAIRO_HINT_STYLE_NONE)
+            pango_cairo_context_set_font_options(context, options)
+            cairo_font_options_destroy(options)
+        }
+        pango_context_set_language(context, pango_language_from_string("da"))
+        func font(_ size: Double, bold: Bool = false) -> OpaquePointer {
+            // GLib aborts when out of memory, so these constructors never return NULL.
+            let description = pango_font_description_new()!
+            pango_font_description_set_family(description, "DejaVu Sans")
+            pango_font_description_set_weight(description, bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL)
+            pango_font_description_set_absolute_size(description, size * Double(PANGO_SCALE))
+            return description
+        }
+        self.fonts = Fonts(
+            body: font(Self.bodySize), title: font(14, bold: true), heading: font(11, bold: true),
+            senderName: font(11, bold: true), sender: font(8.5), small: font(6.5), footer: font(7.5),
+            recipient: font(Self.recipientSizes.largest))
+    }
+
+    deinit {
+        for layout in layouts { g_object_unref(UnsafeMutableRawPointer(layout)) }
+        for body in bodyLayouts.values { g_object_unref(UnsafeMutableRawPointer(body.layout)) }
+        for description in fonts.all { pango_font_description_free(description) }
+        g_object_unref(UnsafeMutableRawPointer(context))
+        g_object_unref(UnsafeMutableRawPointer(fontMap))
+    }
+
+    /// Renders a letter as PDF bytes.
+    ///
+    /// - Parameter letter: the content from ``LetterComposer/compose(_:redactProtectedAddress:)``.
+    /// - Returns: an A4 PDF; one page when the text allows, else as many as needed,
+    ///   each numbered `Side n af N` / `Page n of N`.
+    /// - Throws: ``LetterError`` with code `letter_pdf` when cairo reports a failure.
+    ///   A long name or address is not an error: it is wrapped or set smaller.
+    public func render(_ letter: LetterContent) throws(LetterError) -> [UInt8] {
+        try renderDetailed(letter).pdf
+    }
+
+    /// Renders a letter and reports what the layout measured.
+    ///
+    /// - Throws: ``LetterError`` with code `letter_pdf` when cairo reports a failure.
+    public func renderDetailed(_ letter: LetterContent) throws(LetterError) -> RenderedLetter {
+        let placement = place(letter.blocks)
+        let sink = ByteSink()
+        let unmanaged = Unmanaged.passRetained(sink)
+        defer { unmanaged.release() }
+        guard let surface = cairo_pdf_surface_create_for_stream(
+            { closure, data, length in
+                guard let closure, let data else { return CAIRO_STATUS_WRITE_ERROR }
+                let sink = Unmanaged<ByteSink>.fromOpaque(closure).takeUnretainedValue()
+                sink.bytes.append(contentsOf: UnsafeBufferPointer(start: data, count: Int(length)))
+                return CAIRO_STATUS_SUCCESS
+            },
+            unmanaged.toOpaque(), LetterPage.width, LetterPage.height)
+        else {
+            throw LetterError(code: .pdf, file: "letter", detail: "cairo could not create a PDF surface")
+        }
+        defer { cairo_surface_destroy(surface) }
+        setMetadata(surface, letter)
+        guard let cr = cairo_create(surface) else {
+            throw LetterError(code: .pdf, file: "letter", detail: "cairo could not create a drawing context")
+        }
+        defer { cairo_destroy(cr) }
+
+        var windowText = LetterBox(x: LetterPage.recipientBox.x, y: LetterPage.recipientBox.y, width: 0, height: 0)
+        var recipientSize = Self.recipientSizes.largest
+        for page in 0..<placement.pageCount {
+            if page == 0 {
+                drawFoldMarks(cr)
+                drawSender(cr, letter)
+                let returnBox = drawText(cr, letter.returnLine, font: fonts.small, in: LetterPage.returnLine,
+                                         ellipsize: true, gray: 0.25)
+                let fitted = drawRecipient(cr, letter.recipientLines)
+                windowText = returnBox.union(fitted.box)
+                recipientSize = fitted.size
+                _ = drawText(cr, letter.dateText, font: fonts.sender, in: LetterPage.dateBox, align: PANGO_ALIGN_RIGHT)
+            }
+            drawBody(cr, placement, page: page)
+            drawFooter(cr, letter, page: page, of: placement.pageCount)
+            cairo_show_page(cr)
+        }
+        cairo_surface_finish(surface)
+        let status = cairo_surface_status(surface)
+        guard status == CAIRO_STATUS_SUCCESS else {
+            let reason = cairo_status_to_string(status).map { String(cString: $0) } ?? "unknown"
+            throw LetterError(code: .pdf, file: "letter", detail: "cairo failed to write the PDF: \(reason)")
+        }
+        return RenderedLetter(pdf: sink.bytes, pageCount: placement.pageCount, windowText: windowText,
+                              recipientFontSize: recipientSize)
+    }
+
+    // MARK: - Output
+
+    /// Collects the PDF bytes cairo writes; passed to cairo as its closure pointer.
+    private final class ByteSink {
+        var bytes: [UInt8] = []
+
+        init() { bytes.reserveCapacity(32 * 1024) }
+    }
+
+    private func setMetadata(_ surface: OpaquePointer, _ letter: LetterContent) {
+        // The letter's date, so the same content always gives the same bytes.
+        let date = "\(letter.date.iso)T00:00:00Z"
+        cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, letter.title)
+        cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_AUTHOR, letter.senderName)
+        cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_SUBJECT, letter.subject)
+        cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, "postbatch")
+        cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATE_DATE, date)
+        cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_MOD_DATE, date)
+    }
+
+    // MARK: - Layouts
+
+    /// The `index`-th layout of the pool, made on first use and reset for reuse.
+    private func layout(_ index: Int) -> OpaquePointer {
+        while layouts.count <= index {
+            // GLib aborts when out of memory: pango_layout_new never returns NULL.
+            layouts.append(pango_layout_new(context)!)
+        }
+        let layout = layouts[index]
+        pango_layout_set_attributes(layout, nil)
+        pango_layout_set_width(layout, -1)
+        pango_layout_set_height(layout, -1)
+        pango_layout_set_ellipsize(layout, PANGO_ELLIPSIZE_NONE)
+        pango_layout_set_alignment(layout, PANGO_ALIGN_LEFT)
+        pango_layout_set_wrap(layout, PANGO_WRAP_WORD_CHAR)
+        pango_layout_set_spacing(layout, 0)
+        return layout
+    }
+
+    /// Sets runs of text with bold ranges as attributes (no markup parsing).
+    private func setRuns(_ layout: OpaquePointer, _ runs: [LetterRun]) {
+        var text = ""
+        var bold: [(start: Int, end: Int)] = []
+        for run in runs {
+            let start = text.utf8.count
+            text += run.text
+            if run.bold { bold.append((start, text.utf8.count)) }
+        }
+        pango_layout_set_text(layout, text, Int32(text.utf8.count))
+        guard !bold.isEmpty, let list = pango_attr_list_new() else { return }
+        defer { pango_attr_list_unref(list) }
+        for range in bold {
+            guard let attribute = pango_attr_weight_new(PANGO_WEIGHT_BOLD) else { continue }
+            attribute.pointee.start_index = UInt32(range.start)
+            attribute.pointee.end_index = UInt32(range.end)
+            pango_attr_list_insert(list, attribute)  // the list owns it now
+        }
+        pango_layout_set_attributes(layout, list)
+    }
+
+    private static func points(_ units: Int32) -> Double { Double(units) / Double(PANGO_SCALE) }
+    private static func units(_ points: Double) -> Int32 { Int32((points * Double(PANGO_SCALE)).rounded()) }
+
+    /// The logical size of a layout in points.
+    private func size(_ layout: OpaquePointer) -> (width: Double, height: Double) {
+        var width: Int32 = 0, height: Int32 = 0
+        pango_layout_get_size(layout, &width, &height)
+        return (Self.points(width), Self.points(height))
+    }
+
+    // MARK: - Body placement
+
+    /// Where one line of the body goes.
+    private struct PlacedLine {
+        let layout: OpaquePointer
+        let line: Int32
+        let page: Int
+        let x: Double
+        let baseline: Double
+    }
+
+    /// The body laid out on pages.
+    private struct Placement {
+        var lines: [PlacedLine] = []
+        var bullets: [(page: Int, x: Double, baseline: Double)] = []
+        var pageCount = 1
+    }
+
+    /// Space above a block, by kind and by the block before it.
+    private static func spaceBefore(_ block: LetterBlock, after previous: LetterBlock?) -> Double {
+        guard let previous else { return 0 }
+        switch (block, previous) {
+        case (.heading, _): return 11
+        case (.bullet, .bullet): return 3
+        case (.bullet, _): return 4
+        case (_, .title): return 10
+        case (_, .heading): return 6
+        default: return 8
+        }
+    }
+
+    /// One line of a laid-out block, in points from the layout's top.
+    private struct LineMetrics {
+        let top: Double
+        let height: Double
+        let baseline: Double
+    }
+
+    /// A body block shaped and broken into lines, kept for the next letters.
+    private struct BodyLayout {
+        let layout: OpaquePointer
+        let lines: [LineMetrics]
+    }
+
+    /// Makes the layout of a body block and measures its lines.
+    private func bodyLayout(_ block: LetterBlock, bulletIndent: Double) -> BodyLayout {
+        // GLib aborts when out of memory: pango_layout_new never returns NULL.
+        let layout = pango_layout_new(context)!
+        let font: OpaquePointer
+        var width = LetterPage.bodyRight - LetterPage.bodyLeft
+        switch block {
+        case .title: font = fonts.title
+        case .heading: font = fonts.heading
+        case .paragraph: font = fonts.body
+        case .bullet:
+            font = fonts.body
+            width -= bulletIndent
+        }
+        pango_layout_set_wrap(layout, PANGO_WRAP_WORD_CHAR)
+        pango_layout_set_font_description(layout, font)
+        pango_layout_set_width(layout, Self.units(width))
+        pango_layout_set_spacing(layout, Self.units(block.isHeading ? 1 : 2.8))
+        setRuns(layout, block.runs)
+        var lines: [LineMetrics] = []
+        if let iterator = pango_layout_get_iter(layout) {
+            defer { pango_layout_iter_free(iterator) }
+            repeat {
+                var logical = PangoRectangle()
+                pango_layout_iter_get_line_extents(iterator, nil, &logical)
+                lines.append(LineMetrics(top: Self.points(logical.y), height: Self.points(logical.height),
+                                         baseline: Self.points(pango_layout_iter_get_baseline(iterator))))
+            } while pango_layout_iter_next_line(iterator) != 0
+        }
+        return BodyLayout(layout: layout, lines: lines)
+    }
+
+    /// Lays out every block (or takes its kept layout) and assigns its lines to pages.
+    ///
+    /// A heading moves to the next page with the first lines of what follows it;
+    /// a paragraph may break between lines.
+    private func place(_ blocks: [LetterBlock]) -> Placement {
+        var placement = Placement()
+        let bulletIndent = LetterPage.mm(5)
+        var page = 0
+        var y = LetterPage.firstBodyTop
+        var previous: LetterBlock?
+        // Measure first: the heights decide where pages break. Most blocks are the
+        // same in every letter of a group, so their shaped layouts are kept.
+        if bodyLayouts.count > Self.bodyLayoutLimit {
+            for body in bodyLayouts.values { g_object_unref(UnsafeMutableRawPointer(body.layout)) }
+            bodyLayouts.removeAll(keepingCapacity: true)
+        }
+        var measured: [BodyLayout] = []
+        measured.reserveCapacity(blocks.count)
+        for block in blocks {
+            if let body = bodyLayouts[block] {
+                measured.append(body)
+            } else {
+                let body = bodyLayout(block, bulletIndent: bulletIndent)
+                bodyLayouts[block] = body
+                measured.append(body)
+            }
+        }
+        for (index, block) in blocks.enumerated() {
+            let lines = measured[index].lines
+            let layout = measured[index].layout
+            guard !lines.isEmpty else { continue }
+            y += Self.spaceBefore(block, after: previous)
+            // Keep a heading with the first two lines of the next block, and a block's first two lines together.
+            var needed = (lines.prefix(2).last.map { $0.top + $0.height } ?? 0)
+            if block.isHeading, index + 1 < blocks.count, let next = measured[index + 1].lines.prefix(2).last {
+                needed = (lines.last.map { $0.top + $0.height } ?? 0) + 11 + next.top + next.height
+            }
+            if y + needed > LetterPage.bodyBottom && y > LetterPage.nextBodyTop {
+                page += 1
+                y = LetterPage.nextBodyTop
+            }
+            let x = LetterPage.bodyLeft + (block.isBullet ? bulletIndent : 0)
+            var top = y
+            var offset = lines[0].top
+            for (number, line) in lines.enumerated() {
+                if top + (line.top - offset) + line.height > LetterPage.bodyBottom && number > 0 {
+                    page += 1
+                    top = LetterPage.nextBodyTop
+                    offset = line.top
+                }
+                let baseline = top + (line.baseline - offset)
+                if number == 0 && block.isBullet {
+                    placement.bullets.append((page, LetterPage.bodyLeft + LetterPage.mm(1), baseline))
+                }
+                placement.lines.append(PlacedLine(layout: layout, line: Int32(number), page: page,
+                                                  x: x, baseline: baseline))
+                y = top + (line.top - offset) + line.height
+            }
+            previous = block
+        }
+        placement.pageCount = page + 1
+        return placement
+    }
+
+    // MARK: - Drawing
+
+    private func drawBody(_ cr: OpaquePointer, _ placement: Placement, page: Int) {
+        cairo_set_source_rgb(cr, 0, 0, 0)
+        for line in placement.lines where line.page == page {
+            guard let layoutLine = pango_layout_get_line_readonly(line.layout, line.line) else { continue }
+            cairo_move_to(cr, line.x, line.baseline)
+            pango_cairo_show_layout_line(cr, layoutLine)
+        }
+        if placement.bullets.contains(where: { $0.page == page }) {
+            let layout = self.layout(0)
+            pango_layout_set_font_description(layout, fonts.body)
+            setRuns(layout, [LetterRun("•")])
+            if let first = pango_layout_get_line_readonly(layout, 0) {
+                for bullet in placement.bullets where bullet.page == page {
+                    cairo_move_to(cr, bullet.x, bullet.baseline)
+                    pango_cairo_show_layout_line(cr, first)
+                }
+            }
+        }
+    }
+
+    /// Draws one piece of text in a box; returns the box the text takes.
+    @discardableResult
+    private func drawText(_ cr: OpaquePointer, _ text: String, font: OpaquePointer, in box: LetterBox,
+                          align: PangoAlignment = PANGO_ALIGN_LEFT, ellipsize: Bool = false,
+                          gray: Double = 0) -> LetterBox {
+        let layout = self.layout(0)
+        pango_layout_set_font_description(layout, font)
+        pango_layout_set_width(layout, Self.units(box.width))
+        pango_layout_set_alignment(layout, align)
+        if ellipsize {
+            pango_layout_set_ellipsize(layout, PANGO_ELLIPSIZE_END)
+            pango_layout_set_height(layout, Self.units(box.height))
+        }
+        setRuns(layout, [LetterRun(text)])
+        return show(cr, layout, at: box, gray: gray)
+    }
+
+    /// Shows a layout with its top-left at the box's corner; returns the ink-free logical box it takes.
+    private func show(_ cr: OpaquePointer, _ layout: OpaquePointer, at box: LetterBox, gray: Double = 0) -> LetterBox {
+        var logical = PangoRectangle()
+        pango_layout_get_extents(layout, nil, &logical)
+        cairo_set_source_rgb(cr, gray, gray, gray)
+        cairo_move_to(cr, box.x, box.y)
+        pango_cairo_show_layout(cr, layout)
+        return LetterBox(x: box.x + Self.points(logical.x), y: box.y + Self.points(logical.y),
+                         width: Self.points(logical.width), height: Self.points(logical.height))
+    }
+
+    private func drawSender(_ cr: OpaquePointer, _ letter: LetterContent) {
+        let box = LetterPage.senderBox
+        let name = drawText(cr, letter.senderName, font: fonts.senderName, in: box)
+        let address = ([""] + letter.senderAddressLines + ["", letter.senderContact]).joined(separator: "\n")
+        let rest = LetterBox(x: box.x, y: name.maxY, width: box.width, height: box.maxY - name.maxY)
+        drawText(cr, address, font: fonts.sender, in: rest, gray: 0.15)
+    }
+
+    /// Sets the recipient lines in the window: wrap, then shrink, then cut with an ellipsis.
+    private func drawRecipient(_ cr: OpaquePointer, _ lines: [String]) -> (box: LetterBox, size: Double) {
+        let box = LetterPage.recipientBox
+        let layout = self.layout(0)
+        pango_layout_set_width(layout, Self.units(box.width))
+        setRuns(layout, [LetterRun(lines.joined(separator: "\n"))])
+        var size = Self.recipientSizes.largest
+        while true {
+            pango_font_description_set_absolute_size(fonts.recipient, size * Double(PANGO_SCALE))
+            pango_layout_set_font_description(layout, fonts.recipient)
+            if self.size(layout).height <= box.height { break }
+            if size <= Self.recipientSizes.smallest {
+                // Last resort: cut each long line (name, c/o, street) to fewer wrapped
+                // lines with "…", so the postcode, city and country stay whole.
+                pango_layout_set_ellipsize(layout, PANGO_ELLIPSIZE_END)
+                for lines in [3, 2, 1] as [Int32] {
+                    pango_layout_set_height(layout, -lines)
+                    if self.size(layout).height <= box.height { break }
+                }
+                if self.size(layout).height > box.height {
+                    pango_layout_set_height(layout, Self.units(box.height))
+                }
+                break
+            }
+            size -= 0.5
+        }
+        return (show(cr, layout, at: box), size)
+    }
+
+    /// Short marks in the left margin: where to fold for a DL envelope, and the punch mark.
+    private func drawFoldMarks(_ cr: OpaquePointer) {
+        cairo_set_source_rgb(cr, 0.6, 0.6, 0.6)
+        cairo_set_line_width(cr, 0.4)
+        for (y, length) in LetterPage.foldMarks {
+            cairo_move_to(cr, LetterPage.mm(4), y)
+            cairo_line_to(cr, LetterPage.mm(4) + length, y)
+        }
+        cairo_stroke(cr)
+    }
+
+    private func drawFooter(_ cr: OpaquePointer, _ letter: LetterContent, page: Int, of count: Int) {
+        cairo_set_source_rgb(cr, 0.6, 0.6, 0.6)
+        cairo_set_line_width(cr, 0.5)
+        cairo_move_to(cr, LetterPage.bodyLeft, LetterPage.footerRule)
+        cairo_line_to(cr, LetterPage.bodyRight, LetterPage.footerRule)
+        cairo_stroke(cr)
+        let labelWidth = LetterPage.mm(25)
+        let width = LetterPage.bodyRight - LetterPage.bodyLeft
+        drawText(cr, letter.footerText, font: fonts.footer,
+                 in: LetterBox(x: LetterPage.bodyLeft, y: LetterPage.footerTop, width: width - labelWidth, height: 10),
+                 ellipsize: true, gray: 0.3)
+        drawText(cr, letter.pageLabel(page + 1, of: count), font: fonts.footer,
+                 in: LetterBox(x: LetterPage.bodyRight - labelWidth, y: LetterPage.footerTop, width: labelWidth, height: 10),
+                 align: PANGO_ALIGN_RIGHT, gray: 0.3)
+    }
+}
+
+// MARK: - Not Sendable
+
+/// A renderer mutates its pango layouts on every call and must stay in one task:
+/// make one per worker instead of sharing one.
+@available(*, unavailable)
+extension LetterRenderer: Sendable {}
+
+extension LetterBlock {
+    fileprivate var isHeading: Bool {
+        switch self {
+        case .title, .heading: true
+        default: false
+        }
+    }
+
+    fileprivate var isBullet: Bool {
+        if case .bullet = self { true } else { false }
+    }
+}

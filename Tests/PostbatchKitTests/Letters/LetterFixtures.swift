@@ -1,0 +1,80 @@
+import Foundation
+@testable import PostbatchKit
+
+/// Shared data and helpers for the letter tests.
+enum LetterFixtures {
+    /// The repository's `templates` folder, found from this file's path.
+    static let templates: URL = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent()  // Letters
+        .deletingLastPathComponent()  // PostbatchKitTests
+        .deletingLastPathComponent()  // Tests
+        .deletingLastPathComponent()  // repository
+        .appendingPathComponent("templates")
+
+    /// The campaign of `templates/campaign.toml`.
+    static func campaign() throws -> Campaign {
+        try Campaign.load(from: templates.appendingPathComponent("campaign.toml"))
+    }
+
+    static let name = "Søren Ærøskøbing Åberg"
+    static let coName = "Birgitte Østergård"
+
+    /// A fixed, valid CPR number (never printed).
+    static let cpr: CPR = {
+        guard case .success(let cpr) = CPR.parse(Array("0707077077".utf8)) else { preconditionFailure("fixture CPR") }
+        return cpr
+    }()
+
+    static func letter(group: LetterGroup, language: Language, channel: Channel = .digital,
+                       name: String = name, coName: String? = coName,
+                       address: PostalAddress? = PostalAddress(street: "Åboulevarden 12, 3. tv.", postalCode: "8000",
+                                                               city: "Aarhus C", countryCode: "DK"),
+                       protected: Bool = false) -> Letter {
+        let recipient = Recipient(cpr: cpr, name: name, coName: coName, address: address,
+                                  addressProtected: protected, language: language)
+        return Letter(sequence: 0, line: 2, recipient: recipient, group: group, channel: channel,
+                      date: CalendarDate(year: 2021, month: 10, day: 6)!)
+    }
+
+    /// All ten group × language pairs.
+    static let pairs: [(LetterGroup, Language)] = LetterGroup.allCases.flatMap { group in
+        Language.allCases.map { (group, $0) }
+    }
+
+    /// A fresh temporary folder.
+    static func temporaryDirectory() throws -> URL {
+        let url = FileManager.default.temporaryDirectory
+            .appendingPathComponent("postbatch-letters-\(UUID().uuidString)", isDirectory: true)
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    /// Runs a tool (pdftotext, qpdf, ...) and returns its exit status and standard output.
+    static func run(_ tool: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [tool] + arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    /// Writes PDF bytes to a temporary file and returns its URL.
+    static func write(_ pdf: [UInt8], named name: String, in folder: URL) throws -> URL {
+        let url = folder.appendingPathComponent(name)
+        try Data(pdf).write(to: url)
+        return url
+    }
+
+    /// Copies the repository templates to a temporary folder, for tests that break one.
+    static func copyOfTemplates() throws -> URL {
+        let folder = try temporaryDirectory()
+        let copy = folder.appendingPathComponent("templates")
+        try FileManager.default.copyItem(at: templates, to: copy)
+        return copy
+    }
+}
