@@ -10,6 +10,8 @@ public struct WaveSchedule: Hashable, Sendable {
     public let waves: Int
     /// The date of paper letters.
     public let printDay: CalendarDate
+    /// Every wave date, in order.
+    public let waveDates: [CalendarDate]
 
     /// - Parameters:
     ///   - firstDay: the date of the first wave.
@@ -19,15 +21,11 @@ public struct WaveSchedule: Hashable, Sendable {
         self.firstDay = firstDay
         self.waves = max(1, waves)
         self.printDay = printDay ?? firstDay.adding(days: max(1, waves))
+        self.waveDates = (0..<max(1, waves)).map { firstDay.adding(days: $0) }
     }
 
     /// The wave date of the digital letter with this 0-based position among digital letters.
     public func digitalDate(forDigitalIndex index: Int) -> CalendarDate {
-        firstDay.adding(days: index % waves)
-    }
-
-    /// Every wave date, in order.
-    public var waveDates: [CalendarDate] {
-        (0..<waves).map { firstDay.adding(days: $0) }
+        waveDates[index % waves]
     }
 }

@@ -115,14 +115,29 @@ struct AtomicFileWriterTests {
         #expect(names(in: tmp.path) == [])
     }
 
-    @Test("a read-only folder gives not_writable (as non-root only: root ignores mode bits)",
-          .enabled(if: getuid() != 0))
+    @Test("a read-only folder gives not_writable")
     func readOnlyFolder() throws {
         let tmp = try TemporaryFolder()
-        #expect(chmod(tmp.path, 0o500) == 0)
-        defer { chmod(tmp.path, 0o700) }
+        let target = tmp.appending("ro")
+        #expect(mkdir(target, 0o700) == 0)
+        if getuid() == 0 {
+            // Root ignores mode bits: mount a read-only file system instead.
+            let mount = try Process.run(URL(fileURLWithPath: "/bin/mount"), arguments: ["-t", "tmpfs", "-o", "size=1m,ro", "tmpfs", target])
+            mount.waitUntilExit()
+            try #require(mount.terminationStatus == 0, "mounting a read-only tmpfs failed")
+        } else {
+            #expect(chmod(target, 0o500) == 0)
+        }
+        defer {
+            if getuid() == 0 {
+                let unmount = try? Process.run(URL(fileURLWithPath: "/bin/umount"), arguments: [target])
+                unmount?.waitUntilExit()
+            } else {
+                chmod(target, 0o700)
+            }
+        }
         let error = #expect(throws: SpoolError.self) {
-            try AtomicFileWriter(directory: tmp.path).write(envelope, to: "a.xml")
+            try AtomicFileWriter(directory: target).write(envelope, to: "a.xml")
         }
         #expect(error?.code == .notWritable)
     }
