@@ -32,5 +32,17 @@ func withExitCodes<T>(_ body: () async throws -> T) async throws -> T {
     } catch let error as CampaignError {
         report(error)
         throw Exit.usage
+    } catch let error as RunError {
+        report(error)
+        throw Exit.usage
+    } catch let error as LetterError {
+        report(error)
+        throw error.code == .pdf ? Exit.io : Exit.usage
+    } catch let error as EnvelopeError {
+        report(error)
+        throw Exit.io
+    } catch let error as SpoolError {
+        report(error)
+        throw error.code == .locked ? Exit.usage : Exit.io
     }
 }

@@ -39,11 +39,14 @@ public final class InputClassifier {
     ///   - path: a CSV file, or `-` for standard input.
     ///   - delimiter: `;` or `,`; `nil` detects it from the header.
     ///   - schedule: the wave and print dates.
+    ///   - observer: sees every byte of the input as it is read (a run hashes the input
+    ///     with it, and keeps standard input to read it twice).
     /// - Throws: ``InputError`` when the file cannot be read or its header is
     ///   unusable (a missing required column, two columns for one field, …).
     ///   Bad records are not errors: they come back as ``Outcome/rejected(_:)``.
-    public init(path: String, delimiter: Character? = nil, schedule: WaveSchedule) throws(InputError) {
-        reader = try RecordReader(path: path, delimiter: delimiter?.asciiValue)
+    public init(path: String, delimiter: Character? = nil, schedule: WaveSchedule,
+                observer: ((UnsafeRawBufferPointer) -> Void)? = nil) throws(InputError) {
+        reader = try RecordReader(path: path, delimiter: delimiter?.asciiValue, observer: observer)
         classifier = RecordClassifier(header: reader.header, file: reader.file, schedule: schedule)
     }
 
@@ -71,7 +74,7 @@ public final class InputClassifier {
             return .letter(letter)
         case .skipped(let status):
             guard let cpr = classifier.lastCPR else { return nil }
-            return .skipped(SkippedRecord(line: record.line, reason: "status_\(status < 10 ? "0" : "")\(status)", cpr: cpr))
+            return .skipped(SkippedRecord(line: record.line, reason: Self.skipReason(status), cpr: cpr))
         case .rejected(let error):
             return .rejected(error)
         }
@@ -83,15 +86,24 @@ public final class InputClassifier {
     ///   - progressEvery: call `progress` after this many records.
     ///   - progress: told the statistics so far and the bytes read.
     ///   - onRejected: told every rejection, in input order.
+    ///   - onSkipped: told every skipped record, in input order.
     /// - Returns: the statistics of the whole input.
     /// - Throws: ``InputError`` `not_utf8` or `unreadable`.
     public func tally(progressEvery: Int = 65_536,
                       progress: (Statistics, Int) -> Void = { _, _ in },
-                      onRejected: (ClassificationError) -> Void = { _ in }) throws(InputError) -> Statistics {
+                      onRejected: (ClassificationError) -> Void = { _ in },
+                      onSkipped: (SkippedRecord) -> Void = { _ in }) throws(InputError) -> Statistics {
         var sinceProgress = 0
         while let record = try reader.next() {
-            if case .rejected(let error) = classify(record) {
+            switch classify(record) {
+            case .rejected(let error):
                 onRejected(error)
+            case .skipped(let status):
+                if let cpr = classifier.lastCPR {
+                    onSkipped(SkippedRecord(line: record.line, reason: Self.skipReason(status), cpr: cpr))
+                }
+            case .letter:
+                break
             }
             sinceProgress += 1
             if sinceProgress == progressEvery {
@@ -100,6 +112,11 @@ public final class InputClassifier {
             }
         }
         return statistics
+    }
+
+    /// `status_05` for status 5.
+    static func skipReason(_ status: Int) -> String {
+        "status_\(status < 10 ? "0" : "")\(status)"
     }
 
     private func classify(_ record: CSVRecord) -> Verdict {

@@ -13,12 +13,15 @@ final class ByteSource {
     let displayName: String
     /// Bytes read so far.
     private(set) var bytesRead: Int = 0
+    /// Sees every byte read, in order: a run hashes and (for standard input) keeps the input.
+    private let observer: ((UnsafeRawBufferPointer) -> Void)?
 
     /// Opens a file, or standard input when `path` is `-`.
     ///
     /// - Throws: ``InputError`` with code `unreadable` naming the file and the
     ///   system's reason when it cannot be opened or is a folder.
-    init(path: String) throws(InputError) {
+    init(path: String, observer: ((UnsafeRawBufferPointer) -> Void)? = nil) throws(InputError) {
+        self.observer = observer
         if path == "-" {
             descriptor = 0
             ownsDescriptor = false
@@ -53,6 +56,9 @@ final class ByteSource {
             let count = Glibc.read(descriptor, buffer.baseAddress, buffer.count)
             if count >= 0 {
                 bytesRead += count
+                if let observer, count > 0 {
+                    observer(UnsafeRawBufferPointer(rebasing: buffer[..<count]))
+                }
                 return count
             }
             if errno == EINTR { continue }

@@ -16,10 +16,12 @@ final class RecordReader {
     /// - Parameters:
     ///   - path: a file, or `-` for standard input.
     ///   - delimiter: `;` or `,`, or `nil` to detect it from the header.
+    ///   - observer: sees every byte of the input as it is read.
     /// - Throws: ``InputError`` for an unreadable or empty file, a header that is
     ///   not UTF-8, too long, or misses a required column.
-    init(path: String, delimiter: UInt8?) throws(InputError) {
-        let source = try ByteSource(path: path)
+    init(path: String, delimiter: UInt8?,
+         observer: ((UnsafeRawBufferPointer) -> Void)? = nil) throws(InputError) {
+        let source = try ByteSource(path: path, observer: observer)
         reader = try CSVReader(source: source, delimiter: delimiter)
         var headerRecord: CSVRecord?
         repeat {

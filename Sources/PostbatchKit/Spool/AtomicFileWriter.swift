@@ -29,6 +29,12 @@ public struct AtomicFileWriter: Sendable {
     public let directory: String
     /// Whether ``PendingFile/commit()`` also `fsync`s the folder after the rename.
     public var syncDirectory: Bool
+    /// Whether ``PendingFile/commit()`` `fsync`s the file before the rename.
+    ///
+    /// A run that writes thousands of envelopes a second turns this off and makes a
+    /// whole batch durable at once (`syncfs`) before it records the batch as done;
+    /// the rename stays atomic either way.
+    public var syncFile: Bool = true
     /// Failures to inject, for tests only; `nil` in production.
     package var faults: FaultInjection?
 
@@ -98,7 +104,8 @@ public struct AtomicFileWriter: Sendable {
         let fd = try Syscall.open(temporaryPath, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o600)
         let file = PendingFile(
             descriptor: fd, directory: directory, temporaryPath: temporaryPath,
-            finalPath: Syscall.join(directory, name), syncDirectory: syncDirectory, faults: faults)
+            finalPath: Syscall.join(directory, name), syncFile: syncFile, syncDirectory: syncDirectory,
+            faults: faults)
         // The umask may have removed bits only; fchmod makes the mode exactly 0600.
         try file.setPrivateMode()
         return file

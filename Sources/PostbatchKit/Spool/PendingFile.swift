@@ -26,17 +26,19 @@ public final class PendingFile {
     /// How many bytes have been written so far.
     public private(set) var bytesWritten: Int = 0
     private let syncDirectory: Bool
+    private let syncFile: Bool
     private let faults: FaultInjection?
 
     init(
         descriptor: Int32, directory: String, temporaryPath: String, finalPath: String,
-        syncDirectory: Bool, faults: FaultInjection?
+        syncFile: Bool = true, syncDirectory: Bool, faults: FaultInjection?
     ) {
         self.state = .open(descriptor)
         self.directory = directory
         self.temporaryPath = temporaryPath
         self.finalPath = finalPath
         self.syncDirectory = syncDirectory
+        self.syncFile = syncFile
         self.faults = faults
     }
 
@@ -107,7 +109,9 @@ public final class PendingFile {
             if faults?.failure == .fsync, let code = faults?.errno {
                 throw SpoolError(errno: code, operation: "fsync (injected)", path: temporaryPath)
             }
-            try Syscall.fsync(fd, path: temporaryPath)
+            if syncFile {
+                try Syscall.fsync(fd, path: temporaryPath)
+            }
             if faults?.failure == .rename, let code = faults?.errno {
                 throw SpoolError(errno: code, operation: "rename (injected)", path: finalPath)
             }

@@ -1,0 +1,66 @@
+internal import Crypto
+
+/// The first pass of a run: classify the whole input before writing any letter.
+///
+/// It yields the statistics, the size of every batch this run will write (so the
+/// second pass knows when a batch is whole), and the input's SHA-256 (so a spool
+/// can tell whether it holds this input). It finds a structure error or a file that
+/// is not UTF-8 before a single envelope is written. Reject and skip lines go to the
+/// sinks as they come, so memory stays flat.
+struct InputPass {
+    let statistics: Statistics
+    let inputSHA256: String
+    /// Letters per batch, counting only the letters of the run's shard.
+    let batchSizes: [BatchKey: Int]
+
+    /// Reads the input once.
+    ///
+    /// - Parameters:
+    ///   - batchSize: letters per batch (fan-out folder or container).
+    ///   - shard: the shard this run writes, if any.
+    ///   - copy: receives every byte of the input (to keep standard input for the second pass).
+    ///   - onRejected, onSkipped: receive the list lines in input order.
+    static func read(input: String, delimiter: Character?, schedule: WaveSchedule, batchSize: Int, shard: Shard?,
+                     copy: ((UnsafeRawBufferPointer) -> Void)?,
+                     onRejected: (ClassificationError) -> Void,
+                     onSkipped: (SkippedRecord) -> Void) throws -> InputPass {
+        final class Hashing {
+            var hasher = SHA256()
+        }
+        let hashing = Hashing()
+        let classifier = try InputClassifier(path: input, delimiter: delimiter, schedule: schedule) { bytes in
+            hashing.hasher.update(bufferPointer: bytes)
+            copy?(bytes)
+        }
+        var numbering = BatchNumbering(size: batchSize)
+        var sizes: [BatchKey: Int] = [:]
+        while let outcome = try classifier.next() {
+            switch outcome {
+            case .letter(let letter):
+                let batch = numbering.next(channel: letter.channel, date: letter.date)
+                if shard?.contains(letter.recipient.cpr) ?? true {
+                    sizes[batch, default: 0] += 1
+                }
+            case .skipped(let skipped):
+                onSkipped(skipped)
+            case .rejected(let rejection):
+                onRejected(rejection)
+            }
+        }
+        return InputPass(statistics: classifier.statistics, inputSHA256: Hex.string(hashing.hasher.finalize()),
+                         batchSizes: sizes)
+    }
+}
+
+/// Lower-case hexadecimal.
+enum Hex {
+    static func string(_ bytes: some Sequence<UInt8>) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        for byte in bytes {
+            out.append(digits[Int(byte >> 4)])
+            out.append(digits[Int(byte & 0xF)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}

@@ -1,0 +1,109 @@
+public import Synchronization
+internal import Glibc
+
+/// What `postbatch run` is asked to do.
+public struct RunOptions: Sendable {
+    /// How envelopes are stored in the spool.
+    public enum Container: String, CaseIterable, Sendable {
+        /// One `<uuid>.xml` file per letter, in folders of ``SpoolLayout/lettersPerFolder``.
+        case none
+        /// LZMA-compressed tar archives of at most ``RunOptions/perContainer`` messages.
+        case tarLZMA = "tar.lzma"
+    }
+
+    /// The input CSV, or `-` for standard input.
+    public var input: String
+    /// The spool folder.
+    public var spool: String
+    /// `;` or `,`; `nil` detects it from the header.
+    public var delimiter: Character?
+    public var memoVersion: MemoVersion
+    public var container: Container
+    /// Messages per container (with ``Container/tarLZMA``).
+    public var perContainer: Int
+    /// The time written into envelopes; `nil` uses the clock on a new run and the
+    /// first attempt's time when a run is resumed.
+    public var now: Timestamp?
+    /// Do everything but write: nothing is created, the report is returned.
+    public var dryRun: Bool
+    /// Start over in a spool that holds another run (its envelopes are removed).
+    public var forceNewRun: Bool
+    /// Letters rendered at once; defaults to the number of cores.
+    public var workers: Int
+    /// Write only the letters of one shard (the whole input is still classified).
+    public var shard: Shard?
+    /// Set to stop the run at the next letter boundary (SIGINT, SIGTERM).
+    public let cancellation: RunCancellation
+
+    public init(input: String, spool: String, delimiter: Character? = nil, memoVersion: MemoVersion = .standard,
+                container: Container = .none, perContainer: Int = 1000, now: Timestamp? = nil, dryRun: Bool = false,
+                forceNewRun: Bool = false, workers: Int? = nil, shard: Shard? = nil,
+                cancellation: RunCancellation = RunCancellation()) {
+        self.input = input
+        self.spool = spool
+        self.delimiter = delimiter
+        self.memoVersion = memoVersion
+        self.container = container
+        self.perContainer = perContainer
+        self.now = now
+        self.dryRun = dryRun
+        self.forceNewRun = forceNewRun
+        self.workers = max(1, workers ?? RunOptions.coreCount)
+        self.shard = shard
+        self.cancellation = cancellation
+    }
+
+    /// The cores this process may use.
+    public static var coreCount: Int {
+        max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+    }
+}
+
+/// One of N parts of a run, by a hash of the CPR number: `--shard 2/4`.
+///
+/// Every shard classifies the whole input, so waves, duplicates and file names are
+/// those of a single run; the union of the N shard spools holds the same envelopes.
+public struct Shard: Hashable, Sendable, CustomStringConvertible {
+    /// 1-based.
+    public let index: Int
+    public let count: Int
+
+    /// Reads `K/N` with 1 ≤ K ≤ N.
+    public init?(argument: String) {
+        let parts = argument.split(separator: "/")
+        guard parts.count == 2, let index = Int(parts[0]), let count = Int(parts[1]),
+              count >= 1, (1...count).contains(index)
+        else { return nil }
+        self.index = index
+        self.count = count
+    }
+
+    /// Whether a letter belongs to this shard.
+    public func contains(_ cpr: CPR) -> Bool {
+        // A fixed multiplicative hash: the same on every machine and run.
+        let mixed = (cpr.key &* 0x9E37_79B9_7F4A_7C15) >> 17
+        return Int(mixed % UInt64(count)) == index - 1
+    }
+
+    public var description: String { "\(index)/\(count)" }
+}
+
+/// A flag a signal handler sets to stop a run at the next letter boundary.
+public final class RunCancellation: Sendable {
+    private let signal = Atomic<Int32>(0)
+
+    public init() {}
+
+    /// Asks the run to stop; `signal` is remembered for the exit code (130 for SIGINT, 143 for SIGTERM).
+    public func cancel(signal number: Int32) {
+        signal.store(number, ordering: .relaxed)
+    }
+
+    /// The signal that stopped the run, or `nil`.
+    public var signalNumber: Int32? {
+        let value = signal.load(ordering: .relaxed)
+        return value == 0 ? nil : value
+    }
+
+    public var isCancelled: Bool { signalNumber != nil }
+}

@@ -1,0 +1,139 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import Logging
+import PostbatchKit
+
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Render every letter and write its envelope into the delivery spool.",
+        discussion: """
+            Digital letters become MeMo messages under DIR/digital/<date>/, paper letters \
+            fjernprint ForsendelseI files under DIR/print/<date>/; manifest.csv, rejects.csv, \
+            skipped.csv and report.json sit beside them. A run that is stopped (Ctrl-C, a kill, \
+            a full disk) finishes when the same command is run again, and writes no letter twice.
+
+            Examples:
+              postbatch run samples/records.csv --spool spool
+              postbatch run export.csv --spool /data/spool --container tar.lzma --per-container 500
+              postbatch run export.csv --dry-run
+            """
+    )
+
+    @OptionGroup var inputOptions: InputOptions
+    @OptionGroup var campaignOptions: CampaignOptions
+
+    @Option(help: ArgumentHelp("The spool folder to write (created private, 0700).", valueName: "dir"))
+    var spool: String?
+
+    @Flag(help: "Do everything but write: classify, render, and print the report.")
+    var dryRun = false
+
+    @Option(help: ArgumentHelp("MeMo version of digital envelopes: 1.2 or 1.1.", valueName: "version"))
+    var memoVersion: String = "1.2"
+
+    @Option(help: ArgumentHelp("How envelopes are stored: none (one file each) or tar.lzma.", valueName: "kind"))
+    var container: String = "none"
+
+    @Option(help: "Messages per container with --container tar.lzma.")
+    var perContainer: Int = 1000
+
+    @Option(help: ArgumentHelp("The envelopes' creation time, like 2021-10-01T08:00:00Z (default: now; a resumed run keeps its first time).",
+                               valueName: "time"))
+    var now: String?
+
+    @Flag(help: "Start over in a spool that holds another run (deletes that run's envelopes).")
+    var forceNewRun = false
+
+    @Option(help: "Letters rendered in parallel (default: the number of cores).")
+    var workers: Int?
+
+    @Option(help: ArgumentHelp("Write only shard K of N (by CPR hash); the whole input is still classified.", valueName: "K/N"))
+    var shard: String?
+
+    @Flag(help: "Exit with 1 when any record was rejected.")
+    var strict = false
+
+    @OptionGroup var logging: LoggingOptions
+
+    func validate() throws {
+        if spool == nil, !dryRun {
+            throw ValidationError("name the spool folder with --spool DIR (or use --dry-run)")
+        }
+        if !(1...1_000_000).contains(perContainer) {
+            throw ValidationError("--per-container must be from 1 to 1000000 (found \(perContainer))")
+        }
+        if let workers, !(1...256).contains(workers) {
+            throw ValidationError("--workers must be from 1 to 256 (found \(workers))")
+        }
+        if let shard, Shard(argument: shard) == nil {
+            throw ValidationError("--shard must be K/N with 1 ≤ K ≤ N, like 2/4 (found '\(shard)')")
+        }
+        if RunOptions.Container(rawValue: container) == nil {
+            throw ValidationError("--container must be none or tar.lzma (found '\(container)')")
+        }
+    }
+
+    func run() async throws {
+        let logger = logging.bootstrap()
+        try await withExitCodes {
+            guard let memo = MemoVersion(argument: memoVersion) else {
+                reportMessage("unknown --memo-version '\(memoVersion)'; expected 1.2 or 1.1")
+                throw Exit.usage
+            }
+            let time: Timestamp? = try now.map { text in
+                guard let time = Timestamp(iso: text) else {
+                    reportMessage("--now must be a UTC time like 2021-10-01T08:00:00Z (found '\(text)')")
+                    throw Exit.usage
+                }
+                return time
+            }
+            let campaign = try campaignOptions.load()
+            let cancellation = RunCancellation()
+            let signals = SignalWatch(cancellation: cancellation)
+            defer { signals.stop() }
+            let options = RunOptions(
+                input: inputOptions.input, spool: spool ?? "", delimiter: inputOptions.delimiterCharacter,
+                memoVersion: memo, container: RunOptions.Container(rawValue: container) ?? .none,
+                perContainer: perContainer, now: time, dryRun: dryRun, forceNewRun: forceNewRun, workers: workers,
+                shard: shard.flatMap(Shard.init(argument:)), cancellation: cancellation)
+            let summary = try await SpoolRun.run(options: options, campaign: campaign, logger: logger)
+            FileHandle.standardOutput.write(Data(summary.statistics.rendered(as: .table, input: inputOptions.input).utf8))
+            switch summary.outcome {
+            case .completed:
+                let resumed = summary.resumed ? " (resumed; \(summary.lettersAlreadyDone) were already there)" : ""
+                FileHandle.standardError.write(Data("postbatch: wrote \(summary.lettersWritten) letters into \(options.spool)\(resumed)\n".utf8))
+            case .alreadyComplete:
+                FileHandle.standardError.write(Data("postbatch: nothing new: \(options.spool) already holds every letter of this input\n".utf8))
+            case .dryRun:
+                FileHandle.standardError.write(Data("postbatch: dry run: nothing was written\n".utf8))
+            case .interrupted(let signal):
+                FileHandle.standardError.write(Data("postbatch: stopped by signal \(signal) after \(summary.lettersWritten) letters; run the same command again to finish\n".utf8))
+                throw ExitCode(128 + signal)
+            }
+            if strict, summary.statistics.totalRejected > 0 {
+                throw Exit.rejected
+            }
+        }
+    }
+}
+
+/// Turns SIGINT and SIGTERM into a request to stop at the next letter boundary.
+final class SignalWatch {
+    private let sources: [any DispatchSourceSignal]
+
+    init(cancellation: RunCancellation) {
+        sources = [SIGINT, SIGTERM].map { number in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { cancellation.cancel(signal: number) }
+            source.resume()
+            return source
+        }
+    }
+
+    func stop() {
+        for source in sources { source.cancel() }
+    }
+}
