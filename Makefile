@@ -13,9 +13,10 @@ build:
 release:
 	$(SWIFT) build -c release --product postbatch
 
-## The main job on the bundled sample.
+## The main job on the bundled sample: a fresh spool in $(SPOOL)/, then its report.
 sample: build
-	$(SWIFT) run --skip-build postbatch stats $(SAMPLE)
+	rm -rf $(SPOOL)
+	$(SWIFT) run --skip-build postbatch run $(SAMPLE) --spool $(SPOOL)
 
 ## Every test (unit tests of each stage and end-to-end tests of the binary).
 test:

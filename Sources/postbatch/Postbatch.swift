@@ -11,6 +11,6 @@ struct Postbatch: AsyncParsableCommand {
             per letter into a delivery spool.
             """,
         version: "0.1.0",
-        subcommands: [RunCommand.self, StatsCommand.self, GenerateCommand.self]
+        subcommands: [RunCommand.self, PreviewCommand.self, StatsCommand.self, ValidateCommand.self, GenerateCommand.self]
     )
 }
