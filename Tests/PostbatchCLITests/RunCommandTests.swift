@@ -1,0 +1,293 @@
+import Foundation
+import Testing
+
+/// Where the schemas are: `../shared/reference` beside the repository.
+enum Schemas {
+    static let reference = CLI.root.deletingLastPathComponent().appendingPathComponent("shared/reference")
+    static let memo12 = reference.appendingPathComponent("memo-xsd/v1.2/Version1.2/MeMo_core.xsd").path
+    static let memo11 = reference.appendingPathComponent("memo-xsd/v1.1/MeMo_core.xsd").path
+    static let paper = reference.appendingPathComponent("fjernprint-xsd/wrapper-ForsendelseI.xsd").path
+
+    static func require() throws {
+        try #require(FileManager.default.fileExists(atPath: memo12),
+                     "the reference schemas are expected in ../shared/reference (\(reference.path))")
+    }
+}
+
+/// Reading a spool back.
+enum Spool {
+    /// Every regular file under the folder, relative path → bytes (without the lock file).
+    static func files(_ root: URL) throws -> [String: Data] {
+        var out: [String: Data] = [:]
+        let walker = FileManager.default.enumerator(atPath: root.path)
+        while let relative = walker?.nextObject() as? String {
+            let url = root.appendingPathComponent(relative)
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), !isDirectory.boolValue,
+                  relative != ".lock"
+            else { continue }
+            out[relative] = try Data(contentsOf: url)
+        }
+        return out
+    }
+
+    static func report(_ root: URL) throws -> [String: Any] {
+        let data = try Data(contentsOf: root.appendingPathComponent("report.json"))
+        return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+    }
+
+    static func lines(_ file: URL) throws -> [Substring] {
+        try String(contentsOf: file, encoding: .utf8).split(separator: "\n").dropFirst().map { $0 }
+    }
+}
+
+@Suite("postbatch run", .serialized)
+struct RunCommandTests {
+    let now = "2021-10-01T08:00:00Z"
+
+    func input(count: Int = 300, seed: Int = 21, defectRate: String = "0.1", in directory: URL) throws -> URL {
+        try CLI.generate(["--count", "\(count)", "--seed", "\(seed)", "--defect-rate", defectRate], into: directory)
+    }
+
+    @Test("the spool holds one valid envelope per letter, and the lists hold the rest")
+    func spoolMatchesReport() throws {
+        try Schemas.require()
+        let directory = try CLI.temporaryDirectory()
+        let csv = try input(count: 600, in: directory)
+        let spool = directory.appendingPathComponent("spool")
+        let result = try CLI.run(["run", csv.path, "--spool", spool.path, "--now", now])
+        #expect(result.status == 0, "\(result.stderr)")
+        let report = try Spool.report(spool)
+        let letters = try #require(report["letters"] as? [String: Any])
+        let byChannel = try #require(letters["by_channel"] as? [String: Int])
+        let byDate = try #require(letters["by_date"] as? [String: Int])
+        let files = try Spool.files(spool)
+        for channel in ["digital", "print"] {
+            let count = files.keys.filter { $0.hasPrefix("\(channel)/") && $0.hasSuffix(".xml") }.count
+            #expect(count == byChannel[channel])
+        }
+        for (date, count) in byDate {
+            #expect(files.keys.filter { $0.contains("/\(date)/") && $0.hasSuffix(".xml") }.count == count)
+        }
+        // Manifest: one line per envelope, sizes and digests right.
+        let manifest = try Spool.lines(spool.appendingPathComponent("manifest.csv"))
+        #expect(manifest.count == letters["total"] as? Int)
+        #expect(Set(manifest.map { $0.split(separator: ",")[0] }).count == manifest.count)
+        for line in manifest.prefix(50) {
+            let fields = line.split(separator: ",").map(String.init)
+            let data = try #require(files[fields[7]])
+            #expect(data.count == Int(fields[5]))
+            #expect(fields[7].hasSuffix("\(fields[0]).xml"))
+        }
+        // Rejects and skipped: one line per record, in the counts of the report.
+        let rejected = try #require((report["rejected"] as? [String: Any])?["total"] as? Int)
+        let skipped = try #require((report["skipped"] as? [String: Any])?["total"] as? Int)
+        #expect(try Spool.lines(spool.appendingPathComponent("rejects.csv")).filter { $0.first?.isNumber == true }.count == rejected)
+        #expect(try Spool.lines(spool.appendingPathComponent("skipped.csv")).count == skipped)
+        // Every envelope validates, with postbatch and with xmllint.
+        let validate = try CLI.run(["validate", spool.path, "--schema", Schemas.memo12, "--schema", Schemas.paper])
+        #expect(validate.status == 0, "\(validate.stdout)")
+        #expect(validate.stdout.contains("checked \(letters["total"] as? Int ?? -1) envelopes: 0 failed"))
+        let digital = files.keys.filter { $0.hasPrefix("digital/") }.prefix(40).map { spool.appendingPathComponent($0).path }
+        let paper = files.keys.filter { $0.hasPrefix("print/") }.prefix(40).map { spool.appendingPathComponent($0).path }
+        let xmllint = URL(fileURLWithPath: "/usr/bin/xmllint")
+        #expect(try CLI.execute(xmllint, ["--noout", "--nonet", "--schema", Schemas.memo12] + digital).status == 0)
+        #expect(try CLI.execute(xmllint, ["--noout", "--nonet", "--schema", Schemas.paper] + paper).status == 0)
+        // Private: folders 0700, files 0600.
+        let walker = FileManager.default.enumerator(atPath: spool.path)
+        while let relative = walker?.nextObject() as? String {
+            let attributes = try FileManager.default.attributesOfItem(atPath: spool.appendingPathComponent(relative).path)
+            let mode = attributes[.posixPermissions] as? Int
+            let isDirectory = attributes[.type] as? FileAttributeType == .typeDirectory
+            #expect(mode == (isDirectory ? 0o700 : 0o600), "\(relative)")
+        }
+    }
+
+    @Test("two runs give byte-identical spools; a second run over the same spool adds nothing")
+    func deterministicAndOnce() throws {
+        let directory = try CLI.temporaryDirectory()
+        let csv = try input(in: directory)
+        let first = directory.appendingPathComponent("a")
+        let second = directory.appendingPathComponent("b")
+        #expect(try CLI.run(["run", csv.path, "--spool", first.path, "--now", now]).status == 0)
+        #expect(try CLI.run(["run", csv.path, "--spool", second.path, "--now", now, "--workers", "1"]).status == 0)
+        let a = try Spool.files(first)
+        #expect(a == (try Spool.files(second)))
+        let again = try CLI.run(["run", csv.path, "--spool", first.path, "--now", now])
+        #expect(again.status == 0)
+        #expect(again.stderr.contains("nothing new"))
+        #expect(try Spool.files(first) == a)
+    }
+
+    @Test("a spool of other input is refused with exit 2, unless --force-new-run")
+    func otherInputRefused() throws {
+        let directory = try CLI.temporaryDirectory()
+        let csv = try input(in: directory)
+        let other = try CLI.generate(["--count", "100", "--seed", "5"], into: directory, name: "other.csv")
+        let spool = directory.appendingPathComponent("spool")
+        #expect(try CLI.run(["run", csv.path, "--spool", spool.path]).status == 0)
+        let before = try Spool.files(spool)
+        let refused = try CLI.run(["run", other.path, "--spool", spool.path])
+        #expect(refused.status == 2)
+        #expect(refused.stderr.contains("--force-new-run"))
+        #expect(try Spool.files(spool) == before)
+        let forced = try CLI.run(["run", other.path, "--spool", spool.path, "--force-new-run"])
+        #expect(forced.status == 0, "\(forced.stderr)")
+        #expect(try Spool.report(spool)["records"] as? Int == 100)
+    }
+
+    @Test("a run killed at many points and started again ends with the same spool", arguments: [0, 1])
+    func killedRuns(container: Int) throws {
+        let directory = try CLI.temporaryDirectory()
+        let csv = try input(count: 400, in: directory)
+        let extra = container == 1 ? ["--container", "tar.lzma", "--per-container", "40"] : []
+        let reference = directory.appendingPathComponent("reference")
+        #expect(try CLI.run(["run", csv.path, "--spool", reference.path, "--now", now] + extra).status == 0)
+        let expected = try Spool.files(reference)
+
+        let spool = directory.appendingPathComponent("killed")
+        let arguments = ["run", csv.path, "--spool", spool.path, "--now", now] + extra
+        var killed = 0
+        for step in 0..<20 {
+            let process = Process()
+            process.executableURL = CLI.binary
+            process.arguments = arguments
+            process.currentDirectoryURL = CLI.root
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            Thread.sleep(forTimeInterval: 0.02 + Double(step % 10) * 0.03)
+            if process.isRunning {
+                kill(process.processIdentifier, SIGKILL)
+                killed += 1
+            }
+            process.waitUntilExit()
+        }
+        #expect(killed > 5, "the runs finished before they could be killed")
+        let finish = try CLI.run(arguments)
+        #expect(finish.status == 0, "\(finish.stderr)")
+        let actual = try Spool.files(spool)
+        #expect(Set(actual.keys) == Set(expected.keys))
+        for (path, data) in expected where actual[path] != data {
+            Issue.record("\(path) differs from an uninterrupted run's")
+        }
+        #expect(!actual.keys.contains { ($0 as NSString).lastPathComponent.contains(".tmp-") })
+    }
+
+    @Test("--dry-run writes nothing and prints the report")
+    func dryRun() throws {
+        let directory = try CLI.temporaryDirectory()
+        let csv = try input(in: directory)
+        let spool = directory.appendingPathComponent("spool")
+        let result = try CLI.run(["run", csv.path, "--spool", spool.path, "--dry-run"])
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("1 bank"))
+        #expect(!FileManager.default.fileExists(atPath: spool.path))
+        #expect(try CLI.run(["run", csv.path, "--dry-run"]).status == 0)
+    }
+
+    @Test("MeMo 1.1 envelopes validate against the 1.1 schema; an unknown version is exit 2")
+    func memoVersions() throws {
+        try Schemas.require()
+        let directory = try CLI.temporaryDirectory()
+        let csv = try input(count: 100, in: directory)
+        let spool = directory.appendingPathComponent("spool")
+        #expect(try CLI.run(["run", csv.path, "--spool", spool.path, "--memo-version", "1.1"]).status == 0)
+        let validate = try CLI.run(["validate", spool.path, "--schema", Schemas.memo11])
+        #expect(validate.status == 0, "\(validate.stdout)")
+        let bad = try CLI.run(["run", csv.path, "--spool", directory.appendingPathComponent("x").path, "--memo-version", "2.0"])
+        #expect(bad.status == 2)
+        #expect(bad.stderr.contains("--memo-version"))
+        #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("x").path))
+    }
+
+    @Test("tar.lzma containers hold every envelope of the manifest, at most --per-container each")
+    func containers() throws {
+        try Schemas.require()
+        let directory = try CLI.temporaryDirectory()
+        let csv = try input(count: 300, in: directory)
+        let spool = directory.appendingPathComponent("spool")
+        #expect(try CLI.run(["run", csv.path, "--spool", spool.path, "--container", "tar.lzma", "--per-container", "30"]).status == 0)
+        let manifest = try Spool.lines(spool.appendingPathComponent("manifest.csv"))
+        let containers = Set(manifest.map { String($0.split(separator: ",")[7]) })
+        var entries = 0
+        for container in containers {
+            #expect(container.hasSuffix(".tar.lzma"))
+            let listing = try CLI.execute(URL(fileURLWithPath: "/usr/bin/tar"), ["--lzma", "-tf", spool.appendingPathComponent(container).path])
+            let names = listing.stdout.split(separator: "\n")
+            #expect(names.count <= 30)
+            entries += names.count
+        }
+        #expect(entries == manifest.count)
+        let validate = try CLI.run(["validate", spool.path, "--schema", Schemas.memo12, "--schema", Schemas.paper])
+        #expect(validate.status == 0, "\(validate.stdout)")
+    }
+
+    @Test("input errors are exit 2 and create no spool")
+    func inputErrors() throws {
+        let directory = try CLI.temporaryDirectory()
+        let bad = directory.appendingPathComponent("bad.csv")
+        try Data("cpr;navn\n0101011234;Anna\n".utf8).write(to: bad)
+        let spool = directory.appendingPathComponent("spool")
+        let result = try CLI.run(["run", bad.path, "--spool", spool.path])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("missing_column"))
+        #expect(!FileManager.default.fileExists(atPath: spool.path))
+    }
+
+    @Test("a second run on a spool in use is refused while the first holds the lock")
+    func lock() throws {
+        let directory = try CLI.temporaryDirectory()
+        let csv = try input(count: 1500, in: directory)
+        let spool = directory.appendingPathComponent("spool")
+        let first = Process()
+        first.executableURL = CLI.binary
+        first.arguments = ["run", csv.path, "--spool", spool.path]
+        first.standardOutput = FileHandle.nullDevice
+        first.standardError = FileHandle.nullDevice
+        try first.run()
+        // Wait until the first run holds the lock and is writing.
+        let deadline = Date().addingTimeInterval(20)
+        while !FileManager.default.fileExists(atPath: spool.appendingPathComponent(".journal/run.json").path), Date() < deadline {
+            Thread.sleep(forTimeInterval: 0.01)
+        }
+        let second = try CLI.run(["run", csv.path, "--spool", spool.path])
+        let firstRunning = first.isRunning
+        first.waitUntilExit()
+        #expect(first.terminationStatus == 0)
+        if firstRunning {
+            #expect(second.status == 2)
+            #expect(second.stderr.contains("another postbatch run"))
+        }
+        #expect(try CLI.run(["run", csv.path, "--spool", spool.path]).stderr.contains("nothing new"))
+    }
+
+    @Test("SIGINT stops at a letter boundary with exit 130; the same command finishes")
+    func interrupt() throws {
+        let directory = try CLI.temporaryDirectory()
+        let csv = try input(count: 1500, in: directory)
+        let spool = directory.appendingPathComponent("spool")
+        let process = Process()
+        process.executableURL = CLI.binary
+        process.arguments = ["run", csv.path, "--spool", spool.path, "--now", now]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let deadline = Date().addingTimeInterval(20)
+        while !FileManager.default.fileExists(atPath: spool.appendingPathComponent(".journal/run.json").path), Date() < deadline {
+            Thread.sleep(forTimeInterval: 0.01)
+        }
+        Thread.sleep(forTimeInterval: 0.2)
+        let wasRunning = process.isRunning
+        kill(process.processIdentifier, SIGINT)
+        process.waitUntilExit()
+        if wasRunning {
+            #expect(process.terminationStatus == 130)
+        }
+        let finish = try CLI.run(["run", csv.path, "--spool", spool.path, "--now", now])
+        #expect(finish.status == 0, "\(finish.stderr)")
+        let reference = directory.appendingPathComponent("reference")
+        #expect(try CLI.run(["run", csv.path, "--spool", reference.path, "--now", now]).status == 0)
+        #expect(try Spool.files(spool) == (try Spool.files(reference)))
+    }
+}
