@@ -66,6 +66,7 @@ let package = Package(
             dependencies: [
                 "PostbatchKit",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "InMemoryLogging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -189,8 +189,12 @@ struct SpoolWriter {
                     }
                     return nil
                 },
-                make: { letter, batch, renderer in
+                make: { [logger] letter, batch, renderer in
                     let made = try factory.produce(letter, batch: batch, renderer: renderer)
+                    logger.trace("letter made", metadata: [
+                        "input.line": "\(letter.line)", "cpr": "\(letter.recipient.cpr)", "group": "\(letter.group.rawValue)",
+                        "channel": "\(letter.channel)", "batch": "\(batch.segmentName)", "bytes": "\(made.envelope.count)",
+                    ])
                     let name = "\(made.uuid).xml"
                     if loose {
                         var writer = AtomicFileWriter(directory: spoolPath + "/" + batch.looseFolder, syncDirectory: false)
