@@ -1,4 +1,6 @@
 package import Foundation
+internal import Synchronization
+internal import Dispatch
 
 /// Workloads for the benchmarks: render many letters with one renderer.
 package enum LetterBenchmarks {
@@ -43,5 +45,44 @@ package enum LetterBenchmarks {
             total += try renderer.render(try composer.compose(letter)).count
         }
         return total
+    }
+}
+
+extension LetterBenchmarks {
+    /// A letter for benchmarks: cycling through groups, languages and channels.
+    package static func letter(_ index: Int, campaign: Campaign) -> Letter? {
+        guard let cpr = try? CPR.parse(Array(SampleGenerator.cpr(for: index, hyphen: false).utf8)).get() else { return nil }
+        let recipient = Recipient(
+            cpr: cpr, name: "Søren Ærøskøbing Åberg \(index)", coName: index % 5 == 0 ? "Anne Jensen" : nil,
+            address: PostalAddress(street: "Nørregade \(index % 200 + 1), 2. th.", postalCode: "8000",
+                                   city: "Aarhus C", countryCode: "DK"),
+            addressProtected: false, language: index % 7 == 0 ? .en : .da)
+        return Letter(sequence: index, line: index + 2, recipient: recipient,
+                      group: LetterGroup.allCases[index % 5], channel: index % 50 == 0 ? .print : .digital,
+                      date: campaign.firstDay)
+    }
+
+    /// Composes and renders `count` letters on `workers` threads, each with its own renderer.
+    ///
+    /// - Returns: the total number of PDF bytes.
+    package static func renderParallel(count: Int, workers: Int, campaign: Campaign) throws -> Int {
+        let composer = try LetterComposer(campaign: campaign)
+        let totals = Mutex<(bytes: Int, failure: (any Error)?)>((0, nil))
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            do {
+                let renderer = try LetterRenderer()
+                var bytes = 0
+                for index in stride(from: worker, to: count, by: workers) {
+                    guard let letter = letter(index, campaign: campaign) else { continue }
+                    bytes += try renderer.render(try composer.compose(letter)).count
+                }
+                totals.withLock { $0.bytes += bytes }
+            } catch {
+                totals.withLock { $0.failure = error }
+            }
+        }
+        let result = totals.withLock { $0 }
+        if let failure = result.failure { throw failure }
+        return result.bytes
     }
 }
