@@ -5,7 +5,7 @@ SWIFT ?= swift
 SAMPLE ?= samples/records.csv
 SPOOL ?= spool
 
-.PHONY: build release sample test bench clean
+.PHONY: build release sample test bench letters-png clean
 
 build:
 	$(SWIFT) build
@@ -26,6 +26,13 @@ test:
 ## Throughput and peak memory, with a baseline from the same run.
 bench:
 	scripts/bench.sh
+
+## The letters of samples/letters.csv (every group and language, paper and digital,
+## long names, foreign addresses) as PDF and PNG in letters-png/, to look at.
+letters-png: build
+	rm -rf letters-png
+	$(SWIFT) run --skip-build postbatch preview samples/letters.csv --per-group 3 --format pdf --out letters-png
+	scripts/letters-png.sh letters-png
 
 clean:
 	rm -rf .build $(SPOOL)

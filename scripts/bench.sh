@@ -4,12 +4,14 @@
 # Every figure comes from this run. A baseline (a plain copy of the same input) is measured
 # in the same run, so results compare across machines as ratios.
 #
-#   scripts/bench.sh                 # 100k and 1M records
-#   BENCH_SIZES="100000" scripts/bench.sh
+#   scripts/bench.sh                 # stats on 100k and 1M records, run on 10k and 100k
+#   BENCH_SIZES="100000" BENCH_RUN_SIZES="10000" scripts/bench.sh
+#   BENCH_PACKAGE=1 scripts/bench.sh # also the in-process benchmarks (package-benchmark)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 SIZES=${BENCH_SIZES:-"100000 1000000"}
+RUN_SIZES=${BENCH_RUN_SIZES:-"10000 100000"}
 REPEAT=${BENCH_REPEAT:-3}
 swift build -c release --product postbatch >/dev/null
 BIN=$(swift build -c release --show-bin-path)/postbatch
@@ -47,3 +49,41 @@ for n in $SIZES; do
   measure "baseline: cat input" "$n" records cat "$WORK/input.csv"
   measure "stats --format json" "$n" records "$BIN" stats "$WORK/input.csv" --format json
 done
+
+# The run: both cores (not pinned), so measured once each.
+run_measure() {
+  local label=$1 count=$2 letters=$3
+  shift 3
+  local start end rss
+  rm -rf "$WORK/spool"
+  start=$(date +%s.%N)
+  /usr/bin/time -f "%M" -o "$WORK/rss" "$@" >/dev/null 2>"$WORK/stderr" || { cat "$WORK/stderr"; exit 1; }
+  end=$(date +%s.%N)
+  rss=$(tail -n 1 "$WORK/rss")
+  local bytes=0
+  [ -d "$WORK/spool" ] && bytes=$(du -sb "$WORK/spool" | cut -f1)
+  awk -v label="$label" -v n="$count" -v l="$letters" -v s="$start" -v e="$end" -v rss="$rss" -v b="$bytes" \
+    'BEGIN { t = e - s; printf "%-28s %10d %9.3f s %12.0f letters/s %8.1f MB peak RSS %9.0f bytes/letter\n", label, n, t, l / t, rss / 1024, (l > 0 ? b / l : 0) }'
+}
+
+for n in $RUN_SIZES; do
+  "$BIN" generate --count "$n" --seed 42 --defect-rate 0.1 > "$WORK/input.csv"
+  letters=$("$BIN" stats "$WORK/input.csv" --format csv | awk -F, '$1 == "letters.total" { print $2 }')
+  need=$((letters * 40 * 1024))
+  free=$(df --output=avail -B1 "$WORK" | tail -n 1)
+  echo "-- run: $n records, $letters letters ($((need / 1024 / 1024)) MiB of spool needed, $((free / 1024 / 1024)) MiB free)"
+  if [ "$free" -lt "$need" ]; then
+    echo "   not enough free space in $WORK for a loose spool; skipping this size"
+    continue
+  fi
+  run_measure "baseline: cp input" "$n" "$letters" cp "$WORK/input.csv" "$WORK/copy.csv"
+  run_measure "run --dry-run" "$n" "$letters" "$BIN" run "$WORK/input.csv" --dry-run --now 2021-10-01T08:00:00Z
+  run_measure "run (loose files)" "$n" "$letters" "$BIN" run "$WORK/input.csv" --spool "$WORK/spool" --now 2021-10-01T08:00:00Z
+  run_measure "run --container tar.lzma" "$n" "$letters" "$BIN" run "$WORK/input.csv" --spool "$WORK/spool" --now 2021-10-01T08:00:00Z --container tar.lzma
+  rm -rf "$WORK/spool"
+done
+
+if [ -n "${BENCH_PACKAGE:-}" ]; then
+  echo "-- in-process benchmarks (package-benchmark)"
+  POSTBATCH_BENCHMARKS=1 swift package --scratch-path .build-bench --disable-sandbox benchmark --target PostbatchBenchmarks
+fi
