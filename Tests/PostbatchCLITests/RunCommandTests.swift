@@ -84,6 +84,10 @@ struct RunCommandTests {
         let skipped = try #require((report["skipped"] as? [String: Any])?["total"] as? Int)
         #expect(try Spool.lines(spool.appendingPathComponent("rejects.csv")).filter { $0.first?.isNumber == true }.count == rejected)
         #expect(try Spool.lines(spool.appendingPathComponent("skipped.csv")).count == skipped)
+        // The run's reject list is the one `stats --rejects` writes.
+        let statsRejects = directory.appendingPathComponent("stats-rejects.csv")
+        #expect(try CLI.run(["stats", csv.path, "--rejects", statsRejects.path]).status == 0)
+        #expect(try Data(contentsOf: statsRejects) == (try Data(contentsOf: spool.appendingPathComponent("rejects.csv"))))
         // Every envelope validates, with postbatch and with xmllint.
         let validate = try CLI.run(["validate", spool.path, "--schema", Schemas.memo12, "--schema", Schemas.paper])
         #expect(validate.status == 0, "\(validate.stdout)")
@@ -172,6 +176,26 @@ struct RunCommandTests {
             Issue.record("\(path) differs from an uninterrupted run's")
         }
         #expect(!actual.keys.contains { ($0 as NSString).lastPathComponent.contains(".tmp-") })
+    }
+
+    @Test("the union of the shard spools holds a single run's envelopes, file by file")
+    func shards() throws {
+        let directory = try CLI.temporaryDirectory()
+        let csv = try input(count: 400, in: directory)
+        let whole = directory.appendingPathComponent("whole")
+        #expect(try CLI.run(["run", csv.path, "--spool", whole.path, "--now", now]).status == 0)
+        let envelopes = { (files: [String: Data]) in files.filter { $0.key.hasSuffix(".xml") } }
+        var union: [String: Data] = [:]
+        for index in 1...3 {
+            let spool = directory.appendingPathComponent("shard-\(index)")
+            let result = try CLI.run(["run", csv.path, "--spool", spool.path, "--now", now, "--shard", "\(index)/3"])
+            #expect(result.status == 0, "\(result.stderr)")
+            let part = envelopes(try Spool.files(spool))
+            #expect(!part.isEmpty)
+            #expect(Set(part.keys).isDisjoint(with: union.keys))
+            union.merge(part) { first, _ in first }
+        }
+        #expect(union == envelopes(try Spool.files(whole)))
     }
 
     @Test("--dry-run writes nothing and prints the report")

@@ -126,7 +126,11 @@ final class RunJournal {
 /// The fingerprint that decides whether a spool holds "the same run".
 enum RunIdentity {
     /// SHA-256 over the input's hash and every setting that changes what is written.
-    static func compute(inputSHA256: String, campaign: Campaign, options: RunOptions) throws -> String {
+    ///
+    /// - Parameter includingShard: `false` gives the identity of the whole mailing, the
+    ///   same for every shard of it (the mass-mailing id derives from that).
+    static func compute(inputSHA256: String, campaign: Campaign, options: RunOptions,
+                        includingShard: Bool = true) throws -> String {
         var hasher = SHA256()
         func add(_ text: String) { hasher.update(data: Array((text + "\n").utf8)) }
         add("postbatch-run-v1")
@@ -139,7 +143,7 @@ enum RunIdentity {
         add("memo=\(options.memoVersion.rawValue)")
         add("container=\(options.container.rawValue)|\(options.container == .none ? SpoolLayout.lettersPerFolder : options.perContainer)")
         add("now=\(options.now?.iso ?? "-")")
-        add("shard=\(options.shard?.description ?? "-")")
+        add("shard=\(includingShard ? options.shard?.description ?? "-" : "-")")
         // The templates shape every PDF: hash every file under the template folder.
         let root = campaign.templateDirectory.standardizedFileURL
         let manager = FileManager.default
