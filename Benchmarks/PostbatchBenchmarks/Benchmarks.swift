@@ -35,7 +35,7 @@ let benchmarks: @Sendable () -> Void = {
 
     for workers in [1, 2] {
         Benchmark("render letters (reference renderer), \(workers) worker\(workers == 1 ? "" : "s")",
-                  configuration: .init(scalingFactor: .hundred)) { benchmark in
+                  configuration: .init(scalingFactor: .kilo)) { benchmark in
             blackHole(try LetterBenchmarks.renderParallel(count: benchmark.scaledIterations.count, workers: workers,
                                                           campaign: campaign))
         }
