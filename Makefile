@@ -5,7 +5,7 @@ SWIFT ?= swift
 SAMPLE ?= samples/records.csv
 SPOOL ?= spool
 
-.PHONY: build release sample test bench clean
+.PHONY: build release sample test bench clean check-html
 
 build:
 	$(SWIFT) build
@@ -25,6 +25,11 @@ test:
 ## Throughput and peak memory, with a baseline from the same run.
 bench:
 	scripts/bench.sh
+
+## Render the HTML report of the sample with headless Chromium (phone and desktop
+## width) and check the screenshots are not blank. Needs the Debian package chromium.
+check-html:
+	scripts/check-html.sh $(SAMPLE)
 
 clean:
 	rm -rf .build $(SPOOL)

@@ -21,7 +21,7 @@ struct StatsCommand: AsyncParsableCommand {
     @OptionGroup var inputOptions: InputOptions
     @OptionGroup var campaignOptions: CampaignOptions
 
-    @Option(help: "Output format: table, json or csv.")
+    @Option(help: "Output format: table, json, csv or html (one self-contained page).")
     var format: ReportFormat = .table
 
     @Option(help: ArgumentHelp("Also write one line per rejected record (line,reason,detail; CPR masked) to this file.",
