@@ -11,6 +11,6 @@ struct Postbatch: AsyncParsableCommand {
             per letter into a delivery spool.
             """,
         version: "0.1.0",
-        subcommands: [StatsCommand.self, GenerateCommand.self]
+        subcommands: [StatsCommand.self, VerifyCommand.self, GenerateCommand.self]
     )
 }
