@@ -54,3 +54,30 @@ struct CampaignOptions: ParsableArguments {
             printDay: printDay.flatMap { CalendarDate(iso: $0) })
     }
 }
+
+/// Whether to show a progress line on standard error.
+struct ProgressOptions: ParsableArguments {
+    @Flag(help: "Show progress on standard error even when it is not a terminal.")
+    var progress = false
+
+    @Flag(name: .shortAndLong, help: "Show no progress (default: progress when standard error is a terminal).")
+    var quiet = false
+
+    func validate() throws {
+        if progress && quiet {
+            throw ValidationError("--progress and --quiet contradict each other: give one of them")
+        }
+    }
+
+    /// On with `--progress`, off with `--quiet`, otherwise on when standard error is a terminal.
+    var isEnabled: Bool {
+        progress || (!quiet && isatty(2) != 0)
+    }
+
+    /// A reporter writing to standard error, sized from the input when it is a file.
+    func reporter(input: String) -> ProgressReporter {
+        ProgressReporter(isEnabled: isEnabled, totalBytes: ProgressReporter.inputSize(path: input)) { text in
+            FileHandle.standardError.write(Data(text.utf8))
+        }
+    }
+}

@@ -20,6 +20,7 @@ struct StatsCommand: AsyncParsableCommand {
 
     @OptionGroup var inputOptions: InputOptions
     @OptionGroup var campaignOptions: CampaignOptions
+    @OptionGroup var progressOptions: ProgressOptions
 
     @Option(help: "Output format: table, json, csv or html (one self-contained page).")
     var format: ReportFormat = .table
@@ -44,10 +45,16 @@ struct StatsCommand: AsyncParsableCommand {
                 }
             }
             var writeFailure: (any Error)?
-            let statistics = try classifier.tally(onRejected: { rejection in
+            let progress = progressOptions.reporter(input: inputOptions.input)
+            defer { progress.finish() }
+            let statistics = try classifier.tally(progressEvery: 16_384, progress: { statistics, bytesRead in
+                progress.update(records: statistics.records, letters: statistics.totalLetters,
+                                rejected: statistics.totalRejected, bytesRead: bytesRead)
+            }, onRejected: { rejection in
                 guard writeFailure == nil else { return }
                 do { try rejectsWriter?.write(RecordLists.line(for: rejection)) } catch { writeFailure = error }
             })
+            progress.finish()
             do {
                 try rejectsWriter?.close()
             } catch {
