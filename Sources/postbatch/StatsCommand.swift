@@ -40,7 +40,7 @@ struct StatsCommand: AsyncParsableCommand {
                     rejectsWriter = try TextFileWriter(path: rejects)
                     try rejectsWriter?.write(RecordLists.rejectsHeader)
                 } catch {
-                    reportMessage("cannot create the rejects file \(rejects): \(error.localizedDescription)")
+                    reportMessage("cannot create the rejects file: \(whyCannotCreate(rejects))")
                     throw Exit.usage
                 }
             }
@@ -61,7 +61,8 @@ struct StatsCommand: AsyncParsableCommand {
                 writeFailure = writeFailure ?? error
             }
             if let writeFailure, let rejects {
-                reportMessage("writing the rejects file \(rejects) failed: \(writeFailure.localizedDescription)")
+                reportMessage("writing the rejects file \(rejects) failed (is the disk full?): "
+                              + "\(writeFailure.localizedDescription); the statistics were not printed")
                 throw Exit.io
             }
             FileHandle.standardOutput.write(Data(statistics.rendered(as: format, input: classifier.file).utf8))
