@@ -48,6 +48,12 @@ struct CampaignOptions: ParsableArguments {
     /// Loads the campaign file and applies the overrides.
     func load() throws(CampaignError) -> Campaign {
         let file = campaign.map { URL(fileURLWithPath: $0) } ?? Campaign.defaultFile()
+        if campaign == nil, !FileManager.default.fileExists(atPath: file.path) {
+            throw CampaignError(
+                code: .unreadable, file: file.path,
+                detail: "no campaign file here: run postbatch in the project folder, name one with "
+                    + "--campaign FILE, or install the templates with 'make install'")
+        }
         return try Campaign.load(from: file).with(
             firstDay: firstDay.flatMap { CalendarDate(iso: $0) },
             waves: waves,

@@ -150,7 +150,7 @@ extension Statistics {
             let count = letters(language: language)
             let name = language == .da ? "Danish" : "English"
             page.add("""
-                <tr><th scope="row">\(name) <code>\(HTMLPage.escape(language.rawValue))</code></th>\
+                <tr><th scope="row"><span class="language-name">\(name) <code>\(HTMLPage.escape(language.rawValue))</code></span></th>\
                 <td class="num">\(number("letters.by_language.\(language.rawValue)"))</td>\
                 <td class="num share">\(HTMLPage.share(count, of: totalLetters))</td>\
                 <td class="chart">\(HTMLPage.bar([("language", count)], scale: largestLanguage, label: "\(name): \(count) letters"))</td></tr>
@@ -342,6 +342,7 @@ struct HTMLPage {
         th,td{padding:.3rem .4rem;border-bottom:1px solid var(--line);text-align:left;vertical-align:middle}
         thead th{font-size:.8rem;color:var(--muted);font-weight:600}
         tbody th{font-weight:500}
+        tbody th time,.language-name{white-space:nowrap}
         .num{text-align:right;white-space:nowrap}
         td.chart,th.chart{width:35%}
         .none{color:var(--muted);font-style:italic}
@@ -369,7 +370,10 @@ struct HTMLPage {
         main{max-width:none;padding:0}
         section{border-color:#bbb;margin:0 0 8pt;padding:8pt}
         .conservation{background:none}
+        .pair{display:block}
         .pair>section{margin:0 0 8pt}
+        th,td{padding:2pt 4pt}
+        td.chart,th.chart{width:40%}
         footer{margin-top:8pt}
         }
 
