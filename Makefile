@@ -4,8 +4,11 @@
 SWIFT ?= swift
 SAMPLE ?= samples/records.csv
 SPOOL ?= spool
+PREFIX ?= /usr/local
+DESTDIR ?=
+RELEASE_BIN = .build/release/postbatch
 
-.PHONY: build release sample test bench letters-png clean
+.PHONY: build release sample test bench letters-png clean check-html man completions install uninstall
 
 build:
 	$(SWIFT) build
@@ -33,6 +36,43 @@ letters-png: build
 	rm -rf letters-png
 	$(SWIFT) run --skip-build postbatch preview samples/letters.csv --per-group 3 --format pdf --out letters-png
 	scripts/letters-png.sh letters-png
+
+## Render the HTML report of the sample with headless Chromium (phone and desktop
+## width) and check the screenshots are not blank. Needs the Debian package chromium.
+check-html:
+	scripts/check-html.sh $(SAMPLE)
+
+## The man page, from the command's own help (swift-argument-parser's generate-manual plugin).
+man: release
+	mkdir -p .build/man
+	$(SWIFT) package --disable-sandbox plugin generate-manual --output-directory .build/man
+
+## Shell completion scripts for bash, zsh and fish.
+completions: release
+	mkdir -p .build/completions
+	$(RELEASE_BIN) --generate-completion-script bash > .build/completions/postbatch.bash
+	$(RELEASE_BIN) --generate-completion-script zsh > .build/completions/_postbatch
+	$(RELEASE_BIN) --generate-completion-script fish > .build/completions/postbatch.fish
+
+## Install the release binary, templates, man page and completions under $(PREFIX)
+## (the binary finds its templates in $(PREFIX)/share/postbatch/templates).
+install: release man completions
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/postbatch/templates \
+	  $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/bash-completion/completions \
+	  $(DESTDIR)$(PREFIX)/share/zsh/site-functions $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d
+	install -m 0755 $(RELEASE_BIN) $(DESTDIR)$(PREFIX)/bin/postbatch
+	cp -R templates/. $(DESTDIR)$(PREFIX)/share/postbatch/templates/
+	install -m 0644 .build/man/postbatch.1 $(DESTDIR)$(PREFIX)/share/man/man1/postbatch.1
+	install -m 0644 .build/completions/postbatch.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/postbatch
+	install -m 0644 .build/completions/_postbatch $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_postbatch
+	install -m 0644 .build/completions/postbatch.fish $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/postbatch.fish
+
+uninstall:
+	rm -rf $(DESTDIR)$(PREFIX)/bin/postbatch $(DESTDIR)$(PREFIX)/share/postbatch \
+	  $(DESTDIR)$(PREFIX)/share/man/man1/postbatch.1 \
+	  $(DESTDIR)$(PREFIX)/share/bash-completion/completions/postbatch \
+	  $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_postbatch \
+	  $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/postbatch.fish
 
 clean:
 	rm -rf .build $(SPOOL)

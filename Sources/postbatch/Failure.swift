@@ -46,3 +46,21 @@ func withExitCodes<T>(_ body: () async throws -> T) async throws -> T {
         throw error.code == .locked ? Exit.usage : Exit.io
     }
 }
+
+/// Why a file could not be created, in words a person can act on
+/// (Foundation's own text on Linux says only "You don't have permission").
+func whyCannotCreate(_ path: String) -> String {
+    let url = URL(fileURLWithPath: path)
+    let folder = url.deletingLastPathComponent().path
+    var isFolder: ObjCBool = false
+    if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
+        return "\(path) is a folder: name a file"
+    }
+    guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
+        return "the folder \(folder) does not exist: create it or name a file in an existing folder"
+    }
+    if !FileManager.default.isWritableFile(atPath: folder) {
+        return "the folder \(folder) is not writable for this user: choose another place"
+    }
+    return "\(path) cannot be written (is it read-only, or on a full or read-only disk?)"
+}

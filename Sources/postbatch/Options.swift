@@ -48,9 +48,42 @@ struct CampaignOptions: ParsableArguments {
     /// Loads the campaign file and applies the overrides.
     func load() throws(CampaignError) -> Campaign {
         let file = campaign.map { URL(fileURLWithPath: $0) } ?? Campaign.defaultFile()
+        if campaign == nil, !FileManager.default.fileExists(atPath: file.path) {
+            throw CampaignError(
+                code: .unreadable, file: file.path,
+                detail: "no campaign file here: run postbatch in the project folder, name one with "
+                    + "--campaign FILE, or install the templates with 'make install'")
+        }
         return try Campaign.load(from: file).with(
             firstDay: firstDay.flatMap { CalendarDate(iso: $0) },
             waves: waves,
             printDay: printDay.flatMap { CalendarDate(iso: $0) })
+    }
+}
+
+/// Whether to show a progress line on standard error.
+struct ProgressOptions: ParsableArguments {
+    @Flag(help: "Show progress on standard error even when it is not a terminal.")
+    var progress = false
+
+    @Flag(name: .shortAndLong, help: "Show no progress (default: progress when standard error is a terminal).")
+    var quiet = false
+
+    func validate() throws {
+        if progress && quiet {
+            throw ValidationError("--progress and --quiet contradict each other: give one of them")
+        }
+    }
+
+    /// On with `--progress`, off with `--quiet`, otherwise on when standard error is a terminal.
+    var isEnabled: Bool {
+        progress || (!quiet && isatty(2) != 0)
+    }
+
+    /// A reporter writing to standard error, sized from the input when it is a file.
+    func reporter(input: String) -> ProgressReporter {
+        ProgressReporter(isEnabled: isEnabled, totalBytes: ProgressReporter.inputSize(path: input)) { text in
+            FileHandle.standardError.write(Data(text.utf8))
+        }
     }
 }

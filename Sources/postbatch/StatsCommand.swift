@@ -20,8 +20,9 @@ struct StatsCommand: AsyncParsableCommand {
 
     @OptionGroup var inputOptions: InputOptions
     @OptionGroup var campaignOptions: CampaignOptions
+    @OptionGroup var progressOptions: ProgressOptions
 
-    @Option(help: "Output format: table, json or csv.")
+    @Option(help: "Output format: table, json, csv or html (one self-contained page).")
     var format: ReportFormat = .table
 
     @Option(help: ArgumentHelp("Also write one line per rejected record (line,reason,detail; CPR masked) to this file.",
@@ -39,22 +40,29 @@ struct StatsCommand: AsyncParsableCommand {
                     rejectsWriter = try TextFileWriter(path: rejects)
                     try rejectsWriter?.write(RecordLists.rejectsHeader)
                 } catch {
-                    reportMessage("cannot create the rejects file \(rejects): \(error.localizedDescription)")
+                    reportMessage("cannot create the rejects file: \(whyCannotCreate(rejects))")
                     throw Exit.usage
                 }
             }
             var writeFailure: (any Error)?
-            let statistics = try classifier.tally(onRejected: { rejection in
+            let progress = progressOptions.reporter(input: inputOptions.input)
+            defer { progress.finish() }
+            let statistics = try classifier.tally(progressEvery: 16_384, progress: { statistics, bytesRead in
+                progress.update(records: statistics.records, letters: statistics.totalLetters,
+                                rejected: statistics.totalRejected, bytesRead: bytesRead)
+            }, onRejected: { rejection in
                 guard writeFailure == nil else { return }
                 do { try rejectsWriter?.write(RecordLists.line(for: rejection)) } catch { writeFailure = error }
             })
+            progress.finish()
             do {
                 try rejectsWriter?.close()
             } catch {
                 writeFailure = writeFailure ?? error
             }
             if let writeFailure, let rejects {
-                reportMessage("writing the rejects file \(rejects) failed: \(writeFailure.localizedDescription)")
+                reportMessage("writing the rejects file \(rejects) failed (is the disk full?): "
+                              + "\(writeFailure.localizedDescription); the statistics were not printed")
                 throw Exit.io
             }
             FileHandle.standardOutput.write(Data(statistics.rendered(as: format, input: classifier.file).utf8))

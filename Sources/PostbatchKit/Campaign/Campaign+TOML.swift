@@ -9,7 +9,12 @@ extension Campaign {
     public static func defaultFile() -> URL {
         let local = URL(fileURLWithPath: "templates/campaign.toml")
         if FileManager.default.fileExists(atPath: local.path) { return local }
-        let executable = URL(fileURLWithPath: CommandLine.arguments.first ?? "postbatch").resolvingSymlinksInPath()
+        // /proc/self/exe names the binary even when it was found through PATH
+        // (then argv[0] is a bare `postbatch`, which would resolve against the
+        // working folder).
+        let procExecutable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        let executable = procExecutable.path != "/proc/self/exe" ? procExecutable
+            : URL(fileURLWithPath: CommandLine.arguments.first ?? "postbatch").resolvingSymlinksInPath()
         let installed = executable.deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("share/postbatch/templates/campaign.toml")
         if FileManager.default.fileExists(atPath: installed.path) { return installed }

@@ -6,6 +6,8 @@ public enum ReportFormat: String, CaseIterable, Sendable {
     case json
     /// One `key,value` line per number, keys as dotted JSON paths.
     case csv
+    /// One self-contained HTML page with a chart per group (see ``Statistics/html(input:)``).
+    case html
 }
 
 extension Statistics {
@@ -15,6 +17,7 @@ extension Statistics {
         case .table: table(input: input)
         case .json: json()
         case .csv: csv()
+        case .html: html(input: input)
         }
     }
 

@@ -25,6 +25,7 @@ public struct SpoolError: Error, Sendable, CustomStringConvertible {
             case locked = "locked"
             case archive = "archive"
             case invalidName = "invalid_name"
+            case notASpool = "not_a_spool"
         }
         fileprivate let storage: Storage
         /// The folder or file may not be written: permissions (`EACCES`, `EPERM`)
@@ -41,6 +42,9 @@ public struct SpoolError: Error, Sendable, CustomStringConvertible {
         /// A file or entry name is not one plain path component (empty, `.`,
         /// `..`, holds `/` or NUL, or too long for a tar header).
         public static var invalidName: Self { .init(storage: .invalidName) }
+        /// The folder is not a spool: it is missing, not a folder, or has no
+        /// `manifest.csv` (see ``SpoolVerifier``).
+        public static var notASpool: Self { .init(storage: .notASpool) }
         public var description: String { storage.rawValue }
     }
 
