@@ -28,23 +28,51 @@ package enum LetterBenchmarks {
         let composer = try LetterComposer(campaign: campaign)
         let renderer = try LetterRenderer()
         var total = 0
-        let groups = LetterGroup.allCases
         for index in 0..<count {
-            // Digits only: the literal is a valid CPR number.
-            let cpr = try? CPR.parse(Array("0707077077".utf8)).get()
-            guard let cpr else { break }
-            let language: Language = index % 7 == 0 ? .en : .da
-            let channel: Channel = index % 50 == 0 ? .print : .digital
-            let recipient = Recipient(
-                cpr: cpr, name: "Søren Ærøskøbing Åberg \(index)", coName: index % 5 == 0 ? "Anne Jensen" : nil,
-                address: PostalAddress(street: "Nørregade \(index % 200 + 1), 2. th.", postalCode: "8000",
-                                       city: "Aarhus C", countryCode: "DK"),
-                addressProtected: false, language: language)
-            let letter = Letter(sequence: index, line: index + 2, recipient: recipient,
-                                group: groups[index % groups.count], channel: channel, date: campaign.firstDay)
+            guard let letter = sampleLetter(index, campaign: campaign) else { break }
             total += try renderer.render(try composer.compose(letter)).count
         }
         return total
+    }
+
+    /// Composes and renders the same letters as ``renderMany(count:campaign:)`` with the
+    /// fast path, falling back to the reference renderer where it returns nil (one worker).
+    ///
+    /// The templates are compiled before the loop, as a run compiles them once.
+    /// - Returns: the total number of PDF bytes and how many letters fell back.
+    package static func renderManyFast(count: Int, campaign: Campaign) throws(LetterError) -> (bytes: Int, fallbacks: Int) {
+        let composer = try LetterComposer(campaign: campaign)
+        let fast = try FastLetterRenderer(templates: FastLetterTemplates(composer: composer))
+        let reference = try LetterRenderer()
+        var total = 0
+        var fallbacks = 0
+        for index in 0..<count {
+            guard let letter = sampleLetter(index, campaign: campaign) else { break }
+            let content = try composer.compose(letter)
+            if let pdf = try fast.render(content) {
+                total += pdf.count
+            } else {
+                fallbacks += 1
+                total += try reference.render(content).count
+            }
+        }
+        return (total, fallbacks)
+    }
+
+    /// The `index`-th benchmark letter: groups, languages and channels in turn.
+    private static func sampleLetter(_ index: Int, campaign: Campaign) -> Letter? {
+        let groups = LetterGroup.allCases
+        // Digits only: the literal is a valid CPR number.
+        guard let cpr = try? CPR.parse(Array("0707077077".utf8)).get() else { return nil }
+        let language: Language = index % 7 == 0 ? .en : .da
+        let channel: Channel = index % 50 == 0 ? .print : .digital
+        let recipient = Recipient(
+            cpr: cpr, name: "Søren Ærøskøbing Åberg \(index)", coName: index % 5 == 0 ? "Anne Jensen" : nil,
+            address: PostalAddress(street: "Nørregade \(index % 200 + 1), 2. th.", postalCode: "8000",
+                                   city: "Aarhus C", countryCode: "DK"),
+            addressProtected: false, language: language)
+        return Letter(sequence: index, line: index + 2, recipient: recipient,
+                      group: groups[index % groups.count], channel: channel, date: campaign.firstDay)
     }
 }
 

@@ -146,22 +146,23 @@ public final class LetterRenderer {
             throw LetterError(code: .pdf, file: "letter", detail: "cairo could not create a drawing context")
         }
         defer { cairo_destroy(cr) }
+        let canvas = CairoCanvas(cr)
 
         var windowText = LetterBox(x: LetterPage.recipientBox.x, y: LetterPage.recipientBox.y, width: 0, height: 0)
         var recipientSize = Self.recipientSizes.largest
         for page in 0..<placement.pageCount {
             if page == 0 {
-                drawFoldMarks(cr)
-                drawSender(cr, letter)
-                let returnBox = drawText(cr, letter.returnLine, font: fonts.small, in: LetterPage.returnLine,
+                drawFoldMarks(canvas)
+                drawSender(canvas, letter)
+                let returnBox = drawText(canvas, letter.returnLine, font: fonts.small, in: LetterPage.returnLine,
                                          ellipsize: true, gray: 0.25)
-                let fitted = drawRecipient(cr, letter.recipientLines)
+                let fitted = drawRecipient(canvas, letter.recipientLines)
                 windowText = returnBox.union(fitted.box)
                 recipientSize = fitted.size
-                _ = drawText(cr, letter.dateText, font: fonts.sender, in: LetterPage.dateBox, align: PANGO_ALIGN_RIGHT)
+                drawDate(canvas, letter)
             }
-            drawBody(cr, placement, page: page)
-            drawFooter(cr, letter, page: page, of: placement.pageCount)
+            drawBody(canvas, placement, page: page)
+            drawFooter(canvas, letter, page: page, of: placement.pageCount)
             cairo_show_page(cr)
         }
         cairo_surface_finish(surface)
@@ -386,12 +387,11 @@ public final class LetterRenderer {
 
     // MARK: - Drawing
 
-    private func drawBody(_ cr: OpaquePointer, _ placement: Placement, page: Int) {
-        cairo_set_source_rgb(cr, 0, 0, 0)
+    private func drawBody(_ canvas: some LetterCanvas, _ placement: Placement, page: Int) {
+        canvas.setGray(0)
         for line in placement.lines where line.page == page {
             guard let layoutLine = pango_layout_get_line_readonly(line.layout, line.line) else { continue }
-            cairo_move_to(cr, line.x, line.baseline)
-            pango_cairo_show_layout_line(cr, layoutLine)
+            canvas.showLayoutLine(layoutLine, x: line.x, baseline: line.baseline)
         }
         if placement.bullets.contains(where: { $0.page == page }) {
             let layout = self.layout(0)
@@ -399,8 +399,7 @@ public final class LetterRenderer {
             setRuns(layout, [LetterRun("•")])
             if let first = pango_layout_get_line_readonly(layout, 0) {
                 for bullet in placement.bullets where bullet.page == page {
-                    cairo_move_to(cr, bullet.x, bullet.baseline)
-                    pango_cairo_show_layout_line(cr, first)
+                    canvas.showLayoutLine(first, x: bullet.x, baseline: bullet.baseline)
                 }
             }
         }
@@ -408,7 +407,7 @@ public final class LetterRenderer {
 
     /// Draws one piece of text in a box; returns the box the text takes.
     @discardableResult
-    private func drawText(_ cr: OpaquePointer, _ text: String, font: OpaquePointer, in box: LetterBox,
+    private func drawText(_ canvas: some LetterCanvas, _ text: String, font: OpaquePointer, in box: LetterBox,
                           align: PangoAlignment = PANGO_ALIGN_LEFT, ellipsize: Bool = false,
                           gray: Double = 0) -> LetterBox {
         let layout = self.layout(0)
@@ -420,30 +419,30 @@ public final class LetterRenderer {
             pango_layout_set_height(layout, Self.units(box.height))
         }
         setRuns(layout, [LetterRun(text)])
-        return show(cr, layout, at: box, gray: gray)
+        return show(canvas, layout, at: box, gray: gray)
     }
 
     /// Shows a layout with its top-left at the box's corner; returns the ink-free logical box it takes.
-    private func show(_ cr: OpaquePointer, _ layout: OpaquePointer, at box: LetterBox, gray: Double = 0) -> LetterBox {
+    private func show(_ canvas: some LetterCanvas, _ layout: OpaquePointer, at box: LetterBox,
+                      gray: Double = 0) -> LetterBox {
         var logical = PangoRectangle()
         pango_layout_get_extents(layout, nil, &logical)
-        cairo_set_source_rgb(cr, gray, gray, gray)
-        cairo_move_to(cr, box.x, box.y)
-        pango_cairo_show_layout(cr, layout)
+        canvas.setGray(gray)
+        canvas.showLayout(layout, x: box.x, y: box.y)
         return LetterBox(x: box.x + Self.points(logical.x), y: box.y + Self.points(logical.y),
                          width: Self.points(logical.width), height: Self.points(logical.height))
     }
 
-    private func drawSender(_ cr: OpaquePointer, _ letter: LetterContent) {
+    private func drawSender(_ canvas: some LetterCanvas, _ letter: LetterContent) {
         let box = LetterPage.senderBox
-        let name = drawText(cr, letter.senderName, font: fonts.senderName, in: box)
+        let name = drawText(canvas, letter.senderName, font: fonts.senderName, in: box)
         let address = ([""] + letter.senderAddressLines + ["", letter.senderContact]).joined(separator: "\n")
         let rest = LetterBox(x: box.x, y: name.maxY, width: box.width, height: box.maxY - name.maxY)
-        drawText(cr, address, font: fonts.sender, in: rest, gray: 0.15)
+        drawText(canvas, address, font: fonts.sender, in: rest, gray: 0.15)
     }
 
     /// Sets the recipient lines in the window: wrap, then shrink, then cut with an ellipsis.
-    private func drawRecipient(_ cr: OpaquePointer, _ lines: [String]) -> (box: LetterBox, size: Double) {
+    private func drawRecipient(_ canvas: some LetterCanvas, _ lines: [String]) -> (box: LetterBox, size: Double) {
         let box = LetterPage.recipientBox
         let layout = self.layout(0)
         pango_layout_set_width(layout, Self.units(box.width))
@@ -468,34 +467,114 @@ public final class LetterRenderer {
             }
             size -= 0.5
         }
-        return (show(cr, layout, at: box), size)
+        return (show(canvas, layout, at: box), size)
     }
 
     /// Short marks in the left margin: where to fold for a DL envelope, and the punch mark.
-    private func drawFoldMarks(_ cr: OpaquePointer) {
-        cairo_set_source_rgb(cr, 0.6, 0.6, 0.6)
-        cairo_set_line_width(cr, 0.4)
+    private func drawFoldMarks(_ canvas: some LetterCanvas) {
+        canvas.setGray(0.6)
+        canvas.setLineWidth(0.4)
         for (y, length) in LetterPage.foldMarks {
-            cairo_move_to(cr, LetterPage.mm(4), y)
-            cairo_line_to(cr, LetterPage.mm(4) + length, y)
+            canvas.moveTo(LetterPage.mm(4), y)
+            canvas.lineTo(LetterPage.mm(4) + length, y)
         }
-        cairo_stroke(cr)
+        canvas.stroke()
     }
 
-    private func drawFooter(_ cr: OpaquePointer, _ letter: LetterContent, page: Int, of count: Int) {
-        cairo_set_source_rgb(cr, 0.6, 0.6, 0.6)
-        cairo_set_line_width(cr, 0.5)
-        cairo_move_to(cr, LetterPage.bodyLeft, LetterPage.footerRule)
-        cairo_line_to(cr, LetterPage.bodyRight, LetterPage.footerRule)
-        cairo_stroke(cr)
+    /// The letter's date, right-aligned at the bottom of the right column.
+    private func drawDate(_ canvas: some LetterCanvas, _ letter: LetterContent) {
+        drawText(canvas, letter.dateText, font: fonts.sender, in: LetterPage.dateBox, align: PANGO_ALIGN_RIGHT)
+    }
+
+    private func drawFooter(_ canvas: some LetterCanvas, _ letter: LetterContent, page: Int, of count: Int) {
+        canvas.setGray(0.6)
+        canvas.setLineWidth(0.5)
+        canvas.moveTo(LetterPage.bodyLeft, LetterPage.footerRule)
+        canvas.lineTo(LetterPage.bodyRight, LetterPage.footerRule)
+        canvas.stroke()
         let labelWidth = LetterPage.mm(25)
         let width = LetterPage.bodyRight - LetterPage.bodyLeft
-        drawText(cr, letter.footerText, font: fonts.footer,
+        drawText(canvas, letter.footerText, font: fonts.footer,
                  in: LetterBox(x: LetterPage.bodyLeft, y: LetterPage.footerTop, width: width - labelWidth, height: 10),
                  ellipsize: true, gray: 0.3)
-        drawText(cr, letter.pageLabel(page + 1, of: count), font: fonts.footer,
+        drawText(canvas, letter.pageLabel(page + 1, of: count), font: fonts.footer,
                  in: LetterBox(x: LetterPage.bodyRight - labelWidth, y: LetterPage.footerTop, width: labelWidth, height: 10),
                  align: PANGO_ALIGN_RIGHT, gray: 0.3)
+    }
+}
+
+// MARK: - Fast path
+
+extension LetterRenderer {
+    /// Draws the parts of page 1 that are the same in every letter of a group,
+    /// language and channel: fold marks, sender, return line, body and footer.
+    ///
+    /// The fast path (``FastLetterTemplates``) records them once, at the places
+    /// ``renderDetailed(_:)`` puts them.
+    ///
+    /// - Returns: the number of pages the letter needs; only page 1 is drawn.
+    func drawFixedParts(_ letter: LetterContent, on canvas: some LetterCanvas) -> Int {
+        let placement = place(letter.blocks)
+        drawFoldMarks(canvas)
+        drawSender(canvas, letter)
+        drawText(canvas, letter.returnLine, font: fonts.small, in: LetterPage.returnLine, ellipsize: true, gray: 0.25)
+        drawBody(canvas, placement, page: 0)
+        drawFooter(canvas, letter, page: 0, of: placement.pageCount)
+        return placement.pageCount
+    }
+
+    /// Draws the personal parts of page 1: the recipient block, fitted into the
+    /// window as ``renderDetailed(_:)`` fits it, and the date.
+    ///
+    /// - Returns: the font size the recipient block was set in.
+    @discardableResult
+    func drawPersonalParts(_ letter: LetterContent, on canvas: some LetterCanvas) -> Double {
+        let fitted = drawRecipient(canvas, letter.recipientLines)
+        drawDate(canvas, letter)
+        return fitted.size
+    }
+}
+
+/// Where the renderer's drawing goes: a cairo PDF page, or the fast path's glyph recorder.
+///
+/// Coordinates are PDF points from the page's top-left corner, as cairo's.
+protocol LetterCanvas: AnyObject {
+    /// Sets the grey level (0 black, 1 white) of the text and lines that follow.
+    func setGray(_ gray: Double)
+    /// Sets the width of the lines that follow.
+    func setLineWidth(_ width: Double)
+    /// Starts a line segment.
+    func moveTo(_ x: Double, _ y: Double)
+    /// Ends a line segment.
+    func lineTo(_ x: Double, _ y: Double)
+    /// Strokes the segments since the last stroke.
+    func stroke()
+    /// Shows a whole layout with its top-left corner at (`x`, `y`).
+    func showLayout(_ layout: OpaquePointer, x: Double, y: Double)
+    /// Shows one line of a layout with the left end of its baseline at (`x`, `baseline`).
+    func showLayoutLine(_ line: UnsafeMutablePointer<PangoLayoutLine>, x: Double, baseline: Double)
+}
+
+/// The reference canvas: draws with cairo, in the order the calls come.
+private final class CairoCanvas: LetterCanvas {
+    private let cr: OpaquePointer
+
+    init(_ cr: OpaquePointer) { self.cr = cr }
+
+    func setGray(_ gray: Double) { cairo_set_source_rgb(cr, gray, gray, gray) }
+    func setLineWidth(_ width: Double) { cairo_set_line_width(cr, width) }
+    func moveTo(_ x: Double, _ y: Double) { cairo_move_to(cr, x, y) }
+    func lineTo(_ x: Double, _ y: Double) { cairo_line_to(cr, x, y) }
+    func stroke() { cairo_stroke(cr) }
+
+    func showLayout(_ layout: OpaquePointer, x: Double, y: Double) {
+        cairo_move_to(cr, x, y)
+        pango_cairo_show_layout(cr, layout)
+    }
+
+    func showLayoutLine(_ line: UnsafeMutablePointer<PangoLayoutLine>, x: Double, baseline: Double) {
+        cairo_move_to(cr, x, baseline)
+        pango_cairo_show_layout_line(cr, line)
     }
 }
 

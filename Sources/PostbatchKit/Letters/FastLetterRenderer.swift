@@ -1,0 +1,107 @@
+internal import Crypto
+
+/// Renders letters fast from compiled templates: only the personal parts are shaped.
+///
+/// The fixed parts of a letter (sender, body, footer, fonts) come as bytes from
+/// ``FastLetterTemplates``; per letter the renderer lays out the recipient block
+/// (wrapped and shrunk into the envelope window exactly as ``LetterRenderer`` does,
+/// with the same pango code) and the date, writes them as a small content stream,
+/// and appends the Info dictionary, cross-reference table and trailer. The same
+/// content always gives the same bytes; the document `/ID` is a hash of them.
+///
+/// It is **not thread-safe**: like ``LetterRenderer`` it owns a pango context, so
+/// make one per worker and share the ``FastLetterTemplates``:
+///
+/// ```swift
+/// let templates = try FastLetterTemplates(composer: composer)   // once
+/// let fast = FastLetterRenderer(templates: templates)           // per worker
+/// let reference = try LetterRenderer()                          // per worker
+/// let content = try composer.compose(letter)
+/// let pdf = try fast.render(content) ?? reference.render(content)  // count the fallbacks
+/// ```
+public final class FastLetterRenderer {
+    /// The compiled templates this renderer appends to.
+    public let templates: FastLetterTemplates
+    private let layout: LetterRenderer
+    private let recorder = GlyphRecorder(collectFonts: false)
+    private var personal: [UInt8] = []
+
+    /// Creates a renderer that shares compiled templates.
+    ///
+    /// - Throws: ``LetterError`` with code `letter_pdf` if pango cannot make a context.
+    public init(templates: FastLetterTemplates) throws(LetterError) {
+        self.templates = templates
+        self.layout = try LetterRenderer()
+        personal.reserveCapacity(4096)
+    }
+
+    /// Compiles the templates of a composer and creates a renderer for them.
+    ///
+    /// - Throws: ``LetterError`` as ``FastLetterTemplates/init(composer:compressFixedContent:)``.
+    public convenience init(composer: LetterComposer) throws(LetterError) {
+        try self.init(templates: FastLetterTemplates(composer: composer))
+    }
+
+    /// Renders a letter as PDF bytes, or returns nil when the fast path cannot.
+    ///
+    /// - Parameter content: the content from ``LetterComposer/compose(_:redactProtectedAddress:)``.
+    /// - Returns: a one-page A4 PDF that rasterises like ``LetterRenderer/render(_:)``'s,
+    ///   or nil when the letter needs the reference renderer: a character outside the
+    ///   embedded subset (for example CJK), a recipient block that must be cut with an
+    ///   ellipsis, a body other than the compiled one, or more than one page. Render
+    ///   those with ``LetterRenderer``.
+    /// - Throws: nothing today; `letter_pdf` is reserved for failures while writing.
+    public func render(_ content: LetterContent) throws(LetterError) -> [UInt8]? {
+        guard let template = templates.template(for: content) else { return nil }
+        recorder.reset()
+        layout.drawPersonalParts(content, on: recorder)
+        guard !recorder.unusual, !recorder.ellipsized else { return nil }
+        for glyph in recorder.glyphs where templates.personalGlyphs[glyph.face]?.contains(glyph.glyph) != true {
+            return nil
+        }
+        personal.removeAll(keepingCapacity: true)
+        FastPDF.content(glyphs: recorder.glyphs, lines: [], advances: templates.advances, into: &personal)
+
+        var pdf = template.prefix
+        pdf.reserveCapacity(pdf.count + personal.count + 1024)
+        var offsets = template.offsets
+        offsets[5] = pdf.count
+        pdf += FastPDF.stream(number: 5, personal)
+
+        offsets[16] = pdf.count
+        let date = "D:\(content.date.iso.filter(\.isNumber))000000Z"
+        FastPDF.append("16 0 obj\n<< /Title ", to: &pdf)
+        FastPDF.appendTextString(content.title, to: &pdf)
+        FastPDF.append(" /Author ", to: &pdf)
+        FastPDF.appendTextString(content.senderName, to: &pdf)
+        FastPDF.append(" /Subject ", to: &pdf)
+        FastPDF.appendTextString(content.subject, to: &pdf)
+        FastPDF.append(" /Creator (postbatch) /Producer (postbatch fast path) /CreationDate (\(date)) "
+                       + "/ModDate (\(date)) >>\nendobj\n", to: &pdf)
+
+        var hash = SHA256()
+        hash.update(data: template.digest)
+        pdf.withUnsafeBufferPointer { hash.update(bufferPointer: UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: $0[template.prefix.count...]))) }
+        let id = Array(hash.finalize().prefix(16))
+
+        let xref = pdf.count
+        FastPDF.append("xref\n0 17\n0000000000 65535 f \n", to: &pdf)
+        for number in 1...16 {
+            let offset = String(offsets[number])
+            FastPDF.append(String(repeating: "0", count: max(0, 10 - offset.count)) + offset + " 00000 n \n", to: &pdf)
+        }
+        FastPDF.append("trailer\n<< /Size 17 /Root 1 0 R /Info 16 0 R /ID [<", to: &pdf)
+        FastPDF.appendHex(id, to: &pdf)
+        FastPDF.append("> <", to: &pdf)
+        FastPDF.appendHex(id, to: &pdf)
+        FastPDF.append("> ] >>\nstartxref\n\(xref)\n%%EOF\n", to: &pdf)
+        return pdf
+    }
+}
+
+// MARK: - Not Sendable
+
+/// A fast renderer lays out the personal parts with its own pango context:
+/// make one per worker and share its ``FastLetterTemplates`` instead.
+@available(*, unavailable)
+extension FastLetterRenderer: Sendable {}

@@ -1,0 +1,171 @@
+internal import Crypto
+
+/// Every letter's fixed parts, laid out, shaped and serialised once per run.
+///
+/// For each group, language and channel the templates hold the PDF's first bytes:
+/// header, catalog, page, the page content that is the same in every letter
+/// (sender, return line, body, footer, fold marks) and the two embedded fonts.
+/// ``FastLetterRenderer`` appends only the personal parts to them.
+///
+/// The layout comes from the reference ``LetterRenderer`` itself (same fonts,
+/// sizes, breaks and positions); the glyphs are read from pango's glyph runs.
+/// DejaVu Sans and DejaVu Sans Bold are embedded as CIDFontType2 subsets made with
+/// HarfBuzz, with their original glyph ids, `/W` widths and a ToUnicode map. The
+/// regular face also holds the repertoire of names and addresses: Basic Latin,
+/// Latin-1, Latin Extended-A and common punctuation.
+///
+/// The value is immutable and `Sendable`: compile it once and share it between
+/// workers, each with its own ``FastLetterRenderer``.
+public struct FastLetterTemplates: Sendable {
+    /// What the fixed parts depend on.
+    struct Key: Hashable, Sendable {
+        let group: LetterGroup
+        let language: Language
+        let channel: Channel
+    }
+
+    /// One compiled template.
+    struct Compiled: Sendable {
+        /// The content it was compiled from; a letter must match it outside the personal parts.
+        let fixed: LetterContent
+        /// Header and objects 1–4 and 6–15.
+        let prefix: [UInt8]
+        /// Byte offset of each object in ``prefix``, by object number (0 and 5 unused).
+        let offsets: [Int]
+        /// SHA-256 of ``prefix``, part of the document `/ID`.
+        let digest: [UInt8]
+    }
+
+    let compiled: [Key: Compiled]
+    /// Glyphs a personal part may use, per face: kept in the subset and in the ToUnicode map.
+    let personalGlyphs: [FastFontFace: Set<UInt32>]
+    /// Advance widths in 1/1000 em, per face and glyph.
+    let advances: [FastFontFace: [UInt32: Double]]
+    /// The size of the embedded font files (compressed), for reports.
+    package let fontBytes: Int
+
+    /// The characters every name and address may use without a fallback.
+    static let repertoire: [UInt32] = {
+        var scalars = Array(UInt32(0x20)...0x7E) + Array(UInt32(0xA0)...0x17F)
+        scalars += [0x2010, 0x2011, 0x2013, 0x2014, 0x2018, 0x2019, 0x201A, 0x201C, 0x201D, 0x201E,
+                    0x2022, 0x2026, 0x2032, 0x2033, 0x20AC, 0x2122, 0x0218, 0x0219, 0x021A, 0x021B]
+        return scalars
+    }()
+
+    /// Compiles the fixed parts of every group, language and channel.
+    ///
+    /// - Parameters:
+    ///   - composer: the composer the letters come from; its templates and campaign
+    ///     give the fixed text.
+    ///   - compressFixedContent: Flate-compress the fixed page content (smaller PDFs;
+    ///     off gives PDFs that compress better in a container).
+    /// - Throws: ``LetterError`` with code `letter_pdf` if pango, HarfBuzz or zlib fail,
+    ///   or a template error from composing the probe letters. A template the fast
+    ///   path cannot handle (more than one page, a font other than DejaVu Sans) is
+    ///   not an error: its letters make ``FastLetterRenderer/render(_:)`` return nil.
+    public init(composer: LetterComposer, compressFixedContent: Bool = true) throws(LetterError) {
+        let renderer = try LetterRenderer()
+        let recorder = GlyphRecorder(collectFonts: true)
+        guard case .success(let cpr) = CPR.parse(Array("0707077077".utf8)) else {
+            throw LetterError(code: .pdf, file: "letter", detail: "the probe CPR number does not parse")
+        }
+        var recorded: [Key: (content: LetterContent, glyphs: [PlacedGlyph], lines: [StrokedLine])] = [:]
+        for group in LetterGroup.allCases {
+            for language in Language.allCases {
+                let recipient = Recipient(cpr: cpr, name: "Probe", coName: nil, address: nil, addressProtected: false,
+                                          language: language)
+                for channel in Channel.allCases {
+                    let letter = Letter(sequence: 0, line: 0, recipient: recipient, group: group, channel: channel,
+                                        date: composer.campaign.firstDay)
+                    let content = try composer.compose(letter)
+                    let before = (recorder.glyphs.count, recorder.lines.count)
+                    let pages = renderer.drawFixedParts(content, on: recorder)
+                    let unusual = recorder.unusual
+                    let glyphs = Array(recorder.glyphs[before.0...])
+                    let lines = Array(recorder.lines[before.1...])
+                    if pages == 1 && !unusual {
+                        recorded[Key(group: group, language: language, channel: channel)] = (content, glyphs, lines)
+                    }
+                    // Keep the collected text and fonts, drop only the unusual flag.
+                    if unusual { recorder.clearUnusual() }
+                }
+            }
+        }
+
+        // One subset per face for the whole run.
+        var subsets: [FastFontFace: FontSubset] = [:]
+        var toUnicode: [FastFontFace: [UInt32: String]] = [:]
+        for face in FastFontFace.allCases {
+            guard let file = recorder.fontFiles[face] else { continue }
+            let used = Set(recorded.values.flatMap { $0.glyphs.filter { $0.face == face }.map(\.glyph) })
+            let subset = try FontSubset(font: file, glyphs: used, characters: face == .regular ? Self.repertoire : [])
+            var map = recorder.glyphText[face] ?? [:]
+            for (character, glyph) in subset.characterGlyphs.sorted(by: { $0.key < $1.key }) where map[glyph] == nil {
+                if let scalar = Unicode.Scalar(character) { map[glyph] = String(Character(scalar)) }
+            }
+            subsets[face] = subset
+            toUnicode[face] = map.filter { subset.glyphs.contains($0.key) }
+        }
+        var fontObjects: [[UInt8]] = []
+        var fontBytes = 0
+        for face in FastFontFace.allCases {
+            let first = 6 + 5 * face.rawValue
+            guard let subset = subsets[face] else {
+                // An unused face still needs its objects: an empty Type0 font is never referenced.
+                for number in first..<(first + 5) {
+                    fontObjects.append(Array("\(number) 0 obj\nnull\nendobj\n".utf8))
+                }
+                continue
+            }
+            let file = try Flate.compress(subset.data)
+            fontBytes += file.count
+            let hash = SHA256.hash(data: subset.data)
+            let tag = String(hash.prefix(6).map { Character(Unicode.Scalar(UInt8(ascii: "A") + $0 % 26)) })
+            fontObjects += try FastPDF.fontObjects(first: first, subset: subset, compressedFile: file,
+                                                   toUnicode: toUnicode[face] ?? [:], tag: tag)
+        }
+
+        var compiled: [Key: Compiled] = [:]
+        for (key, record) in recorded {
+            var content: [UInt8] = []
+            FastPDF.content(glyphs: record.glyphs, lines: record.lines, advances: subsets.mapValues(\.advances),
+                            into: &content)
+            let stream = compressFixedContent
+                ? FastPDF.stream(number: 4, try Flate.compress(content), extra: "/Filter /FlateDecode ")
+                : FastPDF.stream(number: 4, content)
+            var prefix: [UInt8] = Array("%PDF-1.7\n%\u{E2}\u{E3}\u{CF}\u{D3}\n".utf8)
+            var offsets = [Int](repeating: 0, count: 17)
+            var objects: [(Int, [UInt8])] = [
+                (1, Array("1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n".utf8)),
+                (2, Array("2 0 obj\n<< /Type /Pages /Kids [3 0 R] /Count 1 >>\nendobj\n".utf8)),
+                (3, Array(("3 0 obj\n<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595.276 841.89] "
+                           + "/Resources << /Font << /F1 6 0 R /F2 11 0 R >> >> /Contents [4 0 R 5 0 R] >>\n"
+                           + "endobj\n").utf8)),
+                (4, stream),
+            ]
+            for (index, object) in fontObjects.enumerated() { objects.append((6 + index, object)) }
+            for (number, bytes) in objects {
+                offsets[number] = prefix.count
+                prefix += bytes
+            }
+            compiled[key] = Compiled(fixed: record.content, prefix: prefix, offsets: offsets,
+                                     digest: Array(SHA256.hash(data: prefix)))
+        }
+        self.compiled = compiled
+        self.personalGlyphs = toUnicode.mapValues { Set($0.keys) }
+        self.advances = subsets.mapValues(\.advances)
+        self.fontBytes = fontBytes
+    }
+
+    /// The compiled template for a letter, if the letter's fixed parts are the template's.
+    func template(for content: LetterContent) -> Compiled? {
+        guard let template = compiled[Key(group: content.group, language: content.language, channel: content.channel)]
+        else { return nil }
+        let fixed = template.fixed
+        guard content.title == fixed.title, content.senderName == fixed.senderName,
+              content.senderAddressLines == fixed.senderAddressLines, content.senderContact == fixed.senderContact,
+              content.blocks == fixed.blocks
+        else { return nil }
+        return template
+    }
+}

@@ -1,0 +1,263 @@
+/// The PDF syntax the fast path writes: numbers, strings, content streams, fonts.
+///
+/// Plain Swift over byte arrays; no C library. Numbers are written with at most
+/// three decimals, so the same input always gives the same bytes.
+enum FastPDF {
+    // MARK: - Tokens
+
+    /// Appends ASCII text.
+    static func append(_ text: String, to out: inout [UInt8]) {
+        out.append(contentsOf: text.utf8)
+    }
+
+    /// Appends a number with at most three decimals and no trailing zeros: `12.5`, `-0.25`, `3`.
+    static func append(_ value: Double, to out: inout [UInt8]) {
+        var scaled = Int((value * 1000).rounded())
+        if scaled < 0 {
+            out.append(UInt8(ascii: "-"))
+            scaled = -scaled
+        }
+        appendInteger(scaled / 1000, to: &out)
+        var fraction = scaled % 1000
+        guard fraction != 0 else { return }
+        out.append(UInt8(ascii: "."))
+        var digits = 3
+        while fraction % 10 == 0 {
+            fraction /= 10
+            digits -= 1
+        }
+        var divisor = 1
+        for _ in 1..<digits { divisor *= 10 }
+        while divisor > 0 {
+            out.append(UInt8(ascii: "0") + UInt8(fraction / divisor % 10))
+            divisor /= 10
+        }
+    }
+
+    /// Appends a non-negative integer.
+    static func appendInteger(_ value: Int, to out: inout [UInt8]) {
+        if value < 10 {
+            out.append(UInt8(ascii: "0") + UInt8(max(value, 0)))
+            return
+        }
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var count = 0
+        var rest = value
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            while rest > 0 && count < buffer.count {
+                buffer[count] = UInt8(ascii: "0") + UInt8(rest % 10)
+                rest /= 10
+                count += 1
+            }
+            for index in stride(from: count - 1, through: 0, by: -1) { out.append(buffer[index]) }
+        }
+    }
+
+    private static let hexDigits = Array("0123456789ABCDEF".utf8)
+
+    /// Appends four hex digits: a two-byte CID or a UTF-16 code unit.
+    static func appendHex4(_ value: UInt32, to out: inout [UInt8]) {
+        out.append(hexDigits[Int(value >> 12 & 0xF)])
+        out.append(hexDigits[Int(value >> 8 & 0xF)])
+        out.append(hexDigits[Int(value >> 4 & 0xF)])
+        out.append(hexDigits[Int(value & 0xF)])
+    }
+
+    /// Appends bytes as hex digits.
+    static func appendHex(_ bytes: some Sequence<UInt8>, to out: inout [UInt8]) {
+        for byte in bytes {
+            out.append(hexDigits[Int(byte >> 4)])
+            out.append(hexDigits[Int(byte & 0xF)])
+        }
+    }
+
+    /// Appends a text string: `(ASCII)` when it is plain printable ASCII, else UTF-16BE `<FEFF…>`.
+    static func appendTextString(_ text: String, to out: inout [UInt8]) {
+        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "(") && $0 != UInt8(ascii: ")")
+            && $0 != UInt8(ascii: "\\") }) {
+            out.append(UInt8(ascii: "("))
+            out.append(contentsOf: text.utf8)
+            out.append(UInt8(ascii: ")"))
+            return
+        }
+        append("<FEFF", to: &out)
+        for unit in text.utf16 { appendHex4(UInt32(unit), to: &out) }
+        out.append(UInt8(ascii: ">"))
+    }
+
+    // MARK: - Content streams
+
+    /// The font resource name of a face: `/F1`, `/F2`.
+    static func resourceName(_ face: FastFontFace) -> String { "/F\(face.rawValue + 1)" }
+
+    /// Writes stroked lines and glyphs as page content (PDF's origin is bottom-left).
+    ///
+    /// Glyphs on one baseline with one font, size and grey go in one `TJ`; where
+    /// pango's position differs from the font's advance (kerning, pango's rounding
+    /// to whole points) by 3/1000 em or more, the difference is written as an
+    /// adjustment in whole thousandths, exactly as cairo's PDF backend does.
+    static func content(glyphs: [PlacedGlyph], lines: [StrokedLine], advances: [FastFontFace: [UInt32: Double]],
+                        into out: inout [UInt8]) {
+        let height = LetterPage.height
+        for line in lines {
+            append("q ", to: &out)
+            append(line.gray, to: &out)
+            append(" G ", to: &out)
+            append(line.width, to: &out)
+            append(" w ", to: &out)
+            append(line.x1, to: &out)
+            out.append(0x20)
+            append(height - line.y1, to: &out)
+            append(" m ", to: &out)
+            append(line.x2, to: &out)
+            out.append(0x20)
+            append(height - line.y2, to: &out)
+            append(" l S Q\n", to: &out)
+        }
+        guard !glyphs.isEmpty else { return }
+        append("BT\n", to: &out)
+        var gray = -1.0
+        var font: (FastFontFace, Double)?
+        var previous: PlacedGlyph?
+        var pen = 0.0
+        var open = false
+        for glyph in glyphs {
+            let sameRun = previous.map {
+                $0.face == glyph.face && $0.size == glyph.size && $0.gray == glyph.gray && $0.y == glyph.y
+            } ?? false
+            if sameRun {
+                // As cairo's PDF backend does: whole thousandths of an em, none below 3,
+                // so the glyphs land on the very same spots as in the reference PDF.
+                var adjustment = ((pen - glyph.x) * 1000 / glyph.size).rounded()
+                if abs(adjustment) < 3 { adjustment = 0 }
+                if adjustment != 0 {
+                    out.append(UInt8(ascii: ">"))
+                    append(adjustment, to: &out)
+                    out.append(UInt8(ascii: "<"))
+                    pen -= adjustment * glyph.size / 1000
+                }
+            } else {
+                if open { append(">] TJ\n", to: &out) }
+                if glyph.gray != gray {
+                    gray = glyph.gray
+                    append(gray, to: &out)
+                    append(" g\n", to: &out)
+                }
+                if font.map({ $0.0 != glyph.face || $0.1 != glyph.size }) ?? true {
+                    font = (glyph.face, glyph.size)
+                    append(resourceName(glyph.face), to: &out)
+                    out.append(0x20)
+                    append(glyph.size, to: &out)
+                    append(" Tf\n", to: &out)
+                }
+                append("1 0 0 1 ", to: &out)
+                append(glyph.x, to: &out)
+                out.append(0x20)
+                append(height - glyph.y, to: &out)
+                append(" Tm [<", to: &out)
+                open = true
+                pen = glyph.x
+            }
+            appendHex4(glyph.glyph, to: &out)
+            pen += (advances[glyph.face]?[glyph.glyph] ?? 0) * glyph.size / 1000
+            previous = glyph
+        }
+        append(">] TJ\nET\n", to: &out)
+    }
+
+    // MARK: - Fonts
+
+    /// The objects of one embedded font: Type0 font, CIDFontType2, descriptor, font file, ToUnicode.
+    ///
+    /// - Parameters:
+    ///   - first: the object number of the Type0 font; the others follow it.
+    ///   - subset: the subset font.
+    ///   - toUnicode: the text of each glyph, for copying and searching.
+    ///   - tag: the six capital letters of the subset's name.
+    /// - Returns: the objects' bytes, each `n 0 obj … endobj`, in number order.
+    static func fontObjects(first: Int, subset: FontSubset, compressedFile: [UInt8], toUnicode: [UInt32: String],
+                            tag: String) throws(LetterError) -> [[UInt8]] {
+        let name = "/\(tag)+\(subset.postScriptName)"
+        var objects: [[UInt8]] = []
+        var type0: [UInt8] = []
+        append("\(first) 0 obj\n<< /Type /Font /Subtype /Type0 /BaseFont \(name) /Encoding /Identity-H "
+               + "/DescendantFonts [\(first + 1) 0 R] /ToUnicode \(first + 4) 0 R >>\nendobj\n", to: &type0)
+        objects.append(type0)
+
+        var cid: [UInt8] = []
+        append("\(first + 1) 0 obj\n<< /Type /Font /Subtype /CIDFontType2 /BaseFont \(name) "
+               + "/CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> "
+               + "/FontDescriptor \(first + 2) 0 R /CIDToGIDMap /Identity /W [", to: &cid)
+        var previous: UInt32?
+        for glyph in subset.glyphs.sorted() {
+            if previous.map({ $0 + 1 != glyph }) ?? true {
+                if previous != nil { append("]", to: &cid) }
+                append("\n", to: &cid)
+                appendInteger(Int(glyph), to: &cid)
+                append(" [", to: &cid)
+            } else {
+                cid.append(0x20)
+            }
+            // Whole thousandths, cut as cairo cuts them: with the adjustments of
+            // ``content(glyphs:lines:advances:into:)`` the glyphs land where cairo puts them.
+            appendInteger(Int(subset.advances[glyph] ?? 0), to: &cid)
+            previous = glyph
+        }
+        if previous != nil { append("]", to: &cid) }
+        append("\n] >>\nendobj\n", to: &cid)
+        objects.append(cid)
+
+        let box = subset.boundingBox.map(String.init).joined(separator: " ")
+        var descriptor: [UInt8] = []
+        append("\(first + 2) 0 obj\n<< /Type /FontDescriptor /FontName \(name) /Flags 32 /FontBBox [\(box)] "
+               + "/ItalicAngle 0 /Ascent \(subset.ascender) /Descent \(subset.descender) "
+               + "/CapHeight \(subset.capHeight) /StemV 80 /FontFile2 \(first + 3) 0 R >>\nendobj\n", to: &descriptor)
+        objects.append(descriptor)
+
+        objects.append(stream(number: first + 3, compressedFile,
+                              extra: "/Filter /FlateDecode /Length1 \(subset.data.count) "))
+        objects.append(stream(number: first + 4, try Flate.compress(cmap(toUnicode)), extra: "/Filter /FlateDecode "))
+        return objects
+    }
+
+    /// A stream object.
+    static func stream(number: Int, _ data: [UInt8], extra: String = "") -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(data.count + 80)
+        append("\(number) 0 obj\n<< \(extra)/Length ", to: &out)
+        appendInteger(data.count, to: &out)
+        append(" >>\nstream\n", to: &out)
+        out.append(contentsOf: data)
+        append("\nendstream\nendobj\n", to: &out)
+        return out
+    }
+
+    /// A ToUnicode CMap for two-byte glyph ids.
+    static func cmap(_ toUnicode: [UInt32: String]) -> [UInt8] {
+        var out: [UInt8] = []
+        append("/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
+               + "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
+               + "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
+               + "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n", to: &out)
+        let entries = toUnicode.filter { !$0.value.isEmpty }.sorted { $0.key < $1.key }
+        var start = 0
+        while start < entries.count {
+            let chunk = entries[start..<min(start + 100, entries.count)]
+            appendInteger(chunk.count, to: &out)
+            append(" beginbfchar\n", to: &out)
+            for (glyph, text) in chunk {
+                out.append(UInt8(ascii: "<"))
+                appendHex4(glyph, to: &out)
+                append("> <", to: &out)
+                for unit in text.utf16 { appendHex4(UInt32(unit), to: &out) }
+                append(">\n", to: &out)
+            }
+            append("endbfchar\n", to: &out)
+            start += 100
+        }
+        append("endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n", to: &out)
+        return out
+    }
+}

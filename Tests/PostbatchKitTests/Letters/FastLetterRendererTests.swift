@@ -1,0 +1,150 @@
+import Foundation
+import Testing
+@testable import PostbatchKit
+
+/// The fast path gives the same letter as the reference renderer: same pixels, same words.
+struct FastLetterRendererTests {
+    /// A pixel "differs" when its grey levels (0–255) are more than this apart:
+    /// anti-aliasing of the same glyph placed a hundredth of a point apart stays below it.
+    static let pixelThreshold = 48
+    /// At most this share of a page's pixels may differ: 0.5 %, about 280 pixels of
+    /// an A4 page at 50 dpi; one wrong or moved word is several hundred.
+    static let maxDifferingShare = 0.005
+
+    /// The templates, compiled once for all tests.
+    static let compiled: Result<(LetterComposer, FastLetterTemplates), any Error> = Result {
+        let composer = try LetterComposer(campaign: LetterFixtures.campaign())
+        return (composer, try FastLetterTemplates(composer: composer))
+    }
+
+    /// A greyscale raster of page 1 at 50 dpi.
+    struct Raster {
+        let width: Int
+        let height: Int
+        let pixels: [UInt8]
+
+        init(pdf: URL) throws {
+            let prefix = pdf.deletingPathExtension().path
+            let result = try LetterFixtures.run("pdftoppm", ["-r", "50", "-gray", "-f", "1", "-l", "1", "-singlefile",
+                                                             pdf.path, prefix])
+            #expect(result.status == 0)
+            let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: prefix + ".pgm")))
+            // P5\n<width> <height>\n255\n<pixels>
+            var fields: [Int] = []
+            var index = 2
+            var current = ""
+            while fields.count < 3 && index < bytes.count {
+                let byte = bytes[index]
+                if byte >= 0x30 && byte <= 0x39 {
+                    current.append(Character(Unicode.Scalar(byte)))
+                } else if !current.isEmpty {
+                    fields.append(Int(current) ?? 0)
+                    current = ""
+                }
+                index += 1
+            }
+            width = fields.first ?? 0
+            height = fields.count > 1 ? fields[1] : 0
+            pixels = Array(bytes[index...])
+        }
+
+        /// The share of pixels whose grey levels differ by more than the threshold.
+        func differingShare(_ other: Raster) -> Double {
+            guard width == other.width, height == other.height, pixels.count == other.pixels.count,
+                  !pixels.isEmpty else { return 1 }
+            var count = 0
+            for index in pixels.indices where abs(Int(pixels[index]) - Int(other.pixels[index])) > FastLetterRendererTests.pixelThreshold {
+                count += 1
+            }
+            return Double(count) / Double(pixels.count)
+        }
+    }
+
+    /// Renders with both paths and checks pixels, words, structure and fonts.
+    func compare(_ letter: Letter, name: String) throws {
+        let (composer, templates) = try Self.compiled.get()
+        let content = try composer.compose(letter)
+        let fast = try #require(try FastLetterRenderer(templates: templates).render(content), "fast path declined \(name)")
+        let reference = try LetterRenderer().render(content)
+        let folder = try LetterFixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let fastURL = try LetterFixtures.write(fast, named: "fast.pdf", in: folder)
+        let referenceURL = try LetterFixtures.write(reference, named: "reference.pdf", in: folder)
+
+        if ProcessInfo.processInfo.environment["FASTPDF_KEEP"] != nil {
+            try? FileManager.default.copyItem(at: folder, to: URL(fileURLWithPath: "/tmp/fastpdf-debug/\(name)"))
+        }
+        let share = try Raster(pdf: fastURL).differingShare(try Raster(pdf: referenceURL))
+        #expect(share <= Self.maxDifferingShare, "\(name): \(share * 100) % of pixels differ")
+
+        #expect(try LetterRendererTests.text(of: fastURL) == LetterRendererTests.text(of: referenceURL), "\(name): text differs")
+
+        let check = try LetterFixtures.run("qpdf", ["--check", fastURL.path])
+        #expect(check.status == 0, "\(name): qpdf --check: \(check.output)")
+
+        let fonts = try LetterFixtures.run("pdffonts", [fastURL.path]).output.split(separator: "\n").dropFirst(2)
+        #expect(fonts.count == 2)
+        for font in fonts {
+            let columns = font.split(separator: " ", omittingEmptySubsequences: true)
+            #expect(font.contains("DejaVuSans") && font.contains("CID TrueType") && font.contains("Identity-H"))
+            #expect(columns.count >= 7 && columns[columns.count - 5] == "yes" && columns[columns.count - 3] == "yes",
+                    "\(name): not embedded with ToUnicode: \(font)")
+        }
+        let info = try LetterRendererTests.info(fastURL)
+        #expect(info.contains("Pages: 1"))
+        #expect(info.contains("Title: \(content.title)"))
+        #expect(info.contains("CreationDate: Wed Oct 6 00:00:00 2021"))
+    }
+
+    @Test("every group and language looks and reads like the reference, on screen and on paper",
+          arguments: LetterFixtures.pairs.flatMap { pair in Channel.allCases.map { (pair.0, pair.1, $0) } })
+    func sameLetter(group: LetterGroup, language: Language, channel: Channel) throws {
+        try compare(LetterFixtures.letter(group: group, language: language, channel: channel),
+                    name: "\(group) \(language) \(channel)")
+    }
+
+    @Test("hard names, c/o and foreign addresses look and read like the reference", arguments: [
+        ("Søren Ærø Åberg", "Birgitte Østergård", PostalAddress(street: "Åboulevarden 12, 3. tv.", postalCode: "8000",
+                                                                 city: "Aarhus C", countryCode: "DK")),
+        ("Zoë O'Brien-Ñúñez", "Łukasz Żółć", PostalAddress(street: "Straße des 17. Juni 135", postalCode: "10623",
+                                                            city: "Berlin", countryCode: "DE")),
+        ("Aputsiaq Kristiansen", "Nukappiaaluk", PostalAddress(street: "Aqqusinersuaq 12", postalCode: "3900",
+                                                               city: "Nuuk", countryCode: "GL")),
+        ("Maximilian-Alexander von Hohenzollern-Sigmaringen-Württemberg", nil,
+         PostalAddress(street: "Straße des 17. Juni 135, Hinterhaus, 3. Obergeschoss", postalCode: "10623",
+                       city: "Berlin-Charlottenburg", countryCode: "DE")),
+    ] as [(String, String?, PostalAddress)])
+    func hardNames(name: String, co: String?, address: PostalAddress) throws {
+        for language in Language.allCases {
+            try compare(LetterFixtures.letter(group: .citizenService, language: language, channel: .print,
+                                              name: name, coName: co, address: address),
+                        name: "\(name) \(language)")
+        }
+    }
+
+    @Test("a name outside the embedded characters falls back to the reference renderer")
+    func cjkFallsBack() throws {
+        let (composer, templates) = try Self.compiled.get()
+        let renderer = try FastLetterRenderer(templates: templates)
+        let content = try composer.compose(LetterFixtures.letter(group: .bank, language: .da, name: "王小明"))
+        #expect(try renderer.render(content) == nil)
+        let ellipsis = try composer.compose(LetterFixtures.letter(
+            group: .bank, language: .da, channel: .print, name: String(repeating: "X", count: 130),
+            coName: String(repeating: "Y", count: 130),
+            address: PostalAddress(street: String(repeating: "Z", count: 200), postalCode: "SW1A 1AA", city: "London",
+                                   countryCode: "GB")))
+        #expect(try renderer.render(ellipsis) == nil)
+    }
+
+    @Test("the same letter gives byte-identical PDFs, also from another renderer", arguments: LetterFixtures.pairs)
+    func deterministic(group: LetterGroup, language: Language) throws {
+        let (composer, templates) = try Self.compiled.get()
+        let content = try composer.compose(LetterFixtures.letter(group: group, language: language))
+        let renderer = try FastLetterRenderer(templates: templates)
+        let first = try renderer.render(content)
+        _ = try renderer.render(try composer.compose(LetterFixtures.letter(group: .bank, language: .en, name: "Other")))
+        #expect(first != nil)
+        #expect(try renderer.render(content) == first)
+        #expect(try FastLetterRenderer(templates: templates).render(content) == first)
+    }
+}
