@@ -49,6 +49,10 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Letters rendered in parallel (default: the number of cores).")
     var workers: Int?
 
+    @Option(help: ArgumentHelp("PDF renderer: fast (compiled templates, falling back to reference when needed) or reference.",
+                               valueName: "kind"))
+    var renderer: String = "fast"
+
     @Option(help: ArgumentHelp("Write only shard K of N (by CPR hash); the whole input is still classified.", valueName: "K/N"))
     var shard: String?
 
@@ -56,6 +60,7 @@ struct RunCommand: AsyncParsableCommand {
     var strict = false
 
     @OptionGroup var logging: LoggingOptions
+    @OptionGroup var progressOptions: ProgressOptions
 
     func validate() throws {
         if spool == nil, !dryRun {
@@ -69,6 +74,9 @@ struct RunCommand: AsyncParsableCommand {
         }
         if let shard, Shard(argument: shard) == nil {
             throw ValidationError("--shard must be K/N with 1 ≤ K ≤ N, like 2/4 (found '\(shard)')")
+        }
+        if RendererChoice(rawValue: renderer) == nil {
+            throw ValidationError("--renderer must be fast or reference (found '\(renderer)')")
         }
         if RunOptions.Container(rawValue: container) == nil {
             throw ValidationError("--container must be none or tar.lzma (found '\(container)')")
@@ -97,13 +105,25 @@ struct RunCommand: AsyncParsableCommand {
                 input: inputOptions.input, spool: spool ?? "", delimiter: inputOptions.delimiterCharacter,
                 memoVersion: memo, container: RunOptions.Container(rawValue: container) ?? .none,
                 perContainer: perContainer, now: time, dryRun: dryRun, forceNewRun: forceNewRun, workers: workers,
+                renderer: RendererChoice(rawValue: renderer) ?? .fast,
                 shard: shard.flatMap(Shard.init(argument:)), cancellation: cancellation)
-            let summary = try await SpoolRun.run(options: options, campaign: campaign, logger: logger)
+            let reporter = progressOptions.reporter(input: inputOptions.input)
+            let summary: RunSummary
+            do {
+                summary = try await SpoolRun.run(options: options, campaign: campaign, logger: logger) { progress in
+                    reporter.update(letters: progress.lettersWritten, of: progress.lettersToWrite)
+                }
+                reporter.finish()
+            } catch {
+                reporter.finish()
+                throw error
+            }
             FileHandle.standardOutput.write(Data(summary.statistics.rendered(as: .table, input: inputOptions.input).utf8))
             switch summary.outcome {
             case .completed:
                 let resumed = summary.resumed ? " (resumed; \(summary.lettersAlreadyDone) were already there)" : ""
-                FileHandle.standardError.write(Data("postbatch: wrote \(summary.lettersWritten) letters into \(options.spool)\(resumed)\n".utf8))
+                let fallbacks = summary.fallbacks > 0 ? "; \(summary.fallbacks) by the reference renderer" : ""
+                FileHandle.standardError.write(Data("postbatch: wrote \(summary.lettersWritten) letters into \(options.spool)\(resumed)\(fallbacks)\n".utf8))
             case .alreadyComplete:
                 FileHandle.standardError.write(Data("postbatch: nothing new: \(options.spool) already holds every letter of this input\n".utf8))
             case .dryRun:

@@ -27,7 +27,7 @@ struct PersonalDataTests {
         let protected = try input(in: directory)
         var numbers = try CLI.cprNumbers(in: generated)
         numbers.formUnion(try CLI.cprNumbers(in: protected))
-        try #require(numbers.count > 1000)
+        try #require(numbers.count > 700)
 
         var outputs: [(String, String)] = []   // (where, text)
         func record(_ label: String, _ result: CLI.Result) {

@@ -97,6 +97,10 @@ struct RunCommandTests {
         let xmllint = URL(fileURLWithPath: "/usr/bin/xmllint")
         #expect(try CLI.execute(xmllint, ["--noout", "--nonet", "--schema", Schemas.memo12] + digital).status == 0)
         #expect(try CLI.execute(xmllint, ["--noout", "--nonet", "--schema", Schemas.paper] + paper).status == 0)
+        // verify agrees, and the HTML report is there.
+        let verify = try CLI.run(["verify", spool.path])
+        #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
+        #expect(files["report.html"] != nil)
         // Private: folders 0700, files 0600.
         let walker = FileManager.default.enumerator(atPath: spool.path)
         while let relative = walker?.nextObject() as? String {

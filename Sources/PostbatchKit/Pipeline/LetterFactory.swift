@@ -16,39 +16,86 @@ struct ProducedLetter: Sendable {
     }
 }
 
+/// Which PDF renderer a run uses.
+public enum RendererChoice: String, CaseIterable, Sendable {
+    /// The compiled-template fast path, falling back to the reference renderer for a
+    /// letter it cannot make (a character outside its font subset, an overfull window).
+    case fast
+    /// pango and cairo for every letter.
+    case reference
+}
+
+/// The PDF renderers of one worker.
+///
+/// Not thread-safe: the factory lends it to one task at a time.
+final class WorkerRenderers {
+    let fast: FastLetterRenderer?
+    private var referenceRenderer: LetterRenderer?
+
+    init(templates: FastLetterTemplates?) throws(LetterError) {
+        fast = try templates.map { templates throws(LetterError) in try FastLetterRenderer(templates: templates) }
+    }
+
+    /// The reference renderer, made on first use.
+    func reference() throws(LetterError) -> LetterRenderer {
+        if let referenceRenderer { return referenceRenderer }
+        let renderer = try LetterRenderer()
+        referenceRenderer = renderer
+        return renderer
+    }
+}
+
 /// Turns letters into envelopes: compose the text, render the PDF, wrap it in XML.
 ///
-/// Shared by the worker tasks of a run. Composer and envelope writer are values;
-/// PDF renderers are not thread-safe, so the factory keeps a pool and lends each
-/// worker its own for the length of a chunk.
+/// Shared by the worker tasks of a run. Composer, compiled templates and envelope
+/// writer are values; renderers are not thread-safe, so the factory keeps a pool
+/// and lends each worker its own for the length of a chunk.
 final class LetterFactory: Sendable {
     let composer: LetterComposer
     let envelopes: EnvelopeWriter
-    private let renderers = Mutex<[RendererBox]>([])
+    private let templates: FastLetterTemplates?
+    private let pool = Mutex<[RenderersBox]>([])
+    private let fallbacks = Atomic<Int>(0)
 
-    /// A renderer in the pool.
+    /// Renderers in the pool.
     ///
-    /// `@unchecked Sendable`: a `LetterRenderer` is used by one task at a time; the
-    /// pool hands each one out to a single borrower and takes it back after.
-    private struct RendererBox: @unchecked Sendable {
-        let renderer: LetterRenderer
+    /// `@unchecked Sendable`: the renderers are used by one task at a time; the pool
+    /// hands each set out to a single borrower and takes it back after.
+    private struct RenderersBox: @unchecked Sendable {
+        let renderers: WorkerRenderers
     }
 
-    init(composer: LetterComposer, envelopes: EnvelopeWriter) {
+    /// - Throws: ``LetterError`` when the fast path's templates cannot be compiled.
+    init(composer: LetterComposer, envelopes: EnvelopeWriter, renderer: RendererChoice) throws(LetterError) {
         self.composer = composer
         self.envelopes = envelopes
+        templates = renderer == .fast ? try FastLetterTemplates(composer: composer) : nil
     }
 
-    /// Runs `body` with a renderer no other task is using.
-    func withRenderer<T>(_ body: (LetterRenderer) throws -> T) throws -> T {
-        let box = try renderers.withLock { $0.popLast() } ?? RendererBox(renderer: LetterRenderer())
-        defer { renderers.withLock { $0.append(box) } }
-        return try body(box.renderer)
+    /// Letters the fast path handed to the reference renderer so far.
+    var fallbackCount: Int { fallbacks.load(ordering: .relaxed) }
+
+    /// Runs `body` with renderers no other task is using.
+    func withRenderers<T>(_ body: (WorkerRenderers) throws -> T) throws -> T {
+        let box = try pool.withLock { $0.popLast() } ?? RenderersBox(renderers: WorkerRenderers(templates: templates))
+        defer { pool.withLock { $0.append(box) } }
+        return try body(box.renderers)
     }
 
     /// Makes the envelope of one letter.
-    func produce(_ letter: Letter, batch: BatchKey, renderer: LetterRenderer) throws -> ProducedLetter {
-        let pdf = try renderer.render(try composer.compose(letter))
+    func produce(_ letter: Letter, batch: BatchKey, renderers: WorkerRenderers) throws -> ProducedLetter {
+        let content = try composer.compose(letter)
+        let pdf: [UInt8]
+        if let fast = renderers.fast {
+            if let bytes = try fast.render(content) {
+                pdf = bytes
+            } else {
+                fallbacks.add(1, ordering: .relaxed)
+                pdf = try renderers.reference().render(content)
+            }
+        } else {
+            pdf = try renderers.reference().render(content)
+        }
         let envelope = try envelopes.envelope(for: letter, pdf: pdf)
         return ProducedLetter(letter: letter, batch: batch, uuid: envelopes.envelopeID(for: letter).description,
                               envelope: envelope, sha256: Hex.string(SHA256.hash(data: envelope)))

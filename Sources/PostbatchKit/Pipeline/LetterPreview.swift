@@ -1,4 +1,4 @@
-public import Foundation
+internal import Foundation
 
 /// Sample letters of an input, made without sending anything: `postbatch preview`.
 ///

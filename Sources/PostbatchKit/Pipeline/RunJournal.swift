@@ -1,4 +1,4 @@
-public import Foundation
+internal import Foundation
 internal import Crypto
 internal import Glibc
 
@@ -141,6 +141,7 @@ enum RunIdentity {
             for group in LetterGroup.allCases { add("title=\(campaign.title(for: group, in: language))") }
         }
         add("memo=\(options.memoVersion.rawValue)")
+        add("renderer=\(options.renderer.rawValue)")
         add("container=\(options.container.rawValue)|\(options.container == .none ? SpoolLayout.lettersPerFolder : options.perContainer)")
         add("now=\(options.now?.iso ?? "-")")
         add("shard=\(includingShard ? options.shard?.description ?? "-" : "-")")

@@ -1,4 +1,4 @@
-public import Synchronization
+internal import Synchronization
 internal import Glibc
 
 /// What `postbatch run` is asked to do.
@@ -30,6 +30,8 @@ public struct RunOptions: Sendable {
     public var forceNewRun: Bool
     /// Letters rendered at once; defaults to the number of cores.
     public var workers: Int
+    /// The PDF renderer: the fast path (default) or the reference renderer for every letter.
+    public var renderer: RendererChoice
     /// Write only the letters of one shard (the whole input is still classified).
     public var shard: Shard?
     /// Set to stop the run at the next letter boundary (SIGINT, SIGTERM).
@@ -37,7 +39,7 @@ public struct RunOptions: Sendable {
 
     public init(input: String, spool: String, delimiter: Character? = nil, memoVersion: MemoVersion = .standard,
                 container: Container = .none, perContainer: Int = 1000, now: Timestamp? = nil, dryRun: Bool = false,
-                forceNewRun: Bool = false, workers: Int? = nil, shard: Shard? = nil,
+                forceNewRun: Bool = false, workers: Int? = nil, renderer: RendererChoice = .fast, shard: Shard? = nil,
                 cancellation: RunCancellation = RunCancellation()) {
         self.input = input
         self.spool = spool
@@ -49,6 +51,7 @@ public struct RunOptions: Sendable {
         self.dryRun = dryRun
         self.forceNewRun = forceNewRun
         self.workers = max(1, workers ?? RunOptions.coreCount)
+        self.renderer = renderer
         self.shard = shard
         self.cancellation = cancellation
     }

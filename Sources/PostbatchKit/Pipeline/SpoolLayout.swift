@@ -6,7 +6,7 @@
 /// DIR/digital/<date>/<NNNN>.tar.lzma      with --container tar.lzma: <uuid>.xml entries
 /// DIR/manifest.csv                        uuid,group,channel,date,language,bytes,sha256,file
 /// DIR/rejects.csv, DIR/skipped.csv        line,reason,detail (CPR masked)
-/// DIR/report.json                         SPEC §5
+/// DIR/report.json, DIR/report.html       SPEC §5, for programs and for people
 /// DIR/.journal/                           the run journal (see ``RunJournal``)
 /// DIR/.lock                               held while a run works
 /// ```
@@ -17,6 +17,7 @@ public enum SpoolLayout {
     public static let rejects = "rejects.csv"
     public static let skipped = "skipped.csv"
     public static let report = "report.json"
+    public static let reportHTML = "report.html"
     public static let journal = ".journal"
     /// The header of `manifest.csv`.
     public static let manifestHeader = "uuid,group,channel,date,language,bytes,sha256,file\n"

@@ -1,4 +1,4 @@
-public import Foundation
+internal import Foundation
 public import Logging
 internal import Glibc
 
@@ -24,6 +24,8 @@ public struct RunSummary: Sendable {
     public let lettersAlreadyDone: Int
     /// Whether this attempt continued an interrupted run.
     public let resumed: Bool
+    /// Letters of this attempt that the fast path handed to the reference renderer.
+    public let fallbacks: Int
 }
 
 /// How far a run has come, for a progress line.
@@ -74,7 +76,7 @@ public enum SpoolRun {
                                progress: @escaping @Sendable (RunProgress) -> Void) async throws -> RunSummary {
         let envelopes = try EnvelopeWriter(campaign: campaign, memoVersion: options.memoVersion,
                                            massMailingID: "dry-run", now: options.now ?? .now())
-        let factory = LetterFactory(composer: composer, envelopes: envelopes)
+        let factory = try LetterFactory(composer: composer, envelopes: envelopes, renderer: options.renderer)
         let classifier = try InputClassifier(path: options.input, delimiter: options.delimiter, schedule: campaign.schedule)
         logger.info("dry run started", metadata: ["input": "\(classifier.file)"])
         var numbering = BatchNumbering(size: SpoolLayout.lettersPerFolder)
@@ -89,8 +91,8 @@ public enum SpoolRun {
                 }
                 return nil
             },
-            make: { letter, batch, renderer in
-                let made = try factory.produce(letter, batch: batch, renderer: renderer)
+            make: { letter, batch, renderers in
+                let made = try factory.produce(letter, batch: batch, renderers: renderers)
                 return WrittenLetter(batch: batch, manifestLine: "", envelope: nil, size: made.envelope.count)
             },
             factory: factory,
@@ -98,13 +100,13 @@ public enum SpoolRun {
                 rendered += results.count
                 progress(RunProgress(lettersWritten: rendered, lettersToWrite: classifier.statistics.totalLetters))
             })
-        logger.info("dry run finished", metadata: ["letters": "\(produced)"])
+        logger.info("dry run finished", metadata: ["letters": "\(produced)", "fallbacks": "\(factory.fallbackCount)"])
         if let signal = options.cancellation.signalNumber {
             return RunSummary(outcome: .interrupted(signal: signal), statistics: classifier.statistics,
-                              lettersWritten: 0, lettersAlreadyDone: 0, resumed: false)
+                              lettersWritten: 0, lettersAlreadyDone: 0, resumed: false, fallbacks: factory.fallbackCount)
         }
         return RunSummary(outcome: .dryRun, statistics: classifier.statistics, lettersWritten: 0,
-                          lettersAlreadyDone: 0, resumed: false)
+                          lettersAlreadyDone: 0, resumed: false, fallbacks: factory.fallbackCount)
     }
 }
 
@@ -130,7 +132,7 @@ enum LetterProduction {
     /// - Returns: how many letters were made.
     static func run(workers: Int, cancellation: RunCancellation,
                     nextLetter: () throws -> (Letter, BatchKey)?,
-                    make: @escaping @Sendable (Letter, BatchKey, LetterRenderer) throws -> WrittenLetter,
+                    make: @escaping @Sendable (Letter, BatchKey, WorkerRenderers) throws -> WrittenLetter,
                     factory: LetterFactory,
                     consume: ([WrittenLetter]) throws -> Void) async throws -> Int {
         var made = 0
@@ -168,8 +170,8 @@ enum LetterProduction {
                 inFlight += 1
                 let work = chunk
                 group.addTask {
-                    let results = try factory.withRenderer { renderer in
-                        try work.map { letter, batch in try make(letter, batch, renderer) }
+                    let results = try factory.withRenderers { renderers in
+                        try work.map { letter, batch in try make(letter, batch, renderers) }
                     }
                     return (index, results)
                 }

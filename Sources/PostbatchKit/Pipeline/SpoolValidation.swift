@@ -1,4 +1,4 @@
-public import Foundation
+internal import Foundation
 
 /// Checks every envelope of a spool against XML schemas: `postbatch validate`.
 ///

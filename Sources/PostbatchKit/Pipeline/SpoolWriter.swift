@@ -97,7 +97,7 @@ struct SpoolWriter {
             logger.notice("nothing new: the spool already holds every letter of this input",
                           metadata: ["letters": "\(pass.statistics.totalLetters)"])
             return RunSummary(outcome: .alreadyComplete, statistics: pass.statistics, lettersWritten: 0,
-                              lettersAlreadyDone: pass.batchSizes.values.reduce(0, +), resumed: false)
+                              lettersAlreadyDone: pass.batchSizes.values.reduce(0, +), resumed: false, fallbacks: 0)
         }
         try rejects.commit()
         try skipped.commit()
@@ -119,14 +119,14 @@ struct SpoolWriter {
             "letters": "\(toWrite)", "already.done": "\(alreadyDone)", "workers": "\(options.workers)",
             "container": "\(options.container.rawValue)",
         ])
-        let written = try await writeLetters(spool: spool, journal: journal, pass: pass, done: done,
-                                             now: now, massMailingID: massMailingID, toWrite: toWrite)
+        let (written, fallbacks) = try await writeLetters(spool: spool, journal: journal, pass: pass, done: done,
+                                                          now: now, massMailingID: massMailingID, toWrite: toWrite)
         if let signal = options.cancellation.signalNumber {
             logger.notice("run interrupted; run the same command again to finish", metadata: [
                 "signal": "\(signal)", "letters.written": "\(written)",
             ])
             return RunSummary(outcome: .interrupted(signal: signal), statistics: pass.statistics,
-                              lettersWritten: written, lettersAlreadyDone: alreadyDone, resumed: resumed)
+                              lettersWritten: written, lettersAlreadyDone: alreadyDone, resumed: resumed, fallbacks: fallbacks)
         }
 
         // Finish: manifest, lists, report, then the journal says complete.
@@ -135,7 +135,7 @@ struct SpoolWriter {
         try? FileManager.default.removeItem(atPath: journal.directory + "/input.csv")
         logger.info("run finished", metadata: ["letters.written": "\(written)", "spool.path": "\(spool.path)"])
         return RunSummary(outcome: .completed, statistics: pass.statistics, lettersWritten: written,
-                          lettersAlreadyDone: alreadyDone, resumed: resumed)
+                          lettersAlreadyDone: alreadyDone, resumed: resumed, fallbacks: fallbacks)
     }
 
     /// A batch being written.
@@ -152,10 +152,10 @@ struct SpoolWriter {
     }
 
     private func writeLetters(spool: SpoolDirectory, journal: RunJournal, pass: InputPass, done: Set<String>,
-                              now: Timestamp, massMailingID: String, toWrite: Int) async throws -> Int {
+                              now: Timestamp, massMailingID: String, toWrite: Int) async throws -> (Int, Int) {
         let envelopes = try EnvelopeWriter(campaign: campaign, memoVersion: options.memoVersion,
                                            massMailingID: massMailingID, now: now)
-        let factory = LetterFactory(composer: composer, envelopes: envelopes)
+        let factory = try LetterFactory(composer: composer, envelopes: envelopes, renderer: options.renderer)
         let input = options.input == "-" ? journal.directory + "/input.csv" : options.input
         let classifier = try InputClassifier(path: input, delimiter: options.delimiter, schedule: campaign.schedule)
         var numbering = BatchNumbering(size: batchSize)
@@ -192,8 +192,8 @@ struct SpoolWriter {
                     }
                     return nil
                 },
-                make: { [logger] letter, batch, renderer in
-                    let made = try factory.produce(letter, batch: batch, renderer: renderer)
+                make: { [logger] letter, batch, renderers in
+                    let made = try factory.produce(letter, batch: batch, renderers: renderers)
                     logger.trace("letter made", metadata: [
                         "input.line": "\(letter.line)", "cpr": "\(letter.recipient.cpr)", "group": "\(letter.group.rawValue)",
                         "channel": "\(letter.channel)", "batch": "\(batch.segmentName)", "bytes": "\(made.envelope.count)",
@@ -243,7 +243,10 @@ struct SpoolWriter {
         }
         // Interrupted: batches still open are not recorded; their temporary archives go.
         for state in open.values { state.archiveFile?.abort() }
-        return written
+        if factory.fallbackCount > 0 {
+            logger.notice("some letters were rendered by the reference renderer", metadata: ["letters": "\(factory.fallbackCount)"])
+        }
+        return (written, factory.fallbackCount)
     }
 
     /// Writes manifest, lists and report from the journal.
@@ -267,6 +270,8 @@ struct SpoolWriter {
             }
         }
         try writer.write(Array(statistics.json().utf8), to: SpoolLayout.report)
+        try writer.write(Array(statistics.html(input: options.input == "-" ? nil : options.input).utf8),
+                         to: SpoolLayout.reportHTML)
     }
 
     /// Whether the spool holds nothing but the lock and the journal.

@@ -86,6 +86,36 @@ public final class ProgressReporter: Sendable {
         if let line { write(line) }
     }
 
+    /// Redraws the line for the writing pass of a run: letters written of the letters
+    /// to write, with rate, share and ETA; at most once per ``minimumInterval``.
+    public func update(letters written: Int, of total: Int) {
+        guard isEnabled else { return }
+        let instant = now()
+        let line: String? = state.withLock { state in
+            let start = state.start ?? instant
+            state.start = start
+            if let last = state.lastDraw, instant - last < minimumInterval { return nil }
+            state.lastDraw = instant
+            let elapsed = instant - start
+            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            var parts = ["letters \(HTMLPage.grouped(written)) of \(HTMLPage.grouped(total))"]
+            if seconds >= 0.05 {
+                parts.append("\(HTMLPage.grouped(Int((Double(written) / seconds).rounded()))) letters/s")
+            }
+            if total > 0 {
+                let done = min(1, Double(written) / Double(total))
+                parts.append("\(Int(done * 100)) %")
+                if done > 0, seconds >= 0.05 { parts.append("ETA \(Self.clock(seconds * (1 - done) / done))") }
+            }
+            let text = parts.joined(separator: " · ")
+            let padding = String(repeating: " ", count: max(0, state.width - text.count))
+            state.width = text.count
+            state.drawn = true
+            return "\r" + text + padding
+        }
+        if let line { write(line) }
+    }
+
     /// Clears the progress line, if one was drawn, and leaves the cursor at the
     /// start of the empty line.
     public func finish() {

@@ -1,4 +1,4 @@
-public import Foundation
+internal import Foundation
 
 /// Writes text to a file through a buffer, created private (0600).
 ///
