@@ -66,10 +66,7 @@ enum CLI {
 
     /// A new temporary folder.
     static func temporaryDirectory() throws -> URL {
-        let url = FileManager.default.temporaryDirectory
-            .appendingPathComponent("postbatch-cli-\(UUID().uuidString)", isDirectory: true)
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
+        try Scratch.folder("cli")
     }
 
     /// Generates an input with the binary's own generator.

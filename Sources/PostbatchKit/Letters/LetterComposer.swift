@@ -23,6 +23,8 @@ public struct LetterComposer: Sendable {
 
     /// One Mustache library per language: group templates under `letter/<slug>`, partials by name.
     let libraries: [Language: MustacheLibrary]
+    /// Bodies shared between letters, where the template reads nothing of the person.
+    private(set) var bodies = BodyCache(impersonal: [])
 
     /// Loads and checks the templates in the campaign's template folder.
     ///
@@ -51,6 +53,10 @@ public struct LetterComposer: Sendable {
         self.templateDirectory = templateDirectory
         self.libraries = try TemplateLoader(directory: templateDirectory).loadAll()
         try validate()
+        let composer = self
+        bodies = BodyCache(impersonal: try Self.impersonalBodies(campaign: campaign) { group, language, values throws(LetterError) in
+            try composer.render(group: group, language: language, values: values)
+        })
     }
 
     /// Fills the letter's template and reads the result.
@@ -78,7 +84,12 @@ public struct LetterComposer: Sendable {
             name: recipient.name, coName: Self.coLine(recipient.coName), addressLines: addressLines,
             date: letter.date, language: letter.language, group: letter.group, channel: letter.channel,
             campaign: campaign)
-        let blocks = try render(group: letter.group, language: letter.language, values: values)
+        let key = BodyCache.Key(group: letter.group, language: letter.language, channel: letter.channel)
+        let blocks = bodies.impersonal.contains(key)
+            ? try bodies.blocks(for: key, date: letter.date) { () throws(LetterError) in
+                try render(group: letter.group, language: letter.language, values: values)
+            }
+            : try render(group: letter.group, language: letter.language, values: values)
         return LetterContent(
             language: letter.language, group: letter.group, channel: letter.channel, date: letter.date,
             title: campaign.title(for: letter.group, in: letter.language),

@@ -43,10 +43,7 @@ enum LetterFixtures {
 
     /// A fresh temporary folder.
     static func temporaryDirectory() throws -> URL {
-        let url = FileManager.default.temporaryDirectory
-            .appendingPathComponent("postbatch-letters-\(UUID().uuidString)", isDirectory: true)
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
+        try Scratch.folder("letters")
     }
 
     /// Runs a tool (pdftotext, qpdf, ...) and returns its exit status and standard output.

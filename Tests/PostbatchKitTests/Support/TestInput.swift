@@ -5,10 +5,7 @@ import Foundation
 enum TestInput {
     /// A new empty temporary folder.
     static func temporaryDirectory() throws -> URL {
-        let url = FileManager.default.temporaryDirectory
-            .appendingPathComponent("postbatch-tests-\(UUID().uuidString)", isDirectory: true)
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
+        try Scratch.folder("input")
     }
 
     /// Writes bytes to a temporary file and returns its path.
