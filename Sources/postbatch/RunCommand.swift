@@ -37,7 +37,10 @@ struct RunCommand: AsyncParsableCommand {
     var container: String = "none"
 
     @Option(help: "Messages per container with --container tar.lzma.")
-    var perContainer: Int = 1000
+    var perContainer: Int = 500
+
+    @Option(help: ArgumentHelp("LZMA preset of containers, 0 (fastest) to 9 (smallest).", valueName: "level"))
+    var lzmaLevel: Int = 1
 
     @Option(help: ArgumentHelp("The envelopes' creation time, like 2021-10-01T08:00:00Z (default: now; a resumed run keeps its first time).",
                                valueName: "time"))
@@ -68,6 +71,9 @@ struct RunCommand: AsyncParsableCommand {
         }
         if !(1...1_000_000).contains(perContainer) {
             throw ValidationError("--per-container must be from 1 to 1000000 (found \(perContainer))")
+        }
+        if !(0...9).contains(lzmaLevel) {
+            throw ValidationError("--lzma-level must be from 0 to 9 (found \(lzmaLevel))")
         }
         if let workers, !(1...256).contains(workers) {
             throw ValidationError("--workers must be from 1 to 256 (found \(workers))")
@@ -104,7 +110,7 @@ struct RunCommand: AsyncParsableCommand {
             let options = RunOptions(
                 input: inputOptions.input, spool: spool ?? "", delimiter: inputOptions.delimiterCharacter,
                 memoVersion: memo, container: RunOptions.Container(rawValue: container) ?? .none,
-                perContainer: perContainer, now: time, dryRun: dryRun, forceNewRun: forceNewRun, workers: workers,
+                perContainer: perContainer, compressionLevel: lzmaLevel, now: time, dryRun: dryRun, forceNewRun: forceNewRun, workers: workers,
                 renderer: RendererChoice(rawValue: renderer) ?? .fast,
                 shard: shard.flatMap(Shard.init(argument:)), cancellation: cancellation)
             let reporter = progressOptions.reporter(input: inputOptions.input)

@@ -142,7 +142,7 @@ enum RunIdentity {
         }
         add("memo=\(options.memoVersion.rawValue)")
         add("renderer=\(options.renderer.rawValue)")
-        add("container=\(options.container.rawValue)|\(options.container == .none ? SpoolLayout.lettersPerFolder : options.perContainer)")
+        add("container=\(options.container.rawValue)|\(options.container == .none ? SpoolLayout.lettersPerFolder : options.perContainer)|\(options.container == .none ? 0 : options.compressionLevel)")
         add("now=\(options.now?.iso ?? "-")")
         add("shard=\(includingShard ? options.shard?.description ?? "-" : "-")")
         // The templates shape every PDF: hash every file under the template folder.

@@ -21,6 +21,12 @@ public struct RunOptions: Sendable {
     public var container: Container
     /// Messages per container (with ``Container/tarLZMA``).
     public var perContainer: Int
+    /// The LZMA preset of containers, 0–9.
+    ///
+    /// 1 by default: letters of a container share their fonts and body, so even the
+    /// fast presets compress them to well under a kilobyte each, at five times the
+    /// speed of the xz default (6).
+    public var compressionLevel: Int
     /// The time written into envelopes; `nil` uses the clock on a new run and the
     /// first attempt's time when a run is resumed.
     public var now: Timestamp?
@@ -38,7 +44,8 @@ public struct RunOptions: Sendable {
     public let cancellation: RunCancellation
 
     public init(input: String, spool: String, delimiter: Character? = nil, memoVersion: MemoVersion = .standard,
-                container: Container = .none, perContainer: Int = 1000, now: Timestamp? = nil, dryRun: Bool = false,
+                container: Container = .none, perContainer: Int = 500, compressionLevel: Int = 1,
+                now: Timestamp? = nil, dryRun: Bool = false,
                 forceNewRun: Bool = false, workers: Int? = nil, renderer: RendererChoice = .fast, shard: Shard? = nil,
                 cancellation: RunCancellation = RunCancellation()) {
         self.input = input
@@ -47,6 +54,7 @@ public struct RunOptions: Sendable {
         self.memoVersion = memoVersion
         self.container = container
         self.perContainer = perContainer
+        self.compressionLevel = min(9, max(0, compressionLevel))
         self.now = now
         self.dryRun = dryRun
         self.forceNewRun = forceNewRun

@@ -134,7 +134,7 @@ enum LetterProduction {
                     nextLetter: () throws -> (Letter, BatchKey)?,
                     make: @escaping @Sendable (Letter, BatchKey, WorkerRenderers) throws -> WrittenLetter,
                     factory: LetterFactory,
-                    consume: ([WrittenLetter]) throws -> Void) async throws -> Int {
+                    consume: ([WrittenLetter]) async throws -> Void) async throws -> Int {
         var made = 0
         try await withThrowingTaskGroup(of: (Int, [WrittenLetter]).self) { group in
             var nextIndex = 0
@@ -148,7 +148,7 @@ enum LetterProduction {
                 inFlight -= 1
                 finished[index] = results
                 while let ready = finished.removeValue(forKey: nextToConsume) {
-                    try consume(ready)
+                    try await consume(ready)
                     made += ready.count
                     nextToConsume += 1
                 }

@@ -143,11 +143,34 @@ struct SpoolWriter {
         let expected: Int
         var received = 0
         var lines = ""
-        var archive: TarLZMAWriter?
-        var archiveFile: PendingFile?
+        /// Container entries, kept until the batch is whole and handed to a compressor.
+        var entries: [TarEntryData] = []
 
         init(expected: Int) {
             self.expected = expected
+        }
+    }
+
+    /// One envelope for a container.
+    struct TarEntryData: Sendable {
+        let name: String
+        let bytes: [UInt8]
+    }
+
+    /// Writes one whole container: a temporary file, LZMA-compressed tar, renamed into place.
+    static func writeContainer(_ entries: [TarEntryData], folder: String, name: String, modificationTime: Int64,
+                               level: Int) throws(SpoolError) {
+        let file = try AtomicFileWriter(directory: folder).begin(name: name)
+        do throws(SpoolError) {
+            let archive = try TarLZMAWriter(into: file, modificationTime: modificationTime, compressionLevel: level)
+            for entry in entries {
+                try archive.append(name: entry.name, contents: entry.bytes)
+            }
+            try archive.finish()
+            try file.commit()
+        } catch {
+            file.abort()
+            throw error
         }
     }
 
@@ -162,6 +185,7 @@ struct SpoolWriter {
         var open: [BatchKey: OpenBatch] = [:]
         var folders: [String: String] = [:]
         var written = 0
+        var compressing: [(BatchKey, String, Task<Void, any Error>)] = []
         let loose = options.container == .none
         let shard = options.shard
         let spoolPath = spool.path
@@ -215,34 +239,50 @@ struct SpoolWriter {
                     for result in results {
                         guard let state = open[result.batch] else { continue }
                         if let envelope = result.envelope {
-                            if state.archive == nil {
-                                let file = try AtomicFileWriter(directory: try folder(result.batch.dateFolder))
-                                    .begin(name: result.batch.containerName)
-                                state.archiveFile = file
-                                state.archive = try TarLZMAWriter(into: file, modificationTime: Int64(now.secondsSinceEpoch))
-                            }
                             let uuid = result.manifestLine.prefix { $0 != "," }
-                            try state.archive?.append(name: "\(uuid).xml", contents: envelope)
+                            state.entries.append(TarEntryData(name: "\(uuid).xml", bytes: envelope))
                         }
                         state.lines += result.manifestLine
                         state.received += 1
                         written += 1
-                        if state.received == state.expected {
-                            try state.archive?.finish()
-                            try state.archiveFile?.commit()
+                        guard state.received == state.expected else { continue }
+                        open[result.batch] = nil
+                        if loose {
                             try journal.recordBatch(result.batch, manifestLines: state.lines)
-                            open[result.batch] = nil
                             logger.debug("batch done", metadata: ["batch": "\(result.batch.segmentName)"])
+                            continue
+                        }
+                        // Compress the whole container beside the renderers; record it when it is in place.
+                        let entries = state.entries
+                        let key = result.batch
+                        let directory = try folder(key.dateFolder)
+                        let level = options.compressionLevel
+                        let time = Int64(now.secondsSinceEpoch)
+                        compressing.append((key, state.lines, Task {
+                            try Self.writeContainer(entries, folder: directory, name: key.containerName,
+                                                    modificationTime: time, level: level)
+                        }))
+                        while compressing.count > options.workers {
+                            let (done, lines, task) = compressing.removeFirst()
+                            try await task.value
+                            try journal.recordBatch(done, manifestLines: lines)
+                            logger.debug("batch done", metadata: ["batch": "\(done.segmentName)"])
                         }
                     }
                     progress(RunProgress(lettersWritten: written, lettersToWrite: toWrite))
                 })
+            // Containers still being compressed: wait for them, then record them.
+            while !compressing.isEmpty {
+                let (done, lines, task) = compressing.removeFirst()
+                try await task.value
+                try journal.recordBatch(done, manifestLines: lines)
+            }
         } catch {
-            for state in open.values { state.archiveFile?.abort() }
+            // Let running compressors finish or fail on their own; none of them is recorded.
+            for (_, _, task) in compressing { _ = try? await task.value }
             throw error
         }
-        // Interrupted: batches still open are not recorded; their temporary archives go.
-        for state in open.values { state.archiveFile?.abort() }
+        // Interrupted: batches still open are not recorded; a re-run writes them again.
         if factory.fallbackCount > 0 {
             logger.notice("some letters were rendered by the reference renderer", metadata: ["letters": "\(factory.fallbackCount)"])
         }
