@@ -68,35 +68,16 @@ public final class ProgressReporter: Sendable {
     ///   - rejected: records rejected.
     ///   - bytesRead: bytes of input read, for the share and the time left.
     public func update(records: Int, letters: Int, rejected: Int, bytesRead: Int) {
-        guard isEnabled else { return }
-        let instant = now()
-        let line: String? = state.withLock { state in
-            let start = state.start ?? instant
-            state.start = start
-            if let last = state.lastDraw, instant - last < minimumInterval { return nil }
-            state.lastDraw = instant
-            let text = Self.line(records: records, letters: letters, rejected: rejected, bytesRead: bytesRead,
-                                 totalBytes: totalBytes, elapsed: instant - start)
-            // Pad with spaces over a longer previous line, then return to its start.
-            let padding = String(repeating: " ", count: max(0, state.width - text.count))
-            state.width = text.count
-            state.drawn = true
-            return "\r" + text + padding
+        draw { elapsed in
+            Self.line(records: records, letters: letters, rejected: rejected, bytesRead: bytesRead,
+                      totalBytes: totalBytes, elapsed: elapsed)
         }
-        if let line { write(line) }
     }
 
     /// Redraws the line for the writing pass of a run: letters written of the letters
     /// to write, with rate, share and ETA; at most once per ``minimumInterval``.
     public func update(letters written: Int, of total: Int) {
-        guard isEnabled else { return }
-        let instant = now()
-        let line: String? = state.withLock { state in
-            let start = state.start ?? instant
-            state.start = start
-            if let last = state.lastDraw, instant - last < minimumInterval { return nil }
-            state.lastDraw = instant
-            let elapsed = instant - start
+        draw { elapsed in
             let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
             var parts = ["letters \(HTMLPage.grouped(written)) of \(HTMLPage.grouped(total))"]
             if seconds >= 0.05 {
@@ -107,7 +88,21 @@ public final class ProgressReporter: Sendable {
                 parts.append("\(Int(done * 100)) %")
                 if done > 0, seconds >= 0.05 { parts.append("ETA \(Self.clock(seconds * (1 - done) / done))") }
             }
-            let text = parts.joined(separator: " · ")
+            return parts.joined(separator: " · ")
+        }
+    }
+
+    /// Redraws the line with `text(elapsed)`, at most once per ``minimumInterval``.
+    private func draw(_ text: (Duration) -> String) {
+        guard isEnabled else { return }
+        let instant = now()
+        let line: String? = state.withLock { state in
+            let start = state.start ?? instant
+            state.start = start
+            if let last = state.lastDraw, instant - last < minimumInterval { return nil }
+            state.lastDraw = instant
+            let text = text(instant - start)
+            // Pad with spaces over a longer previous line, then return to its start.
             let padding = String(repeating: " ", count: max(0, state.width - text.count))
             state.width = text.count
             state.drawn = true
