@@ -16,7 +16,7 @@ let benchmarks: @Sendable () -> Void = {
     Benchmark("stats: classify 1M records", configuration: .init(scalingFactor: .mega)) { benchmark in
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("postbatch-bench-\(getpid()).csv")
         var generator = SampleGenerator(options: .init(count: 1_000_000, seed: 42, defectRate: 0.1))
-        FileManager.default.createFile(atPath: file.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: file.path, contents: nil)
         let handle = try FileHandle(forWritingTo: file)
         try handle.write(contentsOf: Data(generator.headerLine().utf8))
         var buffer = ""
@@ -39,5 +39,9 @@ let benchmarks: @Sendable () -> Void = {
             blackHole(try LetterBenchmarks.renderParallel(count: benchmark.scaledIterations.count, workers: workers,
                                                           campaign: campaign))
         }
+    }
+
+    Benchmark("render letters (fast path), 1 worker", configuration: .init(scalingFactor: .kilo)) { benchmark in
+        blackHole(try LetterBenchmarks.renderManyFast(count: benchmark.scaledIterations.count, campaign: campaign))
     }
 }

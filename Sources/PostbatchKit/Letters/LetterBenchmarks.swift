@@ -2,7 +2,7 @@ package import Foundation
 internal import Synchronization
 internal import Dispatch
 
-/// Workloads for the benchmarks: render many letters with one renderer.
+/// Workloads for the benchmarks: compose and render many letters.
 package enum LetterBenchmarks {
     /// A campaign like `templates/campaign.toml`, for benchmarks and tests that need no file.
     package static func sampleCampaign(templateDirectory: URL) -> Campaign {
@@ -20,64 +20,8 @@ package enum LetterBenchmarks {
             firstDay: firstDay, waves: 3, printDay: nil, titles: titles, templateDirectory: templateDirectory)
     }
 
-    /// Composes and renders `count` letters, cycling through groups, languages and
-    /// channels, with one renderer (one worker).
-    ///
-    /// - Returns: the total number of PDF bytes, so the work cannot be optimised away.
-    package static func renderMany(count: Int, campaign: Campaign) throws(LetterError) -> Int {
-        let composer = try LetterComposer(campaign: campaign)
-        let renderer = try LetterRenderer()
-        var total = 0
-        for index in 0..<count {
-            guard let letter = sampleLetter(index, campaign: campaign) else { break }
-            total += try renderer.render(try composer.compose(letter)).count
-        }
-        return total
-    }
-
-    /// Composes and renders the same letters as ``renderMany(count:campaign:)`` with the
-    /// fast path, falling back to the reference renderer where it returns nil (one worker).
-    ///
-    /// The templates are compiled before the loop, as a run compiles them once.
-    /// - Returns: the total number of PDF bytes and how many letters fell back.
-    package static func renderManyFast(count: Int, campaign: Campaign) throws(LetterError) -> (bytes: Int, fallbacks: Int) {
-        let composer = try LetterComposer(campaign: campaign)
-        let fast = try FastLetterRenderer(templates: FastLetterTemplates(composer: composer))
-        let reference = try LetterRenderer()
-        var total = 0
-        var fallbacks = 0
-        for index in 0..<count {
-            guard let letter = sampleLetter(index, campaign: campaign) else { break }
-            let content = try composer.compose(letter)
-            if let pdf = try fast.render(content) {
-                total += pdf.count
-            } else {
-                fallbacks += 1
-                total += try reference.render(content).count
-            }
-        }
-        return (total, fallbacks)
-    }
-
-    /// The `index`-th benchmark letter: groups, languages and channels in turn.
-    private static func sampleLetter(_ index: Int, campaign: Campaign) -> Letter? {
-        let groups = LetterGroup.allCases
-        // Digits only: the literal is a valid CPR number.
-        guard let cpr = try? CPR.parse(Array("0707077077".utf8)).get() else { return nil }
-        let language: Language = index % 7 == 0 ? .en : .da
-        let channel: Channel = index % 50 == 0 ? .print : .digital
-        let recipient = Recipient(
-            cpr: cpr, name: "Søren Ærøskøbing Åberg \(index)", coName: index % 5 == 0 ? "Anne Jensen" : nil,
-            address: PostalAddress(street: "Nørregade \(index % 200 + 1), 2. th.", postalCode: "8000",
-                                   city: "Aarhus C", countryCode: "DK"),
-            addressProtected: false, language: language)
-        return Letter(sequence: index, line: index + 2, recipient: recipient,
-                      group: groups[index % groups.count], channel: channel, date: campaign.firstDay)
-    }
-}
-
-extension LetterBenchmarks {
-    /// A letter for benchmarks: cycling through groups, languages and channels.
+    /// The `index`-th benchmark letter: groups, languages and channels in turn, a
+    /// distinct synthetic CPR number each.
     package static func letter(_ index: Int, campaign: Campaign) -> Letter? {
         guard let cpr = try? CPR.parse(Array(SampleGenerator.cpr(for: index, hyphen: false).utf8)).get() else { return nil }
         let recipient = Recipient(
@@ -90,7 +34,43 @@ extension LetterBenchmarks {
                       date: campaign.firstDay)
     }
 
-    /// Composes and renders `count` letters on `workers` threads, each with its own renderer.
+    /// Composes and renders `count` letters with the reference renderer, one worker.
+    ///
+    /// - Returns: the total number of PDF bytes, so the work cannot be optimised away.
+    package static func renderMany(count: Int, campaign: Campaign) throws(LetterError) -> Int {
+        let composer = try LetterComposer(campaign: campaign)
+        let renderer = try LetterRenderer()
+        var total = 0
+        for index in 0..<count {
+            guard let letter = letter(index, campaign: campaign) else { break }
+            total += try renderer.render(try composer.compose(letter)).count
+        }
+        return total
+    }
+
+    /// Composes and renders `count` letters with the fast path (falling back to the
+    /// reference renderer where it must), one worker.
+    package static func renderManyFast(count: Int, campaign: Campaign) throws(LetterError) -> (bytes: Int, fallbacks: Int) {
+        let composer = try LetterComposer(campaign: campaign)
+        let fast = try FastLetterRenderer(templates: FastLetterTemplates(composer: composer))
+        let reference = try LetterRenderer()
+        var total = 0
+        var fallbacks = 0
+        for index in 0..<count {
+            guard let letter = letter(index, campaign: campaign) else { break }
+            let content = try composer.compose(letter)
+            if let pdf = try fast.render(content) {
+                total += pdf.count
+            } else {
+                fallbacks += 1
+                total += try reference.render(content).count
+            }
+        }
+        return (total, fallbacks)
+    }
+
+    /// Composes and renders `count` letters with the reference renderer on `workers`
+    /// threads, each with its own renderer.
     ///
     /// - Returns: the total number of PDF bytes.
     package static func renderParallel(count: Int, workers: Int, campaign: Campaign) throws -> Int {
