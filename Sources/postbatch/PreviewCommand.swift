@@ -15,6 +15,7 @@ struct PreviewCommand: AsyncParsableCommand {
             Examples:
               postbatch preview samples/records.csv
               postbatch preview samples/records.csv --format pdf --per-group 2
+              postbatch preview samples/records.csv --open
               postbatch preview samples/records.csv --group citizen-service --language en --format pdf --out letters
             """
     )
@@ -42,8 +43,14 @@ struct PreviewCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Folder for pdf and xml files (default: a new temporary folder).", valueName: "dir"))
     var out: String?
 
+    @Flag(help: "Write the PDFs to a new temporary folder and print their paths, to open them (same as --format pdf).")
+    var open = false
+
     func validate() throws {
         if !(1...1000).contains(perGroup) { throw ValidationError("--per-group must be from 1 to 1000") }
+        if open, format == .xml || out != nil {
+            throw ValidationError("--open writes PDFs into a new temporary folder: leave out --format xml and --out")
+        }
         if let group, LetterGroup(argument: group) == nil {
             throw ValidationError("--group must be 1-5 or one of bank, bank-update, mitid-dk, mitid-dk-update, citizen-service (found '\(group)')")
         }
@@ -64,6 +71,7 @@ struct PreviewCommand: AsyncParsableCommand {
                 FileHandle.standardError.write(Data("postbatch: no letter in the input matches the selection\n".utf8))
                 return
             }
+            let format = open ? Format.pdf : self.format
             if format == .text {
                 let text = try samples.map { try preview.text($0) }.joined(separator: "\n")
                 FileHandle.standardOutput.write(Data(text.utf8))
