@@ -54,6 +54,12 @@ final class CSVReader {
         special = .allocate(capacity: 256)
         self.delimiter = delimiter ?? UInt8(ascii: ";")
         try fill()
+        // The first read may return less than a BOM (a pipe): top it up to 3 bytes.
+        while !atEnd, chunkEnd < 3 {
+            let count = try source.read(into: UnsafeMutableRawBufferPointer(rebasing: chunk[chunkEnd...]))
+            if count == 0 { break }
+            chunkEnd += count
+        }
         // Skip a UTF-8 byte order mark.
         if chunkEnd >= 3, chunk[0] == 0xEF, chunk[1] == 0xBB, chunk[2] == 0xBF {
             position = 3
