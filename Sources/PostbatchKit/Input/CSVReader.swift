@@ -364,7 +364,31 @@ final class CSVRecord {
                 (storage + length).update(from: source, count: count)
                 length &+= count
             } else {
-                for offset in 0..<count { append(source[offset]) }
+                appendGrowing(source, count: count)
+            }
+        }
+
+        /// Appends what fits, growing up to the bound; drops the rest of an oversized
+        /// record in one step (byte by byte, a 200 MB unterminated quote took seconds).
+        private mutating func appendGrowing(_ source: UnsafePointer<UInt8>, count: Int) {
+            var offset = 0
+            while offset < count {
+                if length == capacity {
+                    guard capacity < CSVReader.maximumRecordBytes else {
+                        isOversized = true
+                        return
+                    }
+                    let newCapacity = min(capacity * 2, CSVReader.maximumRecordBytes)
+                    let newStorage = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+                    newStorage.update(from: storage, count: length)
+                    storage.deallocate()
+                    storage = newStorage
+                    capacity = newCapacity
+                }
+                let step = min(count - offset, capacity - length)
+                (storage + length).update(from: source + offset, count: step)
+                length += step
+                offset += step
             }
         }
 
