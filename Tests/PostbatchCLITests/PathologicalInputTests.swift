@@ -220,7 +220,7 @@ struct PathologicalInputTests {
         #expect(stats.values["records"] == "1000000")
         #expect(stats.values["rejected.by_reason.malformed_row"] == "1000000")
         // Per-record work dominates here (a rejection with its message each): a
-        // records-per-second floor instead of bytes, about 4× below this machine's debug speed.
-        #expect(1_000_000 / stats.seconds > 100_000, "\(stats.seconds) s")
+        // records-per-second floor instead of bytes, about 8× below this machine's debug speed.
+        #expect(1_000_000 / stats.seconds > 50_000, "\(stats.seconds) s")
     }
 }
