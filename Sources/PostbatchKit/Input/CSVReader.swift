@@ -158,6 +158,9 @@ final class CSVReader {
         // re-read (and access-checked) for every byte.
         var cursor = record.makeCursor()
         var line = self.line
+        // Inside quotes, the last byte was a CR: a directly following LF (perhaps in the
+        // next chunk) is the same line break.
+        var afterCarriageReturn = false
         defer {
             self.line = line
         }
@@ -219,17 +222,21 @@ final class CSVReader {
                     }
                     if index > runStart {
                         cursor.append(bytes + runStart, count: index &- runStart)
+                        afterCarriageReturn = false
                     }
                     guard index < end else { break }
                     let byte = bytes[index]
                     index &+= 1
                     if byte == quote {
                         state = .quoteInQuoted
+                        afterCarriageReturn = false
                     } else {
-                        // A line break inside quotes: part of the field, and a new line.
-                        if byte == lineFeed || index >= end || bytes[index] != lineFeed {
+                        // A line break inside quotes: part of the field, and a new line
+                        // (CRLF once, even when a chunk ends between CR and LF).
+                        if byte == carriageReturn || !afterCarriageReturn {
                             line += 1
                         }
+                        afterCarriageReturn = byte == carriageReturn
                         cursor.append(byte)
                     }
                 case .quoteInQuoted:

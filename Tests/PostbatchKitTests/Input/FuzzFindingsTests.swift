@@ -43,4 +43,24 @@ struct FuzzFindingsTests {
             #expect(error.code == .empty)
         }
     }
+
+    @Test("a CRLF inside quotes that a chunk boundary splits counts as one line")
+    func quotedCRLFAcrossChunks() throws {
+        // Found by the fuzzer (reads of 3, 11, 6, … bytes): a quoted CR at the end of
+        // a chunk and its LF at the start of the next counted two lines, so every later
+        // line number (reject files, not_utf8 errors) was one too high. In a file this
+        // happens at each MiB.
+        let head = TestInput.header + "\n0707077077;Anna;\""
+        let padding = CSVReader.chunkSize - head.utf8.count - 1
+        let text = head + String(repeating: "x", count: padding) + "\r\nbagdør\";Gade 1;1620;By;;01;;ja;nej;;;\n"
+            + TestInput.row(cpr: "12") + "\n"
+        let outcomes = try TestInput.outcomes(text)
+        #expect(outcomes.map(\.line) == [2, 4])
+        #expect(outcomes.map(\.rejectionCode) == [nil, .invalidCPR])
+        // And split by a pipe's reads, between the CR and the LF.
+        let bytes = Array(("x;cpr;name;netbank;skal_opdatere_id\n\"a\r\nb\";0101011234;A;ja;nej\n1;2;3;4;5\n").utf8)
+        let split = bytes.firstIndex(of: 0x0D)! + 1
+        let statistics = try Self.statisticsThroughFIFO([Array(bytes[..<split]), Array(bytes[split...])])
+        #expect(statistics.records == 2)
+    }
 }
