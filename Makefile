@@ -8,7 +8,7 @@ PREFIX ?= /usr/local
 DESTDIR ?=
 RELEASE_BIN = .build/release/postbatch
 
-.PHONY: build release sample test bench letters-png clean check-html man completions install uninstall
+.PHONY: build release sample test bench letters-png fuzz fuzz-build clean check-html man completions install uninstall
 
 build:
 	$(SWIFT) build
@@ -74,5 +74,23 @@ uninstall:
 	  $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_postbatch \
 	  $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/postbatch.fish
 
+## libFuzzer on the CSV reader and record classification (Fuzz/, see README "Hardening"):
+## runs FUZZ_SECONDS, fails on a crash, an invariant failure, a leak or a slow input.
+FUZZ_SECONDS ?= 60
+FUZZ_RSS_MB ?= 2048
+FUZZ_BIN = Fuzz/.build/debug/FuzzInput
+FUZZ_WORK = Fuzz/.build/fuzz
+
+fuzz-build:
+	cd Fuzz && $(SWIFT) build -c debug -Xswiftc -sanitize=fuzzer,address -Xswiftc -use-ld=lld
+
+fuzz: fuzz-build
+	rm -rf $(FUZZ_WORK)/seeds
+	Fuzz/make-corpus.sh $(FUZZ_WORK)/seeds
+	mkdir -p $(FUZZ_WORK)/corpus $(FUZZ_WORK)/artifacts
+	SWIFT_BACKTRACE=enable=no $(FUZZ_BIN) $(FUZZ_WORK)/corpus $(FUZZ_WORK)/seeds \
+		-max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=$(FUZZ_RSS_MB) -max_len=4096 -timeout=10 \
+		-artifact_prefix=$(FUZZ_WORK)/artifacts/ -print_final_stats=1
+
 clean:
-	rm -rf .build $(SPOOL)
+	rm -rf .build Fuzz/.build $(SPOOL)

@@ -54,6 +54,12 @@ final class CSVReader {
         special = .allocate(capacity: 256)
         self.delimiter = delimiter ?? UInt8(ascii: ";")
         try fill()
+        // The first read may return less than a BOM (a pipe): top it up to 3 bytes.
+        while !atEnd, chunkEnd < 3 {
+            let count = try source.read(into: UnsafeMutableRawBufferPointer(rebasing: chunk[chunkEnd...]))
+            if count == 0 { break }
+            chunkEnd += count
+        }
         // Skip a UTF-8 byte order mark.
         if chunkEnd >= 3, chunk[0] == 0xEF, chunk[1] == 0xBB, chunk[2] == 0xBF {
             position = 3
@@ -152,6 +158,9 @@ final class CSVReader {
         // re-read (and access-checked) for every byte.
         var cursor = record.makeCursor()
         var line = self.line
+        // Inside quotes, the last byte was a CR: a directly following LF (perhaps in the
+        // next chunk) is the same line break.
+        var afterCarriageReturn = false
         defer {
             self.line = line
         }
@@ -213,17 +222,21 @@ final class CSVReader {
                     }
                     if index > runStart {
                         cursor.append(bytes + runStart, count: index &- runStart)
+                        afterCarriageReturn = false
                     }
                     guard index < end else { break }
                     let byte = bytes[index]
                     index &+= 1
                     if byte == quote {
                         state = .quoteInQuoted
+                        afterCarriageReturn = false
                     } else {
-                        // A line break inside quotes: part of the field, and a new line.
-                        if byte == lineFeed || index >= end || bytes[index] != lineFeed {
+                        // A line break inside quotes: part of the field, and a new line
+                        // (CRLF once, even when a chunk ends between CR and LF).
+                        if byte == carriageReturn || !afterCarriageReturn {
                             line += 1
                         }
+                        afterCarriageReturn = byte == carriageReturn
                         cursor.append(byte)
                     }
                 case .quoteInQuoted:
@@ -358,7 +371,31 @@ final class CSVRecord {
                 (storage + length).update(from: source, count: count)
                 length &+= count
             } else {
-                for offset in 0..<count { append(source[offset]) }
+                appendGrowing(source, count: count)
+            }
+        }
+
+        /// Appends what fits, growing up to the bound; drops the rest of an oversized
+        /// record in one step (byte by byte, a 200 MB unterminated quote took seconds).
+        private mutating func appendGrowing(_ source: UnsafePointer<UInt8>, count: Int) {
+            var offset = 0
+            while offset < count {
+                if length == capacity {
+                    guard capacity < CSVReader.maximumRecordBytes else {
+                        isOversized = true
+                        return
+                    }
+                    let newCapacity = min(capacity * 2, CSVReader.maximumRecordBytes)
+                    let newStorage = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+                    newStorage.update(from: storage, count: length)
+                    storage.deallocate()
+                    storage = newStorage
+                    capacity = newCapacity
+                }
+                let step = min(count - offset, capacity - length)
+                (storage + length).update(from: source + offset, count: step)
+                length += step
+                offset += step
             }
         }
 

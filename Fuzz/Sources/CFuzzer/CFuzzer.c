@@ -1,0 +1,1 @@
+// Only a header: LLVMFuzzerRunDriver comes from the toolchain's libFuzzer.

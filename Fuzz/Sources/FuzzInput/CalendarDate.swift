@@ -1,0 +1,1 @@
+../../../Sources/PostbatchKit/Support/CalendarDate.swift

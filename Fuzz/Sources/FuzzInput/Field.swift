@@ -1,0 +1,1 @@
+../../../Sources/PostbatchKit/Input/Field.swift

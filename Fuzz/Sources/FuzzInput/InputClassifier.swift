@@ -1,0 +1,1 @@
+../../../Sources/PostbatchKit/Classification/InputClassifier.swift

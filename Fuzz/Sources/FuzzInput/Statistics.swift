@@ -1,0 +1,1 @@
+../../../Sources/PostbatchKit/Report/Statistics.swift

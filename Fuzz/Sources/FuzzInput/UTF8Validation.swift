@@ -1,0 +1,1 @@
+../../../Sources/PostbatchKit/Input/UTF8Validation.swift
