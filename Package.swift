@@ -44,6 +44,8 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
+        // glibc's malloc tuning (mallopt), for the executable only.
+        .systemLibrary(name: "CMalloc"),
         .systemLibrary(
             name: "CArchive",
             pkgConfig: "libarchive",
@@ -68,6 +70,7 @@ let package = Package(
             name: "postbatch",
             dependencies: [
                 "PostbatchKit",
+                "CMalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
