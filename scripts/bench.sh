@@ -79,8 +79,8 @@ for n in $RUN_SIZES; do
   run_measure "baseline: cp input" "$n" "$letters" cp "$WORK/input.csv" "$WORK/copy.csv"
   run_measure "run --dry-run" "$n" "$letters" "$BIN" run "$WORK/input.csv" --dry-run --now 2021-10-01T08:00:00Z
   run_measure "  same, reference renderer" "$n" "$letters" "$BIN" run "$WORK/input.csv" --dry-run --now 2021-10-01T08:00:00Z --renderer reference
-  run_measure "  same, one worker" "$n" "$letters" "$BIN" run "$WORK/input.csv" --dry-run --now 2021-10-01T08:00:00Z --workers 1
-  run_measure "  reference, one worker" "$n" "$letters" "$BIN" run "$WORK/input.csv" --dry-run --now 2021-10-01T08:00:00Z --renderer reference --workers 1
+  run_measure "  same, one core" "$n" "$letters" taskset -c 0 "$BIN" run "$WORK/input.csv" --dry-run --now 2021-10-01T08:00:00Z --workers 1
+  run_measure "  reference, one core" "$n" "$letters" taskset -c 0 "$BIN" run "$WORK/input.csv" --dry-run --now 2021-10-01T08:00:00Z --renderer reference --workers 1
   run_measure "run (loose files)" "$n" "$letters" "$BIN" run "$WORK/input.csv" --spool "$WORK/spool" --now 2021-10-01T08:00:00Z
   run_measure "run --container tar.lzma" "$n" "$letters" "$BIN" run "$WORK/input.csv" --spool "$WORK/spool" --now 2021-10-01T08:00:00Z --container tar.lzma
   rm -rf "$WORK/spool"

@@ -120,8 +120,9 @@ struct WrittenLetter: Sendable {
     let size: Int
 }
 
-/// Renders letters on worker tasks with a bounded number of chunks in flight, and
-/// hands the results back in input order.
+/// Renders letters on worker tasks, at most `workers` chunks at a time (so `workers`
+/// is the number of letters rendered in parallel, and memory is bounded), and hands
+/// the results back in input order.
 enum LetterProduction {
     static let chunkSize = 32
 
@@ -141,7 +142,7 @@ enum LetterProduction {
             var nextToConsume = 0
             var inFlight = 0
             var finished: [Int: [WrittenLetter]] = [:]
-            let maximumInFlight = workers * 2
+            let maximumInFlight = workers
 
             func collect() async throws {
                 guard let (index, results) = try await group.next() else { return }
