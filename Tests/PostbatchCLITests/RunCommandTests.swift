@@ -196,6 +196,8 @@ struct RunCommandTests {
             #expect(result.status == 0, "\(result.stderr)")
             let part = envelopes(try Spool.files(spool))
             #expect(!part.isEmpty)
+            let verify = try CLI.run(["verify", spool.path])
+            #expect(verify.status == 0, "\(verify.stdout)")
             #expect(Set(part.keys).isDisjoint(with: union.keys))
             union.merge(part) { first, _ in first }
         }

@@ -12,6 +12,8 @@ struct InputPass {
     let inputSHA256: String
     /// Letters per batch, counting only the letters of the run's shard.
     let batchSizes: [BatchKey: Int]
+    /// The letters of the run's shard alone (with a shard).
+    let shardLetters: Statistics
 
     /// Reads the input once.
     ///
@@ -34,12 +36,15 @@ struct InputPass {
         }
         var numbering = BatchNumbering(size: batchSize)
         var sizes: [BatchKey: Int] = [:]
+        var shardLetters = Statistics()
         while let outcome = try classifier.next() {
             switch outcome {
             case .letter(let letter):
                 let batch = numbering.next(channel: letter.channel, date: letter.date)
                 if shard?.contains(letter.recipient.cpr) ?? true {
                     sizes[batch, default: 0] += 1
+                    shardLetters.addLetter(group: letter.group, channel: letter.channel, language: letter.language,
+                                           date: letter.date)
                 }
             case .skipped(let skipped):
                 onSkipped(skipped)
@@ -48,7 +53,7 @@ struct InputPass {
             }
         }
         return InputPass(statistics: classifier.statistics, inputSHA256: Hex.string(hashing.hasher.finalize()),
-                         batchSizes: sizes)
+                         batchSizes: sizes, shardLetters: shardLetters)
     }
 }
 

@@ -130,7 +130,7 @@ struct SpoolWriter {
         }
 
         // Finish: manifest, lists, report, then the journal says complete.
-        try finish(spool: spool, journal: journal, statistics: pass.statistics)
+        try finish(spool: spool, journal: journal, pass: pass)
         try journal.save(RunRecord(identity: identity, now: now.iso, massMailingID: massMailingID, complete: true))
         try? FileManager.default.removeItem(atPath: journal.directory + "/input.csv")
         logger.info("run finished", metadata: ["letters.written": "\(written)", "spool.path": "\(spool.path)"])
@@ -290,7 +290,8 @@ struct SpoolWriter {
     }
 
     /// Writes manifest, lists and report from the journal.
-    private func finish(spool: SpoolDirectory, journal: RunJournal, statistics: Statistics) throws {
+    private func finish(spool: SpoolDirectory, journal: RunJournal, pass: InputPass) throws {
+        let statistics = pass.statistics
         let writer = AtomicFileWriter(directory: spool.path)
         let manifest = try writer.begin(name: SpoolLayout.manifest)
         do {
@@ -309,7 +310,8 @@ struct SpoolWriter {
                 throw SpoolError(errno: errno, operation: "rename", path: spool.path + "/" + name)
             }
         }
-        try writer.write(Array(statistics.json().utf8), to: SpoolLayout.report)
+        let shard = options.shard.map { (shard: $0, letters: pass.shardLetters) }
+        try writer.write(Array(statistics.json(shard: shard).utf8), to: SpoolLayout.report)
         try writer.write(Array(statistics.html(input: options.input == "-" ? nil : options.input).utf8),
                          to: SpoolLayout.reportHTML)
     }

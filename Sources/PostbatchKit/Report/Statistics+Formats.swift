@@ -57,7 +57,15 @@ extension Statistics {
     }
 
     /// SPEC §5 as JSON, keys in a stable order, two-space indented.
-    public func json() -> String {
+    /// SPEC §5 as JSON; for a shard's spool, with the letters that shard wrote under
+    /// `shard.letters` (the rest of the report covers the whole input).
+    public func json(shard: (shard: Shard, letters: Statistics)? = nil) -> String {
+        var entries = self.entries
+        if let shard {
+            entries.append(("shard.index", shard.shard.index))
+            entries.append(("shard.count", shard.shard.count))
+            entries += shard.letters.entries.filter { $0.key.hasPrefix("letters.") }.map { ("shard." + $0.key, $0.value) }
+        }
         // Build a tree of the dotted keys, keeping first-seen order.
         final class Node {
             var value: Int?
@@ -79,7 +87,7 @@ extension Statistics {
             node.value = value
         }
         // Maps that SPEC §5 shows as objects even when empty.
-        for key in ["skipped.by_reason", "rejected.by_reason", "letters.by_date"] {
+        for key in ["skipped.by_reason", "rejected.by_reason", "letters.by_date"] + (shard == nil ? [] : ["shard.letters.by_date"]) {
             var node = root
             for part in key.split(separator: ".") { node = node.child(String(part)) }
         }

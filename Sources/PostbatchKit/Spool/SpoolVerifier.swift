@@ -511,8 +511,9 @@ private struct Check {
             }
             return
         }
+        // A shard's spool holds the letters of `shard.letters`; the rest covers the whole input.
         guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-              let letters = object["letters"] as? [String: Any] else {
+              let letters = ((object["shard"] as? [String: Any])?["letters"] ?? object["letters"]) as? [String: Any] else {
             problem(.badReport, "report.json", "is not the JSON of SPEC §5 (no \"letters\" object)")
             return
         }
