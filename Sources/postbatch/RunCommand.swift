@@ -124,7 +124,9 @@ struct RunCommand: AsyncParsableCommand {
                 reporter.finish()
                 throw error
             }
-            FileHandle.standardOutput.write(Data(summary.statistics.rendered(as: .table, input: inputOptions.input).utf8))
+            if case .interrupted = summary.outcome {} else {
+                FileHandle.standardOutput.write(Data(summary.statistics.rendered(as: .table, input: inputOptions.input).utf8))
+            }
             switch summary.outcome {
             case .completed:
                 let resumed = summary.resumed ? " (resumed; \(summary.lettersAlreadyDone) were already there)" : ""

@@ -292,6 +292,29 @@ struct RunCommandTests {
         #expect(try CLI.run(["run", csv.path, "--spool", spool.path]).stderr.contains("nothing new"))
     }
 
+    @Test("SIGTERM during the input pass: exit 143 and no spool left behind")
+    func terminateEarly() throws {
+        let directory = try CLI.temporaryDirectory()
+        let csv = try input(count: 200_000, in: directory)
+        let spool = directory.appendingPathComponent("spool")
+        let process = Process()
+        process.executableURL = CLI.binary
+        process.arguments = ["run", csv.path, "--spool", spool.path]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        Thread.sleep(forTimeInterval: 0.3)
+        let wasRunning = process.isRunning
+        kill(process.processIdentifier, SIGTERM)
+        process.waitUntilExit()
+        if wasRunning {
+            #expect(process.terminationStatus == 143)
+            if !FileManager.default.fileExists(atPath: spool.appendingPathComponent(".journal/run.json").path) {
+                #expect(!FileManager.default.fileExists(atPath: spool.path))
+            }
+        }
+    }
+
     @Test("SIGINT stops at a letter boundary with exit 130; the same command finishes")
     func interrupt() throws {
         let directory = try CLI.temporaryDirectory()

@@ -8,6 +8,9 @@ internal import Crypto
 /// is not UTF-8 before a single envelope is written. Reject and skip lines go to the
 /// sinks as they come, so memory stays flat.
 struct InputPass {
+    /// The pass was stopped by a signal.
+    struct Interrupted: Error {}
+
     let statistics: Statistics
     let inputSHA256: String
     /// Letters per batch, counting only the letters of the run's shard.
@@ -20,9 +23,11 @@ struct InputPass {
     /// - Parameters:
     ///   - batchSize: letters per batch (fan-out folder or container).
     ///   - shard: the shard this run writes, if any.
+    ///   - cancellation: checked every 16,384 records; when set, the pass throws ``Interrupted``.
     ///   - copy: receives every byte of the input (to keep standard input for the second pass).
     ///   - onRejected, onSkipped: receive the list lines in input order.
     static func read(input: String, delimiter: Character?, schedule: WaveSchedule, batchSize: Int, shard: Shard?,
+                     cancellation: RunCancellation,
                      copy: ((UnsafeRawBufferPointer) -> Void)?,
                      onRejected: (ClassificationError) -> Void,
                      onSkipped: (SkippedRecord) -> Void) throws -> InputPass {
@@ -37,7 +42,13 @@ struct InputPass {
         var numbering = BatchNumbering(size: batchSize)
         var sizes: [BatchKey: Int] = [:]
         var shardLetters = Statistics()
+        var sinceCheck = 0
         while let outcome = try classifier.next() {
+            sinceCheck += 1
+            if sinceCheck == 16_384 {
+                sinceCheck = 0
+                if cancellation.isCancelled { throw Interrupted() }
+            }
             switch outcome {
             case .letter(let letter):
                 let batch = numbering.next(channel: letter.channel, date: letter.date)

@@ -39,7 +39,7 @@ struct SpoolWriter {
             var sinkError: (any Error)?
             pass = try InputPass.read(
                 input: options.input, delimiter: options.delimiter, schedule: campaign.schedule,
-                batchSize: batchSize, shard: options.shard,
+                batchSize: batchSize, shard: options.shard, cancellation: options.cancellation,
                 copy: inputCopy.map { file in
                     { bytes in
                         guard sinkError == nil else { return }
@@ -59,10 +59,16 @@ struct SpoolWriter {
             rejects.abort()
             skipped.abort()
             inputCopy?.abort()
-            if !existed, error is InputError {
+            let interrupted = error is InputPass.Interrupted
+            if !existed, error is InputError || interrupted {
                 // Nothing of this run may stay behind: remove the folder we made for it.
                 lock.release()
                 try? FileManager.default.removeItem(atPath: spool.path)
+            }
+            if interrupted, let signal = options.cancellation.signalNumber {
+                logger.notice("run interrupted before any letter was written", metadata: ["signal": "\(signal)"])
+                return RunSummary(outcome: .interrupted(signal: signal), statistics: Statistics(), lettersWritten: 0,
+                                  lettersAlreadyDone: 0, resumed: false, fallbacks: 0)
             }
             throw error
         }
