@@ -342,18 +342,19 @@ final class CSVRecord {
 
         @inline(__always)
         mutating func append(_ byte: UInt8) {
-            if length < capacity {
+            if length < capacity || grow() {
                 storage[length] = byte
                 length &+= 1
-            } else {
-                grow(appending: byte)
             }
         }
 
-        private mutating func grow(appending byte: UInt8) {
+        /// Doubles the buffer, up to ``CSVReader/maximumRecordBytes``.
+        ///
+        /// - Returns: `false`, and marks the record oversized, when it is at the bound already.
+        private mutating func grow() -> Bool {
             guard capacity < CSVReader.maximumRecordBytes else {
                 isOversized = true
-                return
+                return false
             }
             let newCapacity = min(capacity * 2, CSVReader.maximumRecordBytes)
             let newStorage = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
@@ -361,8 +362,7 @@ final class CSVRecord {
             storage.deallocate()
             storage = newStorage
             capacity = newCapacity
-            storage[length] = byte
-            length += 1
+            return true
         }
 
         @inline(__always)
@@ -380,17 +380,8 @@ final class CSVRecord {
         private mutating func appendGrowing(_ source: UnsafePointer<UInt8>, count: Int) {
             var offset = 0
             while offset < count {
-                if length == capacity {
-                    guard capacity < CSVReader.maximumRecordBytes else {
-                        isOversized = true
-                        return
-                    }
-                    let newCapacity = min(capacity * 2, CSVReader.maximumRecordBytes)
-                    let newStorage = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
-                    newStorage.update(from: storage, count: length)
-                    storage.deallocate()
-                    storage = newStorage
-                    capacity = newCapacity
+                if length == capacity, !grow() {
+                    return
                 }
                 let step = min(count - offset, capacity - length)
                 (storage + length).update(from: source + offset, count: step)

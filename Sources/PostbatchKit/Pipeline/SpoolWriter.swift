@@ -112,8 +112,9 @@ struct SpoolWriter {
         let resumed = record != nil
         let now = record.flatMap { Timestamp(iso: $0.now) } ?? options.now ?? Timestamp.now()
         // Every shard of a mailing writes the same mass-mailing id: derive it without the shard.
-        let mailing = try RunIdentity.compute(inputSHA256: pass.inputSHA256, campaign: campaign, options: options,
-                                              includingShard: false)
+        let mailing = options.shard == nil ? identity
+            : try RunIdentity.compute(inputSHA256: pass.inputSHA256, campaign: campaign, options: options,
+                                      includingShard: false)
         let massMailingID = record?.massMailingID ?? Self.massMailingID(identity: mailing)
         try journal.save(RunRecord(identity: identity, now: now.iso, massMailingID: massMailingID, complete: false))
 
