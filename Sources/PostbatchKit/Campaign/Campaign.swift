@@ -24,12 +24,14 @@ public struct Campaign: Sendable {
     public struct Sender: Sendable {
         /// The CVR number, 8 digits.
         public let cvr: String
+        /// The organisation's name, as letters and envelopes show it.
         public let name: String
         /// Postal address lines, printed in the letter's sender block.
         public let addressLines: [String]
         /// How to reach the sender: printed in the letter footer.
         public let contact: String
 
+        /// A sender; the campaign loader checks the CVR number's form.
         public init(cvr: String, name: String, addressLines: [String], contact: String) {
             self.cvr = cvr
             self.name = name
@@ -41,6 +43,7 @@ public struct Campaign: Sendable {
     /// The MeMo limit on a message label.
     public static let maximumTitleLength = 256
 
+    /// Settings made in code; ``load(from:)`` reads them from a file and checks them.
     public init(id: String, sender: Sender, firstDay: CalendarDate, waves: Int, printDay: CalendarDate?,
                 titles: [Language: [LetterGroup: String]], templateDirectory: URL) {
         self.id = id

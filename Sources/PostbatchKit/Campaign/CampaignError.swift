@@ -21,6 +21,7 @@ public struct CampaignError: Error, Sendable, CustomStringConvertible {
         public var description: String { storage.rawValue }
     }
 
+    /// What went wrong.
     public let code: Code
     /// The campaign file.
     public let file: String
@@ -29,6 +30,7 @@ public struct CampaignError: Error, Sendable, CustomStringConvertible {
     /// What was found and what was expected.
     public let detail: String
 
+    /// An error about one file, and one key of it when one is at fault.
     public init(code: Code, file: String, key: String? = nil, detail: String) {
         self.code = code
         self.file = file

@@ -83,6 +83,7 @@ public struct ClassificationError: Error, Sendable, CustomStringConvertible {
         }
     }
 
+    /// The reject reason.
     public let code: Code
     /// The input's name.
     public let file: String
@@ -93,6 +94,7 @@ public struct ClassificationError: Error, Sendable, CustomStringConvertible {
     /// What was found and what was expected.
     public let detail: String
 
+    /// A rejection of the record starting at `line`; `detail` must hold no personal data.
     public init(code: Code, file: String, line: Int, field: String?, detail: String) {
         self.code = code
         self.file = file

@@ -30,6 +30,7 @@ public struct InputError: Error, Sendable, CustomStringConvertible {
         public var description: String { storage.rawValue }
     }
 
+    /// What is wrong with the input.
     public let code: Code
     /// The input as the user named it (`-` is shown as `<stdin>`).
     public let file: String

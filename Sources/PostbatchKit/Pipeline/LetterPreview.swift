@@ -16,6 +16,7 @@ public struct LetterPreview: Sendable {
         /// Only this language, if set.
         public var language: Language?
 
+        /// A selection: the first `perGroup` letters of each group, filtered by group and language.
         public init(perGroup: Int = 1, group: LetterGroup? = nil, language: Language? = nil) {
             self.perGroup = perGroup
             self.group = group
@@ -25,6 +26,7 @@ public struct LetterPreview: Sendable {
 
     /// One picked letter.
     public struct Sample: Sendable {
+        /// The letter, as a run would make it.
         public let letter: Letter
         /// A file name stem without personal data: `3-mitid-dk-en-digital-line-42`.
         public var stem: String {
@@ -32,6 +34,7 @@ public struct LetterPreview: Sendable {
         }
     }
 
+    /// The campaign whose templates the previews use.
     public let campaign: Campaign
     private let composer: LetterComposer
 

@@ -1,5 +1,6 @@
 /// A run that cannot start: the spool belongs to another run, or is not a spool.
 public struct RunError: Error, Sendable, CustomStringConvertible {
+    /// Why the run could not start, as a stable code.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         fileprivate enum Storage: String {
             case otherRun = "spool_holds_other_run"
@@ -19,6 +20,7 @@ public struct RunError: Error, Sendable, CustomStringConvertible {
         public var description: String { storage.rawValue }
     }
 
+    /// What is wrong.
     public let code: Code
     /// The spool folder.
     public let spool: String

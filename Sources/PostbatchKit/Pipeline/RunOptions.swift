@@ -17,7 +17,9 @@ public struct RunOptions: Sendable {
     public var spool: String
     /// `;` or `,`; `nil` detects it from the header.
     public var delimiter: Character?
+    /// The MeMo version of digital envelopes.
     public var memoVersion: MemoVersion
+    /// Loose files or tar.lzma containers.
     public var container: Container
     /// Messages per container (with ``Container/tarLZMA``).
     public var perContainer: Int
@@ -43,6 +45,7 @@ public struct RunOptions: Sendable {
     /// Set to stop the run at the next letter boundary (SIGINT, SIGTERM).
     public let cancellation: RunCancellation
 
+    /// Options with the defaults of `postbatch run`.
     public init(input: String, spool: String, delimiter: Character? = nil, memoVersion: MemoVersion = .standard,
                 container: Container = .none, perContainer: Int = 500, compressionLevel: Int = 1,
                 now: Timestamp? = nil, dryRun: Bool = false,
@@ -77,6 +80,7 @@ public struct RunOptions: Sendable {
 public struct Shard: Hashable, Sendable, CustomStringConvertible {
     /// 1-based.
     public let index: Int
+    /// How many shards the mailing is split into.
     public let count: Int
 
     /// Reads `K/N` with 1 ≤ K ≤ N.
@@ -103,6 +107,7 @@ public struct Shard: Hashable, Sendable, CustomStringConvertible {
 public final class RunCancellation: Sendable {
     private let signal = Atomic<Int32>(0)
 
+    /// A flag that is not set.
     public init() {}
 
     /// Asks the run to stop; `signal` is remembered for the exit code (130 for SIGINT, 143 for SIGTERM).
@@ -116,5 +121,6 @@ public final class RunCancellation: Sendable {
         return value == 0 ? nil : value
     }
 
+    /// Whether a stop was asked for.
     public var isCancelled: Bool { signalNumber != nil }
 }

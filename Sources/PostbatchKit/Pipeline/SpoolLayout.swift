@@ -13,11 +13,17 @@
 public enum SpoolLayout {
     /// Loose envelopes per fan-out folder.
     public static let lettersPerFolder = 1000
+    /// One line per letter: uuid, group, channel, date, language, bytes, sha256, file.
     public static let manifest = "manifest.csv"
+    /// One line per rejected record.
     public static let rejects = "rejects.csv"
+    /// One line per skipped record.
     public static let skipped = "skipped.csv"
+    /// The statistics of SPEC §5.
     public static let report = "report.json"
+    /// The same statistics as one self-contained page.
     public static let reportHTML = "report.html"
+    /// The run journal's folder.
     public static let journal = ".journal"
     /// The header of `manifest.csv`.
     public static let manifestHeader = "uuid,group,channel,date,language,bytes,sha256,file\n"

@@ -4,6 +4,7 @@ internal import Glibc
 
 /// What a run did.
 public struct RunSummary: Sendable {
+    /// How the run ended.
     public enum Outcome: Sendable, Equatable {
         /// Every letter is in the spool; manifest, lists and report are written.
         case completed
@@ -15,6 +16,7 @@ public struct RunSummary: Sendable {
         case interrupted(signal: Int32)
     }
 
+    /// How the run ended.
     public let outcome: Outcome
     /// The statistics of the whole input (SPEC §5).
     public let statistics: Statistics
@@ -30,7 +32,9 @@ public struct RunSummary: Sendable {
 
 /// How far a run has come, for a progress line.
 public struct RunProgress: Sendable {
+    /// Letters written so far by this attempt.
     public let lettersWritten: Int
+    /// Letters this attempt has to write in all.
     public let lettersToWrite: Int
 }
 

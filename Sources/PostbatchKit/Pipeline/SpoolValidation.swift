@@ -12,6 +12,7 @@ public struct SpoolValidation: Sendable {
     public struct Failure: Sendable, CustomStringConvertible {
         /// The file, relative to the spool; for a container, `<container>#<entry>`.
         public let file: String
+        /// libxml2's messages, personal data redacted.
         public let messages: [String]
 
         public var description: String {
@@ -21,7 +22,9 @@ public struct SpoolValidation: Sendable {
 
     /// What the check found.
     public struct Result: Sendable {
+        /// Envelopes validated.
         public var checked = 0
+        /// Envelopes that do not validate.
         public var failures: [Failure] = []
         /// Envelopes of a kind no schema was given for: `digital` or `print`.
         public var unchecked: [Channel: Int] = [:]

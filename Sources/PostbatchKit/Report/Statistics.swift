@@ -18,6 +18,7 @@ public struct Statistics: Sendable, Equatable {
     /// Records, not rejected, whose CPR number fails the modulus-11 check.
     public private(set) var modulus11Warnings = 0
 
+    /// No records yet.
     public init() {}
 
     private static func slot(_ group: LetterGroup, _ channel: Channel) -> Int {
@@ -52,18 +53,22 @@ public struct Statistics: Sendable, Equatable {
 
     // MARK: - Reading the counts
 
+    /// Letters of a group on a channel.
     public func letters(group: LetterGroup, channel: Channel) -> Int {
         groupChannel[Self.slot(group, channel)]
     }
 
+    /// Letters of a group, both channels.
     public func letters(group: LetterGroup) -> Int {
         Channel.allCases.reduce(0) { $0 + letters(group: group, channel: $1) }
     }
 
+    /// Letters on a channel, all groups.
     public func letters(channel: Channel) -> Int {
         LetterGroup.allCases.reduce(0) { $0 + letters(group: $1, channel: channel) }
     }
 
+    /// Letters in a language.
     public func letters(language: Language) -> Int {
         languages[language == .da ? 0 : 1]
     }
@@ -85,12 +90,16 @@ public struct Statistics: Sendable, Equatable {
         ClassificationError.Code.allCases.filter { rejected[$0.index] > 0 }.map { ($0, rejected[$0.index]) }
     }
 
+    /// Records rejected for one reason.
     public func rejected(_ code: ClassificationError.Code) -> Int {
         rejected[code.index]
     }
 
+    /// Letters, digital and print.
     public var totalLetters: Int { groupChannel.reduce(0, +) }
+    /// Records skipped for their CPR status.
     public var totalSkipped: Int { skippedByStatus.reduce(0, +) }
+    /// Records rejected.
     public var totalRejected: Int { rejected.reduce(0, +) }
 
     /// Whether `records = digital + print + skipped + rejected`.

@@ -111,5 +111,6 @@ public struct CPR: Hashable, Sendable, CustomStringConvertible, CustomDebugStrin
 
     public var description: String { masked }
 
+    /// Masked too: `DDMMYY-XXXX`.
     public var debugDescription: String { masked }
 }

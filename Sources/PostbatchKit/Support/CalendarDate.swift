@@ -2,6 +2,7 @@
 ///
 /// Wave dates, print dates and letter dates are calendar days: `2021-10-06`.
 public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConvertible {
+    /// Year, month (1–12) and day (1–31).
     public let year: Int
     public let month: Int
     public let day: Int
