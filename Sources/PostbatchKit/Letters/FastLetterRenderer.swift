@@ -6,7 +6,8 @@ internal import Crypto
 /// ``FastLetterTemplates``; per letter the renderer lays out the recipient block
 /// (wrapped and shrunk into the envelope window exactly as ``LetterRenderer`` does,
 /// with the same pango code) and the date, writes them as a small content stream,
-/// and appends the Info dictionary, cross-reference table and trailer. The same
+/// and appends the Info dictionary, the XMP metadata (PDF/A-2b), cross-reference
+/// table and trailer. The same
 /// content always gives the same bytes; the document `/ID` is a hash of them.
 ///
 /// It is **not thread-safe**: like ``LetterRenderer`` it owns a pango context, so
@@ -25,6 +26,10 @@ public final class FastLetterRenderer {
     private let layout: LetterRenderer
     private let recorder = GlyphRecorder(collectFonts: false)
     private var personal: [UInt8] = []
+    /// The Info dictionary's `/Creator` and the XMP's `xmp:CreatorTool`.
+    static let creator = "postbatch"
+    /// The Info dictionary's `/Producer` and the XMP's `pdf:Producer`.
+    static let producer = "postbatch fast path"
 
     /// Creates a renderer that shares compiled templates.
     ///
@@ -37,7 +42,7 @@ public final class FastLetterRenderer {
 
     /// Compiles the templates of a composer and creates a renderer for them.
     ///
-    /// - Throws: ``LetterError`` as ``FastLetterTemplates/init(composer:compressFixedContent:)``.
+    /// - Throws: ``LetterError`` as ``FastLetterTemplates/init(composer:compressFixedContent:iccProfile:)``.
     public convenience init(composer: LetterComposer) throws(LetterError) {
         try self.init(templates: FastLetterTemplates(composer: composer))
     }
@@ -76,8 +81,13 @@ public final class FastLetterRenderer {
         FastPDF.appendTextString(content.senderName, to: &pdf)
         FastPDF.append(" /Subject ", to: &pdf)
         FastPDF.appendTextString(content.subject, to: &pdf)
-        FastPDF.append(" /Creator (postbatch) /Producer (postbatch fast path) /CreationDate (\(date)) "
+        FastPDF.append(" /Creator (\(Self.creator)) /Producer (\(Self.producer)) /CreationDate (\(date)) "
                        + "/ModDate (\(date)) >>\nendobj\n", to: &pdf)
+
+        // PDF/A-2b: the XMP packet says what the Info dictionary says.
+        offsets[FastPDFA.metadataObject] = pdf.count
+        FastPDFA.appendMetadata(title: content.title, author: content.senderName, subject: content.subject,
+                                date: content.date.iso, creator: Self.creator, producer: Self.producer, to: &pdf)
 
         var hash = SHA256()
         hash.update(data: template.digest)
@@ -85,12 +95,13 @@ public final class FastLetterRenderer {
         let id = Array(hash.finalize().prefix(16))
 
         let xref = pdf.count
-        FastPDF.append("xref\n0 17\n0000000000 65535 f \n", to: &pdf)
-        for number in 1...16 {
+        let size = FastPDFA.profileObject + 1
+        FastPDF.append("xref\n0 \(size)\n0000000000 65535 f \n", to: &pdf)
+        for number in 1..<size {
             let offset = String(offsets[number])
             FastPDF.append(String(repeating: "0", count: max(0, 10 - offset.count)) + offset + " 00000 n \n", to: &pdf)
         }
-        FastPDF.append("trailer\n<< /Size 17 /Root 1 0 R /Info 16 0 R /ID [<", to: &pdf)
+        FastPDF.append("trailer\n<< /Size \(size) /Root 1 0 R /Info 16 0 R /ID [<", to: &pdf)
         FastPDF.appendHex(id, to: &pdf)
         FastPDF.append("> <", to: &pdf)
         FastPDF.appendHex(id, to: &pdf)

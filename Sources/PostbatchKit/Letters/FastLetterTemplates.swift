@@ -4,7 +4,8 @@ internal import Crypto
 ///
 /// For each group, language and channel the templates hold the PDF's first bytes:
 /// header, catalog, page, the page content that is the same in every letter
-/// (sender, return line, body, footer, fold marks) and the two embedded fonts.
+/// (sender, return line, body, footer, fold marks), the two embedded fonts and
+/// the sRGB ICC profile of the PDF/A-2b output intent.
 /// ``FastLetterRenderer`` appends only the personal parts to them.
 ///
 /// The layout comes from the reference ``LetterRenderer`` itself (same fonts,
@@ -28,9 +29,9 @@ public struct FastLetterTemplates: Sendable {
     struct Compiled: Sendable {
         /// The content it was compiled from; a letter must match it outside the personal parts.
         let fixed: LetterContent
-        /// Header and objects 1–4 and 6–15.
+        /// Header and objects 1–4, 6–15 and 18 (the ICC profile).
         let prefix: [UInt8]
-        /// Byte offset of each object in ``prefix``, by object number (0 and 5 unused).
+        /// Byte offset of each object in ``prefix``, by object number (0, 5, 16 and 17 unused).
         let offsets: [Int]
         /// SHA-256 of ``prefix``, part of the document `/ID`.
         let digest: [UInt8]
@@ -43,6 +44,10 @@ public struct FastLetterTemplates: Sendable {
     let advances: [FastFontFace: [UInt32: Double]]
     /// The size of the embedded font files (compressed), for reports.
     package let fontBytes: Int
+
+    /// Where the Debian package `icc-profiles-free` installs the sRGB IEC61966-2.1
+    /// profile that the PDF/A-2b output intent embeds.
+    public static let sRGBProfilePath = "/usr/share/color/icc/sRGB.icc"
 
     /// The characters every name and address may use without a fallback.
     static let repertoire: [UInt32] = {
@@ -59,11 +64,19 @@ public struct FastLetterTemplates: Sendable {
     ///     give the fixed text.
     ///   - compressFixedContent: Flate-compress the fixed page content (smaller PDFs;
     ///     off gives PDFs that compress better in a container).
+    ///   - iccProfile: the sRGB ICC profile embedded as the PDF/A output intent, read
+    ///     once; by default `/usr/share/color/icc/sRGB.icc` from the Debian package
+    ///     `icc-profiles-free`.
     /// - Throws: ``LetterError`` with code `letter_pdf` if pango, HarfBuzz or zlib fail,
-    ///   or a template error from composing the probe letters. A template the fast
-    ///   path cannot handle (more than one page, a font other than DejaVu Sans) is
-    ///   not an error: its letters make ``FastLetterRenderer/render(_:)`` return nil.
-    public init(composer: LetterComposer, compressFixedContent: Bool = true) throws(LetterError) {
+    ///   or if the ICC profile is missing or not an RGB profile (the error names the
+    ///   file and the package to install), or a template error from composing the
+    ///   probe letters. A template the fast path cannot handle (more than one page, a
+    ///   font other than DejaVu Sans) is not an error: its letters make
+    ///   ``FastLetterRenderer/render(_:)`` return nil.
+    public init(composer: LetterComposer, compressFixedContent: Bool = true,
+                iccProfile: String = FastLetterTemplates.sRGBProfilePath) throws(LetterError) {
+        // PDF/A-2b needs the output intent: fail before any work when its profile is missing.
+        let profileStream = try FastPDFA.profileStream(FastPDFA.loadProfile(at: iccProfile))
         let renderer = try LetterRenderer()
         let recorder = GlyphRecorder(collectFonts: true)
         guard case .success(let cpr) = CPR.parse(Array("0707077077".utf8)) else {
@@ -134,9 +147,10 @@ public struct FastLetterTemplates: Sendable {
                 ? FastPDF.stream(number: 4, try Flate.compress(content), extra: "/Filter /FlateDecode ")
                 : FastPDF.stream(number: 4, content)
             var prefix: [UInt8] = Array("%PDF-1.7\n%\u{E2}\u{E3}\u{CF}\u{D3}\n".utf8)
-            var offsets = [Int](repeating: 0, count: 17)
+            var offsets = [Int](repeating: 0, count: FastPDFA.profileObject + 1)
             var objects: [(Int, [UInt8])] = [
-                (1, Array("1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n".utf8)),
+                (1, Array(("1 0 obj\n<< /Type /Catalog /Pages 2 0 R /Metadata \(FastPDFA.metadataObject) 0 R "
+                           + "\(FastPDFA.outputIntents) >>\nendobj\n").utf8)),
                 (2, Array("2 0 obj\n<< /Type /Pages /Kids [3 0 R] /Count 1 >>\nendobj\n".utf8)),
                 (3, Array(("3 0 obj\n<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595.276 841.89] "
                            + "/Resources << /Font << /F1 6 0 R /F2 11 0 R >> >> /Contents [4 0 R 5 0 R] >>\n"
@@ -144,6 +158,7 @@ public struct FastLetterTemplates: Sendable {
                 (4, stream),
             ]
             for (index, object) in fontObjects.enumerated() { objects.append((6 + index, object)) }
+            objects.append((FastPDFA.profileObject, profileStream))
             for (number, bytes) in objects {
                 offsets[number] = prefix.count
                 prefix += bytes
