@@ -80,16 +80,19 @@ public struct LetterComposer: Sendable {
         var recipientLines = [recipient.name]
         if let co = Self.coLine(recipient.coName) { recipientLines.append(co) }
         recipientLines += addressLines
-        let values = TemplateValues(
-            name: recipient.name, coName: Self.coLine(recipient.coName), addressLines: addressLines,
-            date: letter.date, language: letter.language, group: letter.group, channel: letter.channel,
-            campaign: campaign)
+        // Filling a template escapes every value: only do it when the body is not shared.
+        func values() -> TemplateValues {
+            TemplateValues(
+                name: recipient.name, coName: Self.coLine(recipient.coName), addressLines: addressLines,
+                date: letter.date, language: letter.language, group: letter.group, channel: letter.channel,
+                campaign: campaign)
+        }
         let key = BodyCache.Key(group: letter.group, language: letter.language, channel: letter.channel)
         let blocks = bodies.impersonal.contains(key)
             ? try bodies.blocks(for: key, date: letter.date) { () throws(LetterError) in
-                try render(group: letter.group, language: letter.language, values: values)
+                try render(group: letter.group, language: letter.language, values: values())
             }
-            : try render(group: letter.group, language: letter.language, values: values)
+            : try render(group: letter.group, language: letter.language, values: values())
         return LetterContent(
             language: letter.language, group: letter.group, channel: letter.channel, date: letter.date,
             title: campaign.title(for: letter.group, in: letter.language),
