@@ -7,20 +7,6 @@ import Testing
 
 /// The fast path's PDFs carry the PDF/A-2b parts: binary comment, XMP, sRGB output intent.
 struct FastLetterPDFATests {
-    /// Runs a tool and returns its exit status and standard output as bytes.
-    static func run(_ tool: String, _ arguments: [String]) throws -> (status: Int32, output: Data) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [tool] + arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, data)
-    }
-
     /// Collects the text of the XMP properties, by qualified name, and the namespace of each.
     final class XMPReader: NSObject, XMLParserDelegate {
         /// The text of each simple property, and of the first `rdf:li` of each array property.
@@ -93,7 +79,7 @@ struct FastLetterPDFATests {
         // The output intent's profile is the sRGB profile, whole, with three components.
         let profileDictionary = try LetterFixtures.run("qpdf", ["--show-object=18", url.path]).output
         #expect(profileDictionary.contains("/N 3"))
-        let profile = try Self.run("qpdf", ["--show-object=18", "--filtered-stream-data", url.path]).output
+        let profile = try LetterFixtures.runForData("qpdf", ["--show-object=18", "--filtered-stream-data", url.path]).output
         let expected = try Data(contentsOf: URL(fileURLWithPath: FastLetterTemplates.sRGBProfilePath))
         #expect(profile.count == expected.count)
         #expect(profile == expected)
@@ -103,7 +89,7 @@ struct FastLetterPDFATests {
         #expect(metadataDictionary.contains("/Type /Metadata"))
         #expect(metadataDictionary.contains("/Subtype /XML"))
         #expect(!metadataDictionary.contains("/Filter"))
-        let xmp = try Self.run("qpdf", ["--show-object=17", "--raw-stream-data", url.path]).output
+        let xmp = try LetterFixtures.runForData("qpdf", ["--show-object=17", "--raw-stream-data", url.path]).output
         let xmpText = String(decoding: xmp, as: UTF8.self)
         #expect(xmpText.hasPrefix("<?xpacket begin=\"\u{FEFF}\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>"))
         #expect(xmpText.hasSuffix("<?xpacket end=\"w\"?>"))

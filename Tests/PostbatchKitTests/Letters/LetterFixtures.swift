@@ -48,6 +48,12 @@ enum LetterFixtures {
 
     /// Runs a tool (pdftotext, qpdf, ...) and returns its exit status and standard output.
     static func run(_ tool: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
+        let result = try runForData(tool, arguments)
+        return (result.status, String(decoding: result.output, as: UTF8.self))
+    }
+
+    /// Runs a tool and returns its exit status and standard output as bytes.
+    static func runForData(_ tool: String, _ arguments: [String]) throws -> (status: Int32, output: Data) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = [tool] + arguments
@@ -57,7 +63,7 @@ enum LetterFixtures {
         try process.run()
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        return (process.terminationStatus, data)
     }
 
     /// Writes PDF bytes to a temporary file and returns its URL.
