@@ -33,15 +33,7 @@ struct StatisticsHTMLTests {
             #expect(Int(text.replacingOccurrences(of: ",", with: "")) == value, "\(key) shows '\(text)' for \(value)")
         }
         // The JSON, flattened to dotted keys, holds exactly the same numbers.
-        func flatten(_ value: Any, prefix: String, into rows: inout [String: Int]) {
-            if let number = value as? Int {
-                rows[prefix] = number
-            } else if let object = value as? [String: Any] {
-                for (key, child) in object { flatten(child, prefix: prefix.isEmpty ? key : "\(prefix).\(key)", into: &rows) }
-            }
-        }
-        var json: [String: Int] = [:]
-        flatten(try JSONSerialization.jsonObject(with: Data(statistics.json().utf8)), prefix: "", into: &json)
+        let json = try JSONFlattening.numbers(in: statistics.json())
         #expect(shown == json)
         #expect(statistics.totalRejected > 0 && statistics.totalSkipped > 0, "the sample exercises every section")
     }

@@ -33,16 +33,7 @@ struct StatisticsReportTests {
     func formatsAgree() throws {
         let statistics = try sample()
         #expect(statistics.isConserved)
-        // Flatten the JSON back to dotted keys.
-        func flatten(_ value: Any, prefix: String, into rows: inout [String: Int]) {
-            if let number = value as? Int {
-                rows[prefix] = number
-            } else if let object = value as? [String: Any] {
-                for (key, child) in object { flatten(child, prefix: prefix.isEmpty ? key : "\(prefix).\(key)", into: &rows) }
-            }
-        }
-        var fromJSON: [String: Int] = [:]
-        flatten(try JSONSerialization.jsonObject(with: Data(statistics.json().utf8)), prefix: "", into: &fromJSON)
+        let fromJSON = try JSONFlattening.numbers(in: statistics.json())
         var fromCSV: [String: Int] = [:]
         for line in statistics.csv().split(separator: "\n").dropFirst() {
             let parts = line.split(separator: ",")
