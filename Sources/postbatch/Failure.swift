@@ -44,6 +44,10 @@ func withExitCodes<T>(_ body: () async throws -> T) async throws -> T {
     } catch let error as SpoolError {
         report(error)
         throw error.code == .locked ? Exit.usage : Exit.io
+    } catch let error as DeliveryError {
+        report(error)
+        let usage: [DeliveryError.Code] = [.configuration, .credentials, .notASpool, .receiptsFile, .inputMismatch]
+        throw usage.contains(error.code) ? Exit.usage : Exit.io
     }
 }
 

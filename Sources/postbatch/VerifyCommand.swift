@@ -11,7 +11,9 @@ struct VerifyCommand: AsyncParsableCommand {
             loose or inside its .tar.lzma container, with the same size and SHA-256; that the \
             spool holds no envelope, entry or other file the manifest does not list, no \
             duplicate message UUID and no temporary file left by a stopped run; that the counts \
-            in report.json equal the manifest; and that folders are 0700 and files 0600. \
+            in report.json equal the manifest (paper fallbacks aside); that the delivery ledger \
+            (DIR/.delivery/ledger.sqlite, when deliver has run) holds exactly the manifest's \
+            letters and every paper fallback; and that folders are 0700 and files 0600. \
             DIR/.journal and DIR/.lock are not checked.
 
             Prints one line per problem (path relative to DIR, what differs, [code]) and a \
@@ -44,13 +46,31 @@ struct VerifyCommand: AsyncParsableCommand {
     func run() async throws {
         let output = FileHandle.standardOutput
         var printed = 0
-        let verification: SpoolVerification
+        var verification: SpoolVerification
         do {
-            verification = try SpoolVerifier(root: directory).verify { problem in
-                guard maxProblems == 0 || printed < maxProblems else { return }
+            // The delivery ledger, when there is one: its paper fallbacks are manifest
+            // letters the run's report does not count.
+            let ledger: LedgerCheck?
+            do {
+                ledger = try LedgerCheck.run(spool: directory)
+            } catch {
+                report(error)
+                throw Exit.io
+            }
+            verification = try SpoolVerifier(root: directory, excludedFromReport: ledger?.fallbackLetters ?? [])
+                .verify { problem in
+                    guard maxProblems == 0 || printed < maxProblems else { return }
+                    printed += 1
+                    output.write(Data("\(problem)\n".utf8))
+                }
+            for problem in ledger?.problems ?? [] {
+                verification.problemCounts[problem.code, default: 0] += 1
+                guard maxProblems == 0 || printed < maxProblems else { continue }
                 printed += 1
                 output.write(Data("\(problem)\n".utf8))
             }
+        } catch let exit as ExitCode {
+            throw exit
         } catch {
             // The one error verify throws: DIR is not a spool (`not_a_spool`).
             report(error)

@@ -50,6 +50,16 @@ public final class InputClassifier {
         classifier = RecordClassifier(header: reader.header, file: reader.file, schedule: schedule)
     }
 
+    /// Classifies every record that gets a letter as a paper letter, with the paper
+    /// checks (address present, postal code, address block): what `fallback` needs.
+    var paperForAll: Bool {
+        get { classifier.paperForAll }
+        set { classifier.paperForAll = newValue }
+    }
+
+    /// The CPR number of the record ``next()`` classified last, when it had a valid one.
+    var lastRecordCPR: CPR? { classifier.lastCPR }
+
     /// The input's name for messages.
     public var file: String { reader.file }
 

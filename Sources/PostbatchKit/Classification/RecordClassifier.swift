@@ -49,6 +49,9 @@ final class RecordClassifier {
     /// The last classified record's CPR number (valid after any verdict but
     /// `malformed_row`, `invalid_cpr` and `invalid_cpr_date`).
     private(set) var lastCPR: CPR?
+    /// Treat every record that would get a letter as a paper letter, with the paper
+    /// checks of SPEC §2: for `fallback`, which sends NOT_ALLOWED letters on paper.
+    var paperForAll = false
     /// Whether the last record that was not rejected fails the modulus-11 check.
     private(set) var lastFailsModulus11 = false
 
@@ -176,7 +179,7 @@ final class RecordClassifier {
         // 11–12. missing_address, invalid_postal_code: only for would-be paper letters.
         func flag(_ field: Field) -> Bool { flags & (1 << UInt32(field.rawValue)) != 0 }
         let sends = Self.sendingMask & (1 << UInt128(status)) != 0
-        let exempt = flag(.digitalPostExempt)
+        let exempt = flag(.digitalPostExempt) || paperForAll
         if sends && exempt {
             if let problem = addressProblem(record, country: country) {
                 return problem

@@ -24,6 +24,7 @@ public struct SpoolProblem: Sendable, Equatable, CustomStringConvertible {
             case badManifest = "bad_manifest"
             case badReport = "bad_report"
             case unreadable = "unreadable"
+            case ledgerMismatch = "ledger_mismatch"
         }
         fileprivate let storage: Storage
         /// A file the manifest lists (an envelope, a container, or `report.json`) is absent.
@@ -53,6 +54,9 @@ public struct SpoolProblem: Sendable, Equatable, CustomStringConvertible {
         public static var badReport: Self { .init(storage: .badReport) }
         /// A file or folder that cannot be read, or a damaged container.
         public static var unreadable: Self { .init(storage: .unreadable) }
+        /// The delivery ledger and the manifest disagree (a letter in one but not the
+        /// other, a paper fallback missing from the manifest).
+        public static var ledgerMismatch: Self { .init(storage: .ledgerMismatch) }
 
         public var description: String { storage.rawValue }
 

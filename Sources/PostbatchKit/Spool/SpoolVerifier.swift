@@ -39,11 +39,19 @@ public struct SpoolVerifier: Sendable {
     /// The manifest's header line, exactly.
     public static let manifestHeader = "uuid,group,channel,date,language,bytes,sha256,file"
 
+    /// Letters in the manifest that the run's report does not count: the paper
+    /// fallbacks `postbatch fallback` added (their UUIDs).
+    public let excludedFromReport: Set<String>
+
     /// Creates a verifier for one spool folder.
     ///
-    /// - Parameter root: the folder given as `--spool` to the run.
-    public init(root: String) {
+    /// - Parameters:
+    ///   - root: the folder given as `--spool` to the run.
+    ///   - excludedFromReport: manifest letters added after the run (paper fallbacks),
+    ///     left out when the manifest's counts are compared with `report.json`.
+    public init(root: String, excludedFromReport: Set<String> = []) {
         self.root = root
+        self.excludedFromReport = excludedFromReport
     }
 
     /// Checks the spool, telling `onProblem` each difference as it is found.
@@ -72,6 +80,7 @@ public struct SpoolVerifier: Sendable {
         }
         return withoutActuallyEscaping(onProblem) { onProblem in
             var check = Check(root: root, onProblem: onProblem)
+            check.excludedFromReport = excludedFromReport
             check.readManifest(at: manifestPath)
             check.permissions(of: root, relative: ".", folder: true)
             check.walkRoot()
@@ -206,6 +215,8 @@ private struct Check {
 
     /// Counts from the manifest, keyed as in `report.json`: `by_group.1`, `total`.
     var counts: [String: Int] = [:]
+    /// Manifest letters not counted against the report (paper fallbacks).
+    var excludedFromReport: Set<String> = []
 
     init(root: String, onProblem: @escaping (SpoolProblem) -> Void) {
         self.root = root
@@ -322,6 +333,7 @@ private struct Check {
         byUUID[uuid] = Int32(expected.count)
         expected.append(Expected(uuid: uuid, location: locationID, bytes: bytes, digest: digest, line: number))
         result.letters += 1
+        if excludedFromReport.contains(String(uuidText)) { return }
         counts["total", default: 0] += 1
         counts["by_group.\(group)", default: 0] += 1
         counts["by_channel.\(channel)", default: 0] += 1
@@ -353,7 +365,7 @@ private struct Check {
     mutating func walkRoot() {
         for name in list(root, relative: ".") {
             let path = Syscall.join(root, name)
-            if name == ".journal" || name == ".lock" { continue }
+            if name == ".journal" || name == ".lock" || name == ".delivery" { continue }
             if AtomicFileWriter.isTemporaryName(name) {
                 problem(.temporaryFile, name, "a temporary file left by a stopped run: run the same command again to finish")
                 continue

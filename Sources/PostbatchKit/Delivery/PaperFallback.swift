@@ -1,0 +1,275 @@
+internal import Crypto
+internal import Foundation
+internal import GRDB
+public import Logging
+
+/// What `postbatch fallback` did.
+public struct FallbackSummary: Sendable, Equatable {
+    /// NOT_ALLOWED letters without a paper letter when it started.
+    public var candidates = 0
+    /// Paper letters written now.
+    public var written = 0
+    /// The date on them.
+    public var date: CalendarDate?
+    /// Letters that cannot go on paper: message UUID and reason (a SPEC §2 reject code
+    /// such as `missing_address`, a `status_XX`, or `not_in_input`). No CPR, no address.
+    public var undeliverable: [(uuid: String, reason: String)] = []
+
+    public static func == (lhs: FallbackSummary, rhs: FallbackSummary) -> Bool {
+        lhs.candidates == rhs.candidates && lhs.written == rhs.written && lhs.date == rhs.date
+            && lhs.undeliverable.map(\.uuid) == rhs.undeliverable.map(\.uuid)
+    }
+}
+
+/// Turns every NOT_ALLOWED letter into a fjernprint paper letter, exactly once (SPEC §6).
+///
+/// The paper letter has the digital letter's group, language and text; its address
+/// comes from the input record, which must pass the paper checks of SPEC §2 (the
+/// classifier's own, run as if the person were exempt), or the letter is listed as
+/// `undeliverable` with the reason. It is dated the next Danish business day and
+/// written under `print/<date>/<NNNN>/<uuid>.xml` with its own manifest line.
+///
+/// The input must be the run's input: each NOT_ALLOWED letter is found by its message
+/// UUID, which derives from the campaign and the CPR number; a letter whose group or
+/// language differs, or an input in which none of them is found, stops the command.
+///
+/// Exactly once, across kills: the paper letter's UUID derives from the CPR; its
+/// folder, date and time are recorded in the ledger before the envelope is written; the
+/// envelope (same bytes on a rerun) is renamed into place, then the manifest is
+/// rewritten with the new lines (atomically, lines already there are not added twice),
+/// and only then is the fallback marked done.
+public struct PaperFallback: Sendable {
+    public let spool: String
+    public let input: String
+    public let delimiter: Character?
+    public let campaign: Campaign
+    public let logger: Logger
+    /// The day the command runs; the letters are dated the next business day after it.
+    public let today: CalendarDate
+
+    public init(spool: String, input: String, delimiter: Character?, campaign: Campaign, logger: Logger,
+                today: CalendarDate) {
+        self.spool = spool
+        self.input = input
+        self.delimiter = delimiter
+        self.campaign = campaign
+        self.logger = logger
+        self.today = today
+    }
+
+    struct Candidate {
+        let uuid: String
+        let group: LetterGroup
+        let language: Language
+        /// Set when an earlier, interrupted fallback planned it.
+        let plannedFile: String?
+        let plannedTime: String?
+    }
+
+    struct Planned {
+        let original: String
+        let letter: Letter
+        let uuid: String
+        let file: String
+        let time: Timestamp
+    }
+
+    /// Writes the paper letters.
+    ///
+    /// - Throws: ``DeliveryError`` `input_mismatch` when the input is not the run's;
+    ///   `ledger`, `not_a_spool`, `fallback`; ``InputError``, ``LetterError``,
+    ///   ``EnvelopeError``, ``SpoolError`` from the stages it reuses.
+    public func run() async throws -> FallbackSummary {
+        var lock = try SpoolDirectory(path: spool).lock()
+        defer { lock.release() }
+        let ledger = try Ledger(spool: spool)
+        var summary = FallbackSummary()
+        let candidates = try ledger.read("read") { db in
+            try Row.fetchAll(db, sql: """
+                SELECT uuid, letterGroup, language, fallbackFile, fallbackTime FROM letter
+                WHERE status = 'NOT_ALLOWED' AND channel = 'digital' AND fallbackDone = 0
+                """).compactMap { row -> Candidate? in
+                guard let group = LetterGroup(rawValue: row["letterGroup"]),
+                      let language = Language(rawValue: row["language"]) else { return nil }
+                return Candidate(uuid: row["uuid"], group: group, language: language,
+                                 plannedFile: row["fallbackFile"], plannedTime: row["fallbackTime"])
+            }
+        }
+        summary.candidates = candidates.count
+        guard !candidates.isEmpty else { return summary }
+        var byUUID: [String: Candidate] = [:]
+        for candidate in candidates { byUUID[candidate.uuid] = candidate }
+
+        // Find each candidate's record, as a paper letter.
+        let date = today.nextDanishBusinessDay()
+        summary.date = date
+        let now = Timestamp.now()
+        let classifier = try InputClassifier(path: input, delimiter: delimiter, schedule: campaign.schedule)
+        classifier.paperForAll = true
+        var found: [String: Letter] = [:]
+        var reasons: [String: String] = [:]
+        var mismatches: [String] = []
+        while let outcome = try classifier.next() {
+            guard let cpr = classifier.lastRecordCPR else { continue }
+            let uuid = MessageID.derive(campaignID: campaign.id, cpr: cpr, for: .digitalMessage).description
+            guard let candidate = byUUID[uuid], found[uuid] == nil, reasons[uuid] == nil else { continue }
+            switch outcome {
+            case .letter(let letter):
+                if letter.group != candidate.group || letter.language != candidate.language {
+                    mismatches.append(uuid)
+                    continue
+                }
+                found[uuid] = letter
+            case .rejected(let error):
+                reasons[uuid] = error.code.description
+            case .skipped(let record):
+                reasons[uuid] = record.reason
+            }
+        }
+        if found.isEmpty && reasons.isEmpty || !mismatches.isEmpty {
+            let detail = mismatches.isEmpty
+                ? "none of the \(candidates.count) NOT_ALLOWED letters is in it"
+                : "\(mismatches.count) letter(s) get another group or language from it (first: \(mismatches[0]))"
+            throw DeliveryError(code: .inputMismatch, subject: input,
+                                message: "\(input) is not the input of the run that wrote \(spool): \(detail); "
+                                    + "give the same file the run read")
+        }
+        for candidate in candidates where found[candidate.uuid] == nil && reasons[candidate.uuid] == nil {
+            reasons[candidate.uuid] = "not_in_input"
+        }
+
+        // Plan: folder, date and time of each paper letter, in the ledger before any file.
+        let plans = try plan(candidates: candidates, found: found, date: date, now: now)
+        try ledger.write("plan paper letters in") { db in
+            for plan in plans {
+                try db.execute(sql: """
+                    UPDATE letter SET fallbackUUID = ?, fallbackFile = ?, fallbackTime = ?, undeliverable = NULL
+                    WHERE uuid = ?
+                    """, arguments: [plan.uuid, plan.file, plan.time.iso, plan.original])
+            }
+            for (uuid, reason) in reasons {
+                try db.execute(sql: "UPDATE letter SET undeliverable = ? WHERE uuid = ?", arguments: [reason, uuid])
+            }
+        }
+        summary.undeliverable = reasons.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+
+        // Write the envelopes, then the manifest, then mark them done.
+        let record = try RunJournal(spool: SpoolDirectory(path: spool)).load()
+        let massMailingID = record?.massMailingID ?? "postbatch-fallback"
+        let composer = try LetterComposer(campaign: campaign)
+        var lines: [(uuid: String, line: String)] = []
+        var factories: [Timestamp: LetterFactory] = [:]
+        for plan in plans {
+            let factory: LetterFactory
+            if let known = factories[plan.time] {
+                factory = known
+            } else {
+                let envelopes = try EnvelopeWriter(campaign: campaign, massMailingID: massMailingID, now: plan.time)
+                factory = try LetterFactory(composer: composer, envelopes: envelopes, renderer: .fast)
+                factories[plan.time] = factory
+            }
+            let batch = BatchKey(channel: .print, date: plan.letter.date, number: 1)
+            let produced = try factory.withRenderers { renderers in
+                try factory.produce(plan.letter, batch: batch, renderers: renderers)
+            }
+            guard produced.uuid == plan.uuid else {
+                throw DeliveryError(code: .fallback, subject: plan.file,
+                                    message: "internal error: the paper letter's id differs from the planned one")
+            }
+            let folder = String(plan.file[..<(plan.file.lastIndex(of: "/") ?? plan.file.endIndex)])
+            let directory = try SpoolDirectory(path: spool).makeDirectory(folder)
+            _ = try AtomicFileWriter(directory: directory).write(produced.envelope, to: "\(plan.uuid).xml")
+            lines.append((plan.uuid, produced.manifestLine(file: plan.file)))
+        }
+        try appendToManifest(lines)
+        try ledger.write("record paper letters in") { db in
+            for plan in plans {
+                try db.execute(sql: "UPDATE letter SET fallbackDone = 1 WHERE uuid = ?", arguments: [plan.original])
+                try db.execute(sql: """
+                    INSERT INTO letter (uuid, letterGroup, channel, date, language, file, fallbackOf)
+                    VALUES (?, ?, 'print', ?, ?, ?, ?)
+                    ON CONFLICT(uuid) DO UPDATE SET fallbackOf = excluded.fallbackOf
+                    """, arguments: [plan.uuid, plan.letter.group.rawValue, plan.letter.date.iso,
+                                     plan.letter.language.rawValue, plan.file, plan.original])
+            }
+        }
+        summary.written = plans.count
+        logger.info("paper letters written", metadata: ["fallback.letters": "\(plans.count)",
+                                                        "fallback.undeliverable": "\(reasons.count)"])
+        return summary
+    }
+
+    /// Where each found letter goes: a planned file from an interrupted run, or the next
+    /// free fan-out folders of the date.
+    func plan(candidates: [Candidate], found: [String: Letter], date: CalendarDate, now: Timestamp) throws -> [Planned] {
+        var plans: [Planned] = []
+        var nextNumber: Int?
+        var inFolder = 0
+        for candidate in candidates {
+            guard let letter = found[candidate.uuid] else { continue }
+            let time = candidate.plannedTime.flatMap { Timestamp(iso: $0) } ?? now
+            let letterDate = candidate.plannedFile.flatMap { file in
+                file.split(separator: "/").dropFirst().first.flatMap { CalendarDate(iso: String($0)) }
+            } ?? date
+            let paper = Letter(sequence: letter.sequence, line: letter.line, recipient: letter.recipient,
+                               group: letter.group, channel: .print, date: letterDate)
+            let uuid = MessageID.derive(campaignID: campaign.id, cpr: letter.recipient.cpr, for: .paperShipment).description
+            let file: String
+            if let planned = candidate.plannedFile {
+                file = planned
+            } else {
+                if nextNumber == nil || inFolder >= SpoolLayout.lettersPerFolder {
+                    nextNumber = try freeFolderNumber(date: date, after: nextNumber)
+                    inFolder = 0
+                }
+                inFolder += 1
+                let key = BatchKey(channel: .print, date: date, number: nextNumber ?? 1)
+                file = "\(key.looseFolder)/\(uuid).xml"
+            }
+            plans.append(Planned(original: candidate.uuid, letter: paper, uuid: uuid, file: file, time: time))
+        }
+        return plans
+    }
+
+    /// The first fan-out folder number of `print/<date>/` above every existing one and `after`.
+    func freeFolderNumber(date: CalendarDate, after: Int?) throws -> Int {
+        let folder = "\(spool)/\(Channel.print.rawValue)/\(date.iso)"
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+        let highest = names.compactMap { Int($0.prefix(4)) }.max() ?? 0
+        let number = max(highest, after ?? 0) + 1
+        guard number <= 9999 else {
+            throw DeliveryError(code: .fallback, subject: folder, message: "\(folder) has no free fan-out folder left")
+        }
+        return number
+    }
+
+    /// Rewrites `manifest.csv` with the lines it does not hold yet, atomically.
+    func appendToManifest(_ lines: [(uuid: String, line: String)]) throws {
+        var present = Set<String>()
+        let wanted = Set(lines.map(\.uuid))
+        try ManifestEntry.read(spool: spool) { entry in
+            if wanted.contains(entry.uuid) { present.insert(entry.uuid) }
+        }
+        let missing = lines.filter { !present.contains($0.uuid) }
+        guard !missing.isEmpty else { return }
+        let path = "\(spool)/\(SpoolLayout.manifest)"
+        guard let source = FileHandle(forReadingAtPath: path) else {
+            throw DeliveryError(code: .notASpool, subject: path, message: "cannot read \(path)")
+        }
+        defer { try? source.close() }
+        let file = try AtomicFileWriter(directory: spool).begin(name: SpoolLayout.manifest)
+        do {
+            var last: UInt8 = 0x0A
+            while let chunk = try source.read(upToCount: 1 << 20), !chunk.isEmpty {
+                try file.write([UInt8](chunk))
+                last = chunk.last ?? last
+            }
+            if last != 0x0A { try file.write([0x0A]) }
+            try file.write(Array(missing.map(\.line).joined().utf8))
+            try file.commit()
+        } catch {
+            file.abort()
+            throw error
+        }
+    }
+}

@@ -1,0 +1,259 @@
+import DigitalPostStandIn
+import Foundation
+import Synchronization
+import Testing
+
+@Suite("postbatch deliver, receipts, status, fallback", .serialized)
+struct DeliveryTests {
+    @Test("run → deliver → receipts → fallback → status: every letter once, receipts stored, paper for NOT_ALLOWED")
+    func fullFlow() async throws {
+        try Schemas.require()
+        let directory = try CLI.temporaryDirectory()
+        let (csv, spool) = try DeliveryFixture.spool(count: 3000, seed: 17, perContainer: 250, in: directory)
+        let digital = try DeliveryFixture.digitalLetters(spool)
+        let containers = try DeliveryFixture.digitalContainers(spool)
+        #expect(digital.count > 2500 && containers > 8)
+        let numbers = try CLI.cprNumbers(in: csv)
+        let server = try await DeliveryFixture.server()
+        var outputs: [String] = []
+
+        let dry = try DeliveryFixture.run(["deliver", spool.path, "--dry-run"])
+        #expect(dry.status == 0, "\(dry.stderr)")
+        #expect(dry.stderr.contains("would send \(containers) of \(containers) container(s) with \(digital.count) of \(digital.count) letter(s)"),
+                "\(dry.stderr)")
+        #expect(server.postRequests == 0)
+
+        let deliver = try DeliveryFixture.run(["deliver", spool.path, "--connections", "3"] + DeliveryFixture.endpoint(server))
+        outputs += [deliver.stdout, deliver.stderr]
+        #expect(deliver.status == 0, "\(deliver.stderr)")
+        #expect(deliver.stderr.contains("sent \(containers) container(s) with \(digital.count) letter(s)"), "\(deliver.stderr)")
+        let accepted = server.acceptedCounts
+        #expect(Set(accepted.keys) == digital)
+        #expect(accepted.values.allSatisfy { $0 == 1 })
+
+        // A second deliver sends nothing.
+        let again = try DeliveryFixture.run(["deliver", spool.path] + DeliveryFixture.endpoint(server))
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(again.stderr.contains("sent 0 container(s)"), "\(again.stderr)")
+        #expect(server.containersAccepted == containers)
+
+        let receipts = try DeliveryFixture.run(["receipts", spool.path] + DeliveryFixture.endpoint(server))
+        outputs += [receipts.stdout, receipts.stderr]
+        #expect(receipts.status == 0, "\(receipts.stderr)")
+        #expect(server.liveReceipts == 0, "every stored receipt is deleted on the server")
+
+        let before = try status(spool)
+        let byStatus = try #require(before["by_status"] as? [String: Int])
+        #expect(byStatus["not_sent"] == 0 && byStatus["sent"] == 0)
+        #expect((byStatus["completed"] ?? 0) > 0 && (byStatus["invalid"] ?? 0) > 0 && (byStatus["received"] ?? 0) > 0)
+        let notAllowed = try #require(byStatus["not_allowed"])
+        #expect(notAllowed > 100)
+        #expect(byStatus.values.reduce(0, +) == (try Spool.lines(spool.appendingPathComponent("manifest.csv")).count))
+        let problems = try #require(before["problems"] as? [String: Any])
+        let kinds = try #require(problems["by_kind"] as? [String: Int])
+        #expect(kinds["invalid"] == byStatus["invalid"] && kinds["not_allowed"] == notAllowed)
+
+        let manifestBefore = try Spool.lines(spool.appendingPathComponent("manifest.csv")).count
+        let fallback = try CLI.run(["fallback", spool.path, "--input", csv.path, "--today", "2021-10-08"])
+        outputs += [fallback.stdout, fallback.stderr]
+        #expect(fallback.status == 0, "\(fallback.stderr)")
+        let undeliverable = fallback.stdout.split(separator: "\n").filter { $0.hasPrefix("undeliverable ") }.count
+        #expect(fallback.stderr.contains("dated 2021-10-11"), "Friday 8 October → Monday 11 October: \(fallback.stderr)")
+        let manifestAfter = try Spool.lines(spool.appendingPathComponent("manifest.csv"))
+        #expect(manifestAfter.count == manifestBefore + notAllowed - undeliverable)
+        #expect(manifestAfter.filter { $0.contains(",print,2021-10-11,") }.count >= notAllowed - undeliverable)
+
+        // Paper letters validate, the spool verifies (ledger included), a second fallback writes nothing.
+        let validate = try CLI.run(["validate", spool.path, "--schema", Schemas.memo12, "--schema", Schemas.paper])
+        #expect(validate.status == 0, "\(validate.stdout)\(validate.stderr)")
+        let verify = try CLI.run(["verify", spool.path])
+        #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
+        let second = try CLI.run(["fallback", spool.path, "--input", csv.path, "--today", "2021-10-08"])
+        #expect(second.status == 0)
+        #expect(try Spool.lines(spool.appendingPathComponent("manifest.csv")).count == manifestAfter.count)
+
+        let after = try status(spool)
+        let afterStatus = try #require(after["by_status"] as? [String: Int])
+        #expect(afterStatus["not_allowed"] == undeliverable)
+        let table = try CLI.run(["status", spool.path])
+        let html = try CLI.run(["status", spool.path, "--format", "html"])
+        #expect(table.status == 0 && table.stdout.contains("not allowed"))
+        #expect(html.status == 0 && html.stdout.hasPrefix("<!DOCTYPE html>"))
+        outputs += [table.stdout, html.stdout, second.stdout, second.stderr, verify.stdout]
+        for output in outputs {
+            #expect(CLI.leaks(output, numbers).isEmpty, "a full CPR number in the output")
+        }
+        await server.shutdown()
+    }
+
+    func status(_ spool: URL) throws -> [String: Any] {
+        let result = try CLI.run(["status", spool.path, "--format", "json", "--max-problems", "0"])
+        #expect(result.status == 0, "\(result.stderr)")
+        return try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+    }
+
+    @Test("kill -9 of deliver at 20 points: the server takes every message exactly once")
+    func killedDeliveries() async throws {
+        try Schemas.require()
+        let directory = try CLI.temporaryDirectory()
+        let (_, spool) = try DeliveryFixture.spool(count: 700, seed: 23, perContainer: 20, in: directory)
+        let digital = try DeliveryFixture.digitalLetters(spool)
+        let trigger = KillTrigger()
+        let server = try await DeliveryFixture.server(
+            validate: false,
+            onPost: { number in
+                trigger.state.withLock { if $0.onPost == number, $0.pid > 0 { kill($0.pid, SIGKILL) } }
+            },
+            onAccepted: { number in
+                trigger.state.withLock { if $0.onAccepted == number, $0.pid > 0 { kill($0.pid, SIGKILL) } }
+            })
+        let arguments = ["deliver", spool.path, "--retry-base-ms", "10"] + (try DeliveryFixture.endpoint(server))
+        // Kill on the k-th request of a process (nothing taken yet), after the k-th container
+        // taken (its answer lost), or after a few milliseconds (start-up, reconciling).
+        enum Point { case post(Int), accepted(Int), after(Int) }
+        let schedule: [Point] = [.after(5), .post(1), .accepted(1), .post(2), .accepted(2), .after(60), .post(3),
+                                 .accepted(3), .post(1), .accepted(1), .post(4), .accepted(2), .after(150),
+                                 .post(2), .accepted(1), .post(5), .accepted(3), .post(1), .accepted(2), .after(250)]
+        var killed = 0
+        for point in schedule {
+            let base = (posts: server.postRequests, accepted: server.containersAccepted)
+            trigger.state.withLock {
+                $0 = KillTrigger.Point()
+                switch point {
+                case .post(let k): $0.onPost = base.posts + k
+                case .accepted(let k): $0.onAccepted = base.accepted + k
+                case .after: break
+                }
+            }
+            let process = try DeliveryFixture.start(arguments)
+            trigger.state.withLock { $0.pid = process.processIdentifier }
+            if case .after(let milliseconds) = point {
+                try await Task.sleep(for: .milliseconds(milliseconds))
+                if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+            }
+            await wait(for: process)
+            trigger.state.withLock { $0 = KillTrigger.Point() }
+            if process.terminationReason == .uncaughtSignal { killed += 1 }
+        }
+        #expect(killed >= 15, "most points must have killed a running deliver")
+        let final = try DeliveryFixture.run(arguments)
+        #expect(final.status == 0, "\(final.stderr)")
+        let accepted = server.acceptedCounts
+        #expect(Set(accepted.keys) == digital, "every message reached the server")
+        let twice = accepted.filter { $0.value > 1 }
+        #expect(twice.isEmpty, "\(twice.count) message(s) reached the server more than once")
+        let verify = try CLI.run(["verify", spool.path])
+        #expect(verify.status == 0, "\(verify.stdout)")
+        await server.shutdown()
+    }
+
+    func wait(for process: Process) async {
+        while process.isRunning { try? await Task.sleep(for: .milliseconds(5)) }
+    }
+
+    @Test("503 bursts with Retry-After, 429, slow answers, cut uploads and lost 201s are survived, each message once")
+    func faultsSurvived() async throws {
+        try Schemas.require()
+        let directory = try CLI.temporaryDirectory()
+        let (_, spool) = try DeliveryFixture.spool(count: 300, seed: 29, perContainer: 30, in: directory)
+        let digital = try DeliveryFixture.digitalLetters(spool)
+        let server = try await DeliveryFixture.server()
+        server.inject([.unavailable(retryAfterSeconds: 1), .unavailable(retryAfterSeconds: 1), .tooManyRequests(retryAfterSeconds: 0),
+                       .cutUpload, .loseResponse, .slow(milliseconds: 300), .unavailable(retryAfterSeconds: 0), .loseResponse])
+        let result = try DeliveryFixture.run(["deliver", spool.path, "--retry-base-ms", "10", "--connections", "2"]
+                                             + DeliveryFixture.endpoint(server))
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(server.pendingFaults == 0)
+        let accepted = server.acceptedCounts
+        #expect(Set(accepted.keys) == digital)
+        #expect(accepted.values.allSatisfy { $0 == 1 }, "a message was taken twice")
+        #expect(result.stderr.contains("retried request(s)"), "\(result.stderr)")
+        await server.shutdown()
+    }
+
+    @Test("a loose spool is packed into containers on the fly; --max-rate spaces the requests")
+    func looseSpool() async throws {
+        try Schemas.require()
+        let directory = try CLI.temporaryDirectory()
+        let (_, spool) = try DeliveryFixture.spool(count: 150, seed: 31, perContainer: 0, in: directory)
+        let digital = try DeliveryFixture.digitalLetters(spool)
+        let server = try await DeliveryFixture.server()
+        let start = ContinuousClock.now
+        let result = try DeliveryFixture.run(["deliver", spool.path, "--max-rate", "20"] + DeliveryFixture.endpoint(server))
+        _ = start
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(Set(server.acceptedCounts.keys) == digital)
+        let verify = try CLI.run(["verify", spool.path])
+        #expect(verify.status == 0, "\(verify.stdout)")
+        await server.shutdown()
+    }
+
+    @Test("a client certificate of another CA is refused with a clear message; nothing is taken")
+    func wrongCertificate() async throws {
+        let directory = try CLI.temporaryDirectory()
+        let (_, spool) = try DeliveryFixture.spool(count: 40, seed: 37, perContainer: 20, in: directory)
+        let server = try await DeliveryFixture.server()
+        let certificates = try DeliveryFixture.certificates()
+        let rogue = try DeliveryFixture.run(["deliver", spool.path] + DeliveryFixture.endpoint(
+            server, certificate: certificates.rogueCertificatePath, key: certificates.rogueKeyPath))
+        #expect(rogue.status == 3)
+        #expect(rogue.stderr.contains("the server refused the TLS handshake"), "\(rogue.stderr)")
+        #expect(rogue.stderr.contains("[tls]"))
+        // The server's certificate is not trusted without --ca.
+        let untrusted = try DeliveryFixture.run(["deliver", spool.path, "--endpoint", server.baseURL,
+                                                 "--cert", certificates.clientCertificatePath,
+                                                 "--key", certificates.clientKeyPath])
+        #expect(untrusted.status == 3)
+        #expect(untrusted.stderr.contains("not trusted"), "\(untrusted.stderr)")
+        // A wrong secret: 401 is permanent; the container and the server's error are named.
+        let secret = try DeliveryFixture.run(["deliver", spool.path] + DeliveryFixture.endpoint(server), secret: "wrong")
+        #expect(secret.status == 3)
+        #expect(secret.stderr.contains("digital/2021-10-06/0001.tar.lzma") || secret.stderr.contains(".tar.lzma"),
+                "\(secret.stderr)")
+        #expect(secret.stderr.contains("UNAUTHORIZED"), "\(secret.stderr)")
+        #expect(server.containersAccepted == 0)
+        // With the right credentials everything goes, once.
+        let good = try DeliveryFixture.run(["deliver", spool.path] + DeliveryFixture.endpoint(server))
+        #expect(good.status == 0, "\(good.stderr)")
+        #expect(server.acceptedCounts.values.allSatisfy { $0 == 1 })
+        await server.shutdown()
+    }
+
+    @Test("receipts --from FILE imports receipts; receipts of unknown messages are reported, not dropped")
+    func receiptsFromFile() async throws {
+        let directory = try CLI.temporaryDirectory()
+        let (_, spool) = try DeliveryFixture.spool(count: 40, seed: 41, perContainer: 20, in: directory)
+        let known = try #require(try DeliveryFixture.digitalLetters(spool).sorted().first)
+        let unknown = "00000000-0000-4000-8000-000000000000"
+        let receipts: [[String: Any]] = [
+            ["id": "a1", "messageUUID": known, "receiptStatus": "RECEIVED", "timeStamp": "2021-10-06T08:00:00Z"],
+            ["id": "a2", "messageUUID": known, "receiptStatus": "NOT_ALLOWED", "errorCode": "NOT_REGISTERED",
+             "timeStamp": "2021-10-06T08:00:01Z"],
+            ["id": "a3", "messageUUID": unknown, "receiptStatus": "RECEIVED", "timeStamp": "2021-10-06T08:00:02Z"],
+        ]
+        let file = directory.appendingPathComponent("receipts.json")
+        try JSONSerialization.data(withJSONObject: ["receipts": receipts]).write(to: file)
+        let result = try CLI.run(["receipts", spool.path, "--from", file.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("3 receipt(s) read, 3 stored"), "\(result.stderr)")
+        #expect(result.stderr.contains(unknown), "the unknown message is reported: \(result.stderr)")
+        let again = try CLI.run(["receipts", spool.path, "--from", file.path])
+        #expect(again.stderr.contains("0 stored, 3 already known"), "\(again.stderr)")
+        let json = try status(spool)
+        let byStatus = try #require(json["by_status"] as? [String: Int])
+        #expect(byStatus["not_allowed"] == 1)
+        #expect(json["unknown_receipts"] as? Int == 1)
+    }
+}
+
+/// When the stand-in kills the running deliver: at which POST or accepted container
+/// (server-wide numbers).
+final class KillTrigger: Sendable {
+    struct Point: Sendable {
+        var pid: Int32 = 0
+        var onPost: Int?
+        var onAccepted: Int?
+    }
+
+    let state = Mutex(Point())
+}
