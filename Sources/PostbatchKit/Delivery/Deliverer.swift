@@ -244,7 +244,14 @@ public struct Deliverer: Sendable {
             if counters.stopped { return }
             await limiter?.wait()
             try ledger.markSending(key)
-            let outcome = try await client.send(container: bytes)
+            let outcome: DigitalPostClient.SendOutcome
+            do {
+                outcome = try await client.send(container: bytes)
+            } catch {
+                // A refused TLS handshake: the server took nothing, and retrying cannot help.
+                try ledger.markNotTaken(key, httpStatus: nil, error: error.description)
+                throw error
+            }
             let wait: Duration
             switch outcome {
             case .accepted(let status, let receipt):

@@ -199,8 +199,10 @@ final class DigitalPostClient: Sendable {
     /// was written are `notSent`; everything else is `uncertain`.
     private func classify(_ error: any Error) throws(DeliveryError) -> SendOutcome {
         let text = String(describing: error)
-        if let ssl = error as? NIOSSLError {
-            throw Self.tlsError(ssl, text: text, endpoint: endpoint)
+        // With TLS 1.3 the server checks the client certificate after the client has
+        // finished its side of the handshake: the refusal arrives during the request.
+        if error is NIOSSLError || error is BoringSSLError {
+            throw Self.tlsError(text: text, endpoint: endpoint)
         }
         if let ahc = error as? HTTPClientError, ahc == .connectTimeout || ahc == .tlsHandshakeTimeout {
             return .notSent(detail: text)
@@ -211,7 +213,7 @@ final class DigitalPostClient: Sendable {
         return .uncertain(detail: text)
     }
 
-    static func tlsError(_ error: NIOSSLError, text: String, endpoint: DigitalPostEndpoint) -> DeliveryError {
+    static func tlsError(text: String, endpoint: DigitalPostEndpoint) -> DeliveryError {
         let lower = text.lowercased()
         if lower.contains("certificate verify failed") || lower.contains("certificate_verify_failed") {
             return DeliveryError(
