@@ -17,6 +17,12 @@ struct EndpointOptions: ParsableArguments {
     @Option(help: ArgumentHelp("CA certificates to trust for the server (PEM; default: the system's).", valueName: "pem"))
     var ca: String?
 
+    @Option(name: .customLong("campaign"),
+            help: ArgumentHelp("Campaign file whose [digital_post] table holds system_id and system_secret, when "
+                               + "POSTBATCH_SYSTEM_ID and POSTBATCH_SYSTEM_SECRET are not set (default: templates/campaign.toml).",
+                               valueName: "file"))
+    var campaignFile: String?
+
     /// The endpoint, from the options and `POSTBATCH_SYSTEM_ID` / `POSTBATCH_SYSTEM_SECRET`.
     func load() throws -> DigitalPostEndpoint {
         guard let endpoint, let cert, let key else {
@@ -28,9 +34,11 @@ struct EndpointOptions: ParsableArguments {
             reportMessage("\(flag) \(path): no such readable file")
             throw Exit.usage
         }
-        let environment = ProcessInfo.processInfo.environment
+        let credentials = try SystemCredentials.load(
+            environment: ProcessInfo.processInfo.environment,
+            campaignFile: campaignFile.map { URL(fileURLWithPath: $0) } ?? Campaign.defaultFile())
         return try DigitalPostEndpoint(
             baseURL: endpoint, certificatePath: cert, keyPath: key, caPath: ca,
-            systemID: environment["POSTBATCH_SYSTEM_ID"] ?? "", systemSecret: environment["POSTBATCH_SYSTEM_SECRET"] ?? "")
+            systemID: credentials.systemID, systemSecret: credentials.secret)
     }
 }

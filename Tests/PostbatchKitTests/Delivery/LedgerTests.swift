@@ -62,3 +62,16 @@ struct LedgerTests {
         #expect(try ledger.transmissions().first?.transmissionId == "t1")
     }
 }
+
+@Suite("sender system credentials")
+struct SystemCredentialsTests {
+    @Test("the environment wins; the campaign file's [digital_post] table is the fallback; neither is an error")
+    func sources() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("campaign-\(UUID().uuidString).toml")
+        try "[digital_post]\nsystem_id = \"from-file\"\nsystem_secret = \"s\"\n".write(to: file, atomically: true, encoding: .utf8)
+        let environment = ["POSTBATCH_SYSTEM_ID": "from-env", "POSTBATCH_SYSTEM_SECRET": "e"]
+        #expect(try SystemCredentials.load(environment: environment, campaignFile: file).systemID == "from-env")
+        #expect(try SystemCredentials.load(environment: [:], campaignFile: file).systemID == "from-file")
+        #expect(throws: DeliveryError.self) { try SystemCredentials.load(environment: [:], campaignFile: nil) }
+    }
+}
