@@ -494,7 +494,7 @@ private struct Check {
     }
 
     static func uuidText(_ key: UUIDKey) -> String {
-        let hex = String(key.high, radix: 16).leftPadded(16) + String(key.low, radix: 16).leftPadded(16)
+        let hex = DecimalText.padded(key.high, width: 16, radix: 16) + DecimalText.padded(key.low, width: 16, radix: 16)
         let characters = Array(hex)
         return [0..<8, 8..<12, 12..<16, 16..<20, 20..<32].map { String(characters[$0]) }.joined(separator: "-")
     }
@@ -603,11 +603,5 @@ private struct Check {
     struct HashFailure: Error, CustomStringConvertible {
         let errno: Int32
         var description: String { SpoolError.describe(errno: errno) }
-    }
-}
-
-extension String {
-    fileprivate func leftPadded(_ width: Int) -> String {
-        String(repeating: "0", count: Swift.max(0, width - count)) + self
     }
 }

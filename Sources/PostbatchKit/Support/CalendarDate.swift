@@ -75,11 +75,7 @@ public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConverti
 
     /// `2021-10-06`.
     public var iso: String {
-        func pad(_ value: Int, _ width: Int) -> String {
-            let text = String(value)
-            return String(repeating: "0", count: max(0, width - text.count)) + text
-        }
-        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))"
+        "\(DecimalText.padded(year, width: 4))-\(DecimalText.padded(month, width: 2))-\(DecimalText.padded(day, width: 2))"
     }
 
     public var description: String { iso }
