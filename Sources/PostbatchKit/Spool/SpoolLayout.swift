@@ -41,7 +41,10 @@ public enum SpoolLayout {
     // MARK: - Envelopes and batches
 
     /// `<uuid>.xml`: an envelope's file name, loose or inside a container.
-    static func envelopeName(uuid: some StringProtocol) -> String { "\(uuid).xml" }
+    static func envelopeName(uuid: some StringProtocol) -> String { "\(uuid)\(envelopeSuffix)" }
+
+    /// The extension of envelope files.
+    static let envelopeSuffix = ".xml"
 
     /// `digital/2021-10-06`: the folder of a batch's channel and date.
     static func dateFolder(of batch: BatchKey) -> String { "\(batch.channel.rawValue)/\(batch.date.iso)" }

@@ -3,6 +3,7 @@ import InMemoryLogging
 import Logging
 import Testing
 @testable import PostbatchKit
+import PostbatchTesting
 
 @Suite("Spool run")
 struct SpoolRunTests {
@@ -21,7 +22,7 @@ struct SpoolRunTests {
         var generator = SampleGenerator(options: .init(count: 300, seed: 5, defectRate: 0.2))
         let csv = generator.csv()
         let input = try TestInput.file(csv)
-        let spool = try TestInput.temporaryDirectory().appendingPathComponent("spool").path
+        let spool = try Scratch.folder("input").appendingPathComponent("spool").path
         var handler = InMemoryLogHandler()
         handler.logLevel = .trace
         let logger = Logger(label: "test", factory: { _ in handler })
