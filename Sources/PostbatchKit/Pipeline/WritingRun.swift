@@ -157,14 +157,23 @@ struct WritingRun {
                                            massMailingID: record.massMailingID, now: now)
         let factory = try LetterFactory(composer: composer, envelopes: envelopes, renderer: options.renderer)
         let input = options.input == "-" ? journal.inputCopyPath : options.input
-        let classifier = try InputClassifier(path: input, delimiter: options.delimiter, schedule: campaign.schedule)
+        let fingerprints = try InputFingerprints(journal: journal)
+        let classifier: InputClassifier
+        do {
+            classifier = try InputClassifier(path: input, delimiter: options.delimiter, schedule: campaign.schedule,
+                                             observer: fingerprints.observe)
+        } catch {
+            // The first pass read this header; if it cannot now, the file is another one.
+            throw RunError(code: .inputChanged, spool: options.spool,
+                           detail: "the input changed while the run was working: \(error.detail) [\(error.code)]. Run the same command again with the original file to finish, or start over with --force-new-run")
+        }
         let sink: any BatchSink = options.container == .none
             ? LooseBatchSink(spool: journal.spool, journal: journal, logger: logger)
             : ContainerBatchSink(spool: journal.spool, journal: journal, logger: logger, level: options.compressionLevel,
                                  now: now, workers: options.workers)
         var pending = PendingLetters(classifier: classifier, numbering: BatchNumbering(size: batchSize),
-                                     batchSizes: pass.batchSizes, shard: options.shard,
-                                     isDone: { journal.isDone($0, in: done) })
+                                     batchSizes: pass.batchSizes, shard: options.shard, fingerprints: fingerprints,
+                                     inputSHA256: pass.inputSHA256, isDone: { journal.isDone($0, in: done) })
         var written = 0
         let store = sink.store
         do {
@@ -187,6 +196,9 @@ struct WritingRun {
                     progress(RunProgress(lettersWritten: written, lettersToWrite: toWrite))
                 })
             try await sink.finish()
+        } catch let error as RunError {
+            await sink.abandon()
+            throw pending.opened.isEmpty ? error : error.afterWritingLetters()
         } catch {
             await sink.abandon()
             throw error
