@@ -66,4 +66,85 @@ struct ChangingWorldTests {
         #expect(try Spool.files(spool) == (try Spool.files(reference)))
         #expect(try CLI.run(["verify", spool.path]).status == 0)
     }
+
+    /// A finished spool of a generated input, and a copy of it to compare with.
+    static func finishedSpool(count: Int = 1200, seed: Int = 3) throws -> (directory: URL, csv: URL, spool: URL, reference: [String: Data]) {
+        let directory = try Scratch.folder("cli")
+        let csv = try CLI.generate(["--count", "\(count)", "--seed", "\(seed)"], into: directory)
+        let spool = directory.appendingPathComponent("spool")
+        let first = try CLI.run(["run", csv.path, "--spool", spool.path, "--now", now])
+        #expect(first.status == 0, "\(first.stderr)")
+        return (directory, csv, spool, try Spool.files(spool))
+    }
+
+    static func files(under folder: URL, suffix: String) -> [URL] {
+        (FileManager.default.enumerator(atPath: folder.path)?.allObjects as? [String] ?? [])
+            .filter { $0.hasSuffix(suffix) }.sorted().map { folder.appendingPathComponent($0) }
+    }
+
+    @Test("a re-run checks what the journal claims: a deleted or edited envelope and a junk journal line are repaired")
+    func rerunRepairs() throws {
+        let (_, csv, spool, reference) = try Self.finishedSpool()
+        let envelopes = Self.files(under: spool.appendingPathComponent("digital"), suffix: ".xml")
+        try FileManager.default.removeItem(at: envelopes[3])
+        let edited = envelopes[700]
+        try Data("<memo:Message/>".utf8).write(to: edited)
+        let segments = Self.files(under: spool.appendingPathComponent(".journal/batches"), suffix: ".csv")
+        let junk = try #require(segments.last)
+        let handle = try FileHandle(forWritingTo: junk)
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data("junk,line\n".utf8))
+        try handle.close()
+
+        let again = try CLI.run(["run", csv.path, "--spool", spool.path, "--now", Self.now])
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(again.stderr.contains("repaired 3 recorded batches"), "\(again.stderr)")
+        #expect(again.stderr.contains("1 file missing, 1 with the wrong size, 1 bad journal record"), "\(again.stderr)")
+        #expect(try Spool.files(spool) == reference)
+        #expect(!(try String(contentsOf: spool.appendingPathComponent("manifest.csv"), encoding: .utf8)).contains("junk"))
+        #expect(try CLI.run(["run", csv.path, "--spool", spool.path, "--now", Self.now]).stderr.contains("nothing new"))
+    }
+
+    @Test("--force-new-run refuses a folder that holds anything a spool is not made of, and lists it")
+    func forceNewRunRefusesForeignFiles() throws {
+        let directory = try Scratch.folder("cli")
+        let csv = try CLI.generate(["--count", "50", "--seed", "4"], into: directory)
+        let documents = directory.appendingPathComponent("Documents")
+        try FileManager.default.createDirectory(at: documents.appendingPathComponent("digital/photos"),
+                                                withIntermediateDirectories: true)
+        try Data("mine".utf8).write(to: documents.appendingPathComponent("thesis.txt"))
+        try Data("mine".utf8).write(to: documents.appendingPathComponent("digital/photos/cat.jpg"))
+        let result = try CLI.run(["run", csv.path, "--spool", documents.path, "--force-new-run"])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("[spool_not_empty]"), "\(result.stderr)")
+        #expect(result.stderr.contains("digital/photos/") && result.stderr.contains("thesis.txt"), "\(result.stderr)")
+        #expect(FileManager.default.fileExists(atPath: documents.appendingPathComponent("thesis.txt").path))
+        #expect(FileManager.default.fileExists(atPath: documents.appendingPathComponent("digital/photos/cat.jpg").path))
+
+        // A finished spool with one stray file of the user's is refused the same way.
+        let (_, other, spool, _) = try Self.finishedSpool(count: 100, seed: 5)
+        try Data("notes".utf8).write(to: spool.appendingPathComponent("notes.txt"))
+        let refused = try CLI.run(["run", other.path, "--spool", spool.path, "--force-new-run"])
+        #expect(refused.status == 2)
+        #expect(refused.stderr.contains("notes.txt"), "\(refused.stderr)")
+        #expect(FileManager.default.fileExists(atPath: spool.appendingPathComponent("manifest.csv").path))
+    }
+
+    @Test("a kill during --force-new-run leaves a journal that says abandoned; the next run rebuilds, never 'nothing new'")
+    func abandonedJournal() throws {
+        let (_, csv, spool, reference) = try Self.finishedSpool()
+        // The state a kill leaves after the journal was marked and half the envelopes were deleted.
+        let record = spool.appendingPathComponent(".journal/run.json")
+        let text = try String(contentsOf: record, encoding: .utf8)
+        try Data(text.replacingOccurrences(of: "\"complete\" : true", with: "\"abandoned\" : true,\n  \"complete\" : false").utf8)
+            .write(to: record)
+        #expect(try String(contentsOf: record, encoding: .utf8).contains("abandoned"))
+        for envelope in Self.files(under: spool.appendingPathComponent("digital"), suffix: ".xml").prefix(600) {
+            try FileManager.default.removeItem(at: envelope)
+        }
+        let again = try CLI.run(["run", csv.path, "--spool", spool.path, "--now", Self.now])
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(!again.stderr.contains("nothing new"))
+        #expect(try Spool.files(spool) == reference)
+    }
 }

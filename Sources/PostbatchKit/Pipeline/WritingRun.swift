@@ -46,14 +46,16 @@ struct WritingRun {
 
         let identity = try RunIdentity.compute(inputSHA256: pass.inputSHA256, campaign: campaign, options: options)
         let earlier: RunRecord?
+        let repaired: JournalAudit
         switch try start(journal: journal, staged: staged, identity: identity) {
         case .complete:
             logger.notice("nothing new: the spool already holds every letter of this input",
                           metadata: ["letters": "\(pass.statistics.totalLetters)"])
             return RunSummary(outcome: .alreadyComplete, statistics: pass.statistics, lettersWritten: 0,
                               lettersAlreadyDone: pass.batchSizes.values.reduce(0, +), resumed: false, fallbacks: 0)
-        case .write(let record):
+        case .write(let record, let audit):
             earlier = record
+            repaired = audit
         }
 
         let (record, now) = try begin(journal: journal, earlier: earlier, identity: identity, pass: pass)
@@ -64,7 +66,8 @@ struct WritingRun {
                 "signal": "\(signal)", "letters.written": "\(written)",
             ])
             return RunSummary(outcome: .interrupted(signal: signal), statistics: pass.statistics, lettersWritten: written,
-                              lettersAlreadyDone: alreadyDone, resumed: earlier != nil, fallbacks: fallbacks)
+                              lettersAlreadyDone: alreadyDone, resumed: earlier != nil, fallbacks: fallbacks,
+                              repairedBatches: repaired.batches.count, repairs: repaired.summary)
         }
 
         try SpoolPublication(spool: spool, journal: journal).publish(pass: pass, options: options)
@@ -72,7 +75,8 @@ struct WritingRun {
         try? FileManager.default.removeItem(atPath: journal.inputCopyPath)
         logger.info("run finished", metadata: ["letters.written": "\(written)", "spool.path": "\(spool.path)"])
         return RunSummary(outcome: .completed, statistics: pass.statistics, lettersWritten: written,
-                          lettersAlreadyDone: alreadyDone, resumed: earlier != nil, fallbacks: fallbacks)
+                          lettersAlreadyDone: alreadyDone, resumed: earlier != nil, fallbacks: fallbacks,
+                          repairedBatches: repaired.batches.count, repairs: repaired.summary)
     }
 
     /// How the input pass ended.
@@ -107,7 +111,9 @@ struct WritingRun {
     /// Asks the journal what to do, and puts the staged lists in place only when there is work.
     private func start(journal: RunJournal, staged: StagedInput, identity: String) throws -> RunStart {
         do {
-            let start = try journal.start(identity: identity, forceNewRun: options.forceNewRun, logger: logger)
+            let expected = Dictionary(uniqueKeysWithValues: staged.pass.batchSizes.map { (SpoolLayout.journalSegment(of: $0.key), $0.value) })
+            let start = try journal.start(identity: identity, expected: expected, forceNewRun: options.forceNewRun,
+                                          logger: logger)
             if case .complete = start {
                 staged.abort()
             } else {
