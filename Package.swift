@@ -93,10 +93,18 @@ let package = Package(
             dependencies: ["DigitalPostStandIn"],
             swiftSettings: swiftSettings
         ),
+        // Test support: synthetic inputs, scratch folders and benchmark workloads. Tests and
+        // benchmarks use it; the executable only for its hidden `generate` command.
+        .target(
+            name: "PostbatchTesting",
+            dependencies: ["PostbatchKit"],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "postbatch",
             dependencies: [
                 "PostbatchKit",
+                "PostbatchTesting",
                 "CMalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -107,6 +115,7 @@ let package = Package(
             name: "PostbatchKitTests",
             dependencies: [
                 "PostbatchKit",
+                "PostbatchTesting",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "InMemoryLogging", package: "swift-log"),
             ],
@@ -114,11 +123,25 @@ let package = Package(
         ),
         .testTarget(
             name: "PostbatchCLITests",
-            dependencies: ["PostbatchKit", "DigitalPostStandIn"],
+            dependencies: ["PostbatchKit", "PostbatchTesting", "DigitalPostStandIn"],
             swiftSettings: swiftSettings
         ),
     ]
 )
+
+// The libFuzzer target joins the manifest only on request (`make fuzz`, `make fuzz-build`):
+// it is built with `-sanitize=fuzzer,address`, in its own scratch folder.
+if ProcessInfo.processInfo.environment["POSTBATCH_FUZZ"] != nil {
+    package.targets += [
+        .target(name: "CFuzzer", path: "Fuzz/Sources/CFuzzer"),
+        .executableTarget(
+            name: "PostbatchFuzz",
+            dependencies: ["PostbatchKit", "CFuzzer"],
+            path: "Fuzz/Sources/FuzzInput",
+            swiftSettings: swiftSettings
+        ),
+    ]
+}
 
 // Benchmarks join the manifest only on request, so `make test` never fetches them.
 if ProcessInfo.processInfo.environment["POSTBATCH_BENCHMARKS"] != nil {
@@ -130,6 +153,7 @@ if ProcessInfo.processInfo.environment["POSTBATCH_BENCHMARKS"] != nil {
             name: "PostbatchBenchmarks",
             dependencies: [
                 "PostbatchKit",
+                "PostbatchTesting",
                 .product(name: "Benchmark", package: "package-benchmark"),
             ],
             path: "Benchmarks/PostbatchBenchmarks",

@@ -46,6 +46,11 @@ struct DeliverCommand: AsyncParsableCommand {
                                visibility: .hidden))
     var retryBaseMs: Int = 500
 
+    @Option(help: ArgumentHelp("After an interrupted or cut transmission, wait this many seconds after its start "
+                               + "before asking the server for receipts (the server may still be taking it).",
+                               valueName: "seconds"))
+    var settleSeconds: Int = 15
+
     @Option(help: ArgumentHelp("Longest time one request may take, in seconds.", valueName: "seconds"))
     var requestTimeout: Int = 120
 
@@ -64,6 +69,7 @@ struct DeliverCommand: AsyncParsableCommand {
         }
         if maxAttempts < 1 { throw ValidationError("--max-attempts must be 1 or more") }
         if requestTimeout < 1 { throw ValidationError("--request-timeout must be 1 second or more") }
+        if settleSeconds < 0 { throw ValidationError("--settle-seconds must be 0 or more") }
     }
 
     func run() async throws {
@@ -75,6 +81,7 @@ struct DeliverCommand: AsyncParsableCommand {
             options.maxAttempts = maxAttempts
             options.retryBaseDelay = .milliseconds(retryBaseMs)
             options.requestTimeout = .seconds(requestTimeout)
+            options.settleTime = .seconds(settleSeconds)
             let endpoint = dryRun ? nil : try endpointOptions.load()
             let deliverer = Deliverer(spool: directory, endpoint: endpoint, options: options, logger: logger)
             let reporter = ProgressReporter(isEnabled: progressOptions.isEnabled, totalBytes: nil) { text in

@@ -1,5 +1,6 @@
 import DigitalPostStandIn
 import Foundation
+import PostbatchTesting
 import Synchronization
 import Testing
 

@@ -1,5 +1,6 @@
 import DigitalPostStandIn
 import Foundation
+import PostbatchTesting
 import Synchronization
 import Testing
 
@@ -8,7 +9,7 @@ struct DeliveryTests {
     @Test("run → deliver → receipts → fallback → status: every letter once, receipts stored, paper for NOT_ALLOWED")
     func fullFlow() async throws {
         try Schemas.require()
-        let directory = try CLI.temporaryDirectory()
+        let directory = try Scratch.folder("cli")
         let (csv, spool) = try DeliveryFixture.spool(count: 3000, seed: 17, perContainer: 250, in: directory)
         let digital = try DeliveryFixture.digitalLetters(spool)
         let containers = try DeliveryFixture.digitalContainers(spool)
@@ -95,7 +96,7 @@ struct DeliveryTests {
     @Test("kill -9 of deliver at 20 points: the server takes every message exactly once")
     func killedDeliveries() async throws {
         try Schemas.require()
-        let directory = try CLI.temporaryDirectory()
+        let directory = try Scratch.folder("cli")
         let (_, spool) = try DeliveryFixture.spool(count: 700, seed: 23, perContainer: 20, in: directory)
         let digital = try DeliveryFixture.digitalLetters(spool)
         let trigger = KillTrigger()
@@ -107,7 +108,7 @@ struct DeliveryTests {
             onAccepted: { number in
                 trigger.state.withLock { if $0.onAccepted == number, $0.pid > 0 { kill($0.pid, SIGKILL) } }
             })
-        let arguments = ["deliver", spool.path, "--retry-base-ms", "10"] + (try DeliveryFixture.endpoint(server))
+        let arguments = ["deliver", spool.path, "--retry-base-ms", "10", "--settle-seconds", "1"] + (try DeliveryFixture.endpoint(server))
         // Kill on the k-th request of a process (nothing taken yet), after the k-th container
         // taken (its answer lost), or after a few milliseconds (start-up, reconciling).
         enum Point { case post(Int), accepted(Int), after(Int) }
@@ -154,13 +155,14 @@ struct DeliveryTests {
     @Test("503 bursts with Retry-After, 429, slow answers, cut uploads and lost 201s are survived, each message once")
     func faultsSurvived() async throws {
         try Schemas.require()
-        let directory = try CLI.temporaryDirectory()
+        let directory = try Scratch.folder("cli")
         let (_, spool) = try DeliveryFixture.spool(count: 300, seed: 29, perContainer: 30, in: directory)
         let digital = try DeliveryFixture.digitalLetters(spool)
         let server = try await DeliveryFixture.server()
         server.inject([.unavailable(retryAfterSeconds: 1), .unavailable(retryAfterSeconds: 1), .tooManyRequests(retryAfterSeconds: 0),
                        .cutUpload, .loseResponse, .slow(milliseconds: 300), .unavailable(retryAfterSeconds: 0), .loseResponse])
-        let result = try DeliveryFixture.run(["deliver", spool.path, "--retry-base-ms", "10", "--connections", "2"]
+        let result = try DeliveryFixture.run(["deliver", spool.path, "--retry-base-ms", "10", "--connections", "2",
+                                              "--settle-seconds", "1"]
                                              + DeliveryFixture.endpoint(server))
         #expect(result.status == 0, "\(result.stderr)")
         #expect(server.pendingFaults == 0)
@@ -174,7 +176,7 @@ struct DeliveryTests {
     @Test("a loose spool is packed into containers on the fly; --max-rate spaces the requests")
     func looseSpool() async throws {
         try Schemas.require()
-        let directory = try CLI.temporaryDirectory()
+        let directory = try Scratch.folder("cli")
         let (_, spool) = try DeliveryFixture.spool(count: 150, seed: 31, perContainer: 0, in: directory)
         let digital = try DeliveryFixture.digitalLetters(spool)
         let server = try await DeliveryFixture.server()
@@ -190,7 +192,7 @@ struct DeliveryTests {
 
     @Test("a client certificate of another CA is refused with a clear message; nothing is taken")
     func wrongCertificate() async throws {
-        let directory = try CLI.temporaryDirectory()
+        let directory = try Scratch.folder("cli")
         let (_, spool) = try DeliveryFixture.spool(count: 40, seed: 37, perContainer: 20, in: directory)
         let server = try await DeliveryFixture.server()
         let certificates = try DeliveryFixture.certificates()
@@ -221,7 +223,7 @@ struct DeliveryTests {
 
     @Test("receipts --from FILE imports receipts; receipts of unknown messages are reported, not dropped")
     func receiptsFromFile() async throws {
-        let directory = try CLI.temporaryDirectory()
+        let directory = try Scratch.folder("cli")
         let (_, spool) = try DeliveryFixture.spool(count: 40, seed: 41, perContainer: 20, in: directory)
         let known = try #require(try DeliveryFixture.digitalLetters(spool).sorted().first)
         let unknown = "00000000-0000-4000-8000-000000000000"

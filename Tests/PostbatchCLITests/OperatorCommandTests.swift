@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import PostbatchTesting
 
 @Suite("postbatch verify, help and completions")
 struct OperatorCommandTests {
@@ -36,7 +37,7 @@ struct OperatorCommandTests {
 
     @Test("verify: 2 for a folder that is not a spool, 0 for a good spool, 1 after a change")
     func verify() throws {
-        let directory = try CLI.temporaryDirectory()
+        let directory = try Scratch.folder("cli")
         let notSpool = try CLI.run(["verify", directory.path])
         #expect(notSpool.status == 2)
         #expect(notSpool.stderr.contains("not_a_spool"))
@@ -66,7 +67,9 @@ struct OperatorCommandTests {
                  "by_channel": {"digital": 1, "print": 0},
                  "by_group_channel": {"1": {"digital": 0, "print": 0}, "2": {"digital": 1, "print": 0},
                    "3": {"digital": 0, "print": 0}, "4": {"digital": 0, "print": 0}, "5": {"digital": 0, "print": 0}},
-                 "by_language": {"da": 0, "en": 1}, "by_date": {"2021-10-06": 1}}}
+                 "by_language": {"da": 0, "en": 1}, "by_date": {"2021-10-06": 1}},
+                 "skipped": {"total": 0, "by_reason": {}}, "rejected": {"total": 0, "by_reason": {}},
+                 "warnings": {"cpr_no_mod11": 0}}
                 """.utf8)),
         ]
         for (path, data) in files {

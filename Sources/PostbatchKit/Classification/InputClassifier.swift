@@ -2,19 +2,45 @@
 public struct SkippedRecord: Sendable, CustomStringConvertible {
     /// The line where the record starts.
     public let line: Int
-    /// `status_XX`.
-    public let reason: String
+    /// The CPR status: the two status digits as a number.
+    public let status: Int
     /// The person's CPR number; shown masked.
     public let cpr: CPR
+
+    /// `status_XX`: the reason in skipped lists and reports.
+    public var reason: String { Self.reason(status: status) }
+
+    /// `status_05` for status 5.
+    static func reason(status: Int) -> String { "status_\(DecimalText.padded(status, width: 2))" }
 
     public var description: String { "line \(line): \(reason) (\(cpr))" }
 }
 
-/// The outcome of one input record (SPEC §2).
-public enum Outcome: Sendable {
-    case letter(Letter)
+/// What happens to one input record (SPEC §2): a letter, a skip, or a rejection.
+///
+/// The classifier decides with ``LetterDecision`` (cheap: `stats` counts millions of
+/// records a second); ``InputClassifier`` hands out ``Outcome``, with the whole ``Letter``.
+public enum RecordOutcome<Accepted: Sendable>: Sendable {
+    /// A letter goes out.
+    case letter(Accepted)
+    /// Valid, but the CPR status sends nothing.
     case skipped(SkippedRecord)
+    /// Invalid: the first reason of SPEC §2 that applies.
     case rejected(ClassificationError)
+}
+
+/// The outcome of one input record, with its letter.
+public typealias Outcome = RecordOutcome<Letter>
+
+extension RecordOutcome where Accepted == Letter {
+    /// The input line where the record starts.
+    public var line: Int {
+        switch self {
+        case .letter(let letter): letter.line
+        case .skipped(let skipped): skipped.line
+        case .rejected(let error): error.line
+        }
+    }
 }
 
 /// Reads an input CSV and classifies each record in order: the Input and
@@ -60,6 +86,18 @@ public final class InputClassifier {
     /// The CPR number of the record ``next()`` classified last, when it had a valid one.
     var lastRecordCPR: CPR? { classifier.lastCPR }
 
+    /// Classifies `bytes` held in memory, read in pieces of `readSizes` (cycled), so a
+    /// chunk boundary can fall at any byte: for the fuzz target and tests.
+    package init(bytes: [UInt8], name: String, readSizes: [Int], delimiter: Character? = nil,
+                 schedule: WaveSchedule) throws(InputError) {
+        reader = try RecordReader(source: ByteSource(bytes: bytes, name: name, readSizes: readSizes),
+                                  delimiter: delimiter?.asciiValue)
+        classifier = RecordClassifier(header: reader.header, file: reader.file, schedule: schedule)
+    }
+
+    /// The longest name a letter can carry (SPEC §2), for checks outside the library.
+    package static var maximumNameLength: Int { RecordClassifier.maximumNameLength }
+
     /// The input's name for messages.
     public var file: String { reader.file }
 
@@ -74,17 +112,28 @@ public final class InputClassifier {
     /// - Returns: its outcome, or `nil` at the end of the input.
     /// - Throws: ``InputError`` `not_utf8` or `unreadable`: the input cannot be read on.
     public func next() throws(InputError) -> Outcome? {
+        try nextFingerprinted()?.outcome
+    }
+
+    /// Classifies the next record, with the fingerprint of its bytes (see ``CSVRecord/fingerprint``).
+    ///
+    /// - Returns: its outcome and fingerprint, or `nil` at the end of the input.
+    /// - Throws: ``InputError`` `not_utf8` or `unreadable`: the input cannot be read on.
+    package func nextFingerprinted() throws(InputError) -> (outcome: Outcome, fingerprint: UInt64)? {
         guard let record = try reader.next() else { return nil }
+        return (outcome(of: record), record.fingerprint)
+    }
+
+    private func outcome(of record: CSVRecord) -> Outcome {
         switch classify(record) {
-        case .letter(let group, let channel, let language, let date):
-            guard let cpr = classifier.lastCPR else { return nil }
-            let recipient = classifier.recipient(of: record, cpr: cpr, channel: channel, language: language)
+        case .letter(let decision):
+            let recipient = classifier.recipient(of: record, cpr: decision.cpr, channel: decision.channel,
+                                                 language: decision.language)
             let letter = Letter(sequence: letterCount - 1, line: record.line, recipient: recipient,
-                                group: group, channel: channel, date: date)
+                                group: decision.group, channel: decision.channel, date: decision.date)
             return .letter(letter)
-        case .skipped(let status):
-            guard let cpr = classifier.lastCPR else { return nil }
-            return .skipped(SkippedRecord(line: record.line, reason: Self.skipReason(status), cpr: cpr))
+        case .skipped(let skipped):
+            return .skipped(skipped)
         case .rejected(let error):
             return .rejected(error)
         }
@@ -108,10 +157,8 @@ public final class InputClassifier {
             switch classify(record) {
             case .rejected(let error):
                 onRejected(error)
-            case .skipped(let status):
-                if let cpr = classifier.lastCPR {
-                    onSkipped(SkippedRecord(line: record.line, reason: Self.skipReason(status), cpr: cpr))
-                }
+            case .skipped(let skipped):
+                onSkipped(skipped)
             case .letter:
                 break
             }
@@ -124,19 +171,15 @@ public final class InputClassifier {
         return statistics
     }
 
-    /// `status_05` for status 5.
-    static func skipReason(_ status: Int) -> String {
-        "status_\(status < 10 ? "0" : "")\(status)"
-    }
-
-    private func classify(_ record: CSVRecord) -> Verdict {
+    private func classify(_ record: CSVRecord) -> RecordOutcome<LetterDecision> {
         let verdict = classifier.classify(record)
         switch verdict {
-        case .letter(let group, let channel, let language, let date):
-            statistics.addLetter(group: group, channel: channel, language: language, date: date)
+        case .letter(let decision):
+            statistics.addLetter(group: decision.group, channel: decision.channel, language: decision.language,
+                                 date: decision.date)
             letterCount += 1
-        case .skipped(let status):
-            statistics.addSkipped(status: status)
+        case .skipped(let skipped):
+            statistics.addSkipped(status: skipped.status)
         case .rejected(let error):
             statistics.addRejected(error.code)
         }

@@ -18,6 +18,10 @@ public struct DeliveryOptions: Sendable {
     /// Rounds of "ask the server for receipts, then send what it never took" for
     /// transmissions whose outcome a cut connection left unknown.
     public var reconcileRounds = 3
+    /// How long after an uncertain attempt started its receipts are first asked for: a
+    /// server may still be taking a container whose sender was killed or cut off, and
+    /// its receipts appear only once it has. Reconciling earlier could send it twice.
+    public var settleTime: Duration = .seconds(15)
     /// Receipts per page when reconciling.
     public var receiptsPageSize = 1000
     /// How long one request may take.
@@ -199,6 +203,16 @@ public struct Deliverer: Sendable {
     /// Asks the server for every receipt it holds (without deleting any), stores them,
     /// and settles the `sending` transmissions from them.
     func reconcile(ledger: Ledger, client: DigitalPostClient) async throws(DeliveryError) -> (sent: Int, pending: Int) {
+        if let started = try ledger.latestUncertainStart() {
+            // Timestamps have whole seconds: count the started second as a whole one.
+            let settled = started.secondsSinceEpoch + 1 + options.settleTime.components.seconds
+            let wait = settled - Timestamp.now().secondsSinceEpoch
+            if wait > 0 {
+                logger.info("waiting for the server to settle before asking for receipts",
+                            metadata: ["delivery.wait.seconds": "\(wait)"])
+                try? await Task.sleep(for: .seconds(wait))
+            }
+        }
         var page = 0
         while true {
             let result = try await client.receipts(page: page, size: options.receiptsPageSize)
@@ -215,7 +229,7 @@ public struct Deliverer: Sendable {
     /// after a permanent refusal.
     private func send(_ queue: [Ledger.Transmission], ledger: Ledger, client: DigitalPostClient, limiter: RateLimiter?,
                       counters: Counters, progress: @escaping @Sendable (Int) -> Void) async throws {
-        let next = Cursor()
+        let next = QueuePosition()
         try await withThrowingTaskGroup(of: Void.self) { group in
             for _ in 0..<max(1, min(options.connections, queue.count)) {
                 group.addTask {
@@ -311,7 +325,7 @@ public struct Deliverer: Sendable {
 
 /// What the sending tasks count together.
 final class Counters: Sendable {
-    struct State {
+    struct Tally {
         var sent = 0
         var lettersSent = 0
         var bytes = 0
@@ -321,16 +335,16 @@ final class Counters: Sendable {
         var lettersDone: Int
     }
 
-    private let state: Mutex<State>
+    private let state: Mutex<Tally>
 
     init(lettersDone: Int) {
-        state = Mutex(State(lettersDone: lettersDone))
+        state = Mutex(Tally(lettersDone: lettersDone))
     }
 
     var stopped: Bool { state.withLock { $0.fatal != nil } }
     var lettersDone: Int { state.withLock { $0.lettersDone } }
 
-    func snapshot() -> State { state.withLock { $0 } }
+    func snapshot() -> Tally { state.withLock { $0 } }
 
     func sent(letters: Int, bytes: Int) {
         state.withLock {
@@ -354,7 +368,7 @@ final class Counters: Sendable {
 }
 
 /// Hands out queue positions to the sending tasks.
-final class Cursor: Sendable {
+final class QueuePosition: Sendable {
     private let position = Mutex(0)
 
     /// The next position, each once.

@@ -10,7 +10,7 @@
 /// envelope or an unexpected file, and checks the ledger separately.
 public enum DeliveryLayout {
     /// The folder, relative to the spool.
-    public static let folder = ".delivery"
+    public static let folder = SpoolLayout.delivery
     /// The ledger database, relative to ``folder``.
     public static let ledger = "ledger.sqlite"
     /// Loose batches packed into containers, relative to ``folder``.

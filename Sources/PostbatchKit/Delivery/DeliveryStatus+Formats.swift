@@ -13,7 +13,7 @@ extension DeliveryStatus {
     }
 
     func table() -> String {
-        let states = State.allCases
+        let states = LetterState.allCases
         var rows: [[String]] = [["group", "channel"] + states.map(\.title) + ["total"]]
         for group in LetterGroup.allCases {
             for channel in Channel.allCases {
@@ -60,13 +60,13 @@ extension DeliveryStatus {
             var byChannel: [String: Any] = [:]
             for channel in Channel.allCases {
                 var byState: [String: Int] = [:]
-                for state in State.allCases { byState[state.rawValue] = counts[group]?[channel]?[state] ?? 0 }
+                for state in LetterState.allCases { byState[state.rawValue] = counts[group]?[channel]?[state] ?? 0 }
                 byChannel[channel.rawValue] = byState
             }
             byGroup[String(group.rawValue)] = byChannel
         }
         var totals: [String: Int] = [:]
-        for state in State.allCases { totals[state.rawValue] = total(state) }
+        for state in LetterState.allCases { totals[state.rawValue] = total(state) }
         return [
             "by_group_channel_status": byGroup,
             "by_status": totals,
@@ -92,7 +92,7 @@ extension DeliveryStatus {
             text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
                 .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
         }
-        let states = State.allCases
+        let states = LetterState.allCases
         var body = "<table><thead><tr><th>group</th><th>channel</th>"
             + states.map { "<th>\(escape($0.title))</th>" }.joined() + "<th>total</th></tr></thead><tbody>\n"
         for group in LetterGroup.allCases {

@@ -8,7 +8,7 @@ internal import GRDB
 /// number, name or address, so none can appear here.
 public struct DeliveryStatus: Sendable, Equatable {
     /// A letter's state, from its transmission, its latest receipt and its fallback.
-    public enum State: String, Sendable, CaseIterable {
+    public enum LetterState: String, Sendable, CaseIterable {
         case notSent = "not_sent"
         case sent = "sent"
         case received = "received"
@@ -37,7 +37,7 @@ public struct DeliveryStatus: Sendable, Equatable {
     }
 
     /// counts[group][channel][state].
-    public var counts: [LetterGroup: [Channel: [State: Int]]] = [:]
+    public var counts: [LetterGroup: [Channel: [LetterState: Int]]] = [:]
     /// Problems, at most the limit given; ``problemCount`` counts all.
     public var problems: [Problem] = []
     /// Problems in all, per kind.
@@ -49,7 +49,7 @@ public struct DeliveryStatus: Sendable, Equatable {
     public var problemCount: Int { problemCounts.values.reduce(0, +) }
 
     /// Letters in a state, over every group and channel.
-    public func total(_ state: State) -> Int {
+    public func total(_ state: LetterState) -> Int {
         counts.values.flatMap { $0.values }.reduce(0) { $0 + ($1[state] ?? 0) }
     }
 
@@ -67,7 +67,7 @@ public struct DeliveryStatus: Sendable, Equatable {
         var status = DeliveryStatus()
         for group in LetterGroup.allCases {
             for channel in Channel.allCases {
-                for state in State.allCases { status.counts[group, default: [:]][channel, default: [:]][state] = 0 }
+                for state in LetterState.allCases { status.counts[group, default: [:]][channel, default: [:]][state] = 0 }
             }
         }
         let limit = Timestamp(secondsSinceEpoch: now.secondsSinceEpoch - staleAfter.components.seconds).iso
@@ -91,7 +91,7 @@ public struct DeliveryStatus: Sendable, Equatable {
                         status.problems.append(Problem(kind: kind, uuid: uuid, group: group, channel: channel, detail: detail))
                     }
                 }
-                let state: State
+                let state: LetterState
                 if channel == .print || fallback != nil {
                     state = .paper
                 } else if let receipt {

@@ -320,6 +320,13 @@ public final class Ledger: Sendable {
         }
     }
 
+    /// When the most recent attempt among the uncertain (`sending`) transmissions started.
+    func latestUncertainStart() throws(DeliveryError) -> Timestamp? {
+        try read("read") { db in
+            try String.fetchOne(db, sql: "SELECT MAX(startedAt) FROM transmission WHERE state = 'sending'")
+        }.flatMap { Timestamp(iso: $0) }
+    }
+
     /// The message UUIDs of a transmission's letters, in manifest order of their files.
     func letters(inTransmission key: String) throws(DeliveryError) -> [String] {
         try read("read") { db in

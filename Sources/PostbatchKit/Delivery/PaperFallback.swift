@@ -224,7 +224,7 @@ public struct PaperFallback: Sendable {
                 }
                 inFolder += 1
                 let key = BatchKey(channel: .print, date: date, number: nextNumber ?? 1)
-                file = "\(key.looseFolder)/\(uuid).xml"
+                file = "\(SpoolLayout.looseFolder(of: key))/\(uuid).xml"
             }
             plans.append(Planned(original: candidate.uuid, letter: paper, uuid: uuid, file: file, time: time))
         }

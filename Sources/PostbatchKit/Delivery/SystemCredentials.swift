@@ -18,22 +18,23 @@ public struct SystemCredentials: Sendable, Equatable {
     /// Its secret.
     public let secret: String
 
-    /// The credentials from the environment, else from `campaignFile` (when it exists).
+    /// The credentials from the environment, else from the campaign file at
+    /// `campaignFile` (when it exists).
     ///
     /// - Throws: ``DeliveryError`` `credentials` when neither has both values;
     ///   `configuration` when the campaign file is not TOML.
-    public static func load(environment: [String: String], campaignFile: URL?) throws(DeliveryError) -> SystemCredentials {
+    public static func load(environment: [String: String], campaignFile: String?) throws(DeliveryError) -> SystemCredentials {
         if let id = environment["POSTBATCH_SYSTEM_ID"], let secret = environment["POSTBATCH_SYSTEM_SECRET"],
            !id.isEmpty, !secret.isEmpty {
             return SystemCredentials(systemID: id, secret: secret)
         }
-        if let campaignFile, let text = try? String(contentsOf: campaignFile, encoding: .utf8) {
+        if let campaignFile, let text = try? String(contentsOfFile: campaignFile, encoding: .utf8) {
             let table: TOMLTable
             do {
                 table = try TOMLTable(string: text)
             } catch {
-                throw DeliveryError(code: .configuration, subject: campaignFile.path,
-                                    message: "\(campaignFile.path) is not a TOML file")
+                throw DeliveryError(code: .configuration, subject: campaignFile,
+                                    message: "\(campaignFile) is not a TOML file")
             }
             let section = table["digital_post"]?.table
             if let id = section?["system_id"]?.string, let secret = section?["system_secret"]?.string,

@@ -28,6 +28,10 @@ public struct RunSummary: Sendable {
     public let resumed: Bool
     /// Letters of this attempt that the fast path handed to the reference renderer.
     public let fallbacks: Int
+    /// Recorded batches this attempt found missing or damaged and wrote again.
+    public var repairedBatches = 0
+    /// What was wrong with them: `2 files missing, 1 with the wrong size`.
+    public var repairs = ""
 }
 
 /// How far a run has come, for a progress line.
@@ -68,123 +72,10 @@ public enum SpoolRun {
                            progress: @escaping @Sendable (RunProgress) -> Void = { _ in }) async throws -> RunSummary {
         let composer = try LetterComposer(campaign: campaign)
         if options.dryRun {
-            return try await dryRun(options: options, campaign: campaign, composer: composer, logger: logger,
-                                    progress: progress)
-        }
-        return try await SpoolWriter(options: options, campaign: campaign, composer: composer, logger: logger,
+            return try await DryRun(options: options, campaign: campaign, composer: composer, logger: logger,
                                      progress: progress).run()
-    }
-
-    /// Classifies and renders everything, writes nothing.
-    private static func dryRun(options: RunOptions, campaign: Campaign, composer: LetterComposer, logger: Logger,
-                               progress: @escaping @Sendable (RunProgress) -> Void) async throws -> RunSummary {
-        let envelopes = try EnvelopeWriter(campaign: campaign, memoVersion: options.memoVersion,
-                                           massMailingID: "dry-run", now: options.now ?? .now())
-        let factory = try LetterFactory(composer: composer, envelopes: envelopes, renderer: options.renderer)
-        let classifier = try InputClassifier(path: options.input, delimiter: options.delimiter, schedule: campaign.schedule)
-        logger.info("dry run started", metadata: ["input": "\(classifier.file)"])
-        var numbering = BatchNumbering(size: SpoolLayout.lettersPerFolder)
-        var rendered = 0
-        let produced = try await LetterProduction.run(
-            workers: options.workers, cancellation: options.cancellation,
-            nextLetter: {
-                while let outcome = try classifier.next() {
-                    if case .letter(let letter) = outcome {
-                        return (letter, numbering.next(channel: letter.channel, date: letter.date))
-                    }
-                }
-                return nil
-            },
-            make: { letter, batch, renderers in
-                let made = try factory.produce(letter, batch: batch, renderers: renderers)
-                return WrittenLetter(batch: batch, manifestLine: "", envelope: nil, size: made.envelope.count)
-            },
-            factory: factory,
-            consume: { results in
-                rendered += results.count
-                progress(RunProgress(lettersWritten: rendered, lettersToWrite: classifier.statistics.totalLetters))
-            })
-        logger.info("dry run finished", metadata: ["letters": "\(produced)", "fallbacks": "\(factory.fallbackCount)"])
-        if let signal = options.cancellation.signalNumber {
-            return RunSummary(outcome: .interrupted(signal: signal), statistics: classifier.statistics,
-                              lettersWritten: 0, lettersAlreadyDone: 0, resumed: false, fallbacks: factory.fallbackCount)
         }
-        return RunSummary(outcome: .dryRun, statistics: classifier.statistics, lettersWritten: 0,
-                          lettersAlreadyDone: 0, resumed: false, fallbacks: factory.fallbackCount)
-    }
-}
-
-/// One letter as a worker hands it back to the writer.
-struct WrittenLetter: Sendable {
-    let batch: BatchKey
-    /// The manifest line (empty in a dry run).
-    let manifestLine: String
-    /// The envelope, when the writer still has to store it (containers).
-    let envelope: [UInt8]?
-    let size: Int
-}
-
-/// Renders letters on worker tasks, at most `workers` chunks at a time (so `workers`
-/// is the number of letters rendered in parallel, and memory is bounded), and hands
-/// the results back in input order.
-enum LetterProduction {
-    static let chunkSize = 32
-
-    /// - Parameters:
-    ///   - nextLetter: the next letter to make and its batch, or `nil` at the end (called on the calling task).
-    ///   - make: makes one letter on a worker.
-    ///   - consume: receives each chunk's results, in input order (on the calling task).
-    /// - Returns: how many letters were made.
-    static func run(workers: Int, cancellation: RunCancellation,
-                    nextLetter: () throws -> (Letter, BatchKey)?,
-                    make: @escaping @Sendable (Letter, BatchKey, WorkerRenderers) throws -> WrittenLetter,
-                    factory: LetterFactory,
-                    consume: ([WrittenLetter]) async throws -> Void) async throws -> Int {
-        var made = 0
-        try await withThrowingTaskGroup(of: (Int, [WrittenLetter]).self) { group in
-            var nextIndex = 0
-            var nextToConsume = 0
-            var inFlight = 0
-            var finished: [Int: [WrittenLetter]] = [:]
-            let maximumInFlight = workers
-
-            func collect() async throws {
-                guard let (index, results) = try await group.next() else { return }
-                inFlight -= 1
-                finished[index] = results
-                while let ready = finished.removeValue(forKey: nextToConsume) {
-                    try await consume(ready)
-                    made += ready.count
-                    nextToConsume += 1
-                }
-            }
-
-            var exhausted = false
-            while !exhausted, !cancellation.isCancelled {
-                var chunk: [(Letter, BatchKey)] = []
-                while chunk.count < chunkSize, let next = try nextLetter() {
-                    chunk.append(next)
-                }
-                exhausted = chunk.count < chunkSize
-                guard !chunk.isEmpty else { break }
-                if inFlight >= maximumInFlight {
-                    try await collect()
-                }
-                let index = nextIndex
-                nextIndex += 1
-                inFlight += 1
-                let work = chunk
-                group.addTask {
-                    let results = try factory.withRenderers { renderers in
-                        try work.map { letter, batch in try make(letter, batch, renderers) }
-                    }
-                    return (index, results)
-                }
-            }
-            while inFlight > 0 {
-                try await collect()
-            }
-        }
-        return made
+        return try await WritingRun(options: options, campaign: campaign, composer: composer, logger: logger,
+                                     progress: progress).run()
     }
 }

@@ -31,12 +31,12 @@ internal import Glibc
 ///
 /// After any error the pending file has been aborted (its temporary file is
 /// gone) and the writer accepts no more calls.
-public final class TarLZMAWriter {
-    /// The LZMA preset used unless another is given: 6.
+package final class TarLZMAWriter {
+    /// The LZMA preset when a caller names none: 6, xz's own default. A run names its
+    /// own (``RunOptions/compressionLevel``, 1 unless `--lzma-level` says otherwise).
     ///
-    /// Measured with 400 synthetic one-page letters rendered by pango/cairo
-    /// (~25.6 KB PDF, ~34.7 KB envelope; rerun with the
-    /// `TarLZMASizeMeasurement` test on real letters), bytes per letter:
+    /// Measured once by hand with 400 synthetic one-page letters rendered by
+    /// pango/cairo (~25.6 KB PDF, ~34.7 KB envelope), bytes per letter:
     ///
     /// | PDF streams | per container | level 3 | level 6 | level 9 |
     /// | --- | --- | --- | --- | --- |
@@ -49,10 +49,10 @@ public final class TarLZMAWriter {
     /// with uncompressed streams the shared fonts and text compress away. Level 6
     /// needs about 94 MiB for the encoder (97 MiB peak RSS measured); level 9
     /// needs up to 674 MiB and gains almost nothing; level 3 needs 32 MiB.
-    public static let defaultCompressionLevel = 6
+    package static let defaultCompressionLevel = 6
 
     /// The longest entry name a ustar header holds without a prefix field.
-    public static let maximumNameLength = 100
+    package static let maximumNameLength = 100
 
     private var archive: OpaquePointer?
     private let file: PendingFile
@@ -61,7 +61,7 @@ public final class TarLZMAWriter {
     /// that the callback failed.
     fileprivate var outputError: SpoolError?
     /// How many entries have been added so far.
-    public private(set) var entryCount = 0
+    package private(set) var entryCount = 0
 
     /// Starts an archive that writes into `file`.
     ///
@@ -75,7 +75,7 @@ public final class TarLZMAWriter {
     /// - Throws: ``SpoolError`` with code `archive` when libarchive cannot set up
     ///   the format, the filter or the level (a level outside 0...9); the file
     ///   has then been aborted.
-    public init(
+    package init(
         into file: PendingFile, modificationTime: Int64,
         compressionLevel: Int = TarLZMAWriter.defaultCompressionLevel
     ) throws(SpoolError) {
@@ -127,7 +127,7 @@ public final class TarLZMAWriter {
     ///   above (nothing is written, the writer stays usable); `disk_full`,
     ///   `not_writable` or `io` when writing the output fails; `archive` when
     ///   libarchive fails, or after ``finish()``.
-    public func append(name: String, contents: UnsafeRawBufferPointer) throws(SpoolError) {
+    package func append(name: String, contents: UnsafeRawBufferPointer) throws(SpoolError) {
         try Self.validate(entryName: name, in: file.finalPath)
         guard let archive else { throw finished() }
         guard let entry = archive_entry_new() else {
@@ -156,7 +156,7 @@ public final class TarLZMAWriter {
     /// Adds one file to the archive from a byte collection.
     ///
     /// - Throws: ``SpoolError``, as the raw-buffer ``append(name:contents:)``.
-    public func append(name: String, contents: [UInt8]) throws(SpoolError) {
+    package func append(name: String, contents: [UInt8]) throws(SpoolError) {
         try Syscall.withBytes(of: contents) { (buffer) throws(SpoolError) in
             try append(name: name, contents: buffer)
         }
@@ -169,7 +169,7 @@ public final class TarLZMAWriter {
     /// - Throws: ``SpoolError``: `disk_full`, `not_writable` or `io` when the last
     ///   bytes cannot be written; `archive` when libarchive fails or when called
     ///   twice.
-    public func finish() throws(SpoolError) {
+    package func finish() throws(SpoolError) {
         guard let archive else { throw finished() }
         try check(archive_write_close(archive), "finish the archive")
         archive_write_free(archive)
@@ -221,119 +221,3 @@ public final class TarLZMAWriter {
 
 @available(*, unavailable, message: "a TarLZMAWriter belongs to one task at a time")
 extension TarLZMAWriter: Sendable {}
-
-/// Reads the entries of a `.tar.lzma` container, one at a time.
-///
-/// Used by `validate`/`verify` and by tests. Refuses archives that are not
-/// LZMA-compressed tars, so a container written with the wrong filter is found.
-///
-/// ```swift
-/// let reader = try TarLZMAReader(path: container)
-/// while let entry = try reader.next() { … }
-/// ```
-public final class TarLZMAReader {
-    private let archive: OpaquePointer
-    /// The archive being read.
-    public let path: String
-    /// The largest entry ``next()`` accepts, in bytes.
-    public let maximumEntrySize: Int
-
-    /// Opens a container for reading.
-    ///
-    /// - Parameters:
-    ///   - path: the `.tar.lzma` file.
-    ///   - maximumEntrySize: larger entries are refused rather than loaded
-    ///     (default 64 MiB).
-    /// - Throws: ``SpoolError`` with code `archive` when the file cannot be opened
-    ///   or is not an LZMA-compressed tar.
-    public init(path: String, maximumEntrySize: Int = 64 << 20) throws(SpoolError) {
-        self.path = path
-        self.maximumEntrySize = maximumEntrySize
-        guard let archive = archive_read_new() else {
-            throw SpoolError(
-                code: .archive, path: path, cause: "archive_read_new returned NULL",
-                message: "cannot read \(path): out of memory")
-        }
-        self.archive = archive
-        archive_read_support_filter_lzma(archive)
-        archive_read_support_format_tar(archive)
-        if archive_read_open_filename(archive, path, 64 * 1024) != ARCHIVE_OK {
-            throw readError("open")
-        }
-    }
-
-    deinit {
-        archive_read_free(archive)
-    }
-
-    /// Reads the next entry with its contents.
-    ///
-    /// - Returns: the entry, or `nil` at the end of the archive.
-    /// - Throws: ``SpoolError`` with code `archive` when the archive is damaged,
-    ///   truncated, not LZMA-compressed, or an entry is larger than
-    ///   ``maximumEntrySize``.
-    public func next() throws(SpoolError) -> TarEntry? {
-        var header: OpaquePointer?
-        let status = archive_read_next_header(archive, &header)
-        if status == ARCHIVE_EOF { return nil }
-        guard status == ARCHIVE_OK, let header else { throw readError("read a header") }
-        guard archive_filter_code(archive, 0) == ARCHIVE_FILTER_LZMA else {
-            throw SpoolError(
-                code: .archive, path: path, cause: "filter \(archive_filter_name(archive, 0).map { String(cString: $0) } ?? "unknown")",
-                message: "\(path) is not an LZMA-compressed tar: write it again with --container tar.lzma")
-        }
-        let name = archive_entry_pathname(header).map { String(cString: $0) } ?? ""
-        let size = Int(archive_entry_size(header))
-        guard size >= 0, size <= maximumEntrySize else {
-            throw SpoolError(
-                code: .archive, path: path, cause: "entry '\(name)' of \(size) bytes",
-                message: "\(path) holds an entry larger than \(maximumEntrySize) bytes; it is not a spool container")
-        }
-        var bytes = [UInt8](repeating: 0, count: size)
-        var filled = 0
-        while filled < size {
-            let count = bytes.withUnsafeMutableBytes { buffer in
-                archive_read_data(archive, buffer.baseAddress.map { $0 + filled }, size - filled)
-            }
-            if count < 0 { throw readError("read the contents of \(name)") }
-            if count == 0 { break }
-            filled += count
-        }
-        guard filled == size else {
-            throw SpoolError(
-                code: .archive, path: path, cause: "entry '\(name)': \(filled) of \(size) bytes",
-                message: "\(path) is truncated: write the container again")
-        }
-        return TarEntry(
-            name: name, bytes: bytes, permissions: UInt32(archive_entry_perm(header)),
-            modificationTime: Int64(archive_entry_mtime(header)))
-    }
-
-    /// Reads every entry of a container.
-    ///
-    /// - Parameter path: the `.tar.lzma` file.
-    /// - Returns: the entries in archive order.
-    /// - Throws: ``SpoolError`` with code `archive`, as ``next()``.
-    public static func entries(atPath path: String) throws(SpoolError) -> [TarEntry] {
-        let reader = try TarLZMAReader(path: path)
-        var entries: [TarEntry] = []
-        while let entry = try reader.next() { entries.append(entry) }
-        return entries
-    }
-
-    private func readError(_ operation: String) -> SpoolError {
-        SpoolError(
-            code: .archive, path: path, cause: "\(operation): \(errorText(archive))",
-            message: "cannot read the container \(path): it is missing, damaged or not a .tar.lzma")
-    }
-}
-
-@available(*, unavailable, message: "a TarLZMAReader belongs to one task at a time")
-extension TarLZMAReader: Sendable {}
-
-/// libarchive's text for its last error, with the `errno` it recorded.
-private func errorText(_ archive: OpaquePointer) -> String {
-    let text = archive_error_string(archive).map { String(cString: $0) } ?? "unknown libarchive error"
-    let code = archive_errno(archive)
-    return code > 0 ? "\(text), \(SpoolError.describe(errno: code))" : text
-}

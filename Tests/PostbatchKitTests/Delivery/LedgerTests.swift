@@ -8,7 +8,7 @@ struct LedgerTests {
     func spool(count: Int) throws -> (String, [String]) {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("ledger-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        var text = SpoolLayout.manifestHeader
+        var text = SpoolLayout.manifestHeader + "\n"
         var uuids: [String] = []
         for index in 0..<count {
             let uuid = UUID().uuidString.lowercased()
@@ -70,8 +70,8 @@ struct SystemCredentialsTests {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("campaign-\(UUID().uuidString).toml")
         try "[digital_post]\nsystem_id = \"from-file\"\nsystem_secret = \"s\"\n".write(to: file, atomically: true, encoding: .utf8)
         let environment = ["POSTBATCH_SYSTEM_ID": "from-env", "POSTBATCH_SYSTEM_SECRET": "e"]
-        #expect(try SystemCredentials.load(environment: environment, campaignFile: file).systemID == "from-env")
-        #expect(try SystemCredentials.load(environment: [:], campaignFile: file).systemID == "from-file")
+        #expect(try SystemCredentials.load(environment: environment, campaignFile: file.path).systemID == "from-env")
+        #expect(try SystemCredentials.load(environment: [:], campaignFile: file.path).systemID == "from-file")
         #expect(throws: DeliveryError.self) { try SystemCredentials.load(environment: [:], campaignFile: nil) }
     }
 }

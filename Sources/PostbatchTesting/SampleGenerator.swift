@@ -1,0 +1,285 @@
+internal import PostbatchKit
+
+/// Makes synthetic input CSVs for samples, tests and benchmarks, deterministic by seed.
+///
+/// Every CPR number it writes is synthetic: record `i` gets a distinct number from a
+/// bijection of `i`, with a real date of birth (1920–2019) and a century digit that
+/// fits it. Names and addresses are drawn from small lists of invented ones.
+///
+/// Defective records carry exactly one defect each, spread over the twelve reject
+/// reasons of SPEC §2, so that a test knows what to expect:
+///
+/// ```swift
+/// var generator = SampleGenerator(options: .init(count: 1_000, seed: 7, defectRate: 0.1))
+/// let csv = generator.csv()
+/// ```
+public struct SampleGenerator: Sendable {
+    /// How the generated file looks.
+    public struct Options: Sendable {
+        public enum HeaderStyle: String, CaseIterable, Sendable {
+            /// `personnummer;navn;…`
+            case danish
+            /// `cpr,name,…`
+            case english
+            /// A mix of canonical names and aliases, upper and lower case, padded.
+            case mixed
+        }
+        public var count: Int
+        public var seed: UInt64
+        /// Share of records with one defect, 0…1.
+        public var defectRate: Double
+        public var headerStyle: HeaderStyle
+        public var delimiter: Character
+        public var byteOrderMark: Bool
+        public var crlf: Bool
+
+        public init(count: Int, seed: UInt64 = 1, defectRate: Double = 0.05, headerStyle: HeaderStyle = .danish,
+                    delimiter: Character = ";", byteOrderMark: Bool = false, crlf: Bool = false) {
+            self.count = count
+            self.seed = seed
+            self.defectRate = defectRate
+            self.headerStyle = headerStyle
+            self.delimiter = delimiter
+            self.byteOrderMark = byteOrderMark
+            self.crlf = crlf
+        }
+    }
+
+    public let options: Options
+    private var random: SplitMix64
+    private var index = 0
+    private var lastCleanCPR: String?
+    private let columns: [Column]
+
+    private enum Column: CaseIterable {
+        case cpr, name, coName, street, postalCode, city, country, status, protected, bank, update, keyApp, exempt,
+             language, note
+    }
+
+    public init(options: Options) {
+        self.options = options
+        random = SplitMix64(seed: options.seed)
+        var columns = Column.allCases
+        // Column order is free: shuffle it by seed (CPR and name stay early, as exports have them).
+        var shuffler = SplitMix64(seed: options.seed ^ 0x5EED)
+        for position in stride(from: columns.count - 1, to: 2, by: -1) {
+            let other = 2 + Int(shuffler.next() % UInt64(position - 1))
+            columns.swapAt(position, other)
+        }
+        self.columns = columns
+    }
+
+    /// The whole file as one string; for small counts (tests, samples).
+    public mutating func csv() -> String {
+        var out = options.byteOrderMark ? "\u{FEFF}" : ""
+        out += headerLine()
+        while let line = nextLine() { out += line }
+        return out
+    }
+
+    private var lineEnd: String { options.crlf ? "\r\n" : "\n" }
+
+    /// The header line, with its line end.
+    public func headerLine() -> String {
+        columns.map { headerName($0) }.joined(separator: String(options.delimiter)) + lineEnd
+    }
+
+    private func headerName(_ column: Column) -> String {
+        let danish: String
+        let english: String
+        switch column {
+        case .cpr: (danish, english) = ("personnummer", "cpr")
+        case .name: (danish, english) = ("navn", "name")
+        case .coName: (danish, english) = ("co_navn", "co_name")
+        case .street: (danish, english) = ("adresse", "street")
+        case .postalCode: (danish, english) = ("postnr", "postal_code")
+        case .city: (danish, english) = ("postdistrikt", "city")
+        case .country: (danish, english) = ("land", "country")
+        case .status: (danish, english) = ("status", "cpr_status")
+        case .protected: (danish, english) = ("adressebeskyttet", "address_protected")
+        case .bank: (danish, english) = ("har_netbank", "has_online_banking")
+        case .update: (danish, english) = ("skal_opdatere_id", "needs_id_update")
+        case .keyApp: (danish, english) = ("har_noegleapp", "has_key_app")
+        case .exempt: (danish, english) = ("fritaget_digital_post", "digital_post_exempt")
+        case .language: (danish, english) = ("sprog", "language")
+        case .note: (danish, english) = ("bemaerkning", "note")
+        }
+        switch options.headerStyle {
+        case .danish: return danish
+        case .english: return english
+        case .mixed:
+            let pick = (Column.allCases.firstIndex(of: column) ?? 0) % 3
+            return pick == 0 ? " \(danish.uppercased()) " : pick == 1 ? english.prefix(1).uppercased() + english.dropFirst() : danish
+        }
+    }
+
+    /// The next record line with its line end, or `nil` after `count` records.
+    public mutating func nextLine() -> String? {
+        guard index < options.count else { return nil }
+        defer { index += 1 }
+        return record(index)
+    }
+
+    private enum Defect: CaseIterable {
+        case malformedRow, invalidCPR, invalidCPRDate, missingName, invalidName, invalidBoolean, invalidStatus,
+             invalidLanguage, invalidCountry, duplicateCPR, missingAddress, invalidPostalCode
+    }
+
+    private static let firstNames = ["Søren", "Anna", "Mette", "Lars", "Jens", "Kirsten", "Ærling", "Åse", "Mohammed",
+                                     "Fatima", "Niels", "Birgitte", "Oluf", "Ida", "Freja", "William", "Noah", "Emma",
+                                     "Zoë", "Bjørn", "Maja", "Hans Christian", "Karen", "Ülkü"]
+    private static let lastNames = ["Jensen", "Nielsen", "Hansen", "Pedersen", "Andersen", "Christensen", "Larsen",
+                                    "Sørensen", "Rasmussen", "Jørgensen", "Østergaard", "Ærenlund", "Kristiansen",
+                                    "Møller", "O'Brien", "Smith", "Kaur", "Nguyen", "Holm-Åkesson", "Madsen"]
+    private static let streets = ["Vestergade", "Nørregade", "Østerbrogade", "Åboulevard", "Algade", "Møllevej",
+                                  "Kongens Nytorv", "Strandvejen", "H.C. Andersens Boulevard", "Skovvej"]
+    private static let danishTowns = [("1620", "København V"), ("8000", "Aarhus C"), ("5000", "Odense C"),
+                                      ("9000", "Aalborg"), ("6700", "Esbjerg"), ("2800", "Kongens Lyngby"),
+                                      ("4000", "Roskilde"), ("7100", "Vejle")]
+    private static let foreign = [("GL", "3900", "Nuuk"), ("FO", "100", "Tórshavn"), ("DE", "24937", "Flensburg"),
+                                  ("SE", "211 22", "Malmö"), ("NO", "0150", "Oslo"), ("GB", "SW1A 1AA", "London")]
+
+    private mutating func chance(_ probability: Double) -> Bool {
+        Double(random.next() % 1_000_000) < probability * 1_000_000
+    }
+
+    private mutating func pick<T>(_ values: [T]) -> T {
+        values[Int(random.next() % UInt64(values.count))]
+    }
+
+    /// A distinct synthetic CPR number for record `i`.
+    public static func cpr(for index: Int, hyphen: Bool) -> String {
+        // A bijection of [0, 146 000 000): 36 500 days × 4 000 serials.
+        let space: UInt64 = 146_000_000
+        let k = (UInt64(index) &* 1_000_003 &+ 12_345) % space
+        let dayIndex = Int(k % 36_500)
+        let serial = Int(k / 36_500)
+        let date = CalendarDate(year: 1920, month: 1, day: 1)?.adding(days: dayIndex)
+            ?? CalendarDate(daysSinceEpoch: 0)
+        let yy = date.year % 100
+        let centuryDigits = date.year < 2000 ? [0, 1, 2, 3] : [4, 5, 6, 7]
+        let seventh = centuryDigits[serial / 1000]
+        func two(_ value: Int) -> String { value < 10 ? "0\(value)" : String(value) }
+        let rest = serial % 1000
+        let tail = "\(seventh)" + (rest < 10 ? "00" : rest < 100 ? "0" : "") + String(rest)
+        return two(date.day) + two(date.month) + two(yy) + (hyphen ? "-" : "") + tail
+    }
+
+    private mutating func record(_ index: Int) -> String {
+        let defect: Defect? = chance(options.defectRate) ? pick(Defect.allCases) : nil
+        var values: [Column: String] = [:]
+        var cpr = Self.cpr(for: index, hyphen: chance(0.3))
+        let first = pick(Self.firstNames)
+        var name = "\(first) \(pick(Self.lastNames))"
+        if chance(0.05) { name = "\(pick(Self.lastNames)), \(first)" }   // needs quoting when the delimiter is ','
+        var status = chance(0.92) ? "01" : pick(["03", "05", "07", "20", "80", "10", "30", "50", "60", "70", "90", "85"])
+        if chance(0.3), status == "01" { status = "" }   // empty: defaults to 01
+        let exempt = chance(0.04)
+        let bank = chance(0.75)
+        let update = chance(0.25)
+        let keyApp = update ? chance(0.6) : chance(0.5)
+        var language = chance(0.1) ? pick(["en", "EN"]) : pick(["da", "", "DA"])
+        var country = ""
+        var street = "\(pick(Self.streets)) \(1 + random.next() % 120)"
+        if chance(0.3) { street += ", \(random.next() % 5). \(pick(["tv", "th", "mf"]))" }
+        var (postal, city) = pick(Self.danishTowns)
+        if exempt, chance(0.25) {
+            let place = pick(Self.foreign)
+            country = place.0 == "GL" && chance(0.5) ? "Grønland" : place.0 == "FO" && chance(0.5) ? "Færøerne" : place.0
+            postal = place.1
+            city = place.2
+        } else if chance(0.1) {
+            country = pick(["DK", "dk", "Danmark"])
+        }
+        let yes = { (flag: Bool, random: inout SplitMix64) -> String in
+            let words = flag ? ["1", "true", "yes", "y", "ja", "j", "x", "Ja", "TRUE"] : ["0", "false", "no", "n", "nej", "Nej"]
+            return words[Int(random.next() % UInt64(words.count))]
+        }
+        var protectedFlag = chance(0.02) ? yes(true, &random) : (chance(0.5) ? "" : yes(false, &random))
+        var bankValue = yes(bank, &random)
+        let updateValue = yes(update, &random)
+        let keyAppValue = chance(0.2) ? (keyApp ? yes(true, &random) : "") : yes(keyApp, &random)
+        var exemptValue = exempt ? yes(true, &random) : (chance(0.6) ? "" : yes(false, &random))
+        let coName = chance(0.05) ? "c/o \(pick(Self.firstNames)) \(pick(Self.lastNames))" : ""
+        var dropField = false
+        var extraField = false
+
+        switch defect {
+        case .malformedRow?: if chance(0.5) { dropField = true } else { extraField = true }
+        case .invalidCPR?: cpr = pick([String(cpr.prefix(9)), "12345X7890", "", "0101-901234", cpr + "1"])
+        case .invalidCPRDate?: cpr = pick(["3201901234", "0013901234", "2902011234", "310490-1234"])
+        case .missingName?: name = pick(["", "   "])
+        case .invalidName?: name = chance(0.5) ? String(repeating: "Å", count: 131) : "Anna\tJensen"
+        case .invalidBoolean?:
+            if chance(0.5) { bankValue = pick(["maybe", "2", "sand", ""]) } else { protectedFlag = "perhaps" }
+        case .invalidStatus?: status = pick(["1", "x1", "001", "AB"])
+        case .invalidLanguage?: language = pick(["de", "dansk", "english", "fr"])
+        case .invalidCountry?: country = pick(["XX", "Deutschland", "DNK", "Denmark"])
+        case .duplicateCPR?:
+            if let earlier = lastCleanCPR {
+                cpr = earlier.contains("-") ? earlier.replacingHyphen() : String(earlier.prefix(6)) + "-" + earlier.suffix(4)
+            } else {
+                cpr = "bad"   // the very first record cannot be a duplicate: make it invalid_cpr
+            }
+        case .missingAddress?:
+            status = "01"; exemptValue = "ja"; country = ""
+            (postal, city) = pick(Self.danishTowns)
+            if chance(0.5) { street = "" } else { postal = "" }
+        case .invalidPostalCode?:
+            status = "01"; exemptValue = "ja"; country = "DK"
+            postal = pick(["12345", "12A4", "123"])
+        case nil:
+            break
+        }
+        if defect == nil, !cpr.isEmpty { lastCleanCPR = cpr }
+
+        values[.cpr] = cpr
+        values[.name] = name
+        values[.coName] = coName
+        values[.street] = street
+        values[.postalCode] = postal
+        values[.city] = city
+        values[.country] = country
+        values[.status] = status
+        values[.protected] = protectedFlag
+        values[.bank] = bankValue
+        values[.update] = updateValue
+        values[.keyApp] = keyAppValue
+        values[.exempt] = exemptValue
+        values[.language] = language
+        values[.note] = chance(0.02) ? "ring \"efter\" kl. 10;\nbagdør" : (chance(0.1) ? "  fri tekst  " : "")
+
+        var fields = columns.map { quoteIfNeeded(values[$0] ?? "") }
+        if dropField { fields.removeLast() }
+        if extraField { fields.append("ekstra") }
+        return fields.joined(separator: String(options.delimiter)) + lineEnd
+    }
+
+    private mutating func quoteIfNeeded(_ value: String) -> String {
+        let needs = value.contains(options.delimiter) || value.contains("\"") || value.contains("\n")
+            || value.contains("\r")
+        guard needs || (chance(0.02) && !value.isEmpty) else { return value }
+        return "\"" + value.split(separator: "\"", omittingEmptySubsequences: false).joined(separator: "\"\"") + "\""
+    }
+}
+
+private extension String {
+    func replacingHyphen() -> String { filter { $0 != "-" } }
+}
+
+/// A small, fast, deterministic generator (Steele, Lea and Flood's SplitMix64).
+struct SplitMix64: RandomNumberGenerator, Sendable {
+    private var state: UInt64
+
+    init(seed: UInt64) {
+        state = seed
+    }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
