@@ -181,16 +181,21 @@ public final class Ledger: Sendable {
                     VALUES (?, ?, ?, ?, ?, ?, ?)
                     """)
                 let unit = try db.cachedStatement(sql: """
-                    INSERT INTO transmission (key, letters) VALUES (?, 1)
-                    ON CONFLICT(key) DO UPDATE SET letters = letters + 1
+                    INSERT INTO transmission (key, letters) VALUES (?, ?)
+                    ON CONFLICT(key) DO UPDATE SET letters = letters + excluded.letters
                     """)
+                // Letters new to the ledger, per transmission: one upsert per container, not per letter.
+                var added: [String: Int] = [:]
                 for entry in rows {
                     let transmission: String? = entry.channel == .digital ? entry.transmissionKey : nil
                     try insert.execute(arguments: [entry.uuid, entry.group.rawValue, entry.channel.rawValue,
                                                    entry.date.iso, entry.language.rawValue, entry.file, transmission])
                     if let transmission, db.changesCount > 0 {
-                        try unit.execute(arguments: [transmission])
+                        added[transmission, default: 0] += 1
                     }
+                }
+                for (key, count) in added {
+                    try unit.execute(arguments: [key, count])
                 }
             }
         }
