@@ -70,8 +70,8 @@ struct WritingRun {
                               repairedBatches: repaired.batches.count, repairs: repaired.summary)
         }
 
-        try SpoolPublication(spool: spool, journal: journal).publish(pass: pass, options: options)
-        try journal.save(record.completed())
+        let page = try SpoolPublication(spool: spool, journal: journal).publish(pass: pass, options: options)
+        try journal.save(record.completed(reportHTMLSHA256: page))
         try? FileManager.default.removeItem(atPath: journal.inputCopyPath)
         logger.info("run finished", metadata: ["letters.written": "\(written)", "spool.path": "\(spool.path)"])
         return RunSummary(outcome: .completed, statistics: pass.statistics, lettersWritten: written,
