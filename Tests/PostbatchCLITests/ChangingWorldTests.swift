@@ -147,4 +147,30 @@ struct ChangingWorldTests {
         #expect(!again.stderr.contains("nothing new"))
         #expect(try Spool.files(spool) == reference)
     }
+
+    @Test("a CPR number typed into a name or address is masked in every preview format", arguments: ["text", "xml", "pdf"])
+    func cprInName(format: String) throws {
+        let directory = try Scratch.folder("cli")
+        let header = "cpr;name;co_name;street;postal_code;city;country;cpr_status;address_protected;has_online_banking;needs_id_update;has_key_app;digital_post_exempt;language"
+        let rows = ["0707077077;Ole 0101601234 Olsen;c/o 020260-4321;Gade 1;1620;By;;01;;ja;nej;;ja;",
+                    "0808087088;Eva 3112991234;;Gade 2;1620;By;;01;;ja;nej;;;"]
+        let csv = directory.appendingPathComponent("records.csv")
+        try Data((([header] + rows).joined(separator: "\n") + "\n").utf8).write(to: csv)
+        let out = directory.appendingPathComponent("previews")
+        let result = try CLI.run(["preview", csv.path, "--format", format, "--out", out.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        var shown = result.stdout + result.stderr
+        for file in (FileManager.default.enumerator(atPath: out.path)?.allObjects as? [String] ?? []) {
+            let url = out.appendingPathComponent(file)
+            if file.hasSuffix(".pdf") {
+                shown += try CLI.execute(URL(fileURLWithPath: "/usr/bin/pdftotext"), [url.path, "-"]).stdout
+            } else {
+                shown += String(decoding: try Data(contentsOf: url), as: UTF8.self)
+            }
+        }
+        for number in ["0101601234", "010160-1234", "0202604321", "020260-4321", "3112991234", "0707077077", "0808087088"] {
+            #expect(!shown.contains(number), "\(number) shown in the \(format) preview")
+        }
+        #expect(shown.contains("010160-XXXX"), "\(shown.prefix(400))")
+    }
 }
