@@ -173,4 +173,33 @@ struct ChangingWorldTests {
         }
         #expect(shown.contains("010160-XXXX"), "\(shown.prefix(400))")
     }
+
+    @Test("a stray quote that joins records is reported with its lines; --strict refuses the input")
+    func strayQuote() throws {
+        let directory = try Scratch.folder("cli")
+        var lines = ["cpr;navn;netbank;skal_opdatere_id"]
+        for index in 1...30 { lines.append("\(String(format: "%02d", index % 28 + 1))0160\(String(format: "%04d", index));Person \(index);ja;nej") }
+        lines[6] = lines[6].replacingOccurrences(of: ";Person 6;", with: ";\"Person 6;")    // line 7 opens a quote
+        lines[29] = lines[29].replacingOccurrences(of: ";Person 29;", with: ";Person 29\";")  // line 30 closes it
+        let csv = directory.appendingPathComponent("records.csv")
+        try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: csv)
+
+        let stats = try CLI.run(["stats", csv.path, "--format", "json"])
+        #expect(stats.status == 0)
+        #expect(stats.stderr.contains("warning") && stats.stderr.contains("lines 7–30"), "\(stats.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(stats.stdout.utf8)) as? [String: Any])
+        #expect((object["notes"] as? [String])?.first?.hasPrefix("lines 7–30") == true, "\(object["notes"] ?? "none")")
+
+        let spool = directory.appendingPathComponent("spool")
+        let strict = try CLI.run(["run", csv.path, "--spool", spool.path, "--strict"])
+        #expect(strict.status == 2)
+        #expect(strict.stderr.contains("[quoted_line_break]"), "\(strict.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: spool.path))
+
+        let lenient = try CLI.run(["run", csv.path, "--spool", spool.path])
+        #expect(lenient.status == 0, "\(lenient.stderr)")
+        let report = try String(contentsOf: spool.appendingPathComponent("report.json"), encoding: .utf8)
+        #expect(report.contains("\"notes\"") && report.contains("lines 7–30"))
+        #expect(try CLI.run(["verify", spool.path]).status == 0)
+    }
 }
