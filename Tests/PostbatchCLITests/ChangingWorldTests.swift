@@ -240,4 +240,16 @@ struct ChangingWorldTests {
         #expect(!FileManager.default.fileExists(atPath: spool.appendingPathComponent(".journal/input.csv").path))
         #expect(try CLI.run(["run", "-", "--spool", spool.path, "--now", Self.now], stdin: bytes).stderr.contains("nothing new"))
     }
+
+    @Test("a refused re-run names what differs from the run the spool holds")
+    func refusalNamesDifference() throws {
+        let (directory, csv, spool, _) = try Self.finishedSpool(count: 100, seed: 7)
+        let container = try CLI.run(["run", csv.path, "--spool", spool.path, "--container", "tar.lzma", "--now", Self.now])
+        #expect(container.status == 2)
+        #expect(container.stderr.contains("what differs: --container, --per-container, --lzma-level;"), "\(container.stderr)")
+        let other = try CLI.generate(["--count", "100", "--seed", "8"], into: directory, name: "other.csv")
+        let input = try CLI.run(["run", other.path, "--spool", spool.path, "--now", Self.now])
+        #expect(input.status == 2)
+        #expect(input.stderr.contains("what differs: input;"), "\(input.stderr)")
+    }
 }
