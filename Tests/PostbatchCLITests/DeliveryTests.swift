@@ -97,7 +97,8 @@ struct DeliveryTests {
     func killedDeliveries() async throws {
         try Schemas.require()
         let directory = try Scratch.folder("cli")
-        let (_, spool) = try DeliveryFixture.spool(count: 700, seed: 23, perContainer: 20, in: directory)
+        // Many small containers and two connections, so every kill point finds work still to do.
+        let (_, spool) = try DeliveryFixture.spool(count: 700, seed: 23, perContainer: 8, in: directory)
         let digital = try DeliveryFixture.digitalLetters(spool)
         let trigger = KillTrigger()
         let server = try await DeliveryFixture.server(
@@ -108,7 +109,7 @@ struct DeliveryTests {
             onAccepted: { number in
                 trigger.state.withLock { if $0.onAccepted == number, $0.pid > 0 { kill($0.pid, SIGKILL) } }
             })
-        let arguments = ["deliver", spool.path, "--retry-base-ms", "10", "--settle-seconds", "1"] + (try DeliveryFixture.endpoint(server))
+        let arguments = ["deliver", spool.path, "--retry-base-ms", "10", "--settle-seconds", "1", "--connections", "2"] + (try DeliveryFixture.endpoint(server))
         // Kill on the k-th request of a process (nothing taken yet), after the k-th container
         // taken (its answer lost), or after a few milliseconds (start-up, reconciling).
         enum Point { case post(Int), accepted(Int), after(Int) }
