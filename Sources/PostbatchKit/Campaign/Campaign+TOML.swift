@@ -107,6 +107,12 @@ extension Campaign {
                                 expected: "letters, digits, '-', '_' or '.'")
             let firstDay = try date("campaign.first_day", required: true)!
             let printDay = try date("campaign.print_day", required: false)
+            if let printDay, !printDay.isDanishBusinessDay {
+                let next = printDay.nextDanishBusinessDay()
+                throw CampaignError(code: .invalidValue, file: file, key: "campaign.print_day",
+                                    detail: "\(printDay.iso) is a \(printDay.weekdayName) that is not a Danish business day "
+                                        + "(weekend or public holiday); expected a business day such as \(next.weekdayName) \(next.iso)")
+            }
             guard let wavesNode = value("campaign.waves") else {
                 throw CampaignError(code: .missingKey, file: file, key: "campaign.waves",
                                     detail: "missing; expected a whole number of days from 1 to 366")

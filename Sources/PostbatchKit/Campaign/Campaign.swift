@@ -13,7 +13,7 @@ public struct Campaign: Sendable {
     public let firstDay: CalendarDate
     /// How many days the digital letters are spread over.
     public let waves: Int
-    /// The date of paper letters; `nil` means the day after the last wave.
+    /// The date of paper letters; `nil` means the first Danish business day after the last wave.
     public let printDay: CalendarDate?
     /// The title of each group's letter per language: the envelope's `label`.
     public let titles: [Language: [LetterGroup: String]]

@@ -72,18 +72,13 @@ public struct LetterComposer: Sendable {
     ///   escaped, so this does not happen with checked templates.
     public func compose(_ letter: Letter, redactProtectedAddress: Bool = false) throws(LetterError) -> LetterContent {
         let recipient = letter.recipient
-        var addressLines: [String] = []
-        if letter.channel == .print, let address = recipient.address,
-           !(redactProtectedAddress && recipient.addressProtected) {
-            addressLines = Self.postalLines(address)
-        }
-        var recipientLines = [recipient.name]
-        if let co = Self.coLine(recipient.coName) { recipientLines.append(co) }
-        recipientLines += addressLines
+        let (recipientLines, addressLines) = try Self.windowLines(
+            letter, redact: redactProtectedAddress && recipient.addressProtected)
+        let coLine = AddressBlock.careOfLine(recipient.coName)
         // Filling a template escapes every value: only do it when the body is not shared.
         func values() -> TemplateValues {
             TemplateValues(
-                name: recipient.name, coName: Self.coLine(recipient.coName), addressLines: addressLines,
+                name: recipient.name, coName: coLine, addressLines: addressLines,
                 date: letter.date, language: letter.language, group: letter.group, channel: letter.channel,
                 campaign: campaign)
         }
@@ -116,31 +111,27 @@ public struct LetterComposer: Sendable {
         }
     }
 
-    /// `c/o Name`, or `nil` for no c/o name; a value that already says `c/o` is kept.
-    static func coLine(_ coName: String?) -> String? {
-        guard let coName = coName?.trimmingCharacters(in: .whitespaces), !coName.isEmpty else { return nil }
-        return coName.lowercased().hasPrefix("c/o") ? coName : "c/o \(coName)"
-    }
-
-    /// The address lines under the name: street, postcode and city, and the country outside Denmark.
-    static func postalLines(_ address: PostalAddress) -> [String] {
-        var lines = [address.street, "\(address.postalCode) \(address.city)"]
-            .map { $0.trimmingCharacters(in: .whitespaces) }
-            .filter { !$0.isEmpty }
-        let code = address.countryCode.uppercased()
-        if code != "DK" && !code.isEmpty {
-            lines.append(countryName(code).uppercased())
+    /// The lines of the envelope window, and the postal lines among them.
+    ///
+    /// A paper letter prints its ``AddressBlock`` (SPEC §2): the same lines as its
+    /// fjernprint envelope. A digital letter, and a paper letter whose protected address
+    /// a preview must not show, print the name and the c/o line.
+    ///
+    /// - Throws: ``LetterError`` with code `address_too_long` when the paper block does not
+    ///   fit; classification rejects such records, so only a hand-made letter gets here.
+    static func windowLines(_ letter: Letter, redact: Bool) throws(LetterError) -> (window: [String], address: [String]) {
+        let recipient = letter.recipient
+        let coLine = AddressBlock.careOfLine(recipient.coName)
+        guard letter.channel == .print, let address = recipient.address, !redact else {
+            let name = AddressBlock.normalized(recipient.name)
+            return ((name.isEmpty ? [] : [name]) + (coLine.map { [$0] } ?? []), [])
         }
-        return lines
-    }
-
-    /// The country's Danish name, as the address of a letter posted in Denmark gives it.
-    static func countryName(_ code: String) -> String {
-        switch code {
-        case "GL": return "Grønland"
-        case "FO": return "Færøerne"
-        default:
-            return Locale(identifier: "da_DK").localizedString(forRegionCode: code) ?? code
+        switch AddressBlock.build(name: recipient.name, coName: recipient.coName, address: address) {
+        case .success(let block):
+            let head = (AddressBlock.nameLine(recipient.name).isEmpty ? 0 : 1) + (coLine == nil ? 0 : 1)
+            return (block.lines, Array(block.lines.dropFirst(head)))
+        case .failure(let overflow):
+            throw LetterError(code: .addressTooLong, file: "letter", detail: "\(overflow.detail) (\(recipient.cpr))")
         }
     }
 }

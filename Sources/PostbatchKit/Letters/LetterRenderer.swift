@@ -8,8 +8,9 @@ public struct RenderedLetter: Sendable {
     public let pageCount: Int
     /// The box the window text (return line, name, c/o, address) actually takes on page 1.
     ///
-    /// Always inside ``LetterPage/window``: long names wrap, then the font shrinks,
-    /// and only as a last resort the block is cut with an ellipsis.
+    /// On paper, the address block at the normal text size, never wrapped or cut (SPEC §2
+    /// limits it to 6 lines of 34 characters). In a digital letter, long names wrap,
+    /// then the font shrinks, and only as a last resort the block is cut with an ellipsis.
     public let windowText: LetterBox
     /// The font size, in points, the recipient block was set in.
     public let recipientFontSize: Double
@@ -62,8 +63,11 @@ public final class LetterRenderer {
 
     /// Body text size in points.
     static let bodySize = 10.0
-    /// The recipient block's largest and smallest font sizes.
+    /// The recipient block's largest and smallest font sizes (digital letters: name and c/o).
     static let recipientSizes = (largest: 10.5, smallest: 6.5)
+    /// The size of a paper letter's address block: the letter's normal text size, for every
+    /// block (SPEC §2: 6 lines of 34 characters fit the window at this size).
+    static let addressSize = bodySize
 
     /// Creates a renderer with its own font map and pango context.
     ///
@@ -116,7 +120,7 @@ public final class LetterRenderer {
     /// - Returns: an A4 PDF; one page when the text allows, else as many as needed,
     ///   each numbered `Side n af N` / `Page n of N`.
     /// - Throws: ``LetterError`` with code `letter_pdf` when cairo reports a failure.
-    ///   A long name or address is not an error: it is wrapped or set smaller.
+    ///   A long name in a digital letter is not an error: it is wrapped or set smaller.
     public func render(_ letter: LetterContent) throws(LetterError) -> [UInt8] {
         try renderDetailed(letter).pdf
     }
@@ -156,7 +160,7 @@ public final class LetterRenderer {
                 drawSender(canvas, letter)
                 let returnBox = drawText(canvas, letter.returnLine, font: fonts.small, in: LetterPage.returnLine,
                                          ellipsize: true, gray: 0.25)
-                let fitted = drawRecipient(canvas, letter.recipientLines)
+                let fitted = drawRecipient(canvas, letter)
                 windowText = returnBox.union(fitted.box)
                 recipientSize = fitted.size
                 drawDate(canvas, letter)
@@ -441,10 +445,22 @@ public final class LetterRenderer {
         drawText(canvas, address, font: fonts.sender, in: rest, gray: 0.15)
     }
 
-    /// Sets the recipient lines in the window: wrap, then shrink, then cut with an ellipsis.
-    private func drawRecipient(_ canvas: some LetterCanvas, _ lines: [String]) -> (box: LetterBox, size: Double) {
+    /// Sets the recipient lines in the window.
+    ///
+    /// A paper letter's lines are its ``AddressBlock``: at most 6 lines of 34 characters,
+    /// set as they are at ``addressSize``, never wrapped, shrunk or cut, so the window
+    /// shows exactly what the fjernprint envelope says. Other letters show the name and
+    /// c/o line: wrapped, then shrunk, then cut with an ellipsis as a last resort.
+    private func drawRecipient(_ canvas: some LetterCanvas, _ letter: LetterContent) -> (box: LetterBox, size: Double) {
         let box = LetterPage.recipientBox
         let layout = self.layout(0)
+        let lines = letter.recipientLines
+        if letter.channel == .print {
+            pango_font_description_set_absolute_size(fonts.recipient, Self.addressSize * Double(PANGO_SCALE))
+            pango_layout_set_font_description(layout, fonts.recipient)
+            setRuns(layout, [LetterRun(lines.joined(separator: "\n"))])
+            return (show(canvas, layout, at: box), Self.addressSize)
+        }
         pango_layout_set_width(layout, Self.units(box.width))
         setRuns(layout, [LetterRun(lines.joined(separator: "\n"))])
         var size = Self.recipientSizes.largest
@@ -529,7 +545,7 @@ extension LetterRenderer {
     /// - Returns: the font size the recipient block was set in.
     @discardableResult
     func drawPersonalParts(_ letter: LetterContent, on canvas: some LetterCanvas) -> Double {
-        let fitted = drawRecipient(canvas, letter.recipientLines)
+        let fitted = drawRecipient(canvas, letter)
         drawDate(canvas, letter)
         return fitted.size
     }

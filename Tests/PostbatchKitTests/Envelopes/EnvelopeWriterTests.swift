@@ -88,12 +88,24 @@ struct EnvelopeWriterTests {
             #expect(try EnvelopeFixtures.xmllint(memo, schema: EnvelopeFixtures.memoSchema(version)).status == 0)
         }
         let writer = try EnvelopeFixtures.writer(campaign: campaign)
-        for address in addresses {
-            let letter = try EnvelopeFixtures.letter(name: value, coName: value, address: address)
-            let paper = try writer.paperEnvelope(for: letter, pdf: pdf)
-            #expect(paperValidator.validate(paper).isEmpty, "\(paperValidator.validate(paper))")
-            #expect(try EnvelopeFixtures.xmllint(paper, schema: EnvelopeFixtures.fjernprintSchema()).status == 0)
+        var written = 0
+        for address in addresses + [PostalAddress(street: "Vej 1", postalCode: "1620", city: "By", countryCode: "DK")] {
+            for coName in [value, nil] {
+                let letter = try EnvelopeFixtures.letter(name: value, coName: coName, address: address)
+                // A block that does not fit is refused, never cut (SPEC §2).
+                guard case .success = AddressBlock.build(name: value, coName: coName, address: address) else {
+                    #expect { try writer.paperEnvelope(for: letter, pdf: pdf) }
+                        throws: { ($0 as? EnvelopeError)?.code == .addressTooLong }
+                    continue
+                }
+                let paper = try writer.paperEnvelope(for: letter, pdf: pdf)
+                #expect(paperValidator.validate(paper).isEmpty, "\(paperValidator.validate(paper))")
+                #expect(try EnvelopeFixtures.xmllint(paper, schema: EnvelopeFixtures.fjernprintSchema()).status == 0)
+                written += 1
+            }
         }
+        // The short hostile values make envelopes (the long ones only overflow).
+        #expect(written > 0 || value.unicodeScalars.count > 34)
     }
 
     @Test("special characters are escaped, emoji pass through, controls become spaces")
@@ -143,7 +155,7 @@ struct EnvelopeWriterTests {
         }
     }
 
-    @Test("the paper envelope holds the structured address, ids and print parameters")
+    @Test("the paper envelope holds the address block as free lines, ids and print parameters")
     func paperFields() throws {
         let address = PostalAddress(street: "Vesterbrogade 12a, 3. tv", postalCode: "1620",
                                     city: "København V", countryCode: "dk")
@@ -152,16 +164,21 @@ struct EnvelopeWriterTests {
         let xml = String(decoding: try writer.paperEnvelope(for: letter, pdf: [1]), as: UTF8.self)
         let shipment = MessageID.derive(campaignID: "nemid-mitid-2021", cpr: letter.recipient.cpr, for: .paperShipment)
         #expect(writer.envelopeID(for: letter) == shipment)
+        // Exactly the lines of the letter's window: the block of SPEC §2.
+        let block = try AddressBlock.build(name: letter.recipient.name, coName: "c/o Karen Åberg", address: address).get()
+        #expect(xml.contains("<itst:PersonName>\(block.lines[0])</itst:PersonName>"))
+        for (element, line) in zip(["First", "Second", "Third"], block.lines.dropFirst()) {
+            #expect(xml.contains("<dkccline:PostalAddress\(element)LineText>\(line)</dkccline:PostalAddress\(element)LineText>"))
+        }
+        #expect(!xml.contains("PostalAddressFourthLineText"))
+        #expect(!xml.contains("StreetName") && !xml.contains("CoNavn"))
         for fragment in [
             "<fjernprint:AfsendelseIdentifikator>\(shipment)</fjernprint:AfsendelseIdentifikator>",
             "<adir:CPRnummerIdentifikator>1505729997</adir:CPRnummerIdentifikator>",
-            "<fjernprint:CoNavn>Karen Åberg</fjernprint:CoNavn>",
-            "<dkcc2005:StreetName>Vesterbrogade</dkcc2005:StreetName>",
-            "<dkcc:StreetBuildingIdentifier>12A</dkcc:StreetBuildingIdentifier>",
-            "<dkcc:FloorIdentifier>3</dkcc:FloorIdentifier>",
-            "<dkcc:SuiteIdentifier>tv</dkcc:SuiteIdentifier>",
+            "<dkccline:PostalAddressFirstLineText>c/o Karen Åberg</dkccline:PostalAddressFirstLineText>",
+            "<dkccline:PostalAddressSecondLineText>Vesterbrogade 12a, 3. tv</dkccline:PostalAddressSecondLineText>",
+            "<dkccline:PostalAddressThirdLineText>1620 København V</dkccline:PostalAddressThirdLineText>",
             "<dkcc2005:PostCodeIdentifier>1620</dkcc2005:PostCodeIdentifier>",
-            "<dkcc2005:DistrictSubdivisionIdentifier>København V</dkcc2005:DistrictSubdivisionIdentifier>",
             "<dkcc:CountryIdentificationCode scheme=\"iso3166-alpha2\">DK</dkcc:CountryIdentificationCode>",
             "<dkal:FilformatNavn>PDF</dkal:FilformatNavn>",
             "<dkal:MeddelelseIndholdData>AQ==</dkal:MeddelelseIndholdData>",
@@ -192,6 +209,26 @@ struct EnvelopeWriterTests {
         let lines = String(decoding: try writer.paperEnvelope(for: german, pdf: [1]), as: UTF8.self)
         #expect(lines.contains("<dkccline:PostalAddressSecondLineText>10115 Berlin</dkccline:PostalAddressSecondLineText>"))
         #expect(lines.contains(">TYSKLAND</dkccline:PostalAddressThirdLineText>"))
+
+        // Greenland gets its country line too, as the letter's window has it.
+        let greenland = try EnvelopeFixtures.letter(address: PostalAddress(
+            street: "Aqqusinersuaq 16", postalCode: "3900", city: "Nuuk", countryCode: "GL"))
+        let gl = String(decoding: try writer.paperEnvelope(for: greenland, pdf: [1]), as: UTF8.self)
+        #expect(gl.contains("<dkccline:PostalAddressSecondLineText>3900 Nuuk</dkccline:PostalAddressSecondLineText>"))
+        #expect(gl.contains("<dkccline:PostalAddressThirdLineText>GRØNLAND</dkccline:PostalAddressThirdLineText>"))
+        #expect(gl.contains("<dkcc2005:PostCodeIdentifier>3900</dkcc2005:PostCodeIdentifier>"))
+
+        // Too long for the block: refused with the line number, never cut.
+        let long = try EnvelopeFixtures.letter(coName: "Dødsbo efter Karen Birgitte Jensen", address: PostalAddress(
+            street: "Nørregade 7", postalCode: "1165", city: "København K", countryCode: "DK"))
+        do {
+            _ = try writer.paperEnvelope(for: long, pdf: [1])
+            Issue.record("expected address_too_long")
+        } catch {
+            #expect(error.code == .addressTooLong)
+            #expect(error.description.contains("line 2"))
+            #expect(!error.description.contains("Dødsbo") && !error.description.contains("1505729997"))
+        }
     }
 
     @Test("envelope(for:) picks the envelope by the letter's channel")

@@ -57,7 +57,7 @@ struct LetterRendererTests {
         let content = try composer.compose(LetterFixtures.letter(group: group, language: language, channel: .print))
         let rendered = try renderer.renderDetailed(content)
         #expect(rendered.pageCount == 1)
-        #expect(rendered.recipientFontSize == LetterRenderer.recipientSizes.largest)
+        #expect(rendered.recipientFontSize == LetterRenderer.addressSize)
         #expect(LetterPage.recipientBox.contains(rendered.windowText) || LetterPage.window.contains(rendered.windowText))
         let folder = try LetterFixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -124,26 +124,78 @@ struct LetterRendererTests {
                                                               city: "Nuuk", countryCode: "GL")),
     ]
 
-    @Test("long names and foreign addresses render and stay inside the envelope window",
+    @Test("digital letters: long names and c/o lines stay inside the envelope window",
           arguments: longRecipients.indices)
     func longRecipient(index: Int) throws {
         let recipient = Self.longRecipients[index]
         let composer = try LetterComposer(campaign: LetterFixtures.campaign())
         let renderer = try LetterRenderer()
         for language in Language.allCases {
-            let letter = LetterFixtures.letter(group: .citizenService, language: language, channel: .print,
+            let letter = LetterFixtures.letter(group: .citizenService, language: language, channel: .digital,
                                                name: recipient.name, coName: recipient.co, address: recipient.address)
             let rendered = try renderer.renderDetailed(try composer.compose(letter))
             #expect(LetterPage.window.contains(rendered.windowText),
                     "window text \(rendered.windowText) outside \(LetterPage.window)")
-            #expect(rendered.windowText.height > 20)
-            // The postcode and city line is never cut.
-            let folder = try LetterFixtures.temporaryDirectory()
-            defer { try? FileManager.default.removeItem(at: folder) }
-            let text = try Self.text(of: try LetterFixtures.write(rendered.pdf, named: "long.pdf", in: folder))
-            #expect(text.contains("\(recipient.address.postalCode) \(recipient.address.city)"))
             #expect(rendered.pageCount == 1)
         }
+    }
+
+    /// Full paper blocks: six lines, the longest 34 characters, in the widest letters a real
+    /// address has (capitals, `W`, `M`, `Æ`).
+    static let fullBlocks: [(name: String, co: String?, address: PostalAddress)] = [
+        ("HANS CHRISTIAN MAXIMILIAN WÆRNBERG", "C/O MARGRETHE WÆRUM-MØLLER-HØJGÅRD",
+         PostalAddress(street: "WILLEMOESGADE 100B, 4. SAL, DØR 12, MIDTERDØREN", postalCode: "2100",
+                       city: "KØBENHAVN Ø", countryCode: "DK")),
+        ("Hans Christian Maximilian Frederik Ludvig Jensen", "Dødsbo efter Karen B. Jensen",
+         PostalAddress(street: "Den Gamle Landevej 7, Ejendommen Skovly, 2. th", postalCode: "24937",
+                       city: "Flensburg", countryCode: "DE")),
+        ("Jóannes Patursson", "Elin Poulsen", PostalAddress(street: "Niels Finsens gøta 5", postalCode: "100",
+                                                            city: "Tórshavn", countryCode: "FO")),
+        ("Aputsiaq Kristiansen", "Nukappiaaluk", PostalAddress(street: "Aqqusinersuaq 12", postalCode: "3900",
+                                                              city: "Nuuk", countryCode: "GL")),
+    ]
+
+    @Test("paper letters: the window prints exactly the address block, at the normal size, inside the window",
+          arguments: fullBlocks.indices)
+    func paperBlock(index: Int) throws {
+        let recipient = Self.fullBlocks[index]
+        let block = try AddressBlock.build(name: recipient.name, coName: recipient.co, address: recipient.address).get()
+        let composer = try LetterComposer(campaign: LetterFixtures.campaign())
+        let renderer = try LetterRenderer()
+        for language in Language.allCases {
+            let letter = LetterFixtures.letter(group: .citizenService, language: language, channel: .print,
+                                               name: recipient.name, coName: recipient.co, address: recipient.address)
+            let content = try composer.compose(letter)
+            #expect(content.recipientLines == block.lines)
+            let rendered = try renderer.renderDetailed(content)
+            #expect(rendered.recipientFontSize == LetterRenderer.addressSize)
+            #expect(LetterPage.window.contains(rendered.windowText),
+                    "window text \(rendered.windowText) outside \(LetterPage.window)")
+            // Each block line comes back whole, on a line of its own, from the page.
+            let folder = try LetterFixtures.temporaryDirectory()
+            defer { try? FileManager.default.removeItem(at: folder) }
+            let url = try LetterFixtures.write(rendered.pdf, named: "block.pdf", in: folder)
+            let window = try LetterFixtures.run("pdftotext", ["-layout", "-x", "70", "-y", "150", "-W", "250", "-H", "95",
+                                                              url.path, "-"]).output
+            let printed = window.split(separator: "\n")
+                .map { $0.trimmingCharacters(in: CharacterSet.whitespaces.union(CharacterSet(charactersIn: "\u{0C}"))) }
+                .filter { !$0.isEmpty }
+            #expect(Array(printed.suffix(block.lines.count)) == block.lines, "\(printed)")
+            #expect(rendered.pageCount == 1)
+        }
+    }
+
+    @Test("a paper block that does not fit is an error, never cut")
+    func paperBlockTooLong() throws {
+        let composer = try LetterComposer(campaign: LetterFixtures.campaign())
+        let letter = LetterFixtures.letter(group: .bank, language: .da, channel: .print,
+                                           name: Self.longRecipients[0].name, coName: Self.longRecipients[0].co,
+                                           address: Self.longRecipients[0].address)
+        #expect { try composer.compose(letter) } throws: { ($0 as? LetterError)?.code == .addressTooLong }
+        // A preview of a protected address shows no address, so nothing to overflow but the name.
+        let protected = LetterFixtures.letter(group: .bank, language: .da, channel: .print, name: "Anna Jensen",
+                                              coName: nil, address: Self.longRecipients[1].address, protected: true)
+        #expect(try composer.compose(protected, redactProtectedAddress: true).recipientLines == ["Anna Jensen"])
     }
 
     @Test("the foreign country is printed in capitals under the city")
@@ -155,7 +207,11 @@ struct LetterRendererTests {
         #expect(content.recipientLines.suffix(3) == ["Aqqusinersuaq 12", "3900 Nuuk", "GRØNLAND"])
         let german = try composer.compose(LetterFixtures.letter(group: .bank, language: .da, channel: .print,
                                                                  address: Self.longRecipients[2].address))
-        #expect(german.recipientLines.suffix(2) == ["10623 Berlin-Charlottenburg", "TYSKLAND"])
+        #expect(german.recipientLines.suffix(4) == ["Straße des 17. Juni 135", "Hinterhaus, 3. Obergeschoss",
+                                                    "10623 Berlin-Charlottenburg", "TYSKLAND"])
+        let faroese = try composer.compose(LetterFixtures.letter(group: .bank, language: .da, channel: .print,
+                                                                  address: Self.fullBlocks[2].address))
+        #expect(faroese.recipientLines.suffix(3) == ["Niels Finsens gøta 5", "FO-100 Tórshavn", "FÆRØERNE"])
     }
 
     @Test("a body too long for one page continues on numbered pages")
