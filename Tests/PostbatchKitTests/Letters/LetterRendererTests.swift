@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import PostbatchKit
+import PostbatchTesting
 
 /// Each group's letter rendered to PDF and read back with poppler and qpdf.
 struct LetterRendererTests {
@@ -59,7 +60,7 @@ struct LetterRendererTests {
         #expect(rendered.pageCount == 1)
         #expect(rendered.recipientFontSize == LetterRenderer.addressSize)
         #expect(LetterPage.recipientBox.contains(rendered.windowText) || LetterPage.window.contains(rendered.windowText))
-        let folder = try LetterFixtures.temporaryDirectory()
+        let folder = try Scratch.folder("letters")
         defer { try? FileManager.default.removeItem(at: folder) }
         let url = try LetterFixtures.write(rendered.pdf, named: "letter.pdf", in: folder)
 
@@ -172,7 +173,7 @@ struct LetterRendererTests {
             #expect(LetterPage.window.contains(rendered.windowText),
                     "window text \(rendered.windowText) outside \(LetterPage.window)")
             // Each block line comes back whole, on a line of its own, from the page.
-            let folder = try LetterFixtures.temporaryDirectory()
+            let folder = try Scratch.folder("letters")
             defer { try? FileManager.default.removeItem(at: folder) }
             let url = try LetterFixtures.write(rendered.pdf, named: "block.pdf", in: folder)
             let window = try LetterFixtures.run("pdftotext", ["-layout", "-x", "70", "-y", "150", "-W", "250", "-H", "95",
@@ -228,7 +229,7 @@ struct LetterRendererTests {
         let rendered = try LetterRenderer().renderDetailed(
             try composer.compose(LetterFixtures.letter(group: .bank, language: .da)))
         #expect(rendered.pageCount > 1)
-        let folder = try LetterFixtures.temporaryDirectory()
+        let folder = try Scratch.folder("letters")
         defer { try? FileManager.default.removeItem(at: folder) }
         let url = try LetterFixtures.write(rendered.pdf, named: "long.pdf", in: folder)
         let info = try Self.info(url)

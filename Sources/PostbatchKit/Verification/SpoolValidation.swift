@@ -83,7 +83,7 @@ public struct SpoolValidation: Sendable {
                 guard !name.hasPrefix(".") else { continue }
                 let path = folder.appendingPathComponent(relative).path
                 let shown = "\(channel.rawValue)/\(relative)"
-                if name.hasSuffix(".xml") {
+                if name.hasSuffix(SpoolLayout.envelopeSuffix) {
                     guard let validator = validators[channel] else {
                         result.unchecked[channel, default: 0] += 1
                         continue
@@ -91,7 +91,7 @@ public struct SpoolValidation: Sendable {
                     let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: path)))
                     check(bytes, as: shown, with: validator, into: &result)
                     onEnvelope(result.checked)
-                } else if name.hasSuffix(".tar.lzma") {
+                } else if name.hasSuffix(SpoolLayout.containerSuffix) {
                     let reader = try TarLZMAReader(path: path)
                     while let entry = try reader.next() {
                         guard let validator = validators[channel] else {
