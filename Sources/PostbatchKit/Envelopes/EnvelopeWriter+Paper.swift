@@ -21,12 +21,13 @@ enum PaperEnvelope {
 extension EnvelopeWriter {
     /// The fjernprint `ForsendelseI` of a paper letter.
     ///
-    /// In schema order: `AfsendelseIdentifikator` (deterministic UUID), `ForsendelseModtager`
+    /// In schema order: `AfsendelseIdentifikator` (deterministic UUID),
+    /// `ForsendelseTypeIdentifikator` (the campaign's `print.shipment_type`), `ForsendelseModtager`
     /// (the CPR number; `PersonName` the first line of the ``AddressBlock`` and its other
     /// lines, c/o, street, postal line and country, as `PostalAddress…LineText`, then for
     /// Denmark and Greenland the 4-digit `PostCodeIdentifier`),
-    /// `FilformatNavn` `PDF`, the base64 PDF, `TransaktionsParametreI` (`now` and the run's
-    /// mass-mailing id), `DokumentParametre` (title, document UUID, the letter's date),
+    /// `FilformatNavn` `PDF`, the base64 PDF, `TransaktionsParametreI` (`now`, the run's
+    /// mass-mailing id and the campaign's `print.receipts` as `KvitteringsTypeKode`), `DokumentParametre` (title, document UUID, the letter's date),
     /// `KanalUafhaengigeParametreI` (`postbatch`, `Fysisk Post`), `PrintParametre` and
     /// `PostParametre` from ``printParameters``.
     ///
@@ -65,6 +66,11 @@ extension EnvelopeWriter {
             throw EnvelopeError(code: .invalidField, field: "PersonName",
                                 detail: "expected a non-empty name and a postal line for \(recipient.cpr)")
         }
+        guard let settings = campaign.print else {
+            throw EnvelopeError(code: .invalidField, field: "ForsendelseTypeIdentifikator",
+                                detail: "the campaign file sets no \(Campaign.printKeys.joined(separator: " and ")); "
+                                    + "expected the values your print supplier gives you, under [print]")
+        }
         let addressLines = Array(block.lines.dropFirst())
         let postalCode = FieldText.singleLine(address.postalCode)
         let fourDigits = postalCode.utf8.count == 4 && postalCode.utf8.allSatisfy { $0 >= 48 && $0 <= 57 }
@@ -91,6 +97,7 @@ extension EnvelopeWriter {
                 try xml.namespace(prefix: prefix, uri: uri)
             }
             try xml.element("AfsendelseIdentifikator", prefix: fp, text: shipmentID.description)
+            try xml.element("ForsendelseTypeIdentifikator", prefix: fp, text: String(settings.shipmentType))
 
             try xml.startElement("ForsendelseModtager", prefix: fp)
             try xml.startElement("AfsendelseModtager", prefix: dkal)
@@ -119,6 +126,7 @@ extension EnvelopeWriter {
             try xml.startElement("TransaktionsParametreI", prefix: fp)
             try xml.element("TransaktionsDatoTid", prefix: fp, text: now.iso)
             try xml.element("MasseForsendelseIdentifikator", prefix: fp, text: massMailingID)
+            try xml.element("KvitteringsTypeKode", prefix: fp, text: settings.receipts.rawValue)
             try xml.endElement()
 
             try xml.startElement("DokumentParametre", prefix: fp)

@@ -23,6 +23,8 @@ public struct FastLetterTemplates: Sendable {
         let group: LetterGroup
         let language: Language
         let channel: Channel
+        /// A paper letter to an address abroad (its template may differ).
+        let abroad: Bool
     }
 
     /// One compiled template.
@@ -85,9 +87,11 @@ public struct FastLetterTemplates: Sendable {
         var recorded: [Key: (content: LetterContent, glyphs: [PlacedGlyph], lines: [StrokedLine])] = [:]
         for group in LetterGroup.allCases {
             for language in Language.allCases {
-                let recipient = Recipient(cpr: cpr, name: "Probe", coName: nil, address: nil, addressProtected: false,
-                                          language: language)
-                for channel in Channel.allCases {
+                for (channel, abroad) in [(Channel.digital, false), (.print, false), (.print, true)] {
+                    let address = abroad ? PostalAddress(street: "Probe 1", postalCode: "10115", city: "Berlin", countryCode: "DE")
+                        : PostalAddress(street: "Probe 1", postalCode: "1000", city: "By", countryCode: "DK")
+                    let recipient = Recipient(cpr: cpr, name: "Probe", coName: nil, address: address, addressProtected: false,
+                                              language: language)
                     let letter = Letter(sequence: 0, line: 0, recipient: recipient, group: group, channel: channel,
                                         date: composer.campaign.firstDay)
                     let content = try composer.compose(letter)
@@ -97,7 +101,7 @@ public struct FastLetterTemplates: Sendable {
                     let glyphs = Array(recorder.glyphs[before.0...])
                     let lines = Array(recorder.lines[before.1...])
                     if pages == 1 && !unusual {
-                        recorded[Key(group: group, language: language, channel: channel)] = (content, glyphs, lines)
+                        recorded[Key(group: group, language: language, channel: channel, abroad: abroad)] = (content, glyphs, lines)
                     }
                     // Keep the collected text and fonts, drop only the unusual flag.
                     if unusual { recorder.clearUnusual() }
@@ -174,12 +178,13 @@ public struct FastLetterTemplates: Sendable {
 
     /// The compiled template for a letter, if the letter's fixed parts are the template's.
     func template(for content: LetterContent) -> Compiled? {
-        guard let template = compiled[Key(group: content.group, language: content.language, channel: content.channel)]
+        guard let template = compiled[Key(group: content.group, language: content.language, channel: content.channel,
+                                          abroad: content.abroad)]
         else { return nil }
         let fixed = template.fixed
         guard content.title == fixed.title, content.senderName == fixed.senderName,
               content.senderAddressLines == fixed.senderAddressLines, content.senderContact == fixed.senderContact,
-              content.blocks == fixed.blocks
+              content.blocks == fixed.blocks, content.senderLogo == fixed.senderLogo
         else { return nil }
         return template
     }

@@ -75,24 +75,28 @@ public struct LetterComposer: Sendable {
         let (recipientLines, addressLines) = try Self.windowLines(
             letter, redact: redactProtectedAddress && recipient.addressProtected)
         let coLine = AddressBlock.careOfLine(recipient.coName)
+        let abroad = Self.isAbroad(letter)
         // Filling a template escapes every value: only do it when the body is not shared.
         func values() -> TemplateValues {
             TemplateValues(
                 name: recipient.name, coName: coLine, addressLines: addressLines,
                 date: letter.date, language: letter.language, group: letter.group, channel: letter.channel,
-                campaign: campaign)
+                campaign: campaign, abroad: abroad)
         }
-        let key = BodyCache.Key(group: letter.group, language: letter.language, channel: letter.channel)
+        let key = BodyCache.Key(group: letter.group, language: letter.language, channel: letter.channel, abroad: abroad)
         let blocks = bodies.impersonal.contains(key)
             ? try bodies.blocks(for: key, date: letter.date) { () throws(LetterError) in
                 try render(group: letter.group, language: letter.language, values: values())
             }
             : try render(group: letter.group, language: letter.language, values: values())
+        let sender = campaign.sender.presentation(in: letter.language)
         return LetterContent(
             language: letter.language, group: letter.group, channel: letter.channel, date: letter.date,
             title: campaign.title(for: letter.group, in: letter.language),
-            senderName: campaign.sender.name, senderAddressLines: campaign.sender.addressLines,
-            senderContact: campaign.sender.contact, recipientLines: recipientLines, blocks: blocks)
+            senderName: sender.name, senderAddressLines: sender.addressLines,
+            senderContact: sender.contact, recipientLines: recipientLines, blocks: blocks,
+            reference: MessageID.supportReference(campaignID: campaign.id, cpr: recipient.cpr), abroad: abroad,
+            senderLogo: campaign.sender.logo)
     }
 
     /// Renders a group's template with values and reads its markup.
@@ -109,6 +113,18 @@ public struct LetterComposer: Sendable {
             throw LetterError(code: .unknownMarkup, file: file,
                               detail: "rendered line \(error.line): \(error.detail)")
         }
+    }
+
+    /// Whether a letter goes to an address outside Denmark and Greenland: a paper letter
+    /// whose country is neither. People there have no Danish municipality to book a
+    /// citizen service centre in (Greenland's municipalities run their own), so templates
+    /// can say what to do from abroad with `{{#is_abroad}}`. Digital letters carry no
+    /// address and are never abroad.
+    static func isAbroad(_ letter: Letter) -> Bool {
+        guard letter.channel == .print, let country = letter.recipient.address?.countryCode.uppercased() else {
+            return false
+        }
+        return country != "DK" && country != "GL"
     }
 
     /// The lines of the envelope window, and the postal lines among them.

@@ -1,3 +1,5 @@
+public import Foundation
+
 /// Everything one letter says and where it goes, ready to be rendered.
 ///
 /// Made by ``LetterComposer/compose(_:redactProtectedAddress:)`` from a ``Letter`` and the
@@ -24,11 +26,19 @@ public struct LetterContent: Hashable, Sendable {
     public let recipientLines: [String]
     /// The body: title, headings, paragraphs and bullets from the group's template.
     public let blocks: [LetterBlock]
+    /// The letter's reference (``MessageID/supportReference(campaignID:cpr:)``), printed
+    /// under the date: what a citizen reads out to support staff.
+    public let reference: String?
+    /// Whether the letter goes to an address abroad, where the template may say other things.
+    public let abroad: Bool
+    /// A PNG or SVG file drawn at the top of the sender block, or `nil`.
+    public let senderLogo: URL?
 
     /// Creates letter content; normally ``LetterComposer`` does this.
     public init(language: Language, group: LetterGroup, channel: Channel, date: CalendarDate,
                 title: String, senderName: String, senderAddressLines: [String], senderContact: String,
-                recipientLines: [String], blocks: [LetterBlock]) {
+                recipientLines: [String], blocks: [LetterBlock], reference: String? = nil, abroad: Bool = false,
+                senderLogo: URL? = nil) {
         self.language = language
         self.group = group
         self.channel = channel
@@ -39,6 +49,19 @@ public struct LetterContent: Hashable, Sendable {
         self.senderContact = senderContact
         self.recipientLines = recipientLines
         self.blocks = blocks
+        self.reference = reference
+        self.abroad = abroad
+        self.senderLogo = senderLogo
+    }
+
+    /// The reference as printed: `Brev-id 7KQ4-M2XD-9PF3`, `Letter ID 7KQ4-M2XD-9PF3`.
+    public var referenceText: String? {
+        reference.map { reference in
+            switch language {
+            case .da: "Brev-id \(reference)"
+            case .en: "Letter ID \(reference)"
+            }
+        }
     }
 
     /// The date as printed: `6. oktober 2021` or `6 October 2021`.
@@ -52,9 +75,10 @@ public struct LetterContent: Hashable, Sendable {
         }
     }
 
-    /// The footer line: sender name, address and contact.
+    /// The footer line: sender name and contact (the address is in the sender block), short
+    /// enough for one line in either language.
     public var footerText: String {
-        ([senderName] + senderAddressLines + [senderContact]).joined(separator: " · ")
+        [senderName, senderContact].joined(separator: " · ")
     }
 
     /// The small return-address line above the recipient in the envelope window.

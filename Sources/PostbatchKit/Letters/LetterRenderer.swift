@@ -497,9 +497,16 @@ public final class LetterRenderer {
         canvas.stroke()
     }
 
-    /// The letter's date, right-aligned at the bottom of the right column.
+    /// The letter's date, right-aligned at the bottom of the right column, and its reference below.
     private func drawDate(_ canvas: some LetterCanvas, _ letter: LetterContent) {
-        drawText(canvas, letter.dateText, font: fonts.sender, in: LetterPage.dateBox, align: PANGO_ALIGN_RIGHT)
+        let date = drawText(canvas, letter.dateText, font: fonts.sender, in: LetterPage.dateBox, align: PANGO_ALIGN_RIGHT)
+        // The letter's reference under the date, for the citizen to quote to support staff.
+        if let reference = letter.referenceText {
+            let box = LetterPage.dateBox
+            drawText(canvas, reference, font: fonts.small, in: LetterBox(x: box.x, y: date.maxY + 1, width: box.width,
+                                                                         height: 8),
+                     align: PANGO_ALIGN_RIGHT, gray: 0.25)
+        }
     }
 
     private func drawFooter(_ canvas: some LetterCanvas, _ letter: LetterContent, page: Int, of count: Int) {

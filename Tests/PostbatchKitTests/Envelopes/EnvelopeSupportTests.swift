@@ -33,7 +33,7 @@ struct MessageIDTests {
                 }
             }
         }
-        #expect(ids.count == 12)
+        #expect(ids.count == 2 * 2 * MessageID.Purpose.allCases.count)
     }
 
     @Test("never contains the CPR digits")

@@ -148,11 +148,89 @@ struct EnvelopeWriterTests {
             "<memo:idType>CPR</memo:idType>",
             "<memo:createdDateTime>2021-10-01T08:00:00Z</memo:createdDateTime>",
             "<memo:encodingFormat>application/pdf</memo:encodingFormat>",
-            "<memo:filename>nemid-mitid-2021-bank-update.pdf</memo:filename>",
+            "<memo:filename>MitID-letter.pdf</memo:filename>",
             "<memo:language>en</memo:language>",
+            "<memo:postType>MYNDIGHEDSPOST</memo:postType>",
+            "<memo:messageID>\(MessageID.supportReference(campaignID: "nemid-mitid-2021", cpr: letter.recipient.cpr))</memo:messageID>",
         ] {
             #expect(xml.contains(fragment), "missing \(fragment)")
         }
+        #expect(!xml.contains("<memo:notification>"))
+    }
+
+    @Test("MeMo 1.2 and 1.1: postType, a quotable messageID, a short label, a notification, a readable file name",
+          arguments: MemoVersion.allCases)
+    func memoSenderFields(version: MemoVersion) throws {
+        let labels: [Language: [LetterGroup: String]] = [.da: [.bankUpdate: "Opdater dine ID-oplysninger"],
+                                                         .en: [.bankUpdate: "Update your ID information"]]
+        let base = EnvelopeFixtures.campaign(notifications: [.da: "Du har fået et brev om MitID.",
+                                                              .en: "You have a letter about MitID."])
+        let campaign = Campaign(id: base.id, sender: base.sender, firstDay: base.firstDay, waves: 3, printDay: nil,
+                                titles: base.titles, templateDirectory: base.templateDirectory, labels: labels,
+                                notifications: base.notifications, print: base.print)
+        let writer = try EnvelopeFixtures.writer(version, campaign: campaign)
+        for (language, label, notification, file) in [
+            (Language.da, "Opdater dine ID-oplysninger", "Du har fået et brev om MitID.", "MitID-brev.pdf"),
+            (.en, "Update your ID information", "You have a letter about MitID.", "MitID-letter.pdf"),
+        ] {
+            let letter = try EnvelopeFixtures.letter(language: language)
+            let bytes = try writer.digitalEnvelope(for: letter, pdf: try EnvelopeFixtures.tinyPDF())
+            let xml = String(decoding: bytes, as: UTF8.self)
+            let reference = MessageID.supportReference(campaignID: campaign.id, cpr: letter.recipient.cpr)
+            // In schema order.
+            let order = ["<memo:messageUUID>", "<memo:messageID>\(reference)</memo:messageID>",
+                         "<memo:label>\(label)</memo:label>", "<memo:notification>\(notification)</memo:notification>",
+                         "<memo:doNotDeliverUntilDate>", "<memo:legalNotification>",
+                         "<memo:postType>MYNDIGHEDSPOST</memo:postType>", "<memo:Sender>",
+                         "<memo:filename>\(file)</memo:filename>"]
+            let positions = order.map { xml.range(of: $0)?.lowerBound }
+            #expect(positions.allSatisfy { $0 != nil }, "\(xml.prefix(1500))")
+            #expect(positions.compactMap { $0 } == positions.compactMap { $0 }.sorted())
+            let validator = try SchemaValidator(schemaPath: EnvelopeFixtures.memoSchema(version))
+            #expect(validator.validate(bytes).isEmpty, "\(validator.validate(bytes))")
+        }
+    }
+
+    @Test("the support reference is deterministic, readable and never the CPR")
+    func supportReference() throws {
+        let cpr = try EnvelopeFixtures.cpr("1505729997")
+        let reference = MessageID.supportReference(campaignID: "nemid-mitid-2021", cpr: cpr)
+        #expect(reference == MessageID.supportReference(campaignID: "nemid-mitid-2021", cpr: cpr))
+        #expect(reference.wholeMatch(of: /[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}/) != nil, "\(reference)")
+        #expect(reference != MessageID.supportReference(campaignID: "nemid-mitid-2022", cpr: cpr))
+        let other = try EnvelopeFixtures.cpr("1505729998")
+        #expect(reference != MessageID.supportReference(campaignID: "nemid-mitid-2021", cpr: other))
+    }
+
+    @Test("the paper envelope carries the supplier's ForsendelseTypeIdentifikator and KvitteringsTypeKode, or is refused")
+    func paperSupplierSettings() throws {
+        let letter = try EnvelopeFixtures.letter(address: PostalAddress(street: "Nørregade 7", postalCode: "1165",
+                                                                        city: "København K", countryCode: "DK"))
+        let pdf = try EnvelopeFixtures.tinyPDF()
+        let bytes = try EnvelopeFixtures.writer().paperEnvelope(for: letter, pdf: pdf)
+        let xml = String(decoding: bytes, as: UTF8.self)
+        let order = ["<fjernprint:AfsendelseIdentifikator>", "<fjernprint:ForsendelseTypeIdentifikator>265</fjernprint:ForsendelseTypeIdentifikator>",
+                     "<fjernprint:ForsendelseModtager>", "<fjernprint:MasseForsendelseIdentifikator>",
+                     "<fjernprint:KvitteringsTypeKode>Kun fejl</fjernprint:KvitteringsTypeKode>", "<fjernprint:DokumentParametre>"]
+        let positions = order.map { xml.range(of: $0)?.lowerBound }
+        #expect(positions.allSatisfy { $0 != nil })
+        #expect(positions.compactMap { $0 } == positions.compactMap { $0 }.sorted())
+        let validator = try SchemaValidator(schemaPath: EnvelopeFixtures.fjernprintSchema())
+        #expect(validator.validate(bytes).isEmpty, "\(validator.validate(bytes))")
+        for receipts in Campaign.PrintSettings.Receipts.allCases {
+            let writer = try EnvelopeFixtures.writer(campaign: EnvelopeFixtures.campaign(
+                print: .init(shipmentType: 7, receipts: receipts)))
+            #expect(validator.validate(try writer.paperEnvelope(for: letter, pdf: pdf)).isEmpty)
+        }
+        let unset = try EnvelopeFixtures.writer(campaign: EnvelopeFixtures.campaign(print: nil))
+        do {
+            _ = try unset.paperEnvelope(for: letter, pdf: pdf)
+            Issue.record("a campaign without print settings must refuse paper")
+        } catch {
+            #expect(error.description.contains("print.shipment_type") && error.description.contains("print.receipts"))
+        }
+        // Digital letters do not need them.
+        #expect(try !unset.digitalEnvelope(for: try EnvelopeFixtures.letter(), pdf: pdf).isEmpty)
     }
 
     @Test("the paper envelope holds the address block as free lines, ids and print parameters")

@@ -18,7 +18,7 @@ struct LetterRendererTests {
         case (.mitidDKUpdate, .en): ["NemID key app", "MitID.dk", "passport with a chip"]
         case (.citizenService, .da): ["Borgerservice", "Bestil tid", "pas, kørekort eller billed-id", "CPR-registret",
                                       "fyldt 18 år", "mindst 10 dage", "3 personer inden for 120 dage"]
-        case (.citizenService, .en): ["Borgerservice", "Book a time", "passport, driving licence or picture ID",
+        case (.citizenService, .en): ["Borgerservice", "Book an appointment", "passport, driving licence or a photo ID card",
                                       "CPR register", "at least 18", "at least 10 days", "3 people within 120 days"]
         }
     }
@@ -27,9 +27,12 @@ struct LetterRendererTests {
     static func commonFacts(_ language: Language) -> [String] {
         switch language {
         case .da: ["beholde og bruge dit NemID", "se bort fra dette brev", "kun sendt med Digital Post",
-                   "e-mail, sms eller telefon", "6. oktober 2021", "Side 1 af 1", "Digitaliseringsstyrelsen"]
-        case .en: ["Keep and use your NemID", "ignore this letter", "only by Digital Post",
-                   "e-mail, text message (SMS) or phone", "6 October 2021", "Page 1 of 1", "Digitaliseringsstyrelsen"]
+                   "e-mail, sms eller telefon", "6. oktober 2021", "Side 1 af 1", "Digitaliseringsstyrelsen",
+                   "Med venlig hilsen Digitaliseringsstyrelsen", "Tlf. 33 98 00 10"]
+        case .en: ["Keep using your NemID", "ignore this letter", "only by Digital Post",
+                   "e-mail, text message (SMS) or phone", "6 October 2021", "Page 1 of 1",
+                   "Danish Agency for Digital Government", "Kind regards Danish Agency for Digital Government",
+                   "Phone +45 33 98 00 10"]
         }
     }
 
@@ -78,7 +81,7 @@ struct LetterRendererTests {
         let info = try Self.info(url)
         #expect(info.contains("Pages: 1"))
         #expect(info.contains("Page size: 595.276 x 841.89 pts (A4)"))
-        #expect(info.contains("Author: Digitaliseringsstyrelsen"))
+        #expect(info.contains("Author: \(campaign.sender.presentation(in: language).name)"))
         #expect(info.contains("Creator: postbatch"))
         #expect(info.contains("Title: \(title)"))
         #expect(info.contains("CreationDate: Wed Oct 6 00:00:00 2021"))
