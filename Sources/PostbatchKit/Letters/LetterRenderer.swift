@@ -129,6 +129,7 @@ public final class LetterRenderer {
     ///
     /// - Throws: ``LetterError`` with code `letter_pdf` when cairo reports a failure.
     public func renderDetailed(_ letter: LetterContent) throws(LetterError) -> RenderedLetter {
+        try requirePrintable(letter)
         let placement = place(letter.blocks)
         let sink = ByteSink()
         let unmanaged = Unmanaged.passRetained(sink)
@@ -177,6 +178,35 @@ public final class LetterRenderer {
         }
         return RenderedLetter(pdf: sink.bytes, pageCount: placement.pageCount, windowText: windowText,
                               recipientFontSize: recipientSize)
+    }
+
+    /// Fails when a character of the personal parts (name, c/o, address) has no glyph in any
+    /// installed font, so that no letter ever shows a box for it.
+    ///
+    /// pango falls back from DejaVu Sans to any font fontconfig knows (the Debian packages
+    /// `fonts-noto-core`, `fonts-noto-cjk` and `fonts-symbola` cover Arabic, Hebrew, Indic,
+    /// CJK and emoji); cairo embeds the fallback fonts as subsets like DejaVu.
+    private func requirePrintable(_ letter: LetterContent) throws(LetterError) {
+        let recorder = GlyphRecorder(collectFonts: false)
+        drawPersonalParts(letter, on: recorder)
+        guard recorder.missingGlyph else { return }
+        let missing = letter.recipientLines.joined().unicodeScalars.filter { !Self.canDraw($0, context: context) }
+        let codes = missing.prefix(5).map { "U+" + String($0.value, radix: 16, uppercase: true) }
+        throw LetterError(code: .unprintableText, file: "letter",
+                          detail: "the recipient's name or address holds characters no installed font can draw "
+                              + "(\(codes.joined(separator: ", "))); install a font that has them (fonts-noto-core, "
+                              + "fonts-noto-cjk, fonts-symbola) or correct the record")
+    }
+
+    /// Whether pango finds a font with a glyph for the character.
+    private static func canDraw(_ scalar: Unicode.Scalar, context: OpaquePointer) -> Bool {
+        if scalar.properties.isWhitespace || scalar.properties.generalCategory == .format
+            || scalar.properties.generalCategory == .control { return true }
+        guard let layout = pango_layout_new(context) else { return true }
+        defer { g_object_unref(UnsafeMutableRawPointer(layout)) }
+        let text = String(Character(scalar))
+        pango_layout_set_text(layout, text, Int32(text.utf8.count))
+        return pango_layout_get_unknown_glyphs_count(layout) == 0
     }
 
     // MARK: - Output

@@ -48,6 +48,8 @@ final class GlyphRecorder: LetterCanvas {
     private(set) var fontFiles: [FastFontFace: [UInt8]] = [:]
     /// Set when pango used another font, a missing glyph or an unexpected style.
     private(set) var unusual = false
+    /// Set when no installed font has a glyph for a character: pango would draw a box.
+    private(set) var missingGlyph = false
     /// Set when a layout was cut with an ellipsis.
     private(set) var ellipsized = false
 
@@ -76,6 +78,7 @@ final class GlyphRecorder: LetterCanvas {
         glyphs.removeAll(keepingCapacity: true)
         lines.removeAll(keepingCapacity: true)
         unusual = false
+        missingGlyph = false
         ellipsized = false
         gray = 0
         lineWidth = 2
@@ -86,6 +89,7 @@ final class GlyphRecorder: LetterCanvas {
     /// Clears ``unusual`` and ``ellipsized``, keeping what was recorded.
     func clearUnusual() {
         unusual = false
+        missingGlyph = false
         ellipsized = false
     }
 
@@ -176,6 +180,7 @@ final class GlyphRecorder: LetterCanvas {
             let info = infos[index]
             defer { position += info.geometry.width }
             if info.glyph == Self.emptyGlyph { continue }
+            if info.glyph & Self.unknownFlag != 0 { missingGlyph = true }
             guard let font, info.glyph & Self.unknownFlag == 0 else {
                 unusual = true
                 continue

@@ -270,3 +270,49 @@ struct LetterRendererTests {
         for result in results { #expect(result == expected) }
     }
 }
+
+/// Names in scripts DejaVu Sans lacks (SPEC §1 allows any printable name): drawn with
+/// fallback fonts from Debian packages, embedded as subsets, never as boxes.
+@Suite("Names in other scripts")
+struct FallbackFontTests {
+    @Test("CJK, Arabic and emoji names are drawn with embedded fallback fonts, on paper and digitally", arguments: [
+        ("王小明", "Noto"), ("김민준 Kim", "Noto"), ("محمد علي", "DejaVuSans"), ("Ida 😀 Hansen", "Symbola"),
+    ])
+    func fallback(name: String, font: String) throws {
+        let composer = try LetterComposer(campaign: LetterFixtures.campaign())
+        let templates = try FastLetterTemplates(composer: composer)
+        for channel in Channel.allCases {
+            let content = try composer.compose(LetterFixtures.letter(group: .bank, language: .da, channel: channel,
+                                                                      name: name))
+            // The fast path hands such letters to the reference renderer, which draws them.
+            #expect(try FastLetterRenderer(templates: templates).render(content) == nil)
+            let pdf = try LetterRenderer().render(content)
+            let folder = try Scratch.folder("letters")
+            defer { try? FileManager.default.removeItem(at: folder) }
+            let url = try LetterFixtures.write(pdf, named: "fallback.pdf", in: folder)
+            let fonts = try LetterFixtures.run("pdffonts", [url.path]).output.split(separator: "\n").dropFirst(2)
+            #expect(fonts.contains { $0.contains(font) }, "\(fonts)")
+            for line in fonts {
+                let columns = line.split(separator: " ", omittingEmptySubsequences: true)
+                #expect(columns.count >= 7 && columns[columns.count - 5] == "yes" && columns[columns.count - 4] == "yes",
+                        "not embedded as a subset: \(line)")
+            }
+            // pdftotext gives Arabic back as presentation forms in visual order: compare after NFKC.
+            let text = try LetterRendererTests.text(of: url).precomposedStringWithCompatibilityMapping
+            let words = name.split(separator: " ").map { String($0).precomposedStringWithCompatibilityMapping }
+            let found = words.allSatisfy { word in text.contains(word) || text.contains(String(word.reversed())) }
+                || name.unicodeScalars.filter { !$0.properties.isWhitespace }.allSatisfy { text.unicodeScalars.contains($0) }
+            #expect(found, "\(name) not in the text")
+        }
+    }
+
+    @Test("a character no installed font has is an error, never a box")
+    func unprintable() throws {
+        let composer = try LetterComposer(campaign: LetterFixtures.campaign())
+        let content = try composer.compose(LetterFixtures.letter(group: .bank, language: .da, name: "Anna \u{E123}\u{0378} Hansen"))
+        #expect { try LetterRenderer().render(content) } throws: { error in
+            guard let error = error as? LetterError, error.code == .unprintableText else { return false }
+            return error.detail.contains("U+E123") && !error.detail.contains("Anna")
+        }
+    }
+}
