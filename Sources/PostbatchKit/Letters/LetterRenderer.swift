@@ -1,4 +1,5 @@
 internal import CPangoCairo
+internal import Foundation
 
 /// A rendered letter: the PDF and what the layout measured.
 public struct RenderedLetter: Sendable {
@@ -42,6 +43,8 @@ public final class LetterRenderer {
     private var layouts: [OpaquePointer] = []
     /// Shaped body blocks by content; emptied when it grows past ``bodyLayoutLimit``.
     private var bodyLayouts: [LetterBlock: BodyLayout] = [:]
+    /// Sender logos read so far, by file.
+    private var logos: [URL: SenderLogo] = [:]
     /// Enough for every block of the ten letters, with room for blocks that hold a name.
     private static let bodyLayoutLimit = 600
     private let fonts: Fonts
@@ -130,6 +133,7 @@ public final class LetterRenderer {
     /// - Throws: ``LetterError`` with code `letter_pdf` when cairo reports a failure.
     public func renderDetailed(_ letter: LetterContent) throws(LetterError) -> RenderedLetter {
         try requirePrintable(letter)
+        let logo = try self.logo(for: letter)
         let placement = place(letter.blocks)
         let sink = ByteSink()
         let unmanaged = Unmanaged.passRetained(sink)
@@ -158,7 +162,7 @@ public final class LetterRenderer {
         for page in 0..<placement.pageCount {
             if page == 0 {
                 drawFoldMarks(canvas)
-                drawSender(canvas, letter)
+                drawSender(canvas, letter, logo: logo)
                 let returnBox = drawText(canvas, letter.returnLine, font: fonts.small, in: LetterPage.returnLine,
                                          ellipsize: true, gray: 0.25)
                 let fitted = drawRecipient(canvas, letter)
@@ -467,11 +471,29 @@ public final class LetterRenderer {
                          width: Self.points(logical.width), height: Self.points(logical.height))
     }
 
-    private func drawSender(_ canvas: some LetterCanvas, _ letter: LetterContent) {
-        let box = LetterPage.senderBox
+    /// The letter's logo, read on first use.
+    ///
+    /// - Throws: ``LetterError`` `letter_pdf` when the file is not a readable PNG or SVG.
+    private func logo(for letter: LetterContent) throws(LetterError) -> SenderLogo? {
+        guard let url = letter.senderLogo else { return nil }
+        if let logo = logos[url] { return logo }
+        let logo = try SenderLogo(url: url)
+        logos[url] = logo
+        return logo
+    }
+
+    /// The sender block: the logo if there is one, then name, address and contact below it.
+    private func drawSender(_ canvas: some LetterCanvas, _ letter: LetterContent, logo: SenderLogo?) {
+        var box = LetterPage.senderBox
+        if let logo {
+            let logoBox = logo.box(in: box)
+            canvas.drawLogo(logo, in: logoBox)
+            let top = logoBox.maxY + LetterPage.mm(3)
+            box = LetterBox(x: box.x, y: top, width: box.width, height: max(0, box.maxY - top))
+        }
         let name = drawText(canvas, letter.senderName, font: fonts.senderName, in: box)
         let address = ([""] + letter.senderAddressLines + ["", letter.senderContact]).joined(separator: "\n")
-        let rest = LetterBox(x: box.x, y: name.maxY, width: box.width, height: box.maxY - name.maxY)
+        let rest = LetterBox(x: box.x, y: name.maxY, width: box.width, height: max(0, box.maxY - name.maxY))
         drawText(canvas, address, font: fonts.sender, in: rest, gray: 0.15)
     }
 
@@ -566,10 +588,11 @@ extension LetterRenderer {
     /// ``renderDetailed(_:)`` puts them.
     ///
     /// - Returns: the number of pages the letter needs; only page 1 is drawn.
-    func drawFixedParts(_ letter: LetterContent, on canvas: some LetterCanvas) -> Int {
+    /// - Throws: ``LetterError`` `letter_pdf` when the campaign's logo cannot be read.
+    func drawFixedParts(_ letter: LetterContent, on canvas: some LetterCanvas) throws(LetterError) -> Int {
         let placement = place(letter.blocks)
         drawFoldMarks(canvas)
-        drawSender(canvas, letter)
+        drawSender(canvas, letter, logo: try logo(for: letter))
         drawText(canvas, letter.returnLine, font: fonts.small, in: LetterPage.returnLine, ellipsize: true, gray: 0.25)
         drawBody(canvas, placement, page: 0)
         drawFooter(canvas, letter, page: 0, of: placement.pageCount)
@@ -606,6 +629,8 @@ protocol LetterCanvas: AnyObject {
     func showLayout(_ layout: OpaquePointer, x: Double, y: Double)
     /// Shows one line of a layout with the left end of its baseline at (`x`, `baseline`).
     func showLayoutLine(_ line: UnsafeMutablePointer<PangoLayoutLine>, x: Double, baseline: Double)
+    /// Draws the sender's logo into a box.
+    func drawLogo(_ logo: SenderLogo, in box: LetterBox)
 }
 
 /// The reference canvas: draws with cairo, in the order the calls come.
@@ -628,6 +653,10 @@ private final class CairoCanvas: LetterCanvas {
     func showLayoutLine(_ line: UnsafeMutablePointer<PangoLayoutLine>, x: Double, baseline: Double) {
         cairo_move_to(cr, x, baseline)
         pango_cairo_show_layout_line(cr, line)
+    }
+
+    func drawLogo(_ logo: SenderLogo, in box: LetterBox) {
+        logo.draw(cr, in: box)
     }
 }
 

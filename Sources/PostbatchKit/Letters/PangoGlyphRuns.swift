@@ -48,6 +48,8 @@ final class GlyphRecorder: LetterCanvas {
     private(set) var fontFiles: [FastFontFace: [UInt8]] = [:]
     /// Set when pango used another font, a missing glyph or an unexpected style.
     private(set) var unusual = false
+    /// Where the sender's logo was drawn, if it was.
+    private(set) var logoBox: LetterBox?
     /// Set when no installed font has a glyph for a character: pango would draw a box.
     private(set) var missingGlyph = false
     /// Set when a layout was cut with an ellipsis.
@@ -110,6 +112,10 @@ final class GlyphRecorder: LetterCanvas {
         }
         segments.removeAll(keepingCapacity: true)
         pathStart = nil
+    }
+
+    func drawLogo(_ logo: SenderLogo, in box: LetterBox) {
+        logoBox = box
     }
 
     func showLayout(_ layout: OpaquePointer, x: Double, y: Double) {
