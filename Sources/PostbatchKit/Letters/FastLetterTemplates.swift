@@ -213,7 +213,8 @@ public struct FastLetterTemplates: Sendable {
         let fixed = template.fixed
         guard content.title == fixed.title, content.senderName == fixed.senderName,
               content.senderAddressLines == fixed.senderAddressLines, content.senderContact == fixed.senderContact,
-              content.blocks == fixed.blocks, content.senderLogo == fixed.senderLogo
+              content.blocks == fixed.blocks, content.senderLogo == fixed.senderLogo,
+              content.returnLine == fixed.returnLine
         else { return nil }
         return template
     }

@@ -96,7 +96,8 @@ public struct LetterComposer: Sendable {
             senderName: sender.name, senderAddressLines: sender.addressLines,
             senderContact: sender.contact, recipientLines: recipientLines, blocks: blocks,
             reference: MessageID.supportReference(campaignID: campaign.id, cpr: recipient.cpr), abroad: abroad,
-            senderLogo: campaign.sender.logo)
+            senderLogo: campaign.sender.logo,
+            returnLine: Self.returnLine(campaign.sender, abroad: abroad))
     }
 
     /// Renders a group's template with values and reads its markup.
@@ -113,6 +114,16 @@ public struct LetterComposer: Sendable {
             throw LetterError(code: .unknownMarkup, file: file,
                               detail: "rendered line \(error.line): \(error.detail)")
         }
+    }
+
+    /// The return address in the window: the sender's Danish postal address on one line,
+    /// with the postcode as `DK-1301` on letters abroad.
+    static func returnLine(_ sender: Campaign.Sender, abroad: Bool) -> String {
+        var lines = sender.addressLines
+        if abroad, let last = lines.last, last.first?.isNumber == true {
+            lines[lines.count - 1] = "DK-" + last
+        }
+        return ([sender.name] + lines).joined(separator: ", ")
     }
 
     /// Whether a letter goes to an address outside Denmark and Greenland: a paper letter

@@ -33,12 +33,16 @@ public struct LetterContent: Hashable, Sendable {
     public let abroad: Bool
     /// A PNG or SVG file drawn at the top of the sender block, or `nil`.
     public let senderLogo: URL?
+    /// The small return-address line above the recipient in the envelope window: the
+    /// sender's postal address in Danish (the post office reads it), `DK-` before the
+    /// postcode on letters abroad.
+    public let returnLine: String
 
     /// Creates letter content; normally ``LetterComposer`` does this.
     public init(language: Language, group: LetterGroup, channel: Channel, date: CalendarDate,
                 title: String, senderName: String, senderAddressLines: [String], senderContact: String,
                 recipientLines: [String], blocks: [LetterBlock], reference: String? = nil, abroad: Bool = false,
-                senderLogo: URL? = nil) {
+                senderLogo: URL? = nil, returnLine: String? = nil) {
         self.language = language
         self.group = group
         self.channel = channel
@@ -52,6 +56,7 @@ public struct LetterContent: Hashable, Sendable {
         self.reference = reference
         self.abroad = abroad
         self.senderLogo = senderLogo
+        self.returnLine = returnLine ?? ([senderName] + senderAddressLines).joined(separator: ", ")
     }
 
     /// The reference as printed: `Brev-id 7KQ4-M2XD-9PF3`, `Letter ID 7KQ4-M2XD-9PF3`.
@@ -81,10 +86,6 @@ public struct LetterContent: Hashable, Sendable {
         [senderName, senderContact].joined(separator: " · ")
     }
 
-    /// The small return-address line above the recipient in the envelope window.
-    public var returnLine: String {
-        ([senderName] + senderAddressLines).joined(separator: ", ")
-    }
 
     /// The PDF subject: which letter of the campaign this is, `Brevgruppe 3 (mitid-dk)`.
     public var subject: String {
