@@ -97,7 +97,11 @@ public struct LetterComposer: Sendable {
             senderContact: sender.contact, recipientLines: recipientLines, blocks: blocks,
             reference: MessageID.supportReference(campaignID: campaign.id, cpr: recipient.cpr), abroad: abroad,
             senderLogo: campaign.sender.logo,
-            returnLine: Self.returnLine(campaign.sender, abroad: abroad))
+            returnLine: Self.returnLine(campaign.sender, abroad: abroad),
+            fullName: recipientLines.first.flatMap { shown in
+                let full = AddressBlock.normalized(recipient.name)
+                return letter.channel == .print && shown != full ? full : nil
+            })
     }
 
     /// Renders a group's template with values and reads its markup.

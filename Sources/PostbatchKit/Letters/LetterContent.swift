@@ -37,12 +37,15 @@ public struct LetterContent: Hashable, Sendable {
     /// sender's postal address in Danish (the post office reads it), `DK-` before the
     /// postcode on letters abroad.
     public let returnLine: String
+    /// The recipient's full name when the window shows it shortened (SPEC §2 shortens names
+    /// over 34 characters on paper), so the letter still names the person in full.
+    public let fullName: String?
 
     /// Creates letter content; normally ``LetterComposer`` does this.
     public init(language: Language, group: LetterGroup, channel: Channel, date: CalendarDate,
                 title: String, senderName: String, senderAddressLines: [String], senderContact: String,
                 recipientLines: [String], blocks: [LetterBlock], reference: String? = nil, abroad: Bool = false,
-                senderLogo: URL? = nil, returnLine: String? = nil) {
+                senderLogo: URL? = nil, returnLine: String? = nil, fullName: String? = nil) {
         self.language = language
         self.group = group
         self.channel = channel
@@ -57,6 +60,18 @@ public struct LetterContent: Hashable, Sendable {
         self.abroad = abroad
         self.senderLogo = senderLogo
         self.returnLine = returnLine ?? ([senderName] + senderAddressLines).joined(separator: ", ")
+        self.fullName = fullName
+    }
+
+    /// The line that names the person in full under the reference, when the window shortened
+    /// the name: `Til Hans Christian Maximilian Jensen`, `To Hans Christian Maximilian Jensen`.
+    public var fullNameText: String? {
+        fullName.map { name in
+            switch language {
+            case .da: "Til \(name)"
+            case .en: "To \(name)"
+            }
+        }
     }
 
     /// The reference as printed: `Brev-id 7KQ4-M2XD-9PF3`, `Letter ID 7KQ4-M2XD-9PF3`.

@@ -553,10 +553,15 @@ public final class LetterRenderer {
     private func drawDate(_ canvas: some LetterCanvas, _ letter: LetterContent) {
         let date = drawText(canvas, letter.dateText, font: fonts.sender, in: LetterPage.dateBox, align: PANGO_ALIGN_RIGHT)
         // The letter's reference under the date, for the citizen to quote to support staff.
+        var top = date.maxY + 1
+        let box = LetterPage.dateBox
         if let reference = letter.referenceText {
-            let box = LetterPage.dateBox
-            drawText(canvas, reference, font: fonts.small, in: LetterBox(x: box.x, y: date.maxY + 1, width: box.width,
-                                                                         height: 8),
+            top = drawText(canvas, reference, font: fonts.small, in: LetterBox(x: box.x, y: top, width: box.width, height: 8),
+                           align: PANGO_ALIGN_RIGHT, gray: 0.25).maxY
+        }
+        // A name the window shows shortened, in full: the letter names the person as written.
+        if let fullName = letter.fullNameText {
+            drawText(canvas, fullName, font: fonts.small, in: LetterBox(x: box.x, y: top, width: box.width, height: 24),
                      align: PANGO_ALIGN_RIGHT, gray: 0.25)
         }
     }

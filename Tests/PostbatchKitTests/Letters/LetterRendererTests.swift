@@ -185,6 +185,9 @@ struct LetterRendererTests {
                 .map { $0.trimmingCharacters(in: CharacterSet.whitespaces.union(CharacterSet(charactersIn: "\u{0C}"))) }
                 .filter { !$0.isEmpty }
             #expect(Array(printed.suffix(block.lines.count)) == block.lines, "\(printed)")
+            // A shortened name is still given in full elsewhere on the page (SPEC §3: pdftotext gives the name back).
+            #expect(try Self.text(of: url).contains(recipient.name))
+            #expect((content.fullName != nil) == (block.lines[0] != recipient.name))
             #expect(rendered.pageCount == 1)
         }
     }
