@@ -156,10 +156,10 @@ public struct FastLetterTemplates: Sendable {
             logoObjects = [
                 (image, FastPDF.stream(number: image, try Flate.compress(picture.rgb),
                                        extra: "/Type /XObject /Subtype /Image \(size)/ColorSpace /DeviceRGB "
-                                           + "/SMask \(mask) 0 R /Interpolate true /Filter /FlateDecode ")),
+                                           + "/SMask \(mask) 0 R /Filter /FlateDecode ")),
                 (mask, FastPDF.stream(number: mask, try Flate.compress(picture.alpha),
                                       extra: "/Type /XObject /Subtype /Image \(size)/ColorSpace /DeviceGray "
-                                          + "/Interpolate true /Filter /FlateDecode ")),
+                                          + "/Filter /FlateDecode ")),
             ]
             FastPDF.append("q ", to: &logoContent)
             for value in [box.width, 0, 0, box.height, box.x, LetterPage.height - box.maxY] {
