@@ -8,7 +8,7 @@ PREFIX ?= /usr/local
 DESTDIR ?=
 RELEASE_BIN = .build/release/postbatch
 
-.PHONY: build release sample test bench letters-png fuzz fuzz-build clean check-html man completions install uninstall
+.PHONY: build release sample test bench letters-png fuzz fuzz-build fuzz-compile clean check-html man completions install uninstall
 
 build:
 	$(SWIFT) build
@@ -22,7 +22,8 @@ sample: build
 	$(SWIFT) run --skip-build postbatch run $(SAMPLE) --spool $(SPOOL)
 
 ## Every test (unit tests of each stage and end-to-end tests of the binary).
-test:
+test: fuzz-compile
+	scripts/stage-deps.py
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 
@@ -75,15 +76,24 @@ uninstall:
 	  $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_postbatch \
 	  $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/postbatch.fish
 
-## libFuzzer on the CSV reader and record classification (Fuzz/, see README "Hardening"):
+## libFuzzer on the CSV reader and record classification (Fuzz/, see docs/hardening.md):
 ## runs FUZZ_SECONDS, fails on a crash, an invariant failure, a leak or a slow input.
+## The target (PostbatchFuzz) depends on the library itself; it joins the manifest when
+## POSTBATCH_FUZZ is set and builds in its own scratch folder with the sanitizers.
 FUZZ_SECONDS ?= 60
 FUZZ_RSS_MB ?= 2048
-FUZZ_BIN = Fuzz/.build/debug/FuzzInput
-FUZZ_WORK = Fuzz/.build/fuzz
+FUZZ_SCRATCH = .build-fuzz
+FUZZ_BIN = $(FUZZ_SCRATCH)/debug/PostbatchFuzz
+FUZZ_WORK = $(FUZZ_SCRATCH)/fuzz
 
 fuzz-build:
-	cd Fuzz && $(SWIFT) build -c debug -Xswiftc -sanitize=fuzzer,address -Xswiftc -use-ld=lld
+	POSTBATCH_FUZZ=1 $(SWIFT) build -c debug --scratch-path $(FUZZ_SCRATCH) --product PostbatchFuzz \
+		-Xswiftc -sanitize=fuzzer,address -Xswiftc -use-ld=lld
+
+## Compiles the fuzz target without the sanitizers (no link: libFuzzer's driver comes with
+## -sanitize=fuzzer), so a change that breaks it fails `make test`.
+fuzz-compile:
+	POSTBATCH_FUZZ=1 $(SWIFT) build --target PostbatchFuzz
 
 fuzz: fuzz-build
 	rm -rf $(FUZZ_WORK)/seeds
@@ -94,4 +104,4 @@ fuzz: fuzz-build
 		-artifact_prefix=$(FUZZ_WORK)/artifacts/ -print_final_stats=1
 
 clean:
-	rm -rf .build Fuzz/.build $(SPOOL)
+	rm -rf .build $(FUZZ_SCRATCH) $(SPOOL)

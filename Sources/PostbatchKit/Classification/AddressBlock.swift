@@ -80,7 +80,7 @@ package struct AddressBlock: Hashable, Sendable {
 
     /// A field as the block uses it: NFC, each whitespace run one space, trimmed.
     package static func normalized(_ text: String) -> String {
-        FieldText.collapsing(text.precomposedStringWithCanonicalMapping.unicodeScalars, isSpace: isSpace)
+        CollapsedText.collapsing(text.precomposedStringWithCanonicalMapping.unicodeScalars, isSpace: isSpace)
     }
 
     /// Whitespace for the block: Unicode `White_Space`, control characters (a tab, a line

@@ -20,7 +20,6 @@ public struct EnvelopeError: Error, Sendable, CustomStringConvertible {
             case missingAddress = "missing_address"
             case emptyDocument = "empty_document"
             case schemaLoad = "schema_load"
-            case invalidTimestamp = "invalid_timestamp"
             case addressTooLong = "address_too_long"
         }
 
@@ -37,8 +36,6 @@ public struct EnvelopeError: Error, Sendable, CustomStringConvertible {
         public static var emptyDocument: Self { .init(storage: .emptyDocument) }
         /// An XSD could not be read or compiled.
         public static var schemaLoad: Self { .init(storage: .schemaLoad) }
-        /// A timestamp is not of the form `2021-10-01T08:00:00Z`.
-        public static var invalidTimestamp: Self { .init(storage: .invalidTimestamp) }
         /// A paper letter's address block does not fit 6 lines of 34 characters (SPEC §2).
         public static var addressTooLong: Self { .init(storage: .addressTooLong) }
 

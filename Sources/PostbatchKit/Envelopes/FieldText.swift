@@ -8,28 +8,9 @@ enum FieldText {
     /// One line of text: XML-forbidden characters, tab, CR and LF become spaces, runs of
     /// spaces collapse to one, and the ends are trimmed.
     static func singleLine(_ text: String) -> String {
-        collapsing(text.unicodeScalars) { scalar in
+        CollapsedText.collapsing(text.unicodeScalars) { scalar in
             scalar == " " || scalar == "\t" || scalar == "\n" || scalar == "\r" || !XMLText.isAllowed(scalar)
         }
-    }
-
-    /// The scalars with each run of those `isSpace` accepts replaced by one space, and
-    /// none at either end.
-    static func collapsing(_ text: some Sequence<Unicode.Scalar>, isSpace: (Unicode.Scalar) -> Bool) -> String {
-        var scalars = String.UnicodeScalarView()
-        var pendingSpace = false
-        for scalar in text {
-            if isSpace(scalar) {
-                pendingSpace = !scalars.isEmpty
-                continue
-            }
-            if pendingSpace {
-                scalars.append(" ")
-                pendingSpace = false
-            }
-            scalars.append(scalar)
-        }
-        return String(scalars)
     }
 
     /// The longest prefix of `text` of whole `Character`s with at most `maximum` scalars,

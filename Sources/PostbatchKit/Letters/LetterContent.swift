@@ -1,48 +1,48 @@
-public import Foundation
+package import Foundation
 
 /// Everything one letter says and where it goes, ready to be rendered.
 ///
 /// Made by ``LetterComposer/compose(_:redactProtectedAddress:)`` from a ``Letter`` and the
 /// campaign; turned into a PDF by ``LetterRenderer`` and into plain text by ``text``.
 /// Holds no CPR number.
-public struct LetterContent: Hashable, Sendable {
+package struct LetterContent: Hashable, Sendable {
     /// The language the letter is written in.
-    public let language: Language
+    package let language: Language
     /// The letter group.
-    public let group: LetterGroup
+    package let group: LetterGroup
     /// How the letter is delivered; paper letters show the postal address in the window.
-    public let channel: Channel
+    package let channel: Channel
     /// The letter's date: the wave date or the print date.
-    public let date: CalendarDate
+    package let date: CalendarDate
     /// The title: the campaign's title of the group in the letter's language.
-    public let title: String
+    package let title: String
     /// The sender's name, printed top right, in the envelope window's return line and the footer.
-    public let senderName: String
+    package let senderName: String
     /// The sender's postal address lines.
-    public let senderAddressLines: [String]
+    package let senderAddressLines: [String]
     /// How to reach the sender, printed in the footer.
-    public let senderContact: String
+    package let senderContact: String
     /// The lines shown in the envelope window: name, c/o and, on paper, the postal address.
-    public let recipientLines: [String]
+    package let recipientLines: [String]
     /// The body: title, headings, paragraphs and bullets from the group's template.
-    public let blocks: [LetterBlock]
+    package let blocks: [LetterBlock]
     /// The letter's reference (``MessageID/supportReference(campaignID:cpr:)``), printed
     /// under the date: what a citizen reads out to support staff.
-    public let reference: String?
+    package let reference: String?
     /// Whether the letter goes to an address abroad, where the template may say other things.
-    public let abroad: Bool
+    package let abroad: Bool
     /// A PNG or SVG file drawn at the top of the sender block, or `nil`.
-    public let senderLogo: URL?
+    package let senderLogo: URL?
     /// The small return-address line above the recipient in the envelope window: the
     /// sender's postal address in Danish (the post office reads it), `DK-` before the
     /// postcode on letters abroad.
-    public let returnLine: String
+    package let returnLine: String
     /// The recipient's full name when the window shows it shortened (SPEC §2 shortens names
     /// over 34 characters on paper), so the letter still names the person in full.
-    public let fullName: String?
+    package let fullName: String?
 
     /// Creates letter content; normally ``LetterComposer`` does this.
-    public init(language: Language, group: LetterGroup, channel: Channel, date: CalendarDate,
+    package init(language: Language, group: LetterGroup, channel: Channel, date: CalendarDate,
                 title: String, senderName: String, senderAddressLines: [String], senderContact: String,
                 recipientLines: [String], blocks: [LetterBlock], reference: String? = nil, abroad: Bool = false,
                 senderLogo: URL? = nil, returnLine: String? = nil, fullName: String? = nil) {
@@ -65,7 +65,7 @@ public struct LetterContent: Hashable, Sendable {
 
     /// The line that names the person in full under the reference, when the window shortened
     /// the name: `Til Hans Christian Maximilian Jensen`, `To Hans Christian Maximilian Jensen`.
-    public var fullNameText: String? {
+    package var fullNameText: String? {
         fullName.map { name in
             switch language {
             case .da: "Til \(name)"
@@ -75,7 +75,7 @@ public struct LetterContent: Hashable, Sendable {
     }
 
     /// The reference as printed: `Brev-id 7KQ4-M2XD-9PF3`, `Letter ID 7KQ4-M2XD-9PF3`.
-    public var referenceText: String? {
+    package var referenceText: String? {
         reference.map { reference in
             switch language {
             case .da: "Brev-id \(reference)"
@@ -85,10 +85,10 @@ public struct LetterContent: Hashable, Sendable {
     }
 
     /// The date as printed: `6. oktober 2021` or `6 October 2021`.
-    public var dateText: String { date.letterText(in: language) }
+    package var dateText: String { date.letterText(in: language) }
 
     /// The page label of page `page` of `count`: `Side 1 af 2`, `Page 1 of 2`.
-    public func pageLabel(_ page: Int, of count: Int) -> String {
+    package func pageLabel(_ page: Int, of count: Int) -> String {
         switch language {
         case .da: "Side \(page) af \(count)"
         case .en: "Page \(page) of \(count)"
@@ -97,13 +97,13 @@ public struct LetterContent: Hashable, Sendable {
 
     /// The footer line: sender name and contact (the address is in the sender block), short
     /// enough for one line in either language.
-    public var footerText: String {
+    package var footerText: String {
         [senderName, senderContact].joined(separator: " · ")
     }
 
 
     /// The PDF subject: which letter of the campaign this is, `Brevgruppe 3 (mitid-dk)`.
-    public var subject: String {
+    package var subject: String {
         switch language {
         case .da: "Brevgruppe \(group.rawValue) (\(group.slug))"
         case .en: "Letter group \(group.rawValue) (\(group.slug))"

@@ -12,7 +12,7 @@ public struct RenderedLetter: Sendable {
     /// On paper, the address block at the normal text size, never wrapped or cut (SPEC §2
     /// limits it to 6 lines of 34 characters). In a digital letter, long names wrap,
     /// then the font shrinks, and only as a last resort the block is cut with an ellipsis.
-    public let windowText: LetterBox
+    package let windowText: LetterBox
     /// The font size, in points, the recipient block was set in.
     public let recipientFontSize: Double
 }
@@ -35,8 +35,9 @@ public struct RenderedLetter: Sendable {
 /// }
 /// ```
 ///
-/// This is the only file that talks to pango and cairo: it owns every pointer and
-/// frees it in `deinit` or a `defer`.
+/// With ``PangoGlyphRuns`` (the fast path's line shaping) the only file that talks to
+/// pango, and the only one that talks to cairo: it owns every pointer and frees it in
+/// `deinit` or a `defer`.
 public final class LetterRenderer {
     private let fontMap: UnsafeMutablePointer<PangoFontMap>
     private let context: OpaquePointer
@@ -124,14 +125,14 @@ public final class LetterRenderer {
     ///   each numbered `Side n af N` / `Page n of N`.
     /// - Throws: ``LetterError`` with code `letter_pdf` when cairo reports a failure.
     ///   A long name in a digital letter is not an error: it is wrapped or set smaller.
-    public func render(_ letter: LetterContent) throws(LetterError) -> [UInt8] {
+    package func render(_ letter: LetterContent) throws(LetterError) -> [UInt8] {
         try renderDetailed(letter).pdf
     }
 
     /// Renders a letter and reports what the layout measured.
     ///
     /// - Throws: ``LetterError`` with code `letter_pdf` when cairo reports a failure.
-    public func renderDetailed(_ letter: LetterContent) throws(LetterError) -> RenderedLetter {
+    package func renderDetailed(_ letter: LetterContent) throws(LetterError) -> RenderedLetter {
         try requirePrintable(letter)
         let logo = try self.logo(for: letter)
         let placement = place(letter.blocks)

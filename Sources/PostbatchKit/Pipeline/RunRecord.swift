@@ -10,6 +10,18 @@ struct RunRecord: Codable, Equatable {
     var massMailingID: String
     /// Set when manifest, lists and report are written.
     var complete: Bool
+    /// Set, durably, before a new run deletes this one (`--force-new-run`): a kill during
+    /// the deletion then leaves a journal that says so, never one that claims a complete
+    /// spool beside deleted envelopes. Absent in every other record.
+    var abandoned: Bool?
+
+    /// The same run, marked as being deleted.
+    func markedAbandoned() -> RunRecord {
+        var record = self
+        record.abandoned = true
+        record.complete = false
+        return record
+    }
 
     /// The same run, marked complete.
     func completed() -> RunRecord {
