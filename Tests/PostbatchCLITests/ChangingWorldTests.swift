@@ -147,4 +147,59 @@ struct ChangingWorldTests {
         #expect(!again.stderr.contains("nothing new"))
         #expect(try Spool.files(spool) == reference)
     }
+
+    @Test("a CPR number typed into a name or address is masked in every preview format", arguments: ["text", "xml", "pdf"])
+    func cprInName(format: String) throws {
+        let directory = try Scratch.folder("cli")
+        let header = "cpr;name;co_name;street;postal_code;city;country;cpr_status;address_protected;has_online_banking;needs_id_update;has_key_app;digital_post_exempt;language"
+        let rows = ["0707077077;Ole 0101601234 Olsen;c/o 020260-4321;Gade 1;1620;By;;01;;ja;nej;;ja;",
+                    "0808087088;Eva 3112991234;;Gade 2;1620;By;;01;;ja;nej;;;"]
+        let csv = directory.appendingPathComponent("records.csv")
+        try Data((([header] + rows).joined(separator: "\n") + "\n").utf8).write(to: csv)
+        let out = directory.appendingPathComponent("previews")
+        let result = try CLI.run(["preview", csv.path, "--format", format, "--out", out.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        var shown = result.stdout + result.stderr
+        for file in (FileManager.default.enumerator(atPath: out.path)?.allObjects as? [String] ?? []) {
+            let url = out.appendingPathComponent(file)
+            if file.hasSuffix(".pdf") {
+                shown += try CLI.execute(URL(fileURLWithPath: "/usr/bin/pdftotext"), [url.path, "-"]).stdout
+            } else {
+                shown += String(decoding: try Data(contentsOf: url), as: UTF8.self)
+            }
+        }
+        for number in ["0101601234", "010160-1234", "0202604321", "020260-4321", "3112991234", "0707077077", "0808087088"] {
+            #expect(!shown.contains(number), "\(number) shown in the \(format) preview")
+        }
+        #expect(shown.contains("010160-XXXX"), "\(shown.prefix(400))")
+    }
+
+    @Test("a stray quote that joins records is reported with its lines; --strict refuses the input")
+    func strayQuote() throws {
+        let directory = try Scratch.folder("cli")
+        var lines = ["cpr;navn;netbank;skal_opdatere_id"]
+        for index in 1...30 { lines.append("\(String(format: "%02d", index % 28 + 1))0160\(String(format: "%04d", index));Person \(index);ja;nej") }
+        lines[6] = lines[6].replacingOccurrences(of: ";Person 6;", with: ";\"Person 6;")    // line 7 opens a quote
+        lines[29] = lines[29].replacingOccurrences(of: ";Person 29;", with: ";Person 29\";")  // line 30 closes it
+        let csv = directory.appendingPathComponent("records.csv")
+        try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: csv)
+
+        let stats = try CLI.run(["stats", csv.path, "--format", "json"])
+        #expect(stats.status == 0)
+        #expect(stats.stderr.contains("warning") && stats.stderr.contains("lines 7–30"), "\(stats.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(stats.stdout.utf8)) as? [String: Any])
+        #expect((object["notes"] as? [String])?.first?.hasPrefix("lines 7–30") == true, "\(object["notes"] ?? "none")")
+
+        let spool = directory.appendingPathComponent("spool")
+        let strict = try CLI.run(["run", csv.path, "--spool", spool.path, "--strict"])
+        #expect(strict.status == 2)
+        #expect(strict.stderr.contains("[quoted_line_break]"), "\(strict.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: spool.path))
+
+        let lenient = try CLI.run(["run", csv.path, "--spool", spool.path])
+        #expect(lenient.status == 0, "\(lenient.stderr)")
+        let report = try String(contentsOf: spool.appendingPathComponent("report.json"), encoding: .utf8)
+        #expect(report.contains("\"notes\"") && report.contains("lines 7–30"))
+        #expect(try CLI.run(["verify", spool.path]).status == 0)
+    }
 }

@@ -173,6 +173,9 @@ public final class InputClassifier {
         case .rejected(let error):
             statistics.addRejected(error.code)
         }
+        if record.endLine > record.line {
+            statistics.addMultilineRecord(lines: record.line...record.endLine)
+        }
         if classifier.lastFailsModulus11 {
             statistics.addModulus11Warning()
         }

@@ -83,8 +83,8 @@ struct WritingRun {
                               repairedBatches: repaired.batches.count, repairs: repaired.summary)
         }
 
-        try SpoolPublication(spool: spool, journal: journal).publish(pass: pass, options: options)
-        try journal.save(record.completed())
+        let page = try SpoolPublication(spool: spool, journal: journal).publish(pass: pass, options: options)
+        try journal.save(record.completed(reportHTMLSHA256: page))
         try? FileManager.default.removeItem(atPath: journal.inputCopyPath)
         logger.info("run finished", metadata: ["letters.written": "\(written)", "spool.path": "\(spool.path)"])
         return RunSummary(outcome: .completed, statistics: pass.statistics, lettersWritten: written,
@@ -105,8 +105,16 @@ struct WritingRun {
                            lock: inout SpoolLock) throws -> InputRead {
         logger.info("input pass started", metadata: ["input": "\(options.input == "-" ? "<stdin>" : options.input)"])
         do {
-            return .read(try StagedInput.read(options: options, schedule: campaign.schedule, batchSize: batchSize,
-                                              journal: journal))
+            let staged = try StagedInput.read(options: options, schedule: campaign.schedule, batchSize: batchSize,
+                                              journal: journal)
+            let statistics = staged.pass.statistics
+            if options.refuseQuotedLineBreaks, let first = statistics.multilineRanges.first {
+                staged.abort()
+                throw InputError(code: .quotedLineBreak, file: options.input == "-" ? "<stdin>" : options.input,
+                                 line: first.lowerBound,
+                                 detail: "\(statistics.multilineRecords) record\(statistics.multilineRecords == 1 ? " has a quoted field" : "s have quoted fields") over several lines (the first: lines \(first.lowerBound)–\(first.upperBound)); --strict refuses them: check for a stray '\"', or run without --strict")
+            }
+            return .read(staged)
         } catch {
             let interrupted = error is InputPass.Interrupted
             if !existed, error is InputError || interrupted {

@@ -111,6 +111,12 @@ extension Statistics {
             out += "\(indent)}"
         }
         write(root, indent: "")
+        let notes = self.notes
+        if !notes.isEmpty, out.hasSuffix("\n}") {
+            // Text, not counts: after the counts, as a list of strings.
+            out.removeLast(2)
+            out += ",\n  \"notes\": [\n" + notes.map { "    " + Self.jsonString($0) }.joined(separator: ",\n") + "\n  ]\n}"
+        }
         return out + "\n"
     }
 
@@ -189,5 +195,22 @@ extension Statistics {
         lines.append("Warnings")
         lines.append(pad("  cpr_no_mod11", 28) + pad(number(modulus11Warnings), 11, right: true))
         return lines.joined(separator: "\n") + "\n"
+    }
+}
+
+extension Statistics {
+    /// A JSON string literal.
+    static func jsonString(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case _ where scalar.value < 0x20: out += "\\u" + DecimalText.padded(scalar.value, width: 4, radix: 16)
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
     }
 }

@@ -14,6 +14,8 @@ struct RunRecord: Codable, Equatable {
     /// the deletion then leaves a journal that says so, never one that claims a complete
     /// spool beside deleted envelopes. Absent in every other record.
     var abandoned: Bool?
+    /// SHA-256 of the `report.html` the run published, so `verify` can tell it is the run's.
+    var reportHTMLSHA256: String?
 
     /// The same run, marked as being deleted.
     func markedAbandoned() -> RunRecord {
@@ -23,10 +25,11 @@ struct RunRecord: Codable, Equatable {
         return record
     }
 
-    /// The same run, marked complete.
-    func completed() -> RunRecord {
+    /// The same run, marked complete, with the hash of the report page it published.
+    func completed(reportHTMLSHA256: String) -> RunRecord {
         var record = self
         record.complete = true
+        record.reportHTMLSHA256 = reportHTMLSHA256
         return record
     }
 }
