@@ -51,7 +51,8 @@ func withExitCodes<T>(_ body: () async throws -> T) async throws -> T {
         throw error.code == .pdf || error.code == .unprintableText ? Exit.io : Exit.usage
     } catch let error as EnvelopeError {
         report(error)
-        throw Exit.io
+        // A schema that is missing or does not compile is configuration, not I/O.
+        throw error.code == .schemaNotFound || error.code == .schemaLoad ? Exit.usage : Exit.io
     } catch let error as SpoolError {
         report(error)
         throw error.code == .locked || error.code == .notASpool ? Exit.usage : Exit.io

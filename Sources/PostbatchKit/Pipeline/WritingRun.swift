@@ -28,6 +28,10 @@ struct WritingRun {
         var lock = try spool.lock()
         defer { lock.release() }
         let journal = try RunJournal(spool: spool)
+        // A copy of standard input lives only while this process does (a killed run's copy
+        // is removed by the next one); a re-run reads standard input again.
+        try? FileManager.default.removeItem(atPath: journal.inputCopyPath)
+        defer { try? FileManager.default.removeItem(atPath: journal.inputCopyPath) }
         let leftovers = try AtomicFileWriter.removeTemporaries(in: spool.path)
         if leftovers > 0 {
             logger.info("removed temporary files of an interrupted run", metadata: ["files": "\(leftovers)"])

@@ -59,7 +59,10 @@ extension Statistics {
     /// SPEC §5 as JSON, keys in a stable order, two-space indented.
     /// SPEC §5 as JSON; for a shard's spool, with the letters that shard wrote under
     /// `shard.letters` (the rest of the report covers the whole input).
-    public func json(shard: ShardReport? = nil) -> String {
+    ///
+    /// - Parameter includingNotes: add `notes` (quoted fields over several lines) when there
+    ///   are any, as a spool's `report.json` does; `stats` keeps to SPEC §5's counts.
+    public func json(shard: ShardReport? = nil, includingNotes: Bool = false) -> String {
         var entries = self.entries
         if let shard {
             entries.append(("shard.index", shard.index))
@@ -111,7 +114,7 @@ extension Statistics {
             out += "\(indent)}"
         }
         write(root, indent: "")
-        let notes = self.notes
+        let notes = includingNotes ? self.notes : []
         if !notes.isEmpty, out.hasSuffix("\n}") {
             // Text, not counts: after the counts, as a list of strings.
             out.removeLast(2)
