@@ -1,32 +1,44 @@
-/// Danish business days (SPEC §2): not a Saturday or Sunday, nor a Danish public
-/// holiday: 1 January, Maundy Thursday, Good Friday, Easter Monday, Great Prayer Day
-/// (until 2023), Ascension Day, Whit Monday, 5 June, 24–26 December, 31 December.
 extension CalendarDate {
-    /// Whether the day is a Danish business day.
+    /// Whether this day is a Danish business day (SPEC §2 "Delivery waves").
+    ///
+    /// Not a business day: Saturday, Sunday, and the Danish public holidays: New Year's
+    /// Day (1 January), Maundy Thursday, Good Friday, Easter Sunday and Monday, Great Prayer
+    /// Day (the fourth Friday after Easter, until 2023 inclusive), Ascension Day, Whit
+    /// Sunday and Monday, Constitution Day (5 June), Christmas Eve, Christmas Day, Boxing
+    /// Day (24–26 December) and New Year's Eve (31 December).
     package var isDanishBusinessDay: Bool {
-        let weekday = ((daysSinceEpoch + 4) % 7 + 7) % 7  // 0 Sunday … 6 Saturday; 1970-01-01 was a Thursday
+        let weekday = self.weekday
         if weekday == 0 || weekday == 6 { return false }
+        return !isDanishPublicHoliday
+    }
+
+    /// The first Danish business day strictly after this day.
+    package func nextDanishBusinessDay() -> CalendarDate {
+        var day = adding(days: 1)
+        while !day.isDanishBusinessDay { day = day.adding(days: 1) }
+        return day
+    }
+
+    /// 0 Sunday, 1 Monday … 6 Saturday.
+    package var weekday: Int {
+        // 1970-01-01 was a Thursday.
+        ((daysSinceEpoch % 7) + 7 + 4) % 7
+    }
+
+    /// Whether the day is one of the Danish public holidays listed at ``isDanishBusinessDay``.
+    var isDanishPublicHoliday: Bool {
         switch (month, day) {
-        case (1, 1), (6, 5), (12, 24), (12, 25), (12, 26), (12, 31): return false
+        case (1, 1), (6, 5), (12, 24), (12, 25), (12, 26), (12, 31): return true
         default: break
         }
-        let offset = daysSinceEpoch - CalendarDate.easterSunday(year: year).daysSinceEpoch
-        switch offset {
-        case -3, -2, 1, 39, 50: return false  // Maundy Thursday, Good Friday, Easter Monday, Ascension, Whit Monday
-        case 26: return year > 2023  // Great Prayer Day, abolished from 2024
-        default: return true
-        }
+        guard let easter = CalendarDate.easterSunday(year) else { return false }
+        var offsets: Set<Int> = [-3, -2, 0, 1, 39, 49, 50]
+        if year <= 2023 { offsets.insert(26) }
+        return offsets.contains(daysSinceEpoch - easter.daysSinceEpoch)
     }
 
-    /// The first Danish business day after this day.
-    package func nextDanishBusinessDay() -> CalendarDate {
-        var date = adding(days: 1)
-        while !date.isDanishBusinessDay { date = date.adding(days: 1) }
-        return date
-    }
-
-    /// Easter Sunday in the Gregorian calendar (the anonymous Gregorian algorithm).
-    static func easterSunday(year: Int) -> CalendarDate {
+    /// Easter Sunday of a Gregorian year (the anonymous Gregorian algorithm: Meeus/Jones/Butcher).
+    static func easterSunday(_ year: Int) -> CalendarDate? {
         let a = year % 19
         let b = year / 100
         let c = year % 100
@@ -41,6 +53,11 @@ extension CalendarDate {
         let m = (a + 11 * h + 22 * l) / 451
         let month = (h + l - 7 * m + 114) / 31
         let day = (h + l - 7 * m + 114) % 31 + 1
-        return CalendarDate(year: year, month: month, day: day) ?? CalendarDate(daysSinceEpoch: 0)
+        return CalendarDate(year: year, month: month, day: day)
+    }
+
+    /// The day's English weekday name: `Saturday`.
+    package var weekdayName: String {
+        ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"][weekday]
     }
 }
