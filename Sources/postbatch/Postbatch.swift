@@ -19,6 +19,7 @@ struct Postbatch: AsyncParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [RunCommand.self, PreviewCommand.self, StatsCommand.self, ValidateCommand.self, VerifyCommand.self,
+                      ConfigCommand.self,
                       GenerateCommand.self]
     )
 
