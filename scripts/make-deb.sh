@@ -8,8 +8,8 @@
 # campaign and the sample CSV). No conffiles: an operator's own campaign goes to
 # /etc/postbatch/campaign.toml or ~/.config/postbatch/campaign.toml (docs/deploy.md).
 #
-# Depends: the packages that own the shared libraries the binary links (ldd + dpkg -S, so the
-# list is exact for the binary built), plus the fonts and the ICC profile read at run time.
+# Depends: the packages that own the shared libraries the binary names (readelf NEEDED, ldd,
+# dpkg -S: exact for the binary built), plus the fonts and the ICC profile read at run time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -65,19 +65,23 @@ License: MIT
 EOF
 chmod 0644 "$doc/copyright"
 
-# The packages that own the libraries the binary links.
+# Debian policy: a stripped binary (95 MB → 64 MB; the Swift runtime needs no symbol table).
+strip --strip-unneeded "$stage/usr/bin/postbatch"
+
+# The packages that own the libraries the binary names (NEEDED), as dpkg-shlibdeps would list
+# them: the binary's direct dependencies, resolved to files by ldd, owned per dpkg -S.
 binary=$stage/usr/bin/postbatch
-libraries=$(ldd "$binary" | awk '/=> \// { print $3 }')
-if grep -q '/opt/swift\|/usr/lib/swift' <<<"$libraries"; then
-  echo "make-deb: the binary links the Swift toolchain's libraries (not built with --static-swift-stdlib?):" >&2
-  grep '/opt/swift\|/usr/lib/swift' <<<"$libraries" >&2
+if readelf -d "$binary" | grep -E 'NEEDED' | grep -E 'libswift|libFoundation|lib_Foundation|libdispatch|libBlocksRuntime'; then
+  echo "make-deb: the binary links the Swift runtime dynamically (not built with --static-swift-stdlib?)" >&2
   exit 1
 fi
 packages=()
-for library in $libraries; do
+for name in $(readelf -d "$binary" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'); do
+  library=$(ldd "$binary" | awk -v n="$name" '$1 == n && $3 ~ /^\// { print $3 }')
+  [[ -n $library ]] || library=$(ldd "$binary" | awk -v n="$name" 'index($1, n) { print $1 }')
   real=$(readlink -f "$library")
-  owner=$(dpkg -S "$library" 2>/dev/null || dpkg -S "$real" 2>/dev/null || dpkg -S "/usr$library" 2>/dev/null || true)
-  [[ -n $owner ]] || { echo "make-deb: no Debian package owns $library" >&2; exit 1; }
+  owner=$(dpkg -S "$library" 2>/dev/null || dpkg -S "$real" 2>/dev/null || dpkg -S "/usr$real" 2>/dev/null || true)
+  [[ -n $owner ]] || { echo "make-deb: no Debian package owns $name ($library)" >&2; exit 1; }
   packages+=("${owner%%:*}")
 done
 # Read at run time, not linked: DejaVu Sans (fontconfig) and the sRGB profile of PDF/A letters.
