@@ -12,7 +12,7 @@ RELEASE_BIN = .build/release/postbatch
 ## runs where no Swift toolchain is installed (scripts/check-deb.sh checks it).
 RELEASE_FLAGS ?= --static-swift-stdlib
 
-.PHONY: setup build release sample test check check-clone check-deb check-deploy deb bench letters-png fuzz fuzz-build clean check-html man completions install uninstall
+.PHONY: setup build release sample test check check-setup check-clone check-deb check-deploy deb bench letters-png fuzz fuzz-build clean check-html man completions install uninstall
 
 ## The Debian packages the build and the tests need (cheap when they are there).
 setup:
@@ -37,9 +37,12 @@ test:
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 
-## What CI runs after `make test`: a clean clone's `make sample`, the Debian package
-## (static binary, install, run, remove), the deployment files.
-check: check-clone check-deb check-deploy
+## What CI runs after `make test`: setup.sh's install and stop branches, a clean clone's
+## `make sample`, the Debian package (static binary, install, run, remove), the deployment files.
+check: check-setup check-clone check-deb check-deploy
+
+check-setup:
+	scripts/check-setup.sh
 
 check-clone:
 	scripts/check-clean-clone.sh

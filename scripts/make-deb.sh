@@ -35,7 +35,10 @@ Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/
 Upstream-Name: postbatch
 
 Files: *
-Comment: postbatch itself: the binary, templates, examples and documentation.
+Copyright: postbatch maintainers
+License: unspecified
+Comment: postbatch itself: the binary, templates, examples and documentation. The
+ repository declares no licence of its own.
 
 Files: usr/share/postbatch/schemas/memo/*
 Copyright: Digitaliseringsstyrelsen (MeMo interface specification)
