@@ -66,10 +66,18 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Test support: synthetic inputs, scratch folders and benchmark workloads. Tests and
+        // benchmarks use it; the executable only for its hidden `generate` command.
+        .target(
+            name: "PostbatchTesting",
+            dependencies: ["PostbatchKit"],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "postbatch",
             dependencies: [
                 "PostbatchKit",
+                "PostbatchTesting",
                 "CMalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -80,6 +88,7 @@ let package = Package(
             name: "PostbatchKitTests",
             dependencies: [
                 "PostbatchKit",
+                "PostbatchTesting",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "InMemoryLogging", package: "swift-log"),
             ],
@@ -87,7 +96,7 @@ let package = Package(
         ),
         .testTarget(
             name: "PostbatchCLITests",
-            dependencies: ["PostbatchKit"],
+            dependencies: ["PostbatchKit", "PostbatchTesting"],
             swiftSettings: swiftSettings
         ),
     ]
@@ -103,6 +112,7 @@ if ProcessInfo.processInfo.environment["POSTBATCH_BENCHMARKS"] != nil {
             name: "PostbatchBenchmarks",
             dependencies: [
                 "PostbatchKit",
+                "PostbatchTesting",
                 .product(name: "Benchmark", package: "package-benchmark"),
             ],
             path: "Benchmarks/PostbatchBenchmarks",

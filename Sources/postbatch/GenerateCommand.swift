@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PostbatchKit
+import PostbatchTesting
 
 struct GenerateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,4 +1,5 @@
 import Foundation
+import PostbatchTesting
 import Testing
 
 /// Runs the built `postbatch` binary.
@@ -64,10 +65,6 @@ enum CLI {
                       stderr: String(decoding: errData.get(), as: UTF8.self))
     }
 
-    /// A new temporary folder.
-    static func temporaryDirectory() throws -> URL {
-        try Scratch.folder("cli")
-    }
 
     /// Generates an input with the binary's own generator.
     static func generate(_ arguments: [String], into directory: URL, name: String = "records.csv") throws -> URL {

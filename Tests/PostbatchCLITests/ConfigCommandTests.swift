@@ -1,4 +1,5 @@
 import Foundation
+import PostbatchTesting
 import Testing
 
 @Suite("postbatch config")
@@ -17,7 +18,7 @@ struct ConfigCommandTests {
 
     @Test("elsewhere, a binary of the build tree falls back to the repository's own campaign")
     func elsewhere() throws {
-        let directory = try CLI.temporaryDirectory()
+        let directory = try Scratch.folder("cli")
         let result = try CLI.run(["config"], in: directory)
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("1. \(directory.appendingPathComponent("templates/campaign.toml").path)"))
@@ -33,7 +34,7 @@ struct ConfigCommandTests {
 
     @Test("a --campaign that does not exist is exit 2, for config and for run")
     func missing() throws {
-        let directory = try CLI.temporaryDirectory()
+        let directory = try Scratch.folder("cli")
         let result = try CLI.run(["config", "--campaign", "nowhere.toml"], in: directory)
         #expect(result.status == 2)
         #expect(result.stdout.contains("no such campaign file (named by --campaign) [campaign_unreadable]"), "\(result.stdout)")

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import PostbatchTesting
 
 /// A small tmpfs mounted for one test (CI runs as root, which mounting needs).
 struct Mount: ~Copyable {
@@ -30,7 +31,7 @@ struct FaultTests {
     @Test("a full disk stops the run with exit 3; what was written stays valid and a re-run finishes")
     func diskFull() throws {
         try Schemas.require()
-        let directory = try CLI.temporaryDirectory()
+        let directory = try Scratch.folder("cli")
         let csv = try CLI.generate(["--count", "600", "--seed", "3"], into: directory)
         let reference = directory.appendingPathComponent("reference")
         #expect(try CLI.run(["run", csv.path, "--spool", reference.path, "--now", now]).status == 0)
@@ -55,7 +56,7 @@ struct FaultTests {
 
     @Test("a read-only spool is exit 3 with a clear message")
     func readOnlySpool() throws {
-        let directory = try CLI.temporaryDirectory()
+        let directory = try Scratch.folder("cli")
         let csv = try CLI.generate(["--count", "50", "--seed", "3"], into: directory)
         let mount = try Mount(at: directory.appendingPathComponent("ro"), options: "size=1m,ro")
         let result = try CLI.run(["run", csv.path, "--spool", mount.path.appendingPathComponent("spool").path])
@@ -65,7 +66,7 @@ struct FaultTests {
 
     @Test("a spool made read-only in the middle of a run: exit 3, then a re-run finishes the same spool")
     func readOnlyMidRun() throws {
-        let directory = try CLI.temporaryDirectory()
+        let directory = try Scratch.folder("cli")
         let csv = try CLI.generate(["--count", "1500", "--seed", "4"], into: directory)
         let reference = directory.appendingPathComponent("reference")
         #expect(try CLI.run(["run", csv.path, "--spool", reference.path, "--now", now]).status == 0)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import PostbatchTesting
 
 @Suite("postbatch verify, help and completions")
 struct OperatorCommandTests {
@@ -36,7 +37,7 @@ struct OperatorCommandTests {
 
     @Test("verify: 2 for a folder that is not a spool, 0 for a good spool, 1 after a change")
     func verify() throws {
-        let directory = try CLI.temporaryDirectory()
+        let directory = try Scratch.folder("cli")
         let notSpool = try CLI.run(["verify", directory.path])
         #expect(notSpool.status == 2)
         #expect(notSpool.stderr.contains("not_a_spool"))

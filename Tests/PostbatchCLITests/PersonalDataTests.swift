@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import PostbatchTesting
 
 /// Scans every output of every command for full CPR numbers and protected addresses.
 @Suite("Personal data")
@@ -21,7 +22,7 @@ struct PersonalDataTests {
 
     @Test("no full CPR number and no protected address outside the envelopes")
     func scanEveryOutput() throws {
-        let directory = try CLI.temporaryDirectory()
+        let directory = try Scratch.folder("cli")
         let generated = try CLI.generate(["--count", "800", "--seed", "77", "--defect-rate", "0.15"], into: directory,
                                          name: "generated.csv")
         let protected = try input(in: directory)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import PostbatchTesting
 
 @Suite("postbatch preview")
 struct PreviewCommandTests {
@@ -16,7 +17,7 @@ struct PreviewCommandTests {
 
     @Test("pdf files for a group and language, named without personal data")
     func pdf() throws {
-        let out = try CLI.temporaryDirectory().appendingPathComponent("previews")
+        let out = try Scratch.folder("cli").appendingPathComponent("previews")
         let result = try CLI.run(["preview", "samples/letters.csv", "--group", "citizen-service", "--language", "en",
                                   "--per-group", "5", "--format", "pdf", "--out", out.path])
         #expect(result.status == 0, "\(result.stderr)")

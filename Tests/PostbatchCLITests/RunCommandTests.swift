@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import PostbatchTesting
 
 /// Where the schemas are: `schemas/` in the repository, as the product ships them.
 enum Schemas {
@@ -52,7 +53,7 @@ struct RunCommandTests {
     @Test("the spool holds one valid envelope per letter, and the lists hold the rest")
     func spoolMatchesReport() throws {
         try Schemas.require()
-        let directory = try CLI.temporaryDirectory()
+        let directory = try Scratch.folder("cli")
         let csv = try input(count: 600, in: directory)
         let spool = directory.appendingPathComponent("spool")
         let result = try CLI.run(["run", csv.path, "--spool", spool.path, "--now", now])
@@ -113,7 +114,7 @@ struct RunCommandTests {
 
     @Test("two runs give byte-identical spools; a second run over the same spool adds nothing")
     func deterministicAndOnce() throws {
-        let directory = try CLI.temporaryDirectory()
+        let directory = try Scratch.folder("cli")
         let csv = try input(in: directory)
         let first = directory.appendingPathComponent("a")
         let second = directory.appendingPathComponent("b")
@@ -129,7 +130,7 @@ struct RunCommandTests {
 
     @Test("a spool of other input is refused with exit 2, unless --force-new-run")
     func otherInputRefused() throws {
-        let directory = try CLI.temporaryDirectory()
+        let directory = try Scratch.folder("cli")
         let csv = try input(in: directory)
         let other = try CLI.generate(["--count", "100", "--seed", "5"], into: directory, name: "other.csv")
         let spool = directory.appendingPathComponent("spool")
@@ -146,7 +147,7 @@ struct RunCommandTests {
 
     @Test("a run killed at many points and started again ends with the same spool", arguments: [0, 1])
     func killedRuns(container: Int) throws {
-        let directory = try CLI.temporaryDirectory()
+        let directory = try Scratch.folder("cli")
         let csv = try input(count: 400, in: directory)
         let extra = container == 1 ? ["--container", "tar.lzma", "--per-container", "40"] : []
         let reference = directory.appendingPathComponent("reference")
@@ -184,7 +185,7 @@ struct RunCommandTests {
 
     @Test("the union of the shard spools holds a single run's envelopes, file by file")
     func shards() throws {
-        let directory = try CLI.temporaryDirectory()
+        let directory = try Scratch.folder("cli")
         let csv = try input(count: 400, in: directory)
         let whole = directory.appendingPathComponent("whole")
         #expect(try CLI.run(["run", csv.path, "--spool", whole.path, "--now", now]).status == 0)
@@ -206,7 +207,7 @@ struct RunCommandTests {
 
     @Test("--dry-run writes nothing and prints the report")
     func dryRun() throws {
-        let directory = try CLI.temporaryDirectory()
+        let directory = try Scratch.folder("cli")
         let csv = try input(in: directory)
         let spool = directory.appendingPathComponent("spool")
         let result = try CLI.run(["run", csv.path, "--spool", spool.path, "--dry-run"])
@@ -219,7 +220,7 @@ struct RunCommandTests {
     @Test("MeMo 1.1 envelopes validate against the 1.1 schema; an unknown version is exit 2")
     func memoVersions() throws {
         try Schemas.require()
-        let directory = try CLI.temporaryDirectory()
+        let directory = try Scratch.folder("cli")
         let csv = try input(count: 100, in: directory)
         let spool = directory.appendingPathComponent("spool")
         #expect(try CLI.run(["run", csv.path, "--spool", spool.path, "--memo-version", "1.1"]).status == 0)
@@ -239,7 +240,7 @@ struct RunCommandTests {
     @Test("tar.lzma containers hold every envelope of the manifest, at most --per-container each")
     func containers() throws {
         try Schemas.require()
-        let directory = try CLI.temporaryDirectory()
+        let directory = try Scratch.folder("cli")
         let csv = try input(count: 300, in: directory)
         let spool = directory.appendingPathComponent("spool")
         #expect(try CLI.run(["run", csv.path, "--spool", spool.path, "--container", "tar.lzma", "--per-container", "30"]).status == 0)
@@ -260,7 +261,7 @@ struct RunCommandTests {
 
     @Test("input errors are exit 2 and create no spool")
     func inputErrors() throws {
-        let directory = try CLI.temporaryDirectory()
+        let directory = try Scratch.folder("cli")
         let bad = directory.appendingPathComponent("bad.csv")
         try Data("cpr;navn\n0101011234;Anna\n".utf8).write(to: bad)
         let spool = directory.appendingPathComponent("spool")
@@ -272,7 +273,7 @@ struct RunCommandTests {
 
     @Test("a second run on a spool in use is refused while the first holds the lock")
     func lock() throws {
-        let directory = try CLI.temporaryDirectory()
+        let directory = try Scratch.folder("cli")
         let csv = try input(count: 1500, in: directory)
         let spool = directory.appendingPathComponent("spool")
         let first = Process()
@@ -299,7 +300,7 @@ struct RunCommandTests {
 
     @Test("SIGTERM during the input pass: exit 143 and no spool left behind")
     func terminateEarly() throws {
-        let directory = try CLI.temporaryDirectory()
+        let directory = try Scratch.folder("cli")
         let csv = try input(count: 200_000, in: directory)
         let spool = directory.appendingPathComponent("spool")
         let process = Process()
@@ -322,7 +323,7 @@ struct RunCommandTests {
 
     @Test("SIGINT stops at a letter boundary with exit 130; the same command finishes")
     func interrupt() throws {
-        let directory = try CLI.temporaryDirectory()
+        let directory = try Scratch.folder("cli")
         let csv = try input(count: 1500, in: directory)
         let spool = directory.appendingPathComponent("spool")
         let process = Process()

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import PostbatchTesting
 
 @Suite("postbatch stats")
 struct StatsCommandTests {
@@ -12,7 +13,7 @@ struct StatsCommandTests {
         ["--count", "4000", "--seed", "5", "--defect-rate", "0.05", "--bom"],
     ])
     func matchesReference(arguments: [String]) throws {
-        let directory = try CLI.temporaryDirectory()
+        let directory = try Scratch.folder("cli")
         let input = try CLI.generate(arguments, into: directory)
         let ours = try CLI.run(["stats", input.path, "--format", "json"])
         #expect(ours.status == 0, "\(ours.stderr)")
@@ -50,7 +51,7 @@ struct StatsCommandTests {
 
     @Test("--rejects lists every rejected record with a masked CPR; nothing prints a full CPR")
     func rejectsMasked() throws {
-        let directory = try CLI.temporaryDirectory()
+        let directory = try Scratch.folder("cli")
         let input = try CLI.generate(["--count", "3000", "--seed", "8", "--defect-rate", "0.2"], into: directory)
         let rejects = directory.appendingPathComponent("rejects.csv")
         let result = try CLI.run(["stats", input.path, "--rejects", rejects.path, "--format", "json"])
@@ -78,7 +79,7 @@ struct StatsCommandTests {
         ("cpr;n\u{FFFD}vn;netbank;skal_opdatere_id\n", "missing_column", "'name'"),
     ])
     func structureErrors(content: String, code: String, phrase: String) throws {
-        let directory = try CLI.temporaryDirectory()
+        let directory = try Scratch.folder("cli")
         let input = directory.appendingPathComponent("bad.csv")
         try Data(content.utf8).write(to: input)
         let result = try CLI.run(["stats", input.path])
@@ -92,7 +93,7 @@ struct StatsCommandTests {
 
     @Test("a file that is not UTF-8, a missing file and a folder are exit 2")
     func unreadableInputs() throws {
-        let directory = try CLI.temporaryDirectory()
+        let directory = try Scratch.folder("cli")
         let latin1 = directory.appendingPathComponent("latin1.csv")
         try Data([0x63, 0x70, 0x72, 0x3B, 0x6E, 0x61, 0x76, 0x6E, 0x3B, 0x6E, 0x65, 0x74, 0x62, 0x61, 0x6E, 0x6B, 0x3B]
                  + Array("skal_opdatere_id\n0101011234;S".utf8) + [0xF8] + Array("ren;ja;nej\n".utf8)).write(to: latin1)
@@ -107,7 +108,7 @@ struct StatsCommandTests {
 
     @Test("a broken campaign file is exit 2 with the file and the key")
     func brokenCampaign() throws {
-        let directory = try CLI.temporaryDirectory()
+        let directory = try Scratch.folder("cli")
         let campaign = directory.appendingPathComponent("campaign.toml")
         try Data("[campaign]\nid = \"x\"\nfirst_day = 2021-10-06\nwaves = \"three\"\n".utf8).write(to: campaign)
         let result = try CLI.run(["stats", "samples/records.csv", "--campaign", campaign.path])

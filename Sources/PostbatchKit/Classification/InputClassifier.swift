@@ -2,20 +2,35 @@
 public struct SkippedRecord: Sendable, CustomStringConvertible {
     /// The line where the record starts.
     public let line: Int
-    /// `status_XX`.
-    public let reason: String
+    /// The CPR status: the two status digits as a number.
+    public let status: Int
     /// The person's CPR number; shown masked.
     public let cpr: CPR
+
+    /// `status_XX`: the reason in skipped lists and reports.
+    public var reason: String { Self.reason(status: status) }
+
+    /// `status_05` for status 5.
+    static func reason(status: Int) -> String { "status_\(DecimalText.padded(status, width: 2))" }
 
     public var description: String { "line \(line): \(reason) (\(cpr))" }
 }
 
-/// The outcome of one input record (SPEC §2).
-public enum Outcome: Sendable {
-    case letter(Letter)
+/// What happens to one input record (SPEC §2): a letter, a skip, or a rejection.
+///
+/// The classifier decides with ``LetterDecision`` (cheap: `stats` counts millions of
+/// records a second); ``InputClassifier`` hands out ``Outcome``, with the whole ``Letter``.
+public enum RecordOutcome<Accepted: Sendable>: Sendable {
+    /// A letter goes out.
+    case letter(Accepted)
+    /// Valid, but the CPR status sends nothing.
     case skipped(SkippedRecord)
+    /// Invalid: the first reason of SPEC §2 that applies.
     case rejected(ClassificationError)
 }
+
+/// The outcome of one input record, with its letter.
+public typealias Outcome = RecordOutcome<Letter>
 
 /// Reads an input CSV and classifies each record in order: the Input and
 /// Classification stages together, streaming.
@@ -66,15 +81,14 @@ public final class InputClassifier {
     public func next() throws(InputError) -> Outcome? {
         guard let record = try reader.next() else { return nil }
         switch classify(record) {
-        case .letter(let group, let channel, let language, let date):
-            guard let cpr = classifier.lastCPR else { return nil }
-            let recipient = classifier.recipient(of: record, cpr: cpr, channel: channel, language: language)
+        case .letter(let decision):
+            let recipient = classifier.recipient(of: record, cpr: decision.cpr, channel: decision.channel,
+                                                 language: decision.language)
             let letter = Letter(sequence: letterCount - 1, line: record.line, recipient: recipient,
-                                group: group, channel: channel, date: date)
+                                group: decision.group, channel: decision.channel, date: decision.date)
             return .letter(letter)
-        case .skipped(let status):
-            guard let cpr = classifier.lastCPR else { return nil }
-            return .skipped(SkippedRecord(line: record.line, reason: Self.skipReason(status), cpr: cpr))
+        case .skipped(let skipped):
+            return .skipped(skipped)
         case .rejected(let error):
             return .rejected(error)
         }
@@ -98,10 +112,8 @@ public final class InputClassifier {
             switch classify(record) {
             case .rejected(let error):
                 onRejected(error)
-            case .skipped(let status):
-                if let cpr = classifier.lastCPR {
-                    onSkipped(SkippedRecord(line: record.line, reason: Self.skipReason(status), cpr: cpr))
-                }
+            case .skipped(let skipped):
+                onSkipped(skipped)
             case .letter:
                 break
             }
@@ -114,19 +126,15 @@ public final class InputClassifier {
         return statistics
     }
 
-    /// `status_05` for status 5.
-    static func skipReason(_ status: Int) -> String {
-        "status_\(status < 10 ? "0" : "")\(status)"
-    }
-
-    private func classify(_ record: CSVRecord) -> Verdict {
+    private func classify(_ record: CSVRecord) -> RecordOutcome<LetterDecision> {
         let verdict = classifier.classify(record)
         switch verdict {
-        case .letter(let group, let channel, let language, let date):
-            statistics.addLetter(group: group, channel: channel, language: language, date: date)
+        case .letter(let decision):
+            statistics.addLetter(group: decision.group, channel: decision.channel, language: decision.language,
+                                 date: decision.date)
             letterCount += 1
-        case .skipped(let status):
-            statistics.addSkipped(status: status)
+        case .skipped(let skipped):
+            statistics.addSkipped(status: skipped.status)
         case .rejected(let error):
             statistics.addRejected(error.code)
         }

@@ -46,21 +46,3 @@ public enum LetterGroup: Int, CaseIterable, Hashable, Sendable, CustomStringConv
 
     public var description: String { slug }
 }
-
-/// How a letter reaches the person.
-public enum Channel: String, CaseIterable, Hashable, Sendable, CustomStringConvertible {
-    /// MeMo message through Digital Post.
-    case digital
-    /// Paper, through fjernprint, for people exempt from Digital Post.
-    case print
-
-    public var description: String { rawValue }
-}
-
-/// The language a letter is written in.
-public enum Language: String, CaseIterable, Hashable, Sendable, CustomStringConvertible {
-    case da
-    case en
-
-    public var description: String { rawValue }
-}

@@ -1,11 +1,11 @@
-/// What happens to one record (SPEC §2): a letter, a skip, or a rejection.
-enum Verdict {
-    /// A letter goes out. `digitalIndex` is the position among digital letters.
-    case letter(group: LetterGroup, channel: Channel, language: Language, date: CalendarDate)
-    /// Valid, but the CPR status sends nothing: the two status digits as a number.
-    case skipped(status: Int)
-    /// Invalid: the first reason of SPEC §2 that applies.
-    case rejected(ClassificationError)
+/// The classifier's decision for a record that gets a letter: enough to count it,
+/// and to build the ``Letter`` when one is wanted.
+struct LetterDecision: Sendable {
+    let group: LetterGroup
+    let channel: Channel
+    let language: Language
+    let date: CalendarDate
+    let cpr: CPR
 }
 
 /// Checks every field of every record and decides its outcome (SPEC §2).
@@ -46,9 +46,6 @@ final class RecordClassifier {
     private let keyAppColumn: Int?
     private let booleanColumns: [(field: Field, column: Int, required: Bool)]
 
-    /// The last classified record's CPR number (valid after any verdict but
-    /// `malformed_row`, `invalid_cpr` and `invalid_cpr_date`).
-    private(set) var lastCPR: CPR?
     /// Whether the last record that was not rejected fails the modulus-11 check.
     private(set) var lastFailsModulus11 = false
 
@@ -70,14 +67,13 @@ final class RecordClassifier {
             .compactMap { field in header.column(of: field).map { (field, $0, field.isRequired) } }
     }
 
-    private func reject(_ code: ClassificationError.Code, _ record: CSVRecord, _ field: Field?, _ detail: String) -> Verdict {
+    private func reject(_ code: ClassificationError.Code, _ record: CSVRecord, _ field: Field?, _ detail: String) -> RecordOutcome<LetterDecision> {
         .rejected(ClassificationError(code: code, file: file, line: record.line,
                                       field: field.map { header.columnName(of: $0) }, detail: detail))
     }
 
     /// Decides the outcome of the next record.
-    func classify(_ record: CSVRecord) -> Verdict {
-        lastCPR = nil
+    func classify(_ record: CSVRecord) -> RecordOutcome<LetterDecision> {
         lastFailsModulus11 = false
 
         // 1. malformed_row
@@ -106,7 +102,6 @@ final class RecordClassifier {
             return reject(.invalidCPRDate, record, .cpr,
                           "\(masked) is not a real date of birth; expected DDMMYY of an existing day (the 7th digit gives the century)")
         }
-        lastCPR = cpr
 
         // 4–5. missing_name, invalid_name
         let name = record.field(nameColumn)
@@ -187,19 +182,20 @@ final class RecordClassifier {
         seen.insert(key)
         lastFailsModulus11 = !cpr.passesModulus11
         guard sends else {
-            return .skipped(status: status)
+            return .skipped(SkippedRecord(line: record.line, status: status, cpr: cpr))
         }
         let group = LetterGroup(needsIDUpdate: flag(.needsIDUpdate), hasKeyApp: flag(.hasKeyApp),
                                 hasOnlineBanking: flag(.hasOnlineBanking))
         if exempt {
-            return .letter(group: group, channel: .print, language: language, date: schedule.printDay)
+            return .letter(LetterDecision(group: group, channel: .print, language: language, date: schedule.printDay,
+                                          cpr: cpr))
         }
         let date = schedule.digitalDate(forDigitalIndex: digitalCount)
         digitalCount += 1
-        return .letter(group: group, channel: .digital, language: language, date: date)
+        return .letter(LetterDecision(group: group, channel: .digital, language: language, date: date, cpr: cpr))
     }
 
-    private func addressProblem(_ record: CSVRecord, country: String) -> Verdict? {
+    private func addressProblem(_ record: CSVRecord, country: String) -> RecordOutcome<LetterDecision>? {
         for field in [Field.street, .postalCode, .city] {
             guard let column = header.column(of: field), !record.field(column).isEmpty else {
                 return reject(.missingAddress, record, field,

@@ -57,13 +57,11 @@ public struct MessageID: Hashable, Sendable, CustomStringConvertible {
 
     /// Lower-case `8-4-4-4-12` hex: `0d4a3b2c-1e5f-4a6b-8c7d-9e0f1a2b3c4d`.
     public var description: String {
-        let hex: [UInt8] = Array("0123456789abcdef".utf8)
         var text: [UInt8] = []
         text.reserveCapacity(36)
         for (index, byte) in bytes.enumerated() {
             if index == 4 || index == 6 || index == 8 || index == 10 { text.append(UInt8(ascii: "-")) }
-            text.append(hex[Int(byte >> 4)])
-            text.append(hex[Int(byte & 0x0F)])
+            Hex.append(byte, to: &text)
         }
         return String(decoding: text, as: UTF8.self)
     }

@@ -98,8 +98,7 @@ public final class FastLetterRenderer {
         let size = FastPDFA.profileObject + 1
         FastPDF.append("xref\n0 \(size)\n0000000000 65535 f \n", to: &pdf)
         for number in 1..<size {
-            let offset = String(offsets[number])
-            FastPDF.append(String(repeating: "0", count: max(0, 10 - offset.count)) + offset + " 00000 n \n", to: &pdf)
+            FastPDF.append(DecimalText.padded(offsets[number], width: 10) + " 00000 n \n", to: &pdf)
         }
         FastPDF.append("trailer\n<< /Size \(size) /Root 1 0 R /Info 16 0 R /ID [<", to: &pdf)
         FastPDF.appendHex(id, to: &pdf)

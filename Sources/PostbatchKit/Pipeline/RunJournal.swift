@@ -1,20 +1,5 @@
 internal import Foundation
-internal import Crypto
 internal import Glibc
-
-/// The record of a run in `DIR/.journal/run.json`.
-struct RunRecord: Codable, Equatable {
-    /// Format version of this file.
-    var version = 1
-    /// SHA-256 of the input and of every setting that shapes the spool.
-    var identity: String
-    /// The time written into the envelopes, kept so a resumed run writes the same bytes.
-    var now: String
-    /// The mass-mailing id of paper envelopes.
-    var massMailingID: String
-    /// Set when manifest, lists and report are written.
-    var complete: Bool
-}
 
 /// The journal of a spool: which run it holds and which batches are done.
 ///
@@ -37,95 +22,83 @@ final class RunJournal {
     init(spool: SpoolDirectory) throws(SpoolError) {
         self.spool = spool
         directory = try spool.makeDirectory(SpoolLayout.journal)
-        batchesDirectory = try spool.makeDirectory(SpoolLayout.journal + "/batches")
+        batchesDirectory = try spool.makeDirectory(SpoolLayout.journal + "/" + SpoolLayout.journalBatches)
     }
 
-    var recordPath: String { directory + "/run.json" }
+    var recordPath: String { directory + "/" + SpoolLayout.journalRecord }
+
+    /// Where standard input is kept for the second pass.
+    var inputCopyPath: String { directory + "/" + SpoolLayout.journalInputCopy }
 
     /// The run recorded in the spool, or `nil` for a fresh spool.
-    func load() throws -> RunRecord? {
+    func load() throws(RunError) -> RunRecord? {
         guard FileManager.default.fileExists(atPath: recordPath) else { return nil }
         do {
             let data = try Data(contentsOf: URL(fileURLWithPath: recordPath))
             return try JSONDecoder().decode(RunRecord.self, from: data)
         } catch {
             throw RunError(code: .brokenJournal, spool: spool.path,
-                           detail: "the run journal .journal/run.json cannot be read; run again with --force-new-run to start over")
+                           detail: "the run journal \(SpoolLayout.journal)/\(SpoolLayout.journalRecord) cannot be read; run again with --force-new-run to start over")
         }
     }
 
-    func save(_ record: RunRecord) throws {
+    func save(_ record: RunRecord) throws(SpoolError) {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
-        let data = try encoder.encode(record)
-        try AtomicFileWriter(directory: directory).write(Array(data), to: "run.json")
+        // Encoding five plain fields cannot fail.
+        let data = (try? encoder.encode(record)) ?? Data()
+        try AtomicFileWriter(directory: directory).write(Array(data), to: SpoolLayout.journalRecord)
     }
 
     /// The names of the batches already recorded.
-    func doneBatches() throws -> Set<String> {
-        Set(try FileManager.default.contentsOfDirectory(atPath: batchesDirectory)
+    func doneBatches() throws(SpoolError) -> Set<String> {
+        Set(try Self.contents(of: batchesDirectory)
             .filter { $0.hasSuffix(".csv") && !AtomicFileWriter.isTemporaryName($0) })
+    }
+
+    /// Whether a batch is recorded as done.
+    func isDone(_ batch: BatchKey, in done: Set<String>) -> Bool {
+        done.contains(SpoolLayout.journalSegment(of: batch))
     }
 
     /// Makes everything written so far durable, then records the batch.
     ///
-    /// Envelopes are renamed into place without a `fsync` each; one `sync` per
+    /// Envelopes are renamed into place without a `fsync` each; one `sync()` per
     /// batch (a thousand letters) flushes them all before the record is written.
     func recordBatch(_ key: BatchKey, manifestLines: String) throws(SpoolError) {
         sync()
-        try AtomicFileWriter(directory: batchesDirectory).write(Array(manifestLines.utf8), to: key.segmentName)
+        try AtomicFileWriter(directory: batchesDirectory)
+            .write(Array(manifestLines.utf8), to: SpoolLayout.journalSegment(of: key))
     }
 
     /// The recorded batches' manifest lines, in manifest order.
-    func segmentPaths() throws -> [String] {
+    func segmentPaths() throws(SpoolError) -> [String] {
         try doneBatches().sorted().map { batchesDirectory + "/" + $0 }
     }
 
     /// Forgets everything: for `--force-new-run`.
-    func reset() throws {
-        let manager = FileManager.default
-        for name in try manager.contentsOfDirectory(atPath: batchesDirectory) {
-            try manager.removeItem(atPath: batchesDirectory + "/" + name)
+    func reset() throws(SpoolError) {
+        for name in try Self.contents(of: batchesDirectory) {
+            try Self.remove(batchesDirectory + "/" + name)
         }
-        for name in ["run.json", SpoolLayout.rejects, SpoolLayout.skipped, "input.csv"] {
-            try? manager.removeItem(atPath: directory + "/" + name)
+        for name in [SpoolLayout.journalRecord, SpoolLayout.rejects, SpoolLayout.skipped, SpoolLayout.journalInputCopy] {
+            try? FileManager.default.removeItem(atPath: directory + "/" + name)
         }
     }
-}
 
-/// The fingerprint that decides whether a spool holds "the same run".
-enum RunIdentity {
-    /// SHA-256 over the input's hash and every setting that changes what is written.
-    ///
-    /// - Parameter includingShard: `false` gives the identity of the whole mailing, the
-    ///   same for every shard of it (the mass-mailing id derives from that).
-    static func compute(inputSHA256: String, campaign: Campaign, options: RunOptions,
-                        includingShard: Bool = true) throws -> String {
-        var hasher = SHA256()
-        func add(_ text: String) { hasher.update(data: Array((text + "\n").utf8)) }
-        add("postbatch-run-v1")
-        add("input=\(inputSHA256)")
-        add("campaign=\(campaign.id)|\(campaign.sender.cvr)|\(campaign.sender.name)|\(campaign.sender.addressLines.joined(separator: "/"))|\(campaign.sender.contact)")
-        add("schedule=\(campaign.schedule.firstDay.iso)|\(campaign.schedule.waves)|\(campaign.schedule.printDay.iso)")
-        for language in Language.allCases {
-            for group in LetterGroup.allCases { add("title=\(campaign.title(for: group, in: language))") }
+    static func contents(of folder: String) throws(SpoolError) -> [String] {
+        do {
+            return try FileManager.default.contentsOfDirectory(atPath: folder)
+        } catch {
+            throw SpoolError(code: .io, path: folder, cause: "\(error)", message: "cannot list the folder \(folder)")
         }
-        add("memo=\(options.memoVersion.rawValue)")
-        add("renderer=\(options.renderer.rawValue)")
-        add("container=\(options.container.rawValue)|\(options.container == .none ? SpoolLayout.lettersPerFolder : options.perContainer)|\(options.container == .none ? 0 : options.compressionLevel)")
-        add("now=\(options.now?.iso ?? "-")")
-        add("shard=\(includingShard ? options.shard?.description ?? "-" : "-")")
-        // The templates shape every PDF: hash every file under the template folder.
-        let root = campaign.templateDirectory.standardizedFileURL
-        let manager = FileManager.default
-        let files = (manager.enumerator(atPath: root.path)?.allObjects as? [String] ?? []).sorted()
-        for relative in files {
-            let url = root.appendingPathComponent(relative)
-            var isDirectory: ObjCBool = false
-            guard manager.fileExists(atPath: url.path, isDirectory: &isDirectory), !isDirectory.boolValue else { continue }
-            add("template=\(relative)")
-            hasher.update(data: try Data(contentsOf: url))
+    }
+
+    static func remove(_ path: String) throws(SpoolError) {
+        do {
+            try FileManager.default.removeItem(atPath: path)
+        } catch {
+            throw SpoolError(code: .io, path: path, cause: "\(error)", message: "cannot remove \(path)")
         }
-        return Hex.string(hasher.finalize())
     }
 }

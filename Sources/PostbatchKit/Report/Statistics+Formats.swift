@@ -59,11 +59,11 @@ extension Statistics {
     /// SPEC §5 as JSON, keys in a stable order, two-space indented.
     /// SPEC §5 as JSON; for a shard's spool, with the letters that shard wrote under
     /// `shard.letters` (the rest of the report covers the whole input).
-    public func json(shard: (shard: Shard, letters: Statistics)? = nil) -> String {
+    public func json(shard: ShardReport? = nil) -> String {
         var entries = self.entries
         if let shard {
-            entries.append(("shard.index", shard.shard.index))
-            entries.append(("shard.count", shard.shard.count))
+            entries.append(("shard.index", shard.index))
+            entries.append(("shard.count", shard.count))
             entries += shard.letters.entries.filter { $0.key.hasPrefix("letters.") }.map { ("shard." + $0.key, $0.value) }
         }
         // Build a tree of the dotted keys, keeping first-seen order.

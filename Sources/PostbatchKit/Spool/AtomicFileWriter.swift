@@ -141,8 +141,6 @@ public struct AtomicFileWriter: Sendable {
 
     /// 16 random hex digits, so two writers in one process never share a name.
     private static func randomSuffix() -> String {
-        let value = UInt64.random(in: .min ... .max)
-        let hex = String(value, radix: 16)
-        return String(repeating: "0", count: 16 - hex.count) + hex
+        DecimalText.padded(UInt64.random(in: .min ... .max), width: 16, radix: 16)
     }
 }

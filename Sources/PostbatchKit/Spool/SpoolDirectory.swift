@@ -19,7 +19,7 @@ internal import Glibc
 /// ```
 public struct SpoolDirectory: Sendable {
     /// The name of the lock file inside the spool root.
-    public static let lockFileName = ".lock"
+    public static let lockFileName = SpoolLayout.lock
 
     /// The spool root as given, without a trailing slash.
     public let path: String

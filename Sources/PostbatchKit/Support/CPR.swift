@@ -98,8 +98,7 @@ public struct CPR: Hashable, Sendable, CustomStringConvertible, CustomDebugStrin
     ///
     /// Never log, print or put this in a file name: use ``description``.
     public var unmaskedDigits: String {
-        let digits = String(key)
-        return String(repeating: "0", count: max(0, 10 - digits.count)) + digits
+        DecimalText.padded(key, width: 10)
     }
 
     /// `DDMMYY-XXXX`: the date part, the rest hidden.

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import PostbatchKit
+import PostbatchTesting
 
 /// The lookup of campaign file, templates and schemas, in a temporary folder with an
 /// injected environment (never the process's own).

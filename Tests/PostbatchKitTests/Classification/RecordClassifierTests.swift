@@ -1,5 +1,6 @@
 import Testing
 @testable import PostbatchKit
+import PostbatchTesting
 
 @Suite("Record classification")
 struct RecordClassifierTests {

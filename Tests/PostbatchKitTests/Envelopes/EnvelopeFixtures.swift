@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import PostbatchKit
+import PostbatchTesting
 
 /// Shared inputs for the envelope tests: the shipped schemas, a tiny PDF, a campaign,
 /// letters. All people and addresses are fictitious.
@@ -93,8 +94,7 @@ enum EnvelopeFixtures {
 
     /// Runs `xmllint --noout --nonet --schema`; returns its exit status and standard error.
     static func xmllint(_ document: [UInt8], schema: String) throws -> (status: Int32, output: String) {
-        let file = FileManager.default.temporaryDirectory
-            .appendingPathComponent("postbatch-envelope-\(UUID().uuidString).xml")
+        let file = try Scratch.folder("envelope").appendingPathComponent("envelope.xml")
         try Data(document).write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
         let process = Process()

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import PostbatchKit
+import PostbatchTesting
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -12,7 +13,7 @@ struct FuzzFindingsTests {
     /// Classifies bytes written to a FIFO in pieces, with a pause after each, so
     /// the reader's reads end where the pieces do (as with a slow pipe on stdin).
     static func statisticsThroughFIFO(_ pieces: [[UInt8]]) throws -> Statistics {
-        let directory = try TestInput.temporaryDirectory()
+        let directory = try Scratch.folder("input")
         let path = directory.appendingPathComponent("input.fifo").path
         #expect(mkfifo(path, 0o600) == 0)
         let writer = Thread {

@@ -4,6 +4,7 @@ import FoundationXML
 #endif
 import Testing
 @testable import PostbatchKit
+import PostbatchTesting
 
 /// The fast path's PDFs carry the PDF/A-2b parts: binary comment, XMP, sRGB output intent.
 struct FastLetterPDFATests {
@@ -56,7 +57,7 @@ struct FastLetterPDFATests {
         let (composer, templates) = try FastLetterRendererTests.compiled.get()
         let content = try composer.compose(LetterFixtures.letter(group: group, language: language))
         let pdf = try #require(try FastLetterRenderer(templates: templates).render(content))
-        let folder = try LetterFixtures.temporaryDirectory()
+        let folder = try Scratch.folder("letters")
         defer { try? FileManager.default.removeItem(at: folder) }
         let url = try LetterFixtures.write(pdf, named: "fast.pdf", in: folder)
 

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import PostbatchKit
+import PostbatchTesting
 
 /// The fast path gives the same letter as the reference renderer: same pixels, same words.
 struct FastLetterRendererTests {
@@ -66,7 +67,7 @@ struct FastLetterRendererTests {
         let content = try composer.compose(letter)
         let fast = try #require(try FastLetterRenderer(templates: templates).render(content), "fast path declined \(name)")
         let reference = try LetterRenderer().render(content)
-        let folder = try LetterFixtures.temporaryDirectory()
+        let folder = try Scratch.folder("letters")
         defer { try? FileManager.default.removeItem(at: folder) }
         let fastURL = try LetterFixtures.write(fast, named: "fast.pdf", in: folder)
         let referenceURL = try LetterFixtures.write(reference, named: "reference.pdf", in: folder)

@@ -1,5 +1,6 @@
 import Foundation
 @testable import PostbatchKit
+import PostbatchTesting
 
 /// Shared data and helpers for the letter tests.
 enum LetterFixtures {
@@ -41,10 +42,6 @@ enum LetterFixtures {
         Language.allCases.map { (group, $0) }
     }
 
-    /// A fresh temporary folder.
-    static func temporaryDirectory() throws -> URL {
-        try Scratch.folder("letters")
-    }
 
     /// Runs a tool (pdftotext, qpdf, ...) and returns its exit status and standard output.
     static func run(_ tool: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
@@ -75,7 +72,7 @@ enum LetterFixtures {
 
     /// Copies the repository templates to a temporary folder, for tests that break one.
     static func copyOfTemplates() throws -> URL {
-        let folder = try temporaryDirectory()
+        let folder = try Scratch.folder()
         let copy = folder.appendingPathComponent("templates")
         try FileManager.default.copyItem(at: templates, to: copy)
         return copy

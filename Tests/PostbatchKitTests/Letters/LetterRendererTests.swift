@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import PostbatchKit
+import PostbatchTesting
 
 /// Each group's letter rendered to PDF and read back with poppler and qpdf.
 struct LetterRendererTests {
@@ -59,7 +60,7 @@ struct LetterRendererTests {
         #expect(rendered.pageCount == 1)
         #expect(rendered.recipientFontSize == LetterRenderer.recipientSizes.largest)
         #expect(LetterPage.recipientBox.contains(rendered.windowText) || LetterPage.window.contains(rendered.windowText))
-        let folder = try LetterFixtures.temporaryDirectory()
+        let folder = try Scratch.folder("letters")
         defer { try? FileManager.default.removeItem(at: folder) }
         let url = try LetterFixtures.write(rendered.pdf, named: "letter.pdf", in: folder)
 
@@ -138,7 +139,7 @@ struct LetterRendererTests {
                     "window text \(rendered.windowText) outside \(LetterPage.window)")
             #expect(rendered.windowText.height > 20)
             // The postcode and city line is never cut.
-            let folder = try LetterFixtures.temporaryDirectory()
+            let folder = try Scratch.folder("letters")
             defer { try? FileManager.default.removeItem(at: folder) }
             let text = try Self.text(of: try LetterFixtures.write(rendered.pdf, named: "long.pdf", in: folder))
             #expect(text.contains("\(recipient.address.postalCode) \(recipient.address.city)"))
@@ -172,7 +173,7 @@ struct LetterRendererTests {
         let rendered = try LetterRenderer().renderDetailed(
             try composer.compose(LetterFixtures.letter(group: .bank, language: .da)))
         #expect(rendered.pageCount > 1)
-        let folder = try LetterFixtures.temporaryDirectory()
+        let folder = try Scratch.folder("letters")
         defer { try? FileManager.default.removeItem(at: folder) }
         let url = try LetterFixtures.write(rendered.pdf, named: "long.pdf", in: folder)
         let info = try Self.info(url)

@@ -3,6 +3,7 @@ import InMemoryLogging
 import Logging
 import Testing
 @testable import PostbatchKit
+import PostbatchTesting
 
 @Suite("Spool run")
 struct SpoolRunTests {
@@ -21,7 +22,7 @@ struct SpoolRunTests {
         var generator = SampleGenerator(options: .init(count: 300, seed: 5, defectRate: 0.2))
         let csv = generator.csv()
         let input = try TestInput.file(csv)
-        let spool = try TestInput.temporaryDirectory().appendingPathComponent("spool").path
+        let spool = try Scratch.folder("input").appendingPathComponent("spool").path
         var handler = InMemoryLogHandler()
         handler.logLevel = .trace
         let logger = Logger(label: "test", factory: { _ in handler })
@@ -51,8 +52,8 @@ struct SpoolRunTests {
         let keys = (0..<5).map { _ in numbering.next(channel: .digital, date: day) }
         #expect(keys.map(\.number) == [1, 1, 2, 2, 3])
         #expect(numbering.next(channel: .print, date: day).number == 1)
-        #expect(keys[0].looseFolder == "digital/2021-10-06/0001")
-        #expect(keys[4].segmentName == "digital-2021-10-06-0003.csv")
+        #expect(SpoolLayout.looseFolder(of: keys[0]) == "digital/2021-10-06/0001")
+        #expect(SpoolLayout.journalSegment(of: keys[4]) == "digital-2021-10-06-0003.csv")
         #expect(BatchNumbering.size(of: keys[4], total: 5, batchSize: 2) == 1)
     }
 

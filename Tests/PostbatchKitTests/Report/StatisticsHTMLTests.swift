@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import PostbatchKit
+import PostbatchTesting
 
 @Suite("Statistics HTML report")
 struct StatisticsHTMLTests {

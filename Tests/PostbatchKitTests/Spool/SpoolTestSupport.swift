@@ -1,18 +1,14 @@
 import Foundation
 import Glibc
 @testable import PostbatchKit
+import PostbatchTesting
 
 /// A fresh temporary folder for one test, removed again by `remove()`.
 struct TemporaryFolder: ~Copyable {
     let path: String
 
     init() throws {
-        var template = Array((URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("postbatch-spool-XXXXXX").path).utf8CString)
-        let made = template.withUnsafeMutableBufferPointer { buffer in
-            buffer.baseAddress.flatMap { mkdtemp($0) }.map { String(cString: $0) }
-        }
-        guard let made else { throw POSIXError(.EIO) }
-        path = made
+        path = try Scratch.folder("spool").path
     }
 
     deinit {

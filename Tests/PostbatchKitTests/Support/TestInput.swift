@@ -1,16 +1,13 @@
 import Foundation
 @testable import PostbatchKit
+import PostbatchTesting
 
 /// Helpers that write CSV text to a temporary file and classify it.
 enum TestInput {
-    /// A new empty temporary folder.
-    static func temporaryDirectory() throws -> URL {
-        try Scratch.folder("input")
-    }
 
     /// Writes bytes to a temporary file and returns its path.
     static func file(_ bytes: [UInt8], name: String = "records.csv") throws -> String {
-        let url = try temporaryDirectory().appendingPathComponent(name)
+        let url = try Scratch.folder().appendingPathComponent(name)
         try Data(bytes).write(to: url)
         return url.path
     }

@@ -1,3 +1,4 @@
+package import PostbatchKit
 package import Foundation
 internal import Synchronization
 internal import Dispatch

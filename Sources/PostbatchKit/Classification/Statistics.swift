@@ -81,7 +81,7 @@ public struct Statistics: Sendable, Equatable {
     /// Skipped records per reason (`status_90`), in reason order, only reasons that occur.
     public var skippedByReason: [(reason: String, count: Int)] {
         skippedByStatus.indices.filter { skippedByStatus[$0] > 0 }.map { status in
-            ("status_\(status < 10 ? "0" : "")\(status)", skippedByStatus[status])
+            (SkippedRecord.reason(status: status), skippedByStatus[status])
         }
     }
 

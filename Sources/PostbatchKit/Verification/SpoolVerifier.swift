@@ -37,7 +37,6 @@ public struct SpoolVerifier: Sendable {
     public let root: String
 
     /// The manifest's header line, exactly.
-    public static let manifestHeader = "uuid,group,channel,date,language,bytes,sha256,file"
 
     /// Creates a verifier for one spool folder.
     ///
@@ -64,7 +63,7 @@ public struct SpoolVerifier: Sendable {
                 code: .notASpool, path: root,
                 message: "\(root) is not a spool folder: give the folder a run wrote with --spool")
         }
-        let manifestPath = Syscall.join(root, "manifest.csv")
+        let manifestPath = Syscall.join(root, SpoolLayout.manifest)
         guard access(manifestPath, F_OK) == 0 else {
             throw SpoolError(
                 code: .notASpool, path: root,
@@ -221,7 +220,7 @@ private struct Check {
 
     mutating func readManifest(at path: String) {
         guard let file = fopen(path, "r") else {
-            problem(.unreadable, "manifest.csv", "cannot be read: \(SpoolError.describe(errno: errno))")
+            problem(.unreadable, SpoolLayout.manifest, "cannot be read: \(SpoolError.describe(errno: errno))")
             return
         }
         defer { fclose(file) }
@@ -244,9 +243,9 @@ private struct Check {
             while text.hasSuffix("\n") || text.hasSuffix("\r") || text.hasSuffix("\r\n") { text.removeLast() }
             if lineNumber == 1 {
                 if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
-                if text != SpoolVerifier.manifestHeader {
-                    problem(.badManifest, "manifest.csv",
-                            "line 1: the header must be exactly '\(SpoolVerifier.manifestHeader)' (found '\(Self.shown(text))')")
+                if text != SpoolLayout.manifestHeader {
+                    problem(.badManifest, SpoolLayout.manifest,
+                            "line 1: the header must be exactly '\(SpoolLayout.manifestHeader)' (found '\(Self.shown(text))')")
                     if text.split(separator: ",", omittingEmptySubsequences: false).count == 8,
                        UUIDKey(text.prefix(while: { $0 != "," })) != nil {
                         addLine(text, number: lineNumber)  // no header: the first line is a letter
@@ -258,16 +257,16 @@ private struct Check {
             addLine(text, number: lineNumber)
         }
         if ferror(file) != 0 {
-            problem(.unreadable, "manifest.csv", "reading stopped after line \(lineNumber): \(SpoolError.describe(errno: errno))")
+            problem(.unreadable, SpoolLayout.manifest, "reading stopped after line \(lineNumber): \(SpoolError.describe(errno: errno))")
         }
         seen = [Bool](repeating: false, count: expected.count)
     }
 
     mutating func addLine(_ text: String, number: Int) {
         let fields = text.split(separator: ",", omittingEmptySubsequences: false)
-        func bad(_ detail: String) { problem(.badManifest, "manifest.csv", "line \(number): \(detail)") }
+        func bad(_ detail: String) { problem(.badManifest, SpoolLayout.manifest, "line \(number): \(detail)") }
         guard fields.count == 8 else {
-            bad("expected 8 fields (\(SpoolVerifier.manifestHeader)), found \(fields.count)")
+            bad("expected \(SpoolLayout.manifestColumns.count) fields (\(SpoolLayout.manifestHeader)), found \(fields.count)")
             return
         }
         let (uuidText, group, channel, date, language, bytesText, shaText, file) =
@@ -299,15 +298,15 @@ private struct Check {
         let location: String
         if prefixOK, parts.count == 4, Self.isBatch(parts[2]), parts[3] == "\(uuidText).xml" {
             location = parts[0..<3].joined(separator: "/")
-        } else if prefixOK, parts.count == 3, parts[2].hasSuffix(".tar.lzma"),
-                  Self.isBatch(parts[2].dropLast(".tar.lzma".count)) {
+        } else if prefixOK, parts.count == 3, parts[2].hasSuffix(SpoolLayout.containerSuffix),
+                  Self.isBatch(parts[2].dropLast(SpoolLayout.containerSuffix.count)) {
             location = String(file)
         } else {
             return bad("field 'file': expected \(channel)/\(date)/NNNN/\(uuidText).xml or \(channel)/\(date)/NNNN.tar.lzma "
                        + "(found '\(Self.shown(file))')")
         }
         if let first = byUUID[uuid] {
-            problem(.duplicateUUID, "manifest.csv",
+            problem(.duplicateUUID, SpoolLayout.manifest,
                     "line \(number): message \(uuidText) is already on line \(expected[Int(first)].line)")
             return
         }
@@ -348,18 +347,18 @@ private struct Check {
     // MARK: Files
 
     /// The files the spool folder itself may hold, besides `digital/` and `print/`.
-    static let rootFiles: Set<String> = ["manifest.csv", "report.json", "report.html", "rejects.csv", "skipped.csv"]
+    static let rootFiles = SpoolLayout.rootFiles
 
     mutating func walkRoot() {
         for name in list(root, relative: ".") {
             let path = Syscall.join(root, name)
-            if name == ".journal" || name == ".lock" { continue }
+            if SpoolLayout.bookkeeping.contains(name) { continue }
             if AtomicFileWriter.isTemporaryName(name) {
                 problem(.temporaryFile, name, "a temporary file left by a stopped run: run the same command again to finish")
                 continue
             }
             let kind = kind(of: path)
-            if (name == "digital" || name == "print") && kind == .folder {
+            if Channel(rawValue: name) != nil && kind == .folder {
                 permissions(of: path, relative: name, folder: true)
                 walk(path, relative: name, depth: 1)
             } else if Self.rootFiles.contains(name) && kind == .file {
@@ -389,9 +388,9 @@ private struct Check {
                 }
             case .file:
                 permissions(of: path, relative: relativePath, folder: false)
-                if depth == 3, name.hasSuffix(".xml") {
+                if depth == 3, name.hasSuffix(SpoolLayout.envelopeSuffix) {
                     checkLoose(path, relative: relativePath, folder: relative, name: name)
-                } else if depth == 2, name.hasSuffix(".tar.lzma") {
+                } else if depth == 2, name.hasSuffix(SpoolLayout.containerSuffix) {
                     checkContainer(path, relative: relativePath)
                 } else {
                     problem(.extraFile, relativePath, "not in the manifest")
@@ -405,7 +404,7 @@ private struct Check {
     }
 
     mutating func checkLoose(_ path: String, relative: String, folder: String, name: String) {
-        guard let uuid = UUIDKey(name.dropLast(".xml".count)), let index = byUUID[uuid].map(Int.init) else {
+        guard let uuid = UUIDKey(name.dropLast(SpoolLayout.envelopeSuffix.count)), let index = byUUID[uuid].map(Int.init) else {
             return problem(.extraFile, relative, "not in the manifest")
         }
         let entry = expected[index]
@@ -438,7 +437,7 @@ private struct Check {
             let reader = try TarLZMAReader(path: path)
             while let entry = try reader.next() {
                 let entryPath = "\(relative):\(entry.name)"
-                guard entry.name.hasSuffix(".xml"), let uuid = UUIDKey(entry.name.dropLast(".xml".count)),
+                guard entry.name.hasSuffix(SpoolLayout.envelopeSuffix), let uuid = UUIDKey(entry.name.dropLast(SpoolLayout.envelopeSuffix.count)),
                       let index = byUUID[uuid].map(Int.init) else {
                     problem(.extraEntry, entryPath, "an entry the manifest does not list")
                     continue
@@ -473,7 +472,7 @@ private struct Check {
         var order: [Int32] = []
         for (index, entry) in expected.enumerated() where !seen[index] {
             let location = locations[Int(entry.location)]
-            if location.hasSuffix(".tar.lzma") {
+            if location.hasSuffix(SpoolLayout.containerSuffix) {
                 if containersBroken.contains(entry.location) { continue }
                 if containersFound.contains(entry.location) {
                     problem(.missingEntry, location, "lacks the entry of manifest line \(entry.line)")
@@ -494,7 +493,7 @@ private struct Check {
     }
 
     static func uuidText(_ key: UUIDKey) -> String {
-        let hex = String(key.high, radix: 16).leftPadded(16) + String(key.low, radix: 16).leftPadded(16)
+        let hex = DecimalText.padded(key.high, width: 16, radix: 16) + DecimalText.padded(key.low, width: 16, radix: 16)
         let characters = Array(hex)
         return [0..<8, 8..<12, 12..<16, 16..<20, 20..<32].map { String(characters[$0]) }.joined(separator: "-")
     }
@@ -502,42 +501,33 @@ private struct Check {
     // MARK: Report
 
     mutating func compareReport() {
-        let path = Syscall.join(root, "report.json")
+        let path = Syscall.join(root, SpoolLayout.report)
         guard let data = FileManager.default.contents(atPath: path) else {
             if access(path, F_OK) == 0 {
-                problem(.unreadable, "report.json", "cannot be read")
+                problem(.unreadable, SpoolLayout.report, "cannot be read")
             } else {
-                problem(.missingFile, "report.json", "missing: the counts cannot be compared with the manifest")
+                problem(.missingFile, SpoolLayout.report, "missing: the counts cannot be compared with the manifest")
             }
             return
+        }
+        let report: ReportDocument
+        do {
+            report = try JSONDecoder().decode(ReportDocument.self, from: data)
+        } catch {
+            problem(.badReport, SpoolLayout.report, "is not the JSON of SPEC §5: \(ReportDocument.describe(error))")
+            return
+        }
+        for inconsistency in report.inconsistencies {
+            problem(.badReport, SpoolLayout.report, inconsistency)
         }
         // A shard's spool holds the letters of `shard.letters`; the rest covers the whole input.
-        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-              let letters = ((object["shard"] as? [String: Any])?["letters"] ?? object["letters"]) as? [String: Any] else {
-            problem(.badReport, "report.json", "is not the JSON of SPEC §5 (no \"letters\" object)")
-            return
-        }
-        var reported: [String: Int] = [:]
-        func collect(_ value: Any, _ key: String) {
-            if let number = value as? Int {
-                reported[key] = number
-            } else if let object = value as? [String: Any] {
-                for (name, child) in object { collect(child, key.isEmpty ? name : "\(key).\(name)") }
-            }
-        }
-        for key in ["total", "by_group", "by_channel", "by_group_channel", "by_language", "by_date"] {
-            guard let value = letters[key] else {
-                problem(.badReport, "report.json", "has no letters.\(key)")
-                continue
-            }
-            collect(value, key)
-        }
+        let reported = report.spoolLetters.flattened
         let keys = Set(counts.keys).union(reported.keys).sorted()
         for key in keys {
             let inManifest = counts[key] ?? 0
             let inReport = reported[key]
             if inReport != inManifest {
-                problem(.countMismatch, "report.json",
+                problem(.countMismatch, SpoolLayout.report,
                         "letters.\(key) is \(inReport.map(String.init) ?? "missing"), the manifest has \(inManifest)")
             }
         }
@@ -603,11 +593,5 @@ private struct Check {
     struct HashFailure: Error, CustomStringConvertible {
         let errno: Int32
         var description: String { SpoolError.describe(errno: errno) }
-    }
-}
-
-extension String {
-    fileprivate func leftPadded(_ width: Int) -> String {
-        String(repeating: "0", count: Swift.max(0, width - count)) + self
     }
 }

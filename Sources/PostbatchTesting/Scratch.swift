@@ -1,8 +1,8 @@
-import Foundation
+public import Foundation
 
 /// Temporary folders of this test process, all under one root that is removed at exit.
-enum Scratch {
-    static let root: URL = {
+public enum Scratch {
+    public static let root: URL = {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("postbatch-tests-\(getpid())", isDirectory: true)
         try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         atexit {
@@ -12,7 +12,7 @@ enum Scratch {
     }()
 
     /// A new empty folder.
-    static func folder(_ prefix: String = "t") throws -> URL {
+    public static func folder(_ prefix: String = "t") throws -> URL {
         let url = root.appendingPathComponent("\(prefix)-\(UUID().uuidString)", isDirectory: true)
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url

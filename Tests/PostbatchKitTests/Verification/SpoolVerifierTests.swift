@@ -44,7 +44,7 @@ struct FakeSpool: ~Copyable {
         try tar.finish()
         try file.commit()
 
-        var manifest = SpoolVerifier.manifestHeader + "\n"
+        var manifest = SpoolLayout.manifestHeader + "\n"
         let rows: [(group: Int, channel: String, date: String, language: String, file: String)] = [
             (1, "digital", "2021-10-06", "da", "digital/2021-10-06/0001/\(Self.uuids[0]).xml"),
             (5, "digital", "2021-10-06", "en", "digital/2021-10-06/0001/\(Self.uuids[1]).xml"),
@@ -170,8 +170,20 @@ struct SpoolVerifierTests {
         try AtomicFileWriter(directory: spool.root, syncDirectory: false)
             .write(Array(FakeSpool.report(total: 5).utf8), to: "report.json")
         let problems = try spool.verify().1
-        #expect(problems.map(\.code) == [.countMismatch])
-        #expect(problems.first?.detail == "letters.total is 5, the manifest has 4")
+        #expect(problems.filter { $0.code == .countMismatch }.map(\.detail) == ["letters.total is 5, the manifest has 4"])
+        // The report no longer adds up in itself either: its sums are checked too.
+        #expect(problems.contains { $0.code == .badReport && $0.detail == "letters + skipped + rejected add up to 6, not 5" })
+        #expect(problems.contains { $0.code == .badReport && $0.detail == "letters.by_group add up to 4, not 5" })
+    }
+
+    @Test("a report.json that is not SPEC §5 names what is missing")
+    func malformedReport() throws {
+        let spool = try FakeSpool()
+        let broken = FakeSpool.report(total: 4).replacingOccurrences(of: "\"records\": 5,", with: "")
+        try AtomicFileWriter(directory: spool.root, syncDirectory: false).write(Array(broken.utf8), to: "report.json")
+        let problems = try spool.verify().1
+        #expect(problems.map(\.code) == [.badReport])
+        #expect(problems.first?.detail == "is not the JSON of SPEC §5: no records")
     }
 
     @Test("duplicate UUIDs, malformed lines and loose permissions are reported")

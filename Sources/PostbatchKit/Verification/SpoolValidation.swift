@@ -170,7 +170,7 @@ public struct SpoolValidation: Sendable {
                 guard !name.hasPrefix(".") else { continue }
                 let path = folder.appendingPathComponent(relative).path
                 let shown = "\(channel.rawValue)/\(relative)"
-                if name.hasSuffix(".xml") {
+                if name.hasSuffix(SpoolLayout.envelopeSuffix) {
                     let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: path)))
                     guard let chosen = try choose(channel, bytes) else {
                         result.unchecked[channel, default: 0] += 1
@@ -178,7 +178,7 @@ public struct SpoolValidation: Sendable {
                     }
                     check(bytes, as: shown, with: chosen, into: &result)
                     onEnvelope(result.checked)
-                } else if name.hasSuffix(".tar.lzma") {
+                } else if name.hasSuffix(SpoolLayout.containerSuffix) {
                     let reader = try TarLZMAReader(path: path)
                     while let entry = try reader.next() {
                         guard let chosen = try choose(channel, entry.bytes) else {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import PostbatchKit
+import PostbatchTesting
 
 @Suite("Spool validation with the shipped schemas")
 struct SpoolValidationTests {

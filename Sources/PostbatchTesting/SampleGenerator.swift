@@ -1,3 +1,5 @@
+internal import PostbatchKit
+
 /// Makes synthetic input CSVs for samples, tests and benchmarks, deterministic by seed.
 ///
 /// Every CPR number it writes is synthetic: record `i` gets a distinct number from a
@@ -146,7 +148,7 @@ public struct SampleGenerator: Sendable {
     }
 
     /// A distinct synthetic CPR number for record `i`.
-    static func cpr(for index: Int, hyphen: Bool) -> String {
+    public static func cpr(for index: Int, hyphen: Bool) -> String {
         // A bijection of [0, 146 000 000): 36 500 days × 4 000 serials.
         let space: UInt64 = 146_000_000
         let k = (UInt64(index) &* 1_000_003 &+ 12_345) % space

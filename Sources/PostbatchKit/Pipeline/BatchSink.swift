@@ -1,0 +1,224 @@
+internal import Logging
+
+/// Where a writing run's letters go, batch by batch: loose files or containers.
+///
+/// A sink alone writes envelopes and makes them durable; it records a batch in the
+/// journal only when the batch is whole and on disk. The run calls it in three
+/// places:
+/// - ``open(_:expecting:)`` on the producing task, before the first letter of a batch
+///   goes to a worker;
+/// - ``store`` on worker tasks, once per made letter;
+/// - ``accept(_:)`` on the producing task, with the workers' results in input order.
+///
+/// After ``finish()`` every whole batch is recorded. After a failure, ``abandon()``
+/// lets work in flight end without recording it: a re-run writes those batches again.
+protocol BatchSink: AnyObject {
+    /// Prepares a batch's folder before its first letter is stored.
+    func open(_ batch: BatchKey, expecting letters: Int) throws(SpoolError)
+    /// What a worker does with one made letter.
+    var store: @Sendable (ProducedLetter) throws(SpoolError) -> WrittenLetter { get }
+    /// Takes letters back in input order and records every batch that became whole.
+    func accept(_ letters: [WrittenLetter]) async throws
+    /// Waits for work still in flight and records it.
+    func finish() async throws
+    /// After a failure: waits for work in flight, records nothing more.
+    func abandon() async
+}
+
+/// The letters of the batches a sink has open, counted until each is whole.
+struct OpenBatches {
+    /// A batch being filled.
+    private struct Batch {
+        let expected: Int
+        var received = 0
+        var lines = ""
+        var entries: [TarEntryData] = []
+    }
+
+    /// A batch that has all its letters.
+    struct Whole {
+        let key: BatchKey
+        let manifestLines: String
+        /// Container entries; empty for loose batches.
+        let entries: [TarEntryData]
+    }
+
+    private var open: [BatchKey: Batch] = [:]
+
+    /// Whether the batch has been opened.
+    func contains(_ key: BatchKey) -> Bool { open[key] != nil }
+
+    mutating func open(_ key: BatchKey, expecting letters: Int) {
+        open[key] = Batch(expected: letters)
+    }
+
+    /// Counts a letter; returns its batch when this letter completed it.
+    mutating func add(_ letter: WrittenLetter) -> Whole? {
+        guard var batch = open[letter.batch] else { return nil }
+        if let envelope = letter.envelope {
+            let uuid = letter.manifestLine.prefix { $0 != "," }
+            batch.entries.append(TarEntryData(name: "\(uuid).xml", bytes: envelope))
+        }
+        batch.lines += letter.manifestLine
+        batch.received += 1
+        guard batch.received == batch.expected else {
+            open[letter.batch] = batch
+            return nil
+        }
+        open[letter.batch] = nil
+        return Whole(key: letter.batch, manifestLines: batch.lines, entries: batch.entries)
+    }
+}
+
+/// One envelope for a container.
+struct TarEntryData: Sendable {
+    let name: String
+    let bytes: [UInt8]
+}
+
+/// Loose files: workers write each envelope into its batch's fan-out folder; a batch
+/// is recorded (after one `sync`) when its last letter is in place.
+final class LooseBatchSink: BatchSink {
+    private let spool: SpoolDirectory
+    private let journal: RunJournal
+    private let logger: Logger
+    private var batches = OpenBatches()
+
+    init(spool: SpoolDirectory, journal: RunJournal, logger: Logger) {
+        self.spool = spool
+        self.journal = journal
+        self.logger = logger
+    }
+
+    func open(_ batch: BatchKey, expecting letters: Int) throws(SpoolError) {
+        _ = try spool.makeDirectory(SpoolLayout.looseFolder(of: batch))
+        batches.open(batch, expecting: letters)
+    }
+
+    var store: @Sendable (ProducedLetter) throws(SpoolError) -> WrittenLetter {
+        { [spool] made throws(SpoolError) in
+            let folder = SpoolLayout.looseFolder(of: made.batch)
+            let name = SpoolLayout.envelopeName(uuid: made.uuid)
+            // One `sync` per batch makes these durable before the batch is recorded.
+            var writer = AtomicFileWriter(directory: spool.path + "/" + folder, syncDirectory: false)
+            writer.syncFile = false
+            try writer.write(made.envelope, to: name)
+            return WrittenLetter(batch: made.batch, manifestLine: made.manifestLine(file: folder + "/" + name),
+                                 envelope: nil, size: made.envelope.count)
+        }
+    }
+
+    func accept(_ letters: [WrittenLetter]) async throws {
+        for letter in letters {
+            guard let whole = batches.add(letter) else { continue }
+            try journal.recordBatch(whole.key, manifestLines: whole.manifestLines)
+            logger.debug("batch done", metadata: ["batch": "\(SpoolLayout.journalSegment(of: whole.key))"])
+        }
+    }
+
+    func finish() async throws {}
+
+    func abandon() async {}
+}
+
+/// tar.lzma containers: workers hand envelopes back; a whole batch is compressed on
+/// a task of its own beside the renderers, and recorded once its container is in place.
+///
+/// At most `workers` containers are compressed at once, so memory stays bounded.
+final class ContainerBatchSink: BatchSink {
+    private let spool: SpoolDirectory
+    private let journal: RunJournal
+    private let logger: Logger
+    private let level: Int
+    private let modificationTime: Int64
+    private let maximumCompressing: Int
+    private var batches = OpenBatches()
+    private var folders: [String: String] = [:]
+    private var compressing: [(key: BatchKey, lines: String, task: Task<Void, any Error>)] = []
+
+    init(spool: SpoolDirectory, journal: RunJournal, logger: Logger, level: Int, now: Timestamp, workers: Int) {
+        self.spool = spool
+        self.journal = journal
+        self.logger = logger
+        self.level = level
+        self.modificationTime = Int64(now.secondsSinceEpoch)
+        self.maximumCompressing = workers
+    }
+
+    func open(_ batch: BatchKey, expecting letters: Int) throws(SpoolError) {
+        _ = try folder(SpoolLayout.dateFolder(of: batch))
+        batches.open(batch, expecting: letters)
+    }
+
+    var store: @Sendable (ProducedLetter) throws(SpoolError) -> WrittenLetter {
+        { made in
+            let file = SpoolLayout.dateFolder(of: made.batch) + "/" + SpoolLayout.containerName(of: made.batch)
+            return WrittenLetter(batch: made.batch, manifestLine: made.manifestLine(file: file),
+                                 envelope: made.envelope, size: made.envelope.count)
+        }
+    }
+
+    func accept(_ letters: [WrittenLetter]) async throws {
+        for letter in letters {
+            guard let whole = batches.add(letter) else { continue }
+            let directory = try folder(SpoolLayout.dateFolder(of: whole.key))
+            let name = SpoolLayout.containerName(of: whole.key)
+            let entries = whole.entries
+            let level = self.level
+            let time = modificationTime
+            let task = Task {
+                try ContainerFile.write(entries, folder: directory, name: name, modificationTime: time, level: level)
+            }
+            compressing.append((whole.key, whole.manifestLines, task))
+            while compressing.count > maximumCompressing {
+                try await recordOldest()
+            }
+        }
+    }
+
+    func finish() async throws {
+        while !compressing.isEmpty {
+            try await recordOldest()
+        }
+    }
+
+    func abandon() async {
+        // Let running compressors finish or fail on their own; none of them is recorded.
+        for (_, _, task) in compressing { _ = try? await task.value }
+        compressing.removeAll()
+    }
+
+    private func recordOldest() async throws {
+        let (key, lines, task) = compressing.removeFirst()
+        try await task.value
+        try journal.recordBatch(key, manifestLines: lines)
+        logger.debug("batch done", metadata: ["batch": "\(SpoolLayout.journalSegment(of: key))"])
+    }
+
+    private func folder(_ relative: String) throws(SpoolError) -> String {
+        if let path = folders[relative] { return path }
+        let path = try spool.makeDirectory(relative)
+        folders[relative] = path
+        return path
+    }
+}
+
+/// One container file of a spool.
+enum ContainerFile {
+    /// Writes one whole container: a temporary file, LZMA-compressed tar, renamed into place.
+    static func write(_ entries: [TarEntryData], folder: String, name: String, modificationTime: Int64,
+                               level: Int) throws(SpoolError) {
+        let file = try AtomicFileWriter(directory: folder).begin(name: name)
+        do throws(SpoolError) {
+            let archive = try TarLZMAWriter(into: file, modificationTime: modificationTime, compressionLevel: level)
+            for entry in entries {
+                try archive.append(name: entry.name, contents: entry.bytes)
+            }
+            try archive.finish()
+            try file.commit()
+        } catch {
+            file.abort()
+            throw error
+        }
+    }
+}

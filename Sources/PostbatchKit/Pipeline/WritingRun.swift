@@ -1,0 +1,181 @@
+internal import Foundation
+internal import Logging
+
+/// The writing run behind ``SpoolRun/run(options:campaign:logger:progress:)``: the
+/// orchestration, top to bottom. Each step is a part with one job:
+///
+/// 1. take the spool's lock and open its ``RunJournal``;
+/// 2. read the input once (``StagedInput``): statistics, batch sizes, staged lists;
+/// 3. let the journal decide (``RunJournal/start(identity:forceNewRun:logger:)``)
+///    whether this is a new run, a resumed one, or one already complete;
+/// 4. render what is not done (``LetterProduction``) into a ``BatchSink``, which
+///    writes, syncs and records each whole batch;
+/// 5. publish manifest, lists and report (``SpoolPublication``), then mark the run complete.
+struct WritingRun {
+    let options: RunOptions
+    let campaign: Campaign
+    let composer: LetterComposer
+    let logger: Logger
+    let progress: @Sendable (RunProgress) -> Void
+
+    var batchSize: Int {
+        options.container == .none ? SpoolLayout.lettersPerFolder : max(1, options.perContainer)
+    }
+
+    func run() async throws -> RunSummary {
+        let spool = SpoolDirectory(path: options.spool)
+        let existed = FileManager.default.fileExists(atPath: options.spool)
+        var lock = try spool.lock()
+        defer { lock.release() }
+        let journal = try RunJournal(spool: spool)
+        let leftovers = try AtomicFileWriter.removeTemporaries(in: spool.path)
+        if leftovers > 0 {
+            logger.info("removed temporary files of an interrupted run", metadata: ["files": "\(leftovers)"])
+        }
+
+        logger.info("input pass started", metadata: ["input": "\(options.input == "-" ? "<stdin>" : options.input)"])
+        let staged: StagedInput
+        do {
+            staged = try StagedInput.read(options: options, schedule: campaign.schedule, batchSize: batchSize,
+                                          journal: journal)
+        } catch {
+            let interrupted = error is InputPass.Interrupted
+            if !existed, error is InputError || interrupted {
+                // Nothing of this run may stay behind: remove the folder we made for it.
+                lock.release()
+                try? FileManager.default.removeItem(atPath: spool.path)
+            }
+            guard interrupted, let signal = options.cancellation.signalNumber else { throw error }
+            logger.notice("run interrupted before any letter was written", metadata: ["signal": "\(signal)"])
+            return RunSummary(outcome: .interrupted(signal: signal), statistics: Statistics(), lettersWritten: 0,
+                              lettersAlreadyDone: 0, resumed: false, fallbacks: 0)
+        }
+        let pass = staged.pass
+        logger.info("input pass finished", metadata: [
+            "records": "\(pass.statistics.records)", "letters": "\(pass.statistics.totalLetters)",
+            "skipped": "\(pass.statistics.totalSkipped)", "rejected": "\(pass.statistics.totalRejected)",
+        ])
+
+        let identity = try RunIdentity.compute(inputSHA256: pass.inputSHA256, campaign: campaign, options: options)
+        let earlier: RunRecord?
+        do {
+            switch try journal.start(identity: identity, forceNewRun: options.forceNewRun, logger: logger) {
+            case .complete:
+                staged.abort()
+                logger.notice("nothing new: the spool already holds every letter of this input",
+                              metadata: ["letters": "\(pass.statistics.totalLetters)"])
+                return RunSummary(outcome: .alreadyComplete, statistics: pass.statistics, lettersWritten: 0,
+                                  lettersAlreadyDone: pass.batchSizes.values.reduce(0, +), resumed: false, fallbacks: 0)
+            case .write(let record):
+                earlier = record
+            }
+            try staged.commit()
+        } catch {
+            staged.abort()
+            throw error
+        }
+
+        let (record, now) = try begin(journal: journal, earlier: earlier, identity: identity, pass: pass)
+        let done = try journal.doneBatches()
+        let alreadyDone = pass.batchSizes.filter { journal.isDone($0.key, in: done) }.values.reduce(0, +)
+        let toWrite = pass.batchSizes.values.reduce(0, +) - alreadyDone
+        logger.info("writing letters", metadata: [
+            "letters": "\(toWrite)", "already.done": "\(alreadyDone)", "workers": "\(options.workers)",
+            "container": "\(options.container.rawValue)",
+        ])
+        let (written, fallbacks) = try await writeLetters(journal: journal, pass: pass, done: done, record: record,
+                                                          now: now, toWrite: toWrite)
+        if let signal = options.cancellation.signalNumber {
+            logger.notice("run interrupted; run the same command again to finish", metadata: [
+                "signal": "\(signal)", "letters.written": "\(written)",
+            ])
+            return RunSummary(outcome: .interrupted(signal: signal), statistics: pass.statistics, lettersWritten: written,
+                              lettersAlreadyDone: alreadyDone, resumed: earlier != nil, fallbacks: fallbacks)
+        }
+
+        try SpoolPublication(spool: spool, journal: journal).publish(pass: pass, options: options)
+        try journal.save(record.completed())
+        try? FileManager.default.removeItem(atPath: journal.inputCopyPath)
+        logger.info("run finished", metadata: ["letters.written": "\(written)", "spool.path": "\(spool.path)"])
+        return RunSummary(outcome: .completed, statistics: pass.statistics, lettersWritten: written,
+                          lettersAlreadyDone: alreadyDone, resumed: earlier != nil, fallbacks: fallbacks)
+    }
+
+    /// Records the run as started: its time and mass-mailing id stay those of the first attempt.
+    private func begin(journal: RunJournal, earlier: RunRecord?, identity: String,
+                       pass: InputPass) throws -> (RunRecord, Timestamp) {
+        let now = earlier.flatMap { Timestamp(iso: $0.now) } ?? options.now ?? Timestamp.now()
+        // Every shard of a mailing writes the same mass-mailing id: derive it without the shard.
+        let mailing = options.shard == nil ? identity
+            : try RunIdentity.compute(inputSHA256: pass.inputSHA256, campaign: campaign, options: options,
+                                      includingShard: false)
+        let record = RunRecord(identity: identity, now: now.iso,
+                               massMailingID: earlier?.massMailingID ?? RunIdentity.massMailingID(identity: mailing),
+                               complete: false)
+        try journal.save(record)
+        return (record, now)
+    }
+
+    /// Pass 2: renders and writes every letter of a batch that is not done yet.
+    private func writeLetters(journal: RunJournal, pass: InputPass, done: Set<String>, record: RunRecord,
+                              now: Timestamp, toWrite: Int) async throws -> (written: Int, fallbacks: Int) {
+        let envelopes = try EnvelopeWriter(campaign: campaign, memoVersion: options.memoVersion,
+                                           massMailingID: record.massMailingID, now: now)
+        let factory = try LetterFactory(composer: composer, envelopes: envelopes, renderer: options.renderer)
+        let input = options.input == "-" ? journal.inputCopyPath : options.input
+        let classifier = try InputClassifier(path: input, delimiter: options.delimiter, schedule: campaign.schedule)
+        let sink: any BatchSink = options.container == .none
+            ? LooseBatchSink(spool: journal.spool, journal: journal, logger: logger)
+            : ContainerBatchSink(spool: journal.spool, journal: journal, logger: logger, level: options.compressionLevel,
+                                 now: now, workers: options.workers)
+        var numbering = BatchNumbering(size: batchSize)
+        var opened = Set<BatchKey>()
+        var written = 0
+        let store = sink.store
+        do {
+            _ = try await LetterProduction.run(
+                workers: options.workers, cancellation: options.cancellation,
+                nextLetter: {
+                    while let outcome = try classifier.next() {
+                        guard case .letter(let letter) = outcome else { continue }
+                        let batch = numbering.next(channel: letter.channel, date: letter.date)
+                        guard !journal.isDone(batch, in: done), options.shard?.contains(letter.recipient.cpr) ?? true,
+                              let expected = pass.batchSizes[batch]
+                        else { continue }
+                        if opened.insert(batch).inserted {
+                            try sink.open(batch, expecting: expected)
+                            logger.debug("batch started", metadata: [
+                                "batch": "\(SpoolLayout.journalSegment(of: batch))", "letters": "\(expected)",
+                            ])
+                        }
+                        return (letter, batch)
+                    }
+                    return nil
+                },
+                make: { [logger] letter, batch, renderers in
+                    let made = try factory.produce(letter, batch: batch, renderers: renderers)
+                    logger.trace("letter made", metadata: [
+                        "input.line": "\(letter.line)", "cpr": "\(letter.recipient.cpr)", "group": "\(letter.group.rawValue)",
+                        "channel": "\(letter.channel)", "batch": "\(SpoolLayout.journalSegment(of: batch))",
+                        "bytes": "\(made.envelope.count)",
+                    ])
+                    return try store(made)
+                },
+                factory: factory,
+                consume: { results in
+                    try await sink.accept(results)
+                    written += results.count
+                    progress(RunProgress(lettersWritten: written, lettersToWrite: toWrite))
+                })
+            try await sink.finish()
+        } catch {
+            await sink.abandon()
+            throw error
+        }
+        // Interrupted: batches still open are not recorded; a re-run writes them again.
+        if factory.fallbackCount > 0 {
+            logger.notice("some letters were rendered by the reference renderer", metadata: ["letters": "\(factory.fallbackCount)"])
+        }
+        return (written, factory.fallbackCount)
+    }
+}
