@@ -12,7 +12,7 @@ RELEASE_BIN = .build/release/postbatch
 ## runs where no Swift toolchain is installed (scripts/check-deb.sh checks it).
 RELEASE_FLAGS ?= --static-swift-stdlib
 
-.PHONY: setup build release sample test check check-setup check-clone check-deb check-deploy deb bench letters-png fuzz fuzz-build clean check-html man completions install uninstall
+.PHONY: setup build release sample test check check-setup check-clone check-deb check-deploy deb bench letters-png fuzz fuzz-build fuzz-compile clean check-html man completions install uninstall
 
 ## The Debian packages the build and the tests need (cheap when they are there).
 setup:
@@ -32,8 +32,8 @@ sample: build
 	$(SWIFT) run --skip-build postbatch run $(SAMPLE) --spool $(SPOOL)
 
 ## Every test (unit tests of each stage and end-to-end tests of the binary).
-test:
-	scripts/setup.sh
+test: setup fuzz-compile
+	scripts/stage-deps.py
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 
@@ -110,15 +110,24 @@ uninstall:
 	  $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_postbatch \
 	  $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/postbatch.fish
 
-## libFuzzer on the CSV reader and record classification (Fuzz/, see README "Hardening"):
+## libFuzzer on the CSV reader and record classification (Fuzz/, see docs/hardening.md):
 ## runs FUZZ_SECONDS, fails on a crash, an invariant failure, a leak or a slow input.
+## The target (PostbatchFuzz) depends on the library itself; it joins the manifest when
+## POSTBATCH_FUZZ is set and builds in its own scratch folder with the sanitizers.
 FUZZ_SECONDS ?= 60
 FUZZ_RSS_MB ?= 2048
-FUZZ_BIN = Fuzz/.build/debug/FuzzInput
-FUZZ_WORK = Fuzz/.build/fuzz
+FUZZ_SCRATCH = .build-fuzz
+FUZZ_BIN = $(FUZZ_SCRATCH)/debug/PostbatchFuzz
+FUZZ_WORK = $(FUZZ_SCRATCH)/fuzz
 
 fuzz-build:
-	cd Fuzz && $(SWIFT) build -c debug -Xswiftc -sanitize=fuzzer,address -Xswiftc -use-ld=lld
+	POSTBATCH_FUZZ=1 $(SWIFT) build -c debug --scratch-path $(FUZZ_SCRATCH) --product PostbatchFuzz \
+		-Xswiftc -sanitize=fuzzer,address -Xswiftc -use-ld=lld
+
+## Compiles the fuzz target without the sanitizers (no link: libFuzzer's driver comes with
+## -sanitize=fuzzer), so a change that breaks it fails `make test`.
+fuzz-compile: setup
+	POSTBATCH_FUZZ=1 $(SWIFT) build --target PostbatchFuzz
 
 fuzz: fuzz-build
 	rm -rf $(FUZZ_WORK)/seeds
@@ -129,4 +138,4 @@ fuzz: fuzz-build
 		-artifact_prefix=$(FUZZ_WORK)/artifacts/ -print_final_stats=1
 
 clean:
-	rm -rf .build Fuzz/.build $(SPOOL)
+	rm -rf .build $(FUZZ_SCRATCH) $(SPOOL)

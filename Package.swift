@@ -102,6 +102,20 @@ let package = Package(
     ]
 )
 
+// The libFuzzer target joins the manifest only on request (`make fuzz`, `make fuzz-build`):
+// it is built with `-sanitize=fuzzer,address`, in its own scratch folder.
+if ProcessInfo.processInfo.environment["POSTBATCH_FUZZ"] != nil {
+    package.targets += [
+        .target(name: "CFuzzer", path: "Fuzz/Sources/CFuzzer"),
+        .executableTarget(
+            name: "PostbatchFuzz",
+            dependencies: ["PostbatchKit", "CFuzzer"],
+            path: "Fuzz/Sources/FuzzInput",
+            swiftSettings: swiftSettings
+        ),
+    ]
+}
+
 // Benchmarks join the manifest only on request, so `make test` never fetches them.
 if ProcessInfo.processInfo.environment["POSTBATCH_BENCHMARKS"] != nil {
     package.dependencies.append(

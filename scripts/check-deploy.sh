@@ -3,7 +3,8 @@
 #
 # 1. deploy/systemd: `systemd-analyze verify` (package systemd, installed by
 #    `scripts/setup.sh --checks`); any message it prints counts as a failure, since it
-#    reports a misspelt setting without failing.
+#    reports a misspelt setting without failing. Then the service's ExecStart commands run
+#    against the debug binary on the sample, in a temporary folder.
 # 2. deploy/k8s: scripts/check-k8s.py (PyYAML) checks the manifests offline (no kubectl here),
 #    then the pods' own scripts run against the debug binary: the Indexed Job's script once
 #    per JOB_COMPLETION_INDEX on the sample input, then the merge Job's script, with the
@@ -22,6 +23,31 @@ messages=$(systemd-analyze verify --man=no deploy/systemd/postbatch.service depl
 [[ -z $messages ]] || fail "systemd-analyze verify: $messages"
 echo "check-deploy: systemd-analyze verify: service and timer clean"
 
+[[ -x .build/debug/postbatch ]] || swift build --product postbatch
+bin=$PWD/.build/debug
+
+(
+# The service's own commands, run as systemd would run them (%% is a literal %, $$ a literal $), with the
+# installed binary replaced by the debug one and the paths by a temporary folder.
+export POSTBATCH_CAMPAIGN=$PWD/templates/campaign.toml
+export POSTBATCH_INPUT=$work/incoming/records.csv POSTBATCH_SPOOLS=$work/spools
+mkdir -p "$work/incoming" && cp samples/records.csv "$POSTBATCH_INPUT"
+grep -q "^Environment=POSTBATCH_CAMPAIGN=/etc/postbatch/campaign.toml$" deploy/systemd/postbatch.service \
+  || fail "the service does not name /etc/postbatch/campaign.toml"
+commands=0
+while IFS= read -r line; do
+  command=${line#ExecStart=}
+  command=${command//%%/%}
+  command=${command//\$\$/\$}
+  command=${command//\/usr\/bin\/postbatch/$PWD\/.build\/debug\/postbatch}
+  (cd "$work" && eval "$command") > "$work/unit.log" 2>&1 || { cat "$work/unit.log" >&2; fail "ExecStart: $line"; }
+  commands=$((commands + 1))
+done < <(grep '^ExecStart=' deploy/systemd/postbatch.service)
+[[ -f $POSTBATCH_SPOOLS/$(date +%F)/manifest.csv ]] || fail "the service's run wrote no spool for today"
+grep -q "envelopes against .*MeMo_core.xsd" "$work/unit.log" || fail "the service did not validate the spool"
+echo "check-deploy: the service's ExecStart ($commands) ran: run, validate, verify of today's spool"
+)
+
 # 2. Kubernetes
 if ! python3 -c 'import yaml' 2>/dev/null; then
   if [[ $(readlink -f "$(command -v python3)") == /usr/bin/python3* ]]; then
@@ -32,8 +58,6 @@ if ! python3 -c 'import yaml' 2>/dev/null; then
 fi
 python3 scripts/check-k8s.py deploy/k8s/postbatch-shards-job.yaml deploy/k8s/postbatch-merge-job.yaml "$work"
 
-[[ -x .build/debug/postbatch ]] || swift build --product postbatch
-bin=$PWD/.build/debug
 # The pods' environment, with /data and the ConfigMap's mount moved into the temporary folder.
 set -a
 # shellcheck disable=SC1091

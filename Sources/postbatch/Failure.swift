@@ -43,7 +43,14 @@ func withExitCodes<T>(_ body: () async throws -> T) async throws -> T {
         throw Exit.io
     } catch let error as SpoolError {
         report(error)
-        throw error.code == .locked ? Exit.usage : Exit.io
+        throw error.code == .locked || error.code == .notASpool ? Exit.usage : Exit.io
+    } catch let error as ExitCode {
+        throw error
+    } catch {
+        // Not one of the library's errors: a bug. Say so, and keep SPEC's exit code for a
+        // failure during the run (what was written stays valid and resumable).
+        reportMessage("\(error) [internal]")
+        throw Exit.io
     }
 }
 

@@ -69,6 +69,9 @@ struct RunCommand: AsyncParsableCommand {
         if spool == nil, !dryRun {
             throw ValidationError("name the spool folder with --spool DIR (or use --dry-run)")
         }
+        if let spool, spool.trimmingCharacters(in: .whitespaces).isEmpty {
+            throw ValidationError("--spool must name a folder (found an empty name)")
+        }
         if !(1...1_000_000).contains(perContainer) {
             throw ValidationError("--per-container must be from 1 to 1000000 (found \(perContainer))")
         }

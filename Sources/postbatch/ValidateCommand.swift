@@ -33,7 +33,7 @@ struct ValidateCommand: AsyncParsableCommand {
         try await withExitCodes {
             let result: SpoolValidation.Result
             if schema.isEmpty {
-                guard let shipped = CampaignLocator().shippedSchemas() else {
+                guard let shipped = ShippedSchemas.shipped(in: .current()) else {
                     reportMessage("no schemas shipped beside this binary (looked for share/postbatch/schemas next to "
                                   + "its bin/ folder, and for schemas/ in a source tree above it): give --schema XSD")
                     throw Exit.usage

@@ -67,7 +67,9 @@ struct OperatorCommandTests {
                  "by_channel": {"digital": 1, "print": 0},
                  "by_group_channel": {"1": {"digital": 0, "print": 0}, "2": {"digital": 1, "print": 0},
                    "3": {"digital": 0, "print": 0}, "4": {"digital": 0, "print": 0}, "5": {"digital": 0, "print": 0}},
-                 "by_language": {"da": 0, "en": 1}, "by_date": {"2021-10-06": 1}}}
+                 "by_language": {"da": 0, "en": 1}, "by_date": {"2021-10-06": 1}},
+                 "skipped": {"total": 0, "by_reason": {}}, "rejected": {"total": 0, "by_reason": {}},
+                 "warnings": {"cpr_no_mod11": 0}}
                 """.utf8)),
         ]
         for (path, data) in files {

@@ -11,6 +11,7 @@
 // (see `make fuzz`); the top-level code hands over to libFuzzer's driver.
 
 internal import CFuzzer
+internal import PostbatchKit
 #if canImport(Glibc)
 internal import Glibc
 #endif
@@ -26,11 +27,10 @@ struct Run: Equatable {
     static let schedule = WaveSchedule(firstDay: CalendarDate(year: 2021, month: 10, day: 6)!, waves: 3)
 
     init(input: [UInt8], delimiter: Character?, readSizes: [Int], stepwise: Bool) {
-        ByteSource.input = input
-        ByteSource.readSizes = readSizes
         let classifier: InputClassifier
         do {
-            classifier = try InputClassifier(path: "fuzz.csv", delimiter: delimiter, schedule: Self.schedule)
+            classifier = try InputClassifier(bytes: input, name: "fuzz.csv", readSizes: readSizes, delimiter: delimiter,
+                                             schedule: Self.schedule)
         } catch {
             self.error = "\(error)"
             return
@@ -43,7 +43,7 @@ struct Run: Equatable {
                     switch outcome {
                     case .letter(let letter):
                         letterLines.append(letter.line)
-                        check(letter.recipient.name.unicodeScalars.count <= RecordClassifier.maximumNameLength,
+                        check(letter.recipient.name.unicodeScalars.count <= InputClassifier.maximumNameLength,
                               "a letter's name is longer than allowed")
                     case .skipped(let skipped): events.append("\(skipped.line) \(skipped.reason)")
                     case .rejected(let rejection): events.append("\(rejection.line) \(rejection.code)")

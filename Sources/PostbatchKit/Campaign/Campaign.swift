@@ -56,6 +56,11 @@ public struct Campaign: Sendable {
         self.templateDirectory = templateDirectory
     }
 
+    /// A group's template, relative to the template folder: `da/bank.mustache`.
+    public static func templateFile(_ group: LetterGroup, _ language: Language) -> String {
+        "\(language.rawValue)/\(group.slug).mustache"
+    }
+
     /// The title of a group's letter in a language.
     public func title(for group: LetterGroup, in language: Language) -> String {
         titles[language]?[group] ?? group.slug

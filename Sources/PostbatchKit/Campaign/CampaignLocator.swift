@@ -1,7 +1,6 @@
 public import Foundation
 
-/// Finds the campaign file, the template folder and the schema folder in effect, and says
-/// which rule picked each one.
+/// Finds the campaign file and the template folder in effect, and says which rule picked each.
 ///
 /// The campaign file is the first that exists of:
 /// 1. `--campaign FILE`;
@@ -195,7 +194,7 @@ public struct CampaignLocator: Sendable {
 
     /// Whether a folder holds letter templates (its first group's Danish template).
     private func holdsTemplates(_ folder: URL) -> Bool {
-        let first = TemplateLoader.groupFile(LetterGroup.allCases[0], Language.allCases[0])
+        let first = Campaign.templateFile(LetterGroup.allCases[0], Language.allCases[0])
         return fileExists(folder.appendingPathComponent(first).path)
     }
 
@@ -208,15 +207,6 @@ public struct CampaignLocator: Sendable {
         let location = try locate(option: option)
         let (campaign, templates) = try Campaign.loadLocated(from: location.file, locator: self)
         return LocatedCampaign(campaign: campaign, location: location, templates: templates)
-    }
-
-    /// Which schema folder `validate` uses when no `--schema` is given: the shipped one.
-    ///
-    /// - Returns: the schemas, or `nil` when the binary has no shipped schemas beside it.
-    public func shippedSchemas() -> ShippedSchemas? {
-        guard let share else { return nil }
-        let schemas = ShippedSchemas(directory: share.schemas)
-        return schemas.missing(fileExists: fileExists).isEmpty ? schemas : nil
     }
 }
 

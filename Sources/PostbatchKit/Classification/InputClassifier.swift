@@ -65,6 +65,18 @@ public final class InputClassifier {
         classifier = RecordClassifier(header: reader.header, file: reader.file, schedule: schedule)
     }
 
+    /// Classifies `bytes` held in memory, read in pieces of `readSizes` (cycled), so a
+    /// chunk boundary can fall at any byte: for the fuzz target and tests.
+    package init(bytes: [UInt8], name: String, readSizes: [Int], delimiter: Character? = nil,
+                 schedule: WaveSchedule) throws(InputError) {
+        reader = try RecordReader(source: ByteSource(bytes: bytes, name: name, readSizes: readSizes),
+                                  delimiter: delimiter?.asciiValue)
+        classifier = RecordClassifier(header: reader.header, file: reader.file, schedule: schedule)
+    }
+
+    /// The longest name a letter can carry (SPEC §2), for checks outside the library.
+    package static var maximumNameLength: Int { RecordClassifier.maximumNameLength }
+
     /// The input's name for messages.
     public var file: String { reader.file }
 

@@ -20,7 +20,6 @@ public struct EnvelopeError: Error, Sendable, CustomStringConvertible {
             case missingAddress = "missing_address"
             case emptyDocument = "empty_document"
             case schemaLoad = "schema_load"
-            case invalidTimestamp = "invalid_timestamp"
         }
 
         fileprivate let storage: Storage
@@ -36,8 +35,6 @@ public struct EnvelopeError: Error, Sendable, CustomStringConvertible {
         public static var emptyDocument: Self { .init(storage: .emptyDocument) }
         /// An XSD could not be read or compiled.
         public static var schemaLoad: Self { .init(storage: .schemaLoad) }
-        /// A timestamp is not of the form `2021-10-01T08:00:00Z`.
-        public static var invalidTimestamp: Self { .init(storage: .invalidTimestamp) }
 
         /// The stable string: `missing_address`.
         public var description: String { storage.rawValue }

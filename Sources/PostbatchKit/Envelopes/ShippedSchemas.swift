@@ -34,6 +34,19 @@ public struct ShippedSchemas: Sendable, Hashable {
     /// Every main schema, for checking that the folder is complete.
     public var all: [URL] { MemoVersion.allCases.map(memo) + [fjernprint] }
 
+    /// The schemas shipped beside the binary: `schemas/` of its share folder, when complete.
+    ///
+    /// - Parameters:
+    ///   - share: the binary's share folder (``ShareDirectory/current()``).
+    ///   - fileExists: whether a path exists.
+    /// - Returns: `nil` when there is no share folder or a main schema is missing from it.
+    public static func shipped(in share: ShareDirectory?,
+                               fileExists: (String) -> Bool = { FileManager.default.fileExists(atPath: $0) }) -> ShippedSchemas? {
+        guard let share else { return nil }
+        let schemas = ShippedSchemas(directory: share.schemas)
+        return schemas.missing(fileExists: fileExists).isEmpty ? schemas : nil
+    }
+
     /// The main schemas missing from the folder (empty when it is complete).
     public func missing(fileExists: (String) -> Bool = { FileManager.default.fileExists(atPath: $0) }) -> [URL] {
         all.filter { !fileExists($0.path) }

@@ -35,18 +35,6 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
         self.init(date: date, secondsIntoDay: hour * 3600 + minute * 60 + second)
     }
 
-    /// Reads `YYYY-MM-DDTHH:MM:SSZ`, for the CLI's `--now`.
-    ///
-    /// - Throws: ``EnvelopeError`` with code ``EnvelopeError/Code/invalidTimestamp`` when the
-    ///   text is not of that exact form.
-    public static func parse(_ text: String) throws(EnvelopeError) -> Timestamp {
-        guard let timestamp = Timestamp(iso: text) else {
-            throw EnvelopeError(code: .invalidTimestamp, field: "now",
-                                detail: "expected a UTC time like 2021-10-01T08:00:00Z")
-        }
-        return timestamp
-    }
-
     /// The current time, truncated to the second. For the CLI only: writers take a value.
     public static func now() -> Timestamp {
         Timestamp(secondsSinceEpoch: Int64(Date().timeIntervalSince1970.rounded(.down)))

@@ -9,6 +9,9 @@ internal import Glibc
 final class ByteSource {
     private let descriptor: Int32
     private let ownsDescriptor: Bool
+    /// Bytes served from memory instead of a file (the fuzz target), in reads of these sizes.
+    private let memory: (bytes: [UInt8], readSizes: [Int])?
+    private var reads = 0
     /// How the user named the input, for messages.
     let displayName: String
     /// Bytes read so far.
@@ -22,6 +25,7 @@ final class ByteSource {
     ///   system's reason when it cannot be opened or is a folder.
     init(path: String, observer: ((UnsafeRawBufferPointer) -> Void)? = nil) throws(InputError) {
         self.observer = observer
+        memory = nil
         if path == "-" {
             descriptor = 0
             ownsDescriptor = false
@@ -43,6 +47,16 @@ final class ByteSource {
         ownsDescriptor = true
     }
 
+    /// Serves `bytes` from memory, in reads of the given sizes (cycled; empty: as large as
+    /// the buffer), so a test can put a chunk boundary at any byte.
+    init(bytes: [UInt8], name: String, readSizes: [Int], observer: ((UnsafeRawBufferPointer) -> Void)? = nil) {
+        descriptor = -1
+        ownsDescriptor = false
+        displayName = name
+        memory = (bytes, readSizes.filter { $0 > 0 })
+        self.observer = observer
+    }
+
     deinit {
         if ownsDescriptor { close(descriptor) }
     }
@@ -52,6 +66,9 @@ final class ByteSource {
     /// - Returns: the number of bytes read; 0 at the end of the input.
     /// - Throws: ``InputError`` `unreadable` when the system reports a read error.
     func read(into buffer: UnsafeMutableRawBufferPointer) throws(InputError) -> Int {
+        if let memory {
+            return readMemory(memory.bytes, sizes: memory.readSizes, into: buffer)
+        }
         while true {
             let count = Glibc.read(descriptor, buffer.baseAddress, buffer.count)
             if count >= 0 {
@@ -65,5 +82,20 @@ final class ByteSource {
             throw InputError(code: .unreadable, file: displayName, detail: "reading the input failed",
                              cause: String(cString: strerror(errno)))
         }
+    }
+
+    private func readMemory(_ bytes: [UInt8], sizes: [Int], into buffer: UnsafeMutableRawBufferPointer) -> Int {
+        var count = min(buffer.count, bytes.count - bytesRead)
+        if !sizes.isEmpty {
+            count = min(count, sizes[reads % sizes.count])
+            reads += 1
+        }
+        guard count > 0, let target = buffer.baseAddress else { return 0 }
+        bytes.withUnsafeBytes { source in
+            if let start = source.baseAddress { target.copyMemory(from: start + bytesRead, byteCount: count) }
+        }
+        bytesRead += count
+        observer?(UnsafeRawBufferPointer(rebasing: buffer[..<count]))
+        return count
     }
 }

@@ -19,9 +19,13 @@ final class RecordReader {
     ///   - observer: sees every byte of the input as it is read.
     /// - Throws: ``InputError`` for an unreadable or empty file, a header that is
     ///   not UTF-8, too long, or misses a required column.
-    init(path: String, delimiter: UInt8?,
-         observer: ((UnsafeRawBufferPointer) -> Void)? = nil) throws(InputError) {
-        let source = try ByteSource(path: path, observer: observer)
+    convenience init(path: String, delimiter: UInt8?,
+                     observer: ((UnsafeRawBufferPointer) -> Void)? = nil) throws(InputError) {
+        try self.init(source: try ByteSource(path: path, observer: observer), delimiter: delimiter)
+    }
+
+    /// Reads the header from `source`.
+    init(source: ByteSource, delimiter: UInt8?) throws(InputError) {
         reader = try CSVReader(source: source, delimiter: delimiter)
         var headerRecord: CSVRecord?
         repeat {

@@ -33,8 +33,9 @@ public struct RenderedLetter: Sendable {
 /// }
 /// ```
 ///
-/// This is the only file that talks to pango and cairo: it owns every pointer and
-/// frees it in `deinit` or a `defer`.
+/// With ``PangoGlyphRuns`` (the fast path's line shaping) the only file that talks to
+/// pango, and the only one that talks to cairo: it owns every pointer and frees it in
+/// `deinit` or a `defer`.
 public final class LetterRenderer {
     private let fontMap: UnsafeMutablePointer<PangoFontMap>
     private let context: OpaquePointer

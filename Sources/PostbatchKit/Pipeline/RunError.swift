@@ -6,7 +6,6 @@ public struct RunError: Error, Sendable, CustomStringConvertible {
             case otherRun = "spool_holds_other_run"
             case foreignSpool = "spool_not_empty"
             case brokenJournal = "journal_unreadable"
-            case letter = "letter_failed"
         }
         fileprivate let storage: Storage
         /// The spool holds a run of other input or settings.
@@ -15,8 +14,6 @@ public struct RunError: Error, Sendable, CustomStringConvertible {
         public static var foreignSpool: Self { .init(storage: .foreignSpool) }
         /// The journal cannot be read.
         public static var brokenJournal: Self { .init(storage: .brokenJournal) }
-        /// A letter could not be rendered or enveloped.
-        public static var letter: Self { .init(storage: .letter) }
         public var description: String { storage.rawValue }
     }
 

@@ -8,7 +8,7 @@ enum RunIdentity {
     /// - Parameter includingShard: `false` gives the identity of the whole mailing, the
     ///   same for every shard of it (the mass-mailing id derives from that).
     static func compute(inputSHA256: String, campaign: Campaign, options: RunOptions,
-                        includingShard: Bool = true) throws -> String {
+                        includingShard: Bool = true) throws(CampaignError) -> String {
         var hasher = SHA256()
         func add(_ text: String) { hasher.update(data: Array((text + "\n").utf8)) }
         add("postbatch-run-v1")
@@ -32,7 +32,10 @@ enum RunIdentity {
             var isDirectory: ObjCBool = false
             guard manager.fileExists(atPath: url.path, isDirectory: &isDirectory), !isDirectory.boolValue else { continue }
             add("template=\(relative)")
-            hasher.update(data: try Data(contentsOf: url))
+            guard let bytes = manager.contents(atPath: url.path) else {
+                throw CampaignError(code: .unreadable, file: url.path, detail: "the template file cannot be read")
+            }
+            hasher.update(data: bytes)
         }
         return Hex.string(hasher.finalize())
     }

@@ -33,22 +33,10 @@ struct WritingRun {
             logger.info("removed temporary files of an interrupted run", metadata: ["files": "\(leftovers)"])
         }
 
-        logger.info("input pass started", metadata: ["input": "\(options.input == "-" ? "<stdin>" : options.input)"])
         let staged: StagedInput
-        do {
-            staged = try StagedInput.read(options: options, schedule: campaign.schedule, batchSize: batchSize,
-                                          journal: journal)
-        } catch {
-            let interrupted = error is InputPass.Interrupted
-            if !existed, error is InputError || interrupted {
-                // Nothing of this run may stay behind: remove the folder we made for it.
-                lock.release()
-                try? FileManager.default.removeItem(atPath: spool.path)
-            }
-            guard interrupted, let signal = options.cancellation.signalNumber else { throw error }
-            logger.notice("run interrupted before any letter was written", metadata: ["signal": "\(signal)"])
-            return RunSummary(outcome: .interrupted(signal: signal), statistics: Statistics(), lettersWritten: 0,
-                              lettersAlreadyDone: 0, resumed: false, fallbacks: 0)
+        switch try readInput(journal: journal, spool: spool, existed: existed, lock: &lock) {
+        case .read(let input): staged = input
+        case .interrupted(let summary): return summary
         }
         let pass = staged.pass
         logger.info("input pass finished", metadata: [
@@ -58,33 +46,19 @@ struct WritingRun {
 
         let identity = try RunIdentity.compute(inputSHA256: pass.inputSHA256, campaign: campaign, options: options)
         let earlier: RunRecord?
-        do {
-            switch try journal.start(identity: identity, forceNewRun: options.forceNewRun, logger: logger) {
-            case .complete:
-                staged.abort()
-                logger.notice("nothing new: the spool already holds every letter of this input",
-                              metadata: ["letters": "\(pass.statistics.totalLetters)"])
-                return RunSummary(outcome: .alreadyComplete, statistics: pass.statistics, lettersWritten: 0,
-                                  lettersAlreadyDone: pass.batchSizes.values.reduce(0, +), resumed: false, fallbacks: 0)
-            case .write(let record):
-                earlier = record
-            }
-            try staged.commit()
-        } catch {
-            staged.abort()
-            throw error
+        switch try start(journal: journal, staged: staged, identity: identity) {
+        case .complete:
+            logger.notice("nothing new: the spool already holds every letter of this input",
+                          metadata: ["letters": "\(pass.statistics.totalLetters)"])
+            return RunSummary(outcome: .alreadyComplete, statistics: pass.statistics, lettersWritten: 0,
+                              lettersAlreadyDone: pass.batchSizes.values.reduce(0, +), resumed: false, fallbacks: 0)
+        case .write(let record):
+            earlier = record
         }
 
         let (record, now) = try begin(journal: journal, earlier: earlier, identity: identity, pass: pass)
-        let done = try journal.doneBatches()
-        let alreadyDone = pass.batchSizes.filter { journal.isDone($0.key, in: done) }.values.reduce(0, +)
-        let toWrite = pass.batchSizes.values.reduce(0, +) - alreadyDone
-        logger.info("writing letters", metadata: [
-            "letters": "\(toWrite)", "already.done": "\(alreadyDone)", "workers": "\(options.workers)",
-            "container": "\(options.container.rawValue)",
-        ])
-        let (written, fallbacks) = try await writeLetters(journal: journal, pass: pass, done: done, record: record,
-                                                          now: now, toWrite: toWrite)
+        let (written, alreadyDone, fallbacks) = try await writePending(journal: journal, pass: pass, record: record,
+                                                                       now: now)
         if let signal = options.cancellation.signalNumber {
             logger.notice("run interrupted; run the same command again to finish", metadata: [
                 "signal": "\(signal)", "letters.written": "\(written)",
@@ -99,6 +73,51 @@ struct WritingRun {
         logger.info("run finished", metadata: ["letters.written": "\(written)", "spool.path": "\(spool.path)"])
         return RunSummary(outcome: .completed, statistics: pass.statistics, lettersWritten: written,
                           lettersAlreadyDone: alreadyDone, resumed: earlier != nil, fallbacks: fallbacks)
+    }
+
+    /// How the input pass ended.
+    private enum InputRead {
+        case read(StagedInput)
+        /// A signal stopped the pass; nothing was written.
+        case interrupted(RunSummary)
+    }
+
+    /// Pass 1: classifies the input and stages the lists. On an input error or a signal,
+    /// a spool folder this run created is removed again.
+    private func readInput(journal: RunJournal, spool: SpoolDirectory, existed: Bool,
+                           lock: inout SpoolLock) throws -> InputRead {
+        logger.info("input pass started", metadata: ["input": "\(options.input == "-" ? "<stdin>" : options.input)"])
+        do {
+            return .read(try StagedInput.read(options: options, schedule: campaign.schedule, batchSize: batchSize,
+                                              journal: journal))
+        } catch {
+            let interrupted = error is InputPass.Interrupted
+            if !existed, error is InputError || interrupted {
+                // Nothing of this run may stay behind: remove the folder we made for it.
+                lock.release()
+                try? FileManager.default.removeItem(atPath: spool.path)
+            }
+            guard interrupted, let signal = options.cancellation.signalNumber else { throw error }
+            logger.notice("run interrupted before any letter was written", metadata: ["signal": "\(signal)"])
+            return .interrupted(RunSummary(outcome: .interrupted(signal: signal), statistics: Statistics(),
+                                           lettersWritten: 0, lettersAlreadyDone: 0, resumed: false, fallbacks: 0))
+        }
+    }
+
+    /// Asks the journal what to do, and puts the staged lists in place only when there is work.
+    private func start(journal: RunJournal, staged: StagedInput, identity: String) throws -> RunStart {
+        do {
+            let start = try journal.start(identity: identity, forceNewRun: options.forceNewRun, logger: logger)
+            if case .complete = start {
+                staged.abort()
+            } else {
+                try staged.commit()
+            }
+            return start
+        } catch {
+            staged.abort()
+            throw error
+        }
     }
 
     /// Records the run as started: its time and mass-mailing id stay those of the first attempt.
@@ -116,6 +135,21 @@ struct WritingRun {
         return (record, now)
     }
 
+    /// Pass 2 over the batches the journal does not have yet.
+    private func writePending(journal: RunJournal, pass: InputPass, record: RunRecord,
+                              now: Timestamp) async throws -> (written: Int, alreadyDone: Int, fallbacks: Int) {
+        let done = try journal.doneBatches()
+        let alreadyDone = pass.batchSizes.filter { journal.isDone($0.key, in: done) }.values.reduce(0, +)
+        let toWrite = pass.batchSizes.values.reduce(0, +) - alreadyDone
+        logger.info("writing letters", metadata: [
+            "letters": "\(toWrite)", "already.done": "\(alreadyDone)", "workers": "\(options.workers)",
+            "container": "\(options.container.rawValue)",
+        ])
+        let (written, fallbacks) = try await writeLetters(journal: journal, pass: pass, done: done, record: record,
+                                                          now: now, toWrite: toWrite)
+        return (written, alreadyDone, fallbacks)
+    }
+
     /// Pass 2: renders and writes every letter of a batch that is not done yet.
     private func writeLetters(journal: RunJournal, pass: InputPass, done: Set<String>, record: RunRecord,
                               now: Timestamp, toWrite: Int) async throws -> (written: Int, fallbacks: Int) {
@@ -128,30 +162,15 @@ struct WritingRun {
             ? LooseBatchSink(spool: journal.spool, journal: journal, logger: logger)
             : ContainerBatchSink(spool: journal.spool, journal: journal, logger: logger, level: options.compressionLevel,
                                  now: now, workers: options.workers)
-        var numbering = BatchNumbering(size: batchSize)
-        var opened = Set<BatchKey>()
+        var pending = PendingLetters(classifier: classifier, numbering: BatchNumbering(size: batchSize),
+                                     batchSizes: pass.batchSizes, shard: options.shard,
+                                     isDone: { journal.isDone($0, in: done) })
         var written = 0
         let store = sink.store
         do {
             _ = try await LetterProduction.run(
                 workers: options.workers, cancellation: options.cancellation,
-                nextLetter: {
-                    while let outcome = try classifier.next() {
-                        guard case .letter(let letter) = outcome else { continue }
-                        let batch = numbering.next(channel: letter.channel, date: letter.date)
-                        guard !journal.isDone(batch, in: done), options.shard?.contains(letter.recipient.cpr) ?? true,
-                              let expected = pass.batchSizes[batch]
-                        else { continue }
-                        if opened.insert(batch).inserted {
-                            try sink.open(batch, expecting: expected)
-                            logger.debug("batch started", metadata: [
-                                "batch": "\(SpoolLayout.journalSegment(of: batch))", "letters": "\(expected)",
-                            ])
-                        }
-                        return (letter, batch)
-                    }
-                    return nil
-                },
+                nextLetter: { try pending.next(opening: sink, logger: logger) },
                 make: { [logger] letter, batch, renderers in
                     let made = try factory.produce(letter, batch: batch, renderers: renderers)
                     logger.trace("letter made", metadata: [

@@ -47,7 +47,7 @@ public struct ReportDocument: Codable, Sendable, Equatable {
     }
 
     /// A shard spool's own letters.
-    public struct Shard: Codable, Sendable, Equatable {
+    public struct ShardSection: Codable, Sendable, Equatable {
         public var index: Int
         public var count: Int
         public var letters: Letters
@@ -59,7 +59,7 @@ public struct ReportDocument: Codable, Sendable, Equatable {
     public var rejected: Tally
     public var warnings: Warnings
     /// Present in a shard's spool only.
-    public var shard: Shard?
+    public var shard: ShardSection?
 
     /// The document the writer makes of these statistics.
     public init(statistics: Statistics, shard: ShardReport? = nil) {
@@ -70,7 +70,7 @@ public struct ReportDocument: Codable, Sendable, Equatable {
         rejected = Tally(total: statistics.totalRejected,
                          byReason: Dictionary(uniqueKeysWithValues: statistics.rejectedByReason.map { ("\($0.reason)", $0.count) }))
         warnings = Warnings(cprNoMod11: statistics.modulus11Warnings)
-        self.shard = shard.map { Shard(index: $0.index, count: $0.count, letters: Letters($0.letters)) }
+        self.shard = shard.map { ShardSection(index: $0.index, count: $0.count, letters: Letters($0.letters)) }
     }
 
     /// The letters this spool holds: the shard's own in a shard spool, else all of them.

@@ -32,11 +32,11 @@ internal import Glibc
 /// After any error the pending file has been aborted (its temporary file is
 /// gone) and the writer accepts no more calls.
 public final class TarLZMAWriter {
-    /// The LZMA preset used unless another is given: 6.
+    /// The LZMA preset when a caller names none: 6, xz's own default. A run names its
+    /// own (``RunOptions/compressionLevel``, 1 unless `--lzma-level` says otherwise).
     ///
-    /// Measured with 400 synthetic one-page letters rendered by pango/cairo
-    /// (~25.6 KB PDF, ~34.7 KB envelope; rerun with the
-    /// `TarLZMASizeMeasurement` test on real letters), bytes per letter:
+    /// Measured once by hand with 400 synthetic one-page letters rendered by
+    /// pango/cairo (~25.6 KB PDF, ~34.7 KB envelope), bytes per letter:
     ///
     /// | PDF streams | per container | level 3 | level 6 | level 9 |
     /// | --- | --- | --- | --- | --- |

@@ -84,7 +84,7 @@ public struct SpoolValidation: Sendable {
     ///   - schemas: XSD files, one for MeMo and/or one for fjernprint.
     ///   - onEnvelope: told after each envelope (for progress).
     /// - Throws: ``EnvelopeError`` `schema_load` for a schema that does not compile or whose
-    ///   kind cannot be told; ``RunError`` when the folder is not a spool;
+    ///   kind cannot be told; ``SpoolError`` `not_a_spool` when the folder is missing or is not a spool;
     ///   ``SpoolError`` when a container cannot be read.
     public static func validate(spool: String, schemas: [String],
                                 onEnvelope: (Int) -> Void = { _ in }) throws -> Result {
@@ -158,7 +158,12 @@ public struct SpoolValidation: Sendable {
         let root = URL(fileURLWithPath: spool)
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: root.path, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw RunError(code: .foreignSpool, spool: spool, detail: "no such spool folder")
+            throw SpoolError(code: .notASpool, path: spool, message: "\(spool): no such spool folder")
+        }
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: spool)) ?? []
+        guard entries.contains(SpoolLayout.manifest) || entries.contains(SpoolLayout.journal) else {
+            throw SpoolError(code: .notASpool, path: spool,
+                             message: "\(spool) is not a postbatch spool (it holds no \(SpoolLayout.manifest) and no \(SpoolLayout.journal)); name the folder given to run --spool")
         }
         var result = Result()
         for channel in Channel.allCases {

@@ -171,7 +171,7 @@ struct CampaignLocatorTests {
         #expect(located.campaign.templateDirectory.standardizedFileURL.path == LetterFixtures.templates.path)
     }
 
-    // MARK: - Share folder and schemas
+    // MARK: - Share folder
 
     @Test("an installed binary finds <prefix>/share/postbatch; one in a build tree finds the repository")
     func shareDirectory() throws {
@@ -188,19 +188,5 @@ struct CampaignLocatorTests {
         #expect(ShareDirectory.find(executable: built) == nil)
         try FileManager.default.createDirectory(at: repository.appendingPathComponent("schemas"), withIntermediateDirectories: true)
         #expect(ShareDirectory.find(executable: built) == ShareDirectory(url: repository, kind: .sourceTree))
-    }
-
-    @Test("the repository's schemas/ is complete and every main schema compiles")
-    func shippedSchemasCompile() throws {
-        let shipped = ShippedSchemas(directory: try EnvelopeFixtures.schemaDirectory())
-        #expect(shipped.missing().isEmpty)
-        for schema in shipped.all {
-            _ = try SchemaValidator(schemaPath: schema.path)
-        }
-        let locator = CampaignLocator(environment: [:], share: ShareDirectory(url: try EnvelopeFixtures.repositoryRoot(),
-                                                                                 kind: .sourceTree))
-        #expect(locator.shippedSchemas() == shipped)
-        let empty = try Machine(with: [])
-        #expect(empty.locator().shippedSchemas() == nil)
     }
 }

@@ -5,9 +5,10 @@ import PostbatchTesting
 
 @Suite("Spool validation with the shipped schemas")
 struct SpoolValidationTests {
-    /// A folder laid out like a spool, holding the given envelopes.
+    /// A folder laid out like a spool (a manifest, so it counts as one), holding the given envelopes.
     func spool(_ envelopes: [(path: String, bytes: [UInt8])]) throws -> URL {
         let root = try Scratch.folder("validate")
+        try Data("uuid,group,channel,date,language,bytes,sha256,file\n".utf8).write(to: root.appendingPathComponent("manifest.csv"))
         for (path, bytes) in envelopes {
             let url = root.appendingPathComponent(path)
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
@@ -70,5 +71,19 @@ struct SpoolValidationTests {
     ])
     func memoVersion(head: String, expected: String) {
         #expect(SpoolValidation.memoVersion(of: Array(head.utf8))?.rawValue ?? "none" == expected)
+    }
+
+    @Test("the repository's schemas/ is complete and every main schema compiles")
+    func shippedSchemasCompile() throws {
+        let shipped = ShippedSchemas(directory: try EnvelopeFixtures.schemaDirectory())
+        #expect(shipped.missing().isEmpty)
+        for schema in shipped.all {
+            _ = try SchemaValidator(schemaPath: schema.path)
+        }
+        let repository = ShareDirectory(url: try EnvelopeFixtures.repositoryRoot(), kind: .sourceTree)
+        #expect(ShippedSchemas.shipped(in: repository) == shipped)
+        #expect(ShippedSchemas.shipped(in: nil) == nil)
+        let empty = ShareDirectory(url: try Scratch.folder("share"), kind: .installed)
+        #expect(ShippedSchemas.shipped(in: empty) == nil)
     }
 }

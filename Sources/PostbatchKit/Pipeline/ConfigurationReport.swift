@@ -23,7 +23,7 @@ public struct ConfigurationReport: Sendable, CustomStringConvertible {
         } catch {
             campaign = .failure(error)
         }
-        schemas = locator.shippedSchemas()
+        schemas = ShippedSchemas.shipped(in: locator.share)
         share = locator.share
         searchPath = locator.searchPath
     }

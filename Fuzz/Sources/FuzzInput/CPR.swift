@@ -1,1 +1,0 @@
-../../../Sources/PostbatchKit/Support/CPR.swift

@@ -1,1 +1,0 @@
-../../../Sources/PostbatchKit/Support/CalendarDate.swift

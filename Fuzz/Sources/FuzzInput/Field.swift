@@ -1,1 +1,0 @@
-../../../Sources/PostbatchKit/Input/Field.swift

@@ -1,1 +1,0 @@
-../../../Sources/PostbatchKit/Input/InputError.swift

@@ -1,1 +1,0 @@
-../../../Sources/PostbatchKit/Classification/RecordClassifier.swift

@@ -1,1 +1,0 @@
-../../../Sources/PostbatchKit/Report/Statistics.swift

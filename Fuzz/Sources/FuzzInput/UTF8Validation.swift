@@ -1,1 +1,0 @@
-../../../Sources/PostbatchKit/Input/UTF8Validation.swift
