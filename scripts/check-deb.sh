@@ -9,8 +9,9 @@
 # 4. From a folder that is not the repository, with the toolchain hidden: /opt/swift (where
 #    swift is: `dirname $(dirname $(command -v swift))`) is covered by an empty tmpfs in a
 #    private mount namespace (unshare -m), and the environment is emptied (env -i). There,
-#    `postbatch --version`, `config`, `run` on the packaged sample, `validate` (with the
-#    shipped schemas) and `verify` must succeed.
+#    `postbatch --version`, `config` (shipped default, then an operator's campaign in
+#    $XDG_CONFIG_HOME with the installed templates), `run` on the packaged sample with that
+#    campaign, `validate` (with the shipped schemas) and `verify` must succeed.
 # 5. `apt-get remove postbatch`: every file dpkg -L listed is gone, and so are its folders.
 #
 # What this proves: the installed binary starts and does the whole job with no file of the
@@ -61,8 +62,18 @@ set -eu
 cd "$1"
 test ! -e /opt/swift/usr/bin/swift || { echo "toolchain still visible" >&2; exit 1; }
 /usr/bin/postbatch --version
-/usr/bin/postbatch config
+/usr/bin/postbatch config | tee config.txt
+grep -q "^campaign:  /usr/share/postbatch/templates/campaign.toml  (shipped default)" config.txt
+grep -q "^schemas:   /usr/share/postbatch/schemas  (installed beside the binary)" config.txt
+# An operator's campaign in $XDG_CONFIG_HOME: found, with the installed templates, and used.
+mkdir -p xdg/postbatch
+sed 's/^name = .*/name = "Testkommune Nord"/' /usr/share/doc/postbatch/examples/campaign.toml > xdg/postbatch/campaign.toml
+export XDG_CONFIG_HOME="$1/xdg"
+/usr/bin/postbatch config | tee config.txt
+grep -q "^campaign:  $1/xdg/postbatch/campaign.toml  (\$XDG_CONFIG_HOME/postbatch/campaign.toml)" config.txt
+grep -q "^templates: /usr/share/postbatch/templates  (shipped templates)" config.txt
 /usr/bin/postbatch run /usr/share/doc/postbatch/examples/records.csv --spool spool --quiet
+grep -rlq "Testkommune Nord" spool/digital
 /usr/bin/postbatch validate spool > validate.txt
 cat validate.txt
 grep -q "against /usr/share/postbatch/schemas/memo/v1.2/Version1.2/MeMo_core.xsd" validate.txt
