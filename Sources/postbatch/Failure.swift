@@ -34,7 +34,7 @@ func withExitCodes<T>(_ body: () async throws -> T) async throws -> T {
         throw Exit.usage
     } catch let error as RunError {
         report(error)
-        throw Exit.usage
+        throw error.afterWriting ? Exit.io : Exit.usage
     } catch let error as LetterError {
         report(error)
         throw error.code == .pdf ? Exit.io : Exit.usage

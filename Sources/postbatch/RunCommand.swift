@@ -133,6 +133,9 @@ struct RunCommand: AsyncParsableCommand {
             switch summary.outcome {
             case .completed:
                 let resumed = summary.resumed ? " (resumed; \(summary.lettersAlreadyDone) were already there)" : ""
+                if summary.repairedBatches > 0 {
+                    FileHandle.standardError.write(Data("postbatch: repaired \(summary.repairedBatches) recorded batch\(summary.repairedBatches == 1 ? "" : "es") whose files were missing or damaged (\(summary.repairs)): written again\n".utf8))
+                }
                 let fallbacks = summary.fallbacks > 0 ? "; \(summary.fallbacks) by the reference renderer" : ""
                 FileHandle.standardError.write(Data("postbatch: wrote \(summary.lettersWritten) letters into \(options.spool)\(resumed)\(fallbacks)\n".utf8))
             case .alreadyComplete:

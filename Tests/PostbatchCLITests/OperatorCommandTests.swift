@@ -71,6 +71,9 @@ struct OperatorCommandTests {
                  "skipped": {"total": 0, "by_reason": {}}, "rejected": {"total": 0, "by_reason": {}},
                  "warnings": {"cpr_no_mod11": 0}}
                 """.utf8)),
+            ("rejects.csv", Data("line,reason,detail\n".utf8)),
+            ("skipped.csv", Data("line,reason,detail\n".utf8)),
+            ("report.html", Data("<!doctype html><title>report</title>\n".utf8)),
         ]
         for (path, data) in files {
             let url = spool.appendingPathComponent(path)

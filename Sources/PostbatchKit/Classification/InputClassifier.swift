@@ -32,6 +32,17 @@ public enum RecordOutcome<Accepted: Sendable>: Sendable {
 /// The outcome of one input record, with its letter.
 public typealias Outcome = RecordOutcome<Letter>
 
+extension RecordOutcome where Accepted == Letter {
+    /// The input line where the record starts.
+    public var line: Int {
+        switch self {
+        case .letter(let letter): letter.line
+        case .skipped(let skipped): skipped.line
+        case .rejected(let error): error.line
+        }
+    }
+}
+
 /// Reads an input CSV and classifies each record in order: the Input and
 /// Classification stages together, streaming.
 ///
@@ -91,7 +102,19 @@ public final class InputClassifier {
     /// - Returns: its outcome, or `nil` at the end of the input.
     /// - Throws: ``InputError`` `not_utf8` or `unreadable`: the input cannot be read on.
     public func next() throws(InputError) -> Outcome? {
+        try nextFingerprinted()?.outcome
+    }
+
+    /// Classifies the next record, with the fingerprint of its bytes (see ``CSVRecord/fingerprint``).
+    ///
+    /// - Returns: its outcome and fingerprint, or `nil` at the end of the input.
+    /// - Throws: ``InputError`` `not_utf8` or `unreadable`: the input cannot be read on.
+    package func nextFingerprinted() throws(InputError) -> (outcome: Outcome, fingerprint: UInt64)? {
         guard let record = try reader.next() else { return nil }
+        return (outcome(of: record), record.fingerprint)
+    }
+
+    private func outcome(of record: CSVRecord) -> Outcome {
         switch classify(record) {
         case .letter(let decision):
             let recipient = classifier.recipient(of: record, cpr: decision.cpr, channel: decision.channel,

@@ -88,7 +88,7 @@ public struct EnvelopeWriter: Sendable {
     ///
     /// The spool names the file `<id>.xml`. It is derived from the campaign id and the CPR
     /// number (``MessageID/derive(campaignID:cpr:for:)``), so a re-run gives the same name.
-    public func envelopeID(for letter: Letter) -> MessageID {
+    package func envelopeID(for letter: Letter) -> MessageID {
         MessageID.derive(campaignID: campaign.id, cpr: letter.recipient.cpr,
                          for: letter.channel == .digital ? .digitalMessage : .paperShipment)
     }

@@ -16,10 +16,10 @@ internal import Crypto
 /// The identifier is a pseudonym, not an encryption: CPR numbers are few enough that
 /// someone who knows the campaign id could search for the number behind one. It may name
 /// spool files (SPEC §3 does), but it is no substitute for keeping the spool private.
-public struct MessageID: Hashable, Sendable, CustomStringConvertible {
+package struct MessageID: Hashable, Sendable, CustomStringConvertible {
     /// What the identifier names. Each purpose has its own hash domain, so the identifiers
     /// of one person never coincide.
-    public enum Purpose: String, Sendable, CaseIterable {
+    package enum Purpose: String, Sendable, CaseIterable {
         /// The MeMo `messageUUID` of a digital letter.
         case digitalMessage = "memo-message"
         /// The fjernprint `AfsendelseIdentifikator` of a paper letter.
@@ -29,7 +29,7 @@ public struct MessageID: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// The 16 bytes, version and variant bits already set.
-    public let bytes: [UInt8]
+    package let bytes: [UInt8]
 
     private init(bytes: [UInt8]) {
         self.bytes = bytes
@@ -42,7 +42,7 @@ public struct MessageID: Hashable, Sendable, CustomStringConvertible {
     ///   - cpr: the recipient.
     ///   - purpose: what the identifier names; the default is the MeMo messageUUID.
     /// - Returns: the same value for the same three inputs, on every run and machine.
-    public static func derive(campaignID: String, cpr: CPR, for purpose: Purpose = .digitalMessage) -> MessageID {
+    package static func derive(campaignID: String, cpr: CPR, for purpose: Purpose = .digitalMessage) -> MessageID {
         var hasher = SHA256()
         hasher.update(data: Array("postbatch/\(purpose.rawValue)/v1".utf8))
         hasher.update(data: [0])
@@ -56,7 +56,7 @@ public struct MessageID: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// Lower-case `8-4-4-4-12` hex: `0d4a3b2c-1e5f-4a6b-8c7d-9e0f1a2b3c4d`.
-    public var description: String {
+    package var description: String {
         var text: [UInt8] = []
         text.reserveCapacity(36)
         for (index, byte) in bytes.enumerated() {

@@ -23,38 +23,38 @@ internal import CLibXML2
 ///
 /// Threads: an instance is not `Sendable`; use one validator per thread or task. libxml2
 /// itself is initialised once per process (`xmlInitParser`) before the first use.
-public final class SchemaValidator {
+package final class SchemaValidator {
     /// A namespace-qualified element name: `{urn:oio:fjernprint:1.0.0}ForsendelseI`.
-    public struct QualifiedName: Hashable, Sendable, CustomStringConvertible {
+    package struct QualifiedName: Hashable, Sendable, CustomStringConvertible {
         /// The namespace URI; empty for no namespace.
-        public let namespace: String
+        package let namespace: String
         /// The local name.
-        public let localName: String
+        package let localName: String
 
         /// A qualified name.
-        public init(namespace: String, localName: String) {
+        package init(namespace: String, localName: String) {
             self.namespace = namespace
             self.localName = localName
         }
 
         /// The MeMo root, `{https://DigitalPost.dk/MeMo-1}Message`.
-        public static let memoMessage = QualifiedName(namespace: MemoEnvelope.namespace, localName: "Message")
+        package static let memoMessage = QualifiedName(namespace: MemoEnvelope.namespace, localName: "Message")
         /// The fjernprint root, `{urn:oio:fjernprint:1.0.0}ForsendelseI`.
-        public static let forsendelseI = QualifiedName(namespace: PaperEnvelope.namespace, localName: "ForsendelseI")
+        package static let forsendelseI = QualifiedName(namespace: PaperEnvelope.namespace, localName: "ForsendelseI")
 
         /// Clark notation: `{namespace}localName`.
-        public var description: String { "{\(namespace)}\(localName)" }
+        package var description: String { "{\(namespace)}\(localName)" }
     }
 
     /// One problem found in a document.
-    public struct Failure: Sendable, Hashable, CustomStringConvertible {
+    package struct Failure: Sendable, Hashable, CustomStringConvertible {
         /// The line in the document, or 0 when libxml2 gave none.
-        public let line: Int
+        package let line: Int
         /// libxml2's message, values redacted (see ``SchemaValidator``).
-        public let message: String
+        package let message: String
 
         /// `line 14: Element '…PostCodeIdentifier': [facet 'pattern'] …`.
-        public var description: String { line > 0 ? "line \(line): \(message)" : message }
+        package var description: String { line > 0 ? "line \(line): \(message)" : message }
     }
 
     /// Collects structured errors from libxml2 callbacks.
@@ -66,7 +66,7 @@ public final class SchemaValidator {
     private let validContext: xmlSchemaValidCtxtPtr
     private let errors = ErrorBox()
     /// The roots a document may have.
-    public let expectedRoots: Set<QualifiedName>
+    package let expectedRoots: Set<QualifiedName>
 
     /// Reads and compiles an XSD.
     ///
@@ -79,7 +79,7 @@ public final class SchemaValidator {
     ///     so this check is what rejects, say, a lone `<dkal:FilformatNavn>`.
     /// - Throws: ``EnvelopeError`` with code ``EnvelopeError/Code/schemaLoad`` when the file
     ///   cannot be read or the schema does not compile; `cause` holds libxml2's first message.
-    public init(schemaPath: String,
+    package init(schemaPath: String,
                 expectedRoots: Set<QualifiedName> = [.memoMessage, .forsendelseI]) throws(EnvelopeError) {
         LibXML2.initialise()
         let box = ErrorBox()
@@ -117,7 +117,7 @@ public final class SchemaValidator {
     /// - Returns: the problems found, in document order; empty when the document is valid.
     ///   A document that is not well-formed gives the parser's messages; one with a wrong
     ///   root gives one failure naming the root, and is not validated further.
-    public func validate(_ document: [UInt8]) -> [Failure] {
+    package func validate(_ document: [UInt8]) -> [Failure] {
         errors.failures.removeAll(keepingCapacity: true)
         guard document.count < Int(Int32.max) else {
             return [Failure(line: 0, message: "document larger than 2 GiB")]

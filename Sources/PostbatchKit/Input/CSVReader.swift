@@ -330,6 +330,31 @@ final class CSVRecord {
     /// Whether the record is one empty field: an empty line.
     var isBlankLine: Bool { fieldCount == 1 && length == 0 }
 
+    /// A 64-bit FNV-1a hash of the record as read: its line, its fields' bytes and
+    /// boundaries, and whether it was cut. Two reads of the same bytes give the same
+    /// fingerprint; a run compares them to prove its second pass reads what the first
+    /// pass classified.
+    var fingerprint: UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        @inline(__always) func mix(_ byte: UInt8) {
+            hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
+        }
+        func mix(_ value: Int) {
+            var value = UInt64(bitPattern: Int64(value))
+            for _ in 0..<8 {
+                mix(UInt8(truncatingIfNeeded: value))
+                value >>= 8
+            }
+        }
+        mix(line)
+        mix(fieldCount)
+        mix(isOversized ? 1 : 0)
+        mix(isUnterminated ? 1 : 0)
+        for index in 0..<min(fieldCount, maximumFields) { mix(fieldEnds[index]) }
+        for index in 0..<length { mix(storage[index]) }
+        return hash
+    }
+
     /// The record's buffers as plain values, for the reader's hot loop.
     struct Cursor {
         var storage: UnsafeMutablePointer<UInt8>

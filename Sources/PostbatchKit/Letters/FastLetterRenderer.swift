@@ -20,9 +20,9 @@ internal import Crypto
 /// let content = try composer.compose(letter)
 /// let pdf = try fast.render(content) ?? reference.render(content)  // count the fallbacks
 /// ```
-public final class FastLetterRenderer {
+package final class FastLetterRenderer {
     /// The compiled templates this renderer appends to.
-    public let templates: FastLetterTemplates
+    package let templates: FastLetterTemplates
     private let layout: LetterRenderer
     private let recorder = GlyphRecorder(collectFonts: false)
     private var personal: [UInt8] = []
@@ -34,7 +34,7 @@ public final class FastLetterRenderer {
     /// Creates a renderer that shares compiled templates.
     ///
     /// - Throws: ``LetterError`` with code `letter_pdf` if pango cannot make a context.
-    public init(templates: FastLetterTemplates) throws(LetterError) {
+    package init(templates: FastLetterTemplates) throws(LetterError) {
         self.templates = templates
         self.layout = try LetterRenderer()
         personal.reserveCapacity(4096)
@@ -43,7 +43,7 @@ public final class FastLetterRenderer {
     /// Compiles the templates of a composer and creates a renderer for them.
     ///
     /// - Throws: ``LetterError`` as ``FastLetterTemplates/init(composer:compressFixedContent:iccProfile:)``.
-    public convenience init(composer: LetterComposer) throws(LetterError) {
+    package convenience init(composer: LetterComposer) throws(LetterError) {
         try self.init(templates: FastLetterTemplates(composer: composer))
     }
 
@@ -56,7 +56,7 @@ public final class FastLetterRenderer {
     ///   ellipsis, a body other than the compiled one, or more than one page. Render
     ///   those with ``LetterRenderer``.
     /// - Throws: nothing today; `letter_pdf` is reserved for failures while writing.
-    public func render(_ content: LetterContent) throws(LetterError) -> [UInt8]? {
+    package func render(_ content: LetterContent) throws(LetterError) -> [UInt8]? {
         guard let template = templates.template(for: content) else { return nil }
         recorder.reset()
         layout.drawPersonalParts(content, on: recorder)

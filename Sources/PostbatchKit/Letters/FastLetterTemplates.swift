@@ -17,7 +17,7 @@ internal import Crypto
 ///
 /// The value is immutable and `Sendable`: compile it once and share it between
 /// workers, each with its own ``FastLetterRenderer``.
-public struct FastLetterTemplates: Sendable {
+package struct FastLetterTemplates: Sendable {
     /// What the fixed parts depend on.
     struct Key: Hashable, Sendable {
         let group: LetterGroup
@@ -47,7 +47,7 @@ public struct FastLetterTemplates: Sendable {
 
     /// Where the Debian package `icc-profiles-free` installs the sRGB IEC61966-2.1
     /// profile that the PDF/A-2b output intent embeds.
-    public static let sRGBProfilePath = "/usr/share/color/icc/sRGB.icc"
+    package static let sRGBProfilePath = "/usr/share/color/icc/sRGB.icc"
 
     /// The characters every name and address may use without a fallback.
     static let repertoire: [UInt32] = {
@@ -73,7 +73,7 @@ public struct FastLetterTemplates: Sendable {
     ///   probe letters. A template the fast path cannot handle (more than one page, a
     ///   font other than DejaVu Sans) is not an error: its letters make
     ///   ``FastLetterRenderer/render(_:)`` return nil.
-    public init(composer: LetterComposer, compressFixedContent: Bool = true,
+    package init(composer: LetterComposer, compressFixedContent: Bool = true,
                 iccProfile: String = FastLetterTemplates.sRGBProfilePath) throws(LetterError) {
         // PDF/A-2b needs the output intent: fail before any work when its profile is missing.
         let profileStream = try FastPDFA.profileStream(FastPDFA.loadProfile(at: iccProfile))

@@ -1,4 +1,4 @@
-public import Foundation
+package import Foundation
 internal import Mustache
 
 /// Turns a ``Letter`` into ``LetterContent``: fills the group's template in the
@@ -15,11 +15,11 @@ internal import Mustache
 /// let pdf = try renderer.render(content)
 /// let preview = content.text
 /// ```
-public struct LetterComposer: Sendable {
+package struct LetterComposer: Sendable {
     /// The campaign whose sender, titles and dates the letters show.
-    public let campaign: Campaign
+    package let campaign: Campaign
     /// The folder the templates were read from.
-    public let templateDirectory: URL
+    package let templateDirectory: URL
 
     /// One Mustache library per language: group templates under `letter/<slug>`, partials by name.
     let libraries: [Language: MustacheLibrary]
@@ -38,7 +38,7 @@ public struct LetterComposer: Sendable {
     ///   (`template_unknown_partial`), uses set delimiters, pragmas or inheritance
     ///   (`template_unsupported_tag`), or renders to markup the renderer does not know
     ///   (`template_unknown_markup`). Unused extra files are not an error.
-    public init(campaign: Campaign) throws(LetterError) {
+    package init(campaign: Campaign) throws(LetterError) {
         try self.init(campaign: campaign, templateDirectory: campaign.templateDirectory)
     }
 
@@ -48,7 +48,7 @@ public struct LetterComposer: Sendable {
     ///   - campaign: the campaign whose sender, titles and dates the letters show.
     ///   - templateDirectory: the folder holding `da/` and `en/`.
     /// - Throws: ``LetterError`` as ``init(campaign:)`` does.
-    public init(campaign: Campaign, templateDirectory: URL) throws(LetterError) {
+    package init(campaign: Campaign, templateDirectory: URL) throws(LetterError) {
         self.campaign = campaign
         self.templateDirectory = templateDirectory
         self.libraries = try TemplateLoader(directory: templateDirectory).loadAll()
@@ -70,7 +70,7 @@ public struct LetterComposer: Sendable {
     /// - Throws: ``LetterError`` with code `template_unknown_markup` if the filled
     ///   template cannot be read. Templates are checked at load and values are
     ///   escaped, so this does not happen with checked templates.
-    public func compose(_ letter: Letter, redactProtectedAddress: Bool = false) throws(LetterError) -> LetterContent {
+    package func compose(_ letter: Letter, redactProtectedAddress: Bool = false) throws(LetterError) -> LetterContent {
         let recipient = letter.recipient
         var addressLines: [String] = []
         if letter.channel == .print, let address = recipient.address,

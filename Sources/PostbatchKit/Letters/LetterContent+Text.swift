@@ -4,7 +4,7 @@ extension LetterContent {
     ///
     /// The postal address appears only if the content holds it (paper letters, and
     /// not when composed with `redactProtectedAddress` for a protected address).
-    public var text: String {
+    package var text: String {
         var out: [String] = []
         out.append(senderName)
         out += senderAddressLines

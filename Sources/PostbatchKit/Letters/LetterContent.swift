@@ -3,30 +3,30 @@
 /// Made by ``LetterComposer/compose(_:redactProtectedAddress:)`` from a ``Letter`` and the
 /// campaign; turned into a PDF by ``LetterRenderer`` and into plain text by ``text``.
 /// Holds no CPR number.
-public struct LetterContent: Hashable, Sendable {
+package struct LetterContent: Hashable, Sendable {
     /// The language the letter is written in.
-    public let language: Language
+    package let language: Language
     /// The letter group.
-    public let group: LetterGroup
+    package let group: LetterGroup
     /// How the letter is delivered; paper letters show the postal address in the window.
-    public let channel: Channel
+    package let channel: Channel
     /// The letter's date: the wave date or the print date.
-    public let date: CalendarDate
+    package let date: CalendarDate
     /// The title: the campaign's title of the group in the letter's language.
-    public let title: String
+    package let title: String
     /// The sender's name, printed top right, in the envelope window's return line and the footer.
-    public let senderName: String
+    package let senderName: String
     /// The sender's postal address lines.
-    public let senderAddressLines: [String]
+    package let senderAddressLines: [String]
     /// How to reach the sender, printed in the footer.
-    public let senderContact: String
+    package let senderContact: String
     /// The lines shown in the envelope window: name, c/o and, on paper, the postal address.
-    public let recipientLines: [String]
+    package let recipientLines: [String]
     /// The body: title, headings, paragraphs and bullets from the group's template.
-    public let blocks: [LetterBlock]
+    package let blocks: [LetterBlock]
 
     /// Creates letter content; normally ``LetterComposer`` does this.
-    public init(language: Language, group: LetterGroup, channel: Channel, date: CalendarDate,
+    package init(language: Language, group: LetterGroup, channel: Channel, date: CalendarDate,
                 title: String, senderName: String, senderAddressLines: [String], senderContact: String,
                 recipientLines: [String], blocks: [LetterBlock]) {
         self.language = language
@@ -42,10 +42,10 @@ public struct LetterContent: Hashable, Sendable {
     }
 
     /// The date as printed: `6. oktober 2021` or `6 October 2021`.
-    public var dateText: String { date.letterText(in: language) }
+    package var dateText: String { date.letterText(in: language) }
 
     /// The page label of page `page` of `count`: `Side 1 af 2`, `Page 1 of 2`.
-    public func pageLabel(_ page: Int, of count: Int) -> String {
+    package func pageLabel(_ page: Int, of count: Int) -> String {
         switch language {
         case .da: "Side \(page) af \(count)"
         case .en: "Page \(page) of \(count)"
@@ -53,17 +53,17 @@ public struct LetterContent: Hashable, Sendable {
     }
 
     /// The footer line: sender name, address and contact.
-    public var footerText: String {
+    package var footerText: String {
         ([senderName] + senderAddressLines + [senderContact]).joined(separator: " · ")
     }
 
     /// The small return-address line above the recipient in the envelope window.
-    public var returnLine: String {
+    package var returnLine: String {
         ([senderName] + senderAddressLines).joined(separator: ", ")
     }
 
     /// The PDF subject: which letter of the campaign this is, `Brevgruppe 3 (mitid-dk)`.
-    public var subject: String {
+    package var subject: String {
         switch language {
         case .da: "Brevgruppe \(group.rawValue) (\(group.slug))"
         case .en: "Letter group \(group.rawValue) (\(group.slug))"

@@ -1,19 +1,19 @@
 /// A piece of running text with its emphasis: the unit the renderer sets.
-public struct LetterRun: Hashable, Sendable {
+package struct LetterRun: Hashable, Sendable {
     /// The characters, markup removed.
-    public let text: String
+    package let text: String
     /// Whether the run was written `**bold**`.
-    public let bold: Bool
+    package let bold: Bool
 
     /// Creates a run.
-    public init(_ text: String, bold: Bool = false) {
+    package init(_ text: String, bold: Bool = false) {
         self.text = text
         self.bold = bold
     }
 }
 
 /// One block of a letter body: a heading, a paragraph or a bullet item.
-public enum LetterBlock: Hashable, Sendable {
+package enum LetterBlock: Hashable, Sendable {
     /// `# text`: the letter's title.
     case title([LetterRun])
     /// `## text`: a section heading.
@@ -24,14 +24,14 @@ public enum LetterBlock: Hashable, Sendable {
     case bullet([LetterRun])
 
     /// The runs of the block, whatever its kind.
-    public var runs: [LetterRun] {
+    package var runs: [LetterRun] {
         switch self {
         case .title(let runs), .heading(let runs), .paragraph(let runs), .bullet(let runs): runs
         }
     }
 
     /// The block's text without markup.
-    public var plainText: String { runs.map(\.text).joined() }
+    package var plainText: String { runs.map(\.text).joined() }
 }
 
 /// The small markup language of the letter templates (see `templates/README.md`).

@@ -1,16 +1,16 @@
 /// A rectangle on the page, in PDF points (1/72 inch) from the top-left corner.
-public struct LetterBox: Hashable, Sendable, CustomStringConvertible {
+package struct LetterBox: Hashable, Sendable, CustomStringConvertible {
     /// Distance from the left edge of the page.
-    public let x: Double
+    package let x: Double
     /// Distance from the top edge of the page.
-    public let y: Double
+    package let y: Double
     /// Width.
-    public let width: Double
+    package let width: Double
     /// Height.
-    public let height: Double
+    package let height: Double
 
     /// Creates a box.
-    public init(x: Double, y: Double, width: Double, height: Double) {
+    package init(x: Double, y: Double, width: Double, height: Double) {
         self.x = x
         self.y = y
         self.width = width
@@ -23,12 +23,12 @@ public struct LetterBox: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// The right edge.
-    public var maxX: Double { x + width }
+    package var maxX: Double { x + width }
     /// The bottom edge.
-    public var maxY: Double { y + height }
+    package var maxY: Double { y + height }
 
     /// Whether `other` lies wholly inside this box (a tolerance of 0.01 pt for rounding).
-    public func contains(_ other: LetterBox) -> Bool {
+    package func contains(_ other: LetterBox) -> Bool {
         other.x >= x - 0.01 && other.y >= y - 0.01 && other.maxX <= maxX + 0.01 && other.maxY <= maxY + 0.01
     }
 
@@ -39,7 +39,7 @@ public struct LetterBox: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// `(x, y) width×height pt`.
-    public var description: String {
+    package var description: String {
         "(\(x), \(y)) \(width)×\(height) pt"
     }
 }
@@ -49,7 +49,7 @@ public struct LetterBox: Hashable, Sendable, CustomStringConvertible {
 /// The address sits in the window of a standard C5/DL window envelope: 20 mm from
 /// the left edge, 45 mm from the top, 90 × 45 mm. The text keeps clear of the
 /// window's edges, so it stays visible when the sheet moves in the envelope.
-public enum LetterPage {
+package enum LetterPage {
     /// Points per millimetre.
     static let pointsPerMillimetre = 72.0 / 25.4
 
@@ -57,16 +57,16 @@ public enum LetterPage {
     static func mm(_ value: Double) -> Double { value * pointsPerMillimetre }
 
     /// A4 width: 595.276 pt.
-    public static let width = 595.276
+    package static let width = 595.276
     /// A4 height: 841.89 pt.
-    public static let height = 841.89
+    package static let height = 841.89
 
     /// The envelope window: 20 mm from the left, 45 mm from the top, 90 × 45 mm.
-    public static let window = LetterBox.mm(x: 20, y: 45, width: 90, height: 45)
+    package static let window = LetterBox.mm(x: 20, y: 45, width: 90, height: 45)
     /// The small return-address line at the top of the window.
     static let returnLine = LetterBox.mm(x: 25, y: 48, width: 80, height: 4)
     /// The recipient's name, c/o and address, inside the window with 5 mm clear on the left and right.
-    public static let recipientBox = LetterBox.mm(x: 25, y: 53.5, width: 80, height: 32.5)
+    package static let recipientBox = LetterBox.mm(x: 25, y: 53.5, width: 80, height: 32.5)
 
     /// The sender block, top right.
     static let senderBox = LetterBox.mm(x: 125, y: 22, width: 65, height: 40)

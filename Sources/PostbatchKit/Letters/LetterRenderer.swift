@@ -10,7 +10,7 @@ public struct RenderedLetter: Sendable {
     ///
     /// Always inside ``LetterPage/window``: long names wrap, then the font shrinks,
     /// and only as a last resort the block is cut with an ellipsis.
-    public let windowText: LetterBox
+    package let windowText: LetterBox
     /// The font size, in points, the recipient block was set in.
     public let recipientFontSize: Double
 }
@@ -118,14 +118,14 @@ public final class LetterRenderer {
     ///   each numbered `Side n af N` / `Page n of N`.
     /// - Throws: ``LetterError`` with code `letter_pdf` when cairo reports a failure.
     ///   A long name or address is not an error: it is wrapped or set smaller.
-    public func render(_ letter: LetterContent) throws(LetterError) -> [UInt8] {
+    package func render(_ letter: LetterContent) throws(LetterError) -> [UInt8] {
         try renderDetailed(letter).pdf
     }
 
     /// Renders a letter and reports what the layout measured.
     ///
     /// - Throws: ``LetterError`` with code `letter_pdf` when cairo reports a failure.
-    public func renderDetailed(_ letter: LetterContent) throws(LetterError) -> RenderedLetter {
+    package func renderDetailed(_ letter: LetterContent) throws(LetterError) -> RenderedLetter {
         let placement = place(letter.blocks)
         let sink = ByteSink()
         let unmanaged = Unmanaged.passRetained(sink)

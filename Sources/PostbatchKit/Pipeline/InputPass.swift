@@ -25,10 +25,12 @@ struct InputPass {
     ///   - shard: the shard this run writes, if any.
     ///   - cancellation: checked every 16,384 records; when set, the pass throws ``Interrupted``.
     ///   - copy: receives every byte of the input (to keep standard input for the second pass).
+    ///   - fingerprints: receives every record's fingerprint, in order (``InputFingerprints``).
     ///   - onRejected, onSkipped: receive the list lines in input order.
     static func read(input: String, delimiter: Character?, schedule: WaveSchedule, batchSize: Int, shard: Shard?,
                      cancellation: RunCancellation,
                      copy: ((UnsafeRawBufferPointer) -> Void)?,
+                     fingerprints: (UInt64) -> Void = { _ in },
                      onRejected: (ClassificationError) -> Void,
                      onSkipped: (SkippedRecord) -> Void) throws -> InputPass {
         final class Hashing {
@@ -43,7 +45,8 @@ struct InputPass {
         var sizes: [BatchKey: Int] = [:]
         var shardLetters = Statistics()
         var sinceCheck = 0
-        while let outcome = try classifier.next() {
+        while let (outcome, fingerprint) = try classifier.nextFingerprinted() {
+            fingerprints(fingerprint)
             sinceCheck += 1
             if sinceCheck == 16_384 {
                 sinceCheck = 0

@@ -10,11 +10,17 @@ struct PendingLetters {
     let batchSizes: [BatchKey: Int]
     let shard: Shard?
     let isDone: (BatchKey) -> Bool
-    private var opened = Set<BatchKey>()
+    /// The first pass's record fingerprints: every record is checked before its letter is handed out.
+    let fingerprints: InputFingerprints
+    /// The input's SHA-256 from the first pass, checked at the end.
+    let inputSHA256: String
+    private(set) var opened = Set<BatchKey>()
 
     init(classifier: InputClassifier, numbering: BatchNumbering, batchSizes: [BatchKey: Int], shard: Shard?,
-         isDone: @escaping (BatchKey) -> Bool) {
+         fingerprints: InputFingerprints, inputSHA256: String, isDone: @escaping (BatchKey) -> Bool) {
         self.classifier = classifier
+        self.fingerprints = fingerprints
+        self.inputSHA256 = inputSHA256
         self.numbering = numbering
         self.batchSizes = batchSizes
         self.shard = shard
@@ -22,9 +28,20 @@ struct PendingLetters {
     }
 
     /// The next letter to make and its batch, or `nil` at the end of the input.
+    ///
+    /// - Throws: ``RunError`` `input_changed` when a record is not the one the first pass
+    ///   read (see ``InputFingerprints``), before that record's letter is handed out.
     mutating func next(opening sink: any BatchSink, logger: Logger) throws -> (Letter, BatchKey)? {
-        while let outcome = try classifier.next() {
-            guard case .letter(let letter) = outcome else { continue }
+        while true {
+            guard let (outcome, fingerprint) = try classifier.nextFingerprinted() else {
+                try fingerprints.finish(expectedSHA256: inputSHA256)
+                return nil
+            }
+            guard case .letter(let letter) = outcome else {
+                try fingerprints.check(fingerprint, line: outcome.line)
+                continue
+            }
+            try fingerprints.check(fingerprint, line: letter.line)
             let batch = numbering.next(channel: letter.channel, date: letter.date)
             guard !isDone(batch), shard?.contains(letter.recipient.cpr) ?? true, let expected = batchSizes[batch]
             else { continue }
@@ -36,6 +53,5 @@ struct PendingLetters {
             }
             return (letter, batch)
         }
-        return nil
     }
 }

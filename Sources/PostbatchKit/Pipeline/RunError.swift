@@ -6,12 +6,15 @@ public struct RunError: Error, Sendable, CustomStringConvertible {
             case otherRun = "spool_holds_other_run"
             case foreignSpool = "spool_not_empty"
             case brokenJournal = "journal_unreadable"
+            case inputChanged = "input_changed"
         }
         fileprivate let storage: Storage
         /// The spool holds a run of other input or settings.
         public static var otherRun: Self { .init(storage: .otherRun) }
         /// The spool folder holds files that no postbatch run wrote.
         public static var foreignSpool: Self { .init(storage: .foreignSpool) }
+        /// The input is not the file the run's first pass classified: it changed during the run.
+        public static var inputChanged: Self { .init(storage: .inputChanged) }
         /// The journal cannot be read.
         public static var brokenJournal: Self { .init(storage: .brokenJournal) }
         public var description: String { storage.rawValue }
@@ -23,6 +26,21 @@ public struct RunError: Error, Sendable, CustomStringConvertible {
     public let spool: String
     /// What is wrong and what to do.
     public let detail: String
+    /// Whether this attempt had already written envelopes when it stopped (SPEC's exit 3:
+    /// what was written stays valid and resumable); `false` means nothing was written (exit 2).
+    public let afterWriting: Bool
+
+    init(code: Code, spool: String, detail: String, afterWriting: Bool = false) {
+        self.code = code
+        self.spool = spool
+        self.detail = detail
+        self.afterWriting = afterWriting
+    }
+
+    /// The same error, said of an attempt that had written envelopes.
+    func afterWritingLetters() -> RunError {
+        RunError(code: code, spool: spool, detail: detail, afterWriting: true)
+    }
 
     public var description: String { "\(spool): \(detail) [\(code)]" }
 }

@@ -1,3 +1,4 @@
+internal import Crypto
 internal import Foundation
 internal import Glibc
 
@@ -11,7 +12,10 @@ struct SpoolPublication {
     let spool: SpoolDirectory
     let journal: RunJournal
 
-    func publish(pass: InputPass, options: RunOptions) throws {
+    /// Writes the hand-over files.
+    ///
+    /// - Returns: the SHA-256 of `report.html`, for the journal.
+    func publish(pass: InputPass, options: RunOptions) throws -> String {
         let writer = AtomicFileWriter(directory: spool.path)
         try writeManifest(with: writer)
         for name in [SpoolLayout.rejects, SpoolLayout.skipped] {
@@ -22,8 +26,9 @@ struct SpoolPublication {
         }
         let shard = options.shard.map { ShardReport(index: $0.index, count: $0.count, letters: pass.shardLetters) }
         try writer.write(Array(pass.statistics.json(shard: shard).utf8), to: SpoolLayout.report)
-        try writer.write(Array(pass.statistics.html(input: options.input == "-" ? nil : options.input).utf8),
-                         to: SpoolLayout.reportHTML)
+        let page = Array(pass.statistics.html(input: options.input == "-" ? nil : options.input).utf8)
+        try writer.write(page, to: SpoolLayout.reportHTML)
+        return Hex.string(SHA256.hash(data: page))
     }
 
     private func writeManifest(with writer: AtomicFileWriter) throws {

@@ -28,6 +28,10 @@ public struct RunSummary: Sendable {
     public let resumed: Bool
     /// Letters of this attempt that the fast path handed to the reference renderer.
     public let fallbacks: Int
+    /// Recorded batches this attempt found missing or damaged and wrote again.
+    public var repairedBatches = 0
+    /// What was wrong with them: `2 files missing, 1 with the wrong size`.
+    public var repairs = ""
 }
 
 /// How far a run has come, for a progress line.

@@ -29,6 +29,10 @@ final class StagedInput {
             files.append(skipped)
             let inputCopy = options.input == "-" ? try staging.begin(name: SpoolLayout.journalInputCopy) : nil
             inputCopy.map { files.append($0) }
+            let fingerprints = try staging.begin(name: SpoolLayout.journalFingerprints)
+            files.append(fingerprints)
+            var fingerprintBuffer: [UInt8] = []
+            fingerprintBuffer.reserveCapacity(InputFingerprints.bufferBytes)
             try rejects.write(Array(RecordLists.rejectsHeader.utf8))
             try skipped.write(Array(RecordLists.skippedHeader.utf8))
 
@@ -42,8 +46,15 @@ final class StagedInput {
                 input: options.input, delimiter: options.delimiter, schedule: schedule,
                 batchSize: batchSize, shard: options.shard, cancellation: options.cancellation,
                 copy: inputCopy.map { file in { bytes in keep { () throws(SpoolError) in try file.write(bytes) } } },
+                fingerprints: { fingerprint in
+                    InputFingerprints.append(fingerprint, to: &fingerprintBuffer)
+                    guard fingerprintBuffer.count >= InputFingerprints.bufferBytes else { return }
+                    keep { () throws(SpoolError) in try fingerprints.write(fingerprintBuffer) }
+                    fingerprintBuffer.removeAll(keepingCapacity: true)
+                },
                 onRejected: { rejection in keep { () throws(SpoolError) in try rejects.write(Array(RecordLists.line(for: rejection).utf8)) } },
                 onSkipped: { record in keep { () throws(SpoolError) in try skipped.write(Array(RecordLists.line(for: record).utf8)) } })
+            keep { () throws(SpoolError) in try fingerprints.write(fingerprintBuffer) }
             if let sinkError { throw sinkError }
             return StagedInput(pass: pass, files: files)
         } catch {

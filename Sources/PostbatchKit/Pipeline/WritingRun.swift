@@ -46,14 +46,16 @@ struct WritingRun {
 
         let identity = try RunIdentity.compute(inputSHA256: pass.inputSHA256, campaign: campaign, options: options)
         let earlier: RunRecord?
+        let repaired: JournalAudit
         switch try start(journal: journal, staged: staged, identity: identity) {
         case .complete:
             logger.notice("nothing new: the spool already holds every letter of this input",
                           metadata: ["letters": "\(pass.statistics.totalLetters)"])
             return RunSummary(outcome: .alreadyComplete, statistics: pass.statistics, lettersWritten: 0,
                               lettersAlreadyDone: pass.batchSizes.values.reduce(0, +), resumed: false, fallbacks: 0)
-        case .write(let record):
+        case .write(let record, let audit):
             earlier = record
+            repaired = audit
         }
 
         let (record, now) = try begin(journal: journal, earlier: earlier, identity: identity, pass: pass)
@@ -64,15 +66,17 @@ struct WritingRun {
                 "signal": "\(signal)", "letters.written": "\(written)",
             ])
             return RunSummary(outcome: .interrupted(signal: signal), statistics: pass.statistics, lettersWritten: written,
-                              lettersAlreadyDone: alreadyDone, resumed: earlier != nil, fallbacks: fallbacks)
+                              lettersAlreadyDone: alreadyDone, resumed: earlier != nil, fallbacks: fallbacks,
+                              repairedBatches: repaired.batches.count, repairs: repaired.summary)
         }
 
-        try SpoolPublication(spool: spool, journal: journal).publish(pass: pass, options: options)
-        try journal.save(record.completed())
+        let page = try SpoolPublication(spool: spool, journal: journal).publish(pass: pass, options: options)
+        try journal.save(record.completed(reportHTMLSHA256: page))
         try? FileManager.default.removeItem(atPath: journal.inputCopyPath)
         logger.info("run finished", metadata: ["letters.written": "\(written)", "spool.path": "\(spool.path)"])
         return RunSummary(outcome: .completed, statistics: pass.statistics, lettersWritten: written,
-                          lettersAlreadyDone: alreadyDone, resumed: earlier != nil, fallbacks: fallbacks)
+                          lettersAlreadyDone: alreadyDone, resumed: earlier != nil, fallbacks: fallbacks,
+                          repairedBatches: repaired.batches.count, repairs: repaired.summary)
     }
 
     /// How the input pass ended.
@@ -107,7 +111,9 @@ struct WritingRun {
     /// Asks the journal what to do, and puts the staged lists in place only when there is work.
     private func start(journal: RunJournal, staged: StagedInput, identity: String) throws -> RunStart {
         do {
-            let start = try journal.start(identity: identity, forceNewRun: options.forceNewRun, logger: logger)
+            let expected = Dictionary(uniqueKeysWithValues: staged.pass.batchSizes.map { (SpoolLayout.journalSegment(of: $0.key), $0.value) })
+            let start = try journal.start(identity: identity, expected: expected, forceNewRun: options.forceNewRun,
+                                          logger: logger)
             if case .complete = start {
                 staged.abort()
             } else {
@@ -157,14 +163,23 @@ struct WritingRun {
                                            massMailingID: record.massMailingID, now: now)
         let factory = try LetterFactory(composer: composer, envelopes: envelopes, renderer: options.renderer)
         let input = options.input == "-" ? journal.inputCopyPath : options.input
-        let classifier = try InputClassifier(path: input, delimiter: options.delimiter, schedule: campaign.schedule)
+        let fingerprints = try InputFingerprints(journal: journal)
+        let classifier: InputClassifier
+        do {
+            classifier = try InputClassifier(path: input, delimiter: options.delimiter, schedule: campaign.schedule,
+                                             observer: fingerprints.observe)
+        } catch {
+            // The first pass read this header; if it cannot now, the file is another one.
+            throw RunError(code: .inputChanged, spool: options.spool,
+                           detail: "the input changed while the run was working: \(error.detail) [\(error.code)]. Run the same command again with the original file to finish, or start over with --force-new-run")
+        }
         let sink: any BatchSink = options.container == .none
             ? LooseBatchSink(spool: journal.spool, journal: journal, logger: logger)
             : ContainerBatchSink(spool: journal.spool, journal: journal, logger: logger, level: options.compressionLevel,
                                  now: now, workers: options.workers)
         var pending = PendingLetters(classifier: classifier, numbering: BatchNumbering(size: batchSize),
-                                     batchSizes: pass.batchSizes, shard: options.shard,
-                                     isDone: { journal.isDone($0, in: done) })
+                                     batchSizes: pass.batchSizes, shard: options.shard, fingerprints: fingerprints,
+                                     inputSHA256: pass.inputSHA256, isDone: { journal.isDone($0, in: done) })
         var written = 0
         let store = sink.store
         do {
@@ -187,6 +202,9 @@ struct WritingRun {
                     progress(RunProgress(lettersWritten: written, lettersToWrite: toWrite))
                 })
             try await sink.finish()
+        } catch let error as RunError {
+            await sink.abandon()
+            throw pending.opened.isEmpty ? error : error.afterWritingLetters()
         } catch {
             await sink.abandon()
             throw error

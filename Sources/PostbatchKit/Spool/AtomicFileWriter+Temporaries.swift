@@ -16,7 +16,7 @@ extension AtomicFileWriter {
     ///   read or a file not removed, `io` for other failures. A missing
     ///   `directory` is not an error (nothing to clean; returns 0).
     @discardableResult
-    public static func removeTemporaries(in directory: String) throws(SpoolError) -> Int {
+    package static func removeTemporaries(in directory: String) throws(SpoolError) -> Int {
         guard let stream = opendir(directory) else {
             let code = errno
             if code == ENOENT { return 0 }

@@ -23,18 +23,18 @@ internal import Glibc
 /// try file.write(part2)
 /// try file.commit()
 /// ```
-public struct AtomicFileWriter: Sendable {
+package struct AtomicFileWriter: Sendable {
     /// The folder files are written into. It must exist; see
     /// ``SpoolDirectory/makeDirectory(_:)``.
-    public let directory: String
+    package let directory: String
     /// Whether ``PendingFile/commit()`` also `fsync`s the folder after the rename.
-    public var syncDirectory: Bool
+    package var syncDirectory: Bool
     /// Whether ``PendingFile/commit()`` `fsync`s the file before the rename.
     ///
     /// A run that writes thousands of envelopes a second turns this off and makes a
     /// whole batch durable at once (one `sync()` by the run journal) before it records the batch as done;
     /// the rename stays atomic either way.
-    public var syncFile: Bool = true
+    package var syncFile: Bool = true
     /// Failures to inject, for tests only; `nil` in production.
     package var faults: FaultInjection?
 
@@ -44,7 +44,7 @@ public struct AtomicFileWriter: Sendable {
     ///   - directory: an existing folder, normally made by ``SpoolDirectory``.
     ///   - syncDirectory: `fsync` the folder after each rename (default `true`),
     ///     so that a committed file survives a crash of the machine.
-    public init(directory: String, syncDirectory: Bool = true) {
+    package init(directory: String, syncDirectory: Bool = true) {
         self.directory = directory
         self.syncDirectory = syncDirectory
         self.faults = nil
@@ -61,7 +61,7 @@ public struct AtomicFileWriter: Sendable {
     ///   `EPERM`, `EROFS`); `io` for any other failure. After an error neither the
     ///   final file (if it did not exist before) nor a temporary file exists.
     @discardableResult
-    public func write(_ bytes: some Sequence<UInt8>, to name: String) throws(SpoolError) -> String {
+    package func write(_ bytes: some Sequence<UInt8>, to name: String) throws(SpoolError) -> String {
         let file = try begin(name: name)
         try file.write(bytes)
         try file.commit()
@@ -76,7 +76,7 @@ public struct AtomicFileWriter: Sendable {
     /// - Returns: the full path of the written file.
     /// - Throws: ``SpoolError``, as ``write(_:to:)``.
     @discardableResult
-    public func write(_ bytes: UnsafeRawBufferPointer, to name: String) throws(SpoolError) -> String {
+    package func write(_ bytes: UnsafeRawBufferPointer, to name: String) throws(SpoolError) -> String {
         let file = try begin(name: name)
         try file.write(bytes)
         try file.commit()
@@ -94,7 +94,7 @@ public struct AtomicFileWriter: Sendable {
     /// - Returns: the open temporary file.
     /// - Throws: ``SpoolError``: `invalid_name`; `not_writable` when the folder
     ///   may not be written; `disk_full`; `io` (for example a missing folder).
-    public func begin(name: String) throws(SpoolError) -> PendingFile {
+    package func begin(name: String) throws(SpoolError) -> PendingFile {
         try Self.validate(name: name, in: directory)
         let temporaryName = ".\(name)\(Self.temporaryMarker)\(getpid())-\(Self.randomSuffix())"
         let temporaryPath = Syscall.join(directory, temporaryName)

@@ -9,7 +9,7 @@ internal import Glibc
 /// away without either call, its temporary file is removed.
 ///
 /// A `PendingFile` belongs to one task at a time (it is not `Sendable`).
-public final class PendingFile {
+package final class PendingFile {
     private enum State {
         case open(Int32)
         case committed
@@ -18,13 +18,13 @@ public final class PendingFile {
 
     private var state: State
     /// The folder the file is written into.
-    public let directory: String
+    package let directory: String
     /// The temporary path the bytes go to until ``commit()``.
-    public let temporaryPath: String
+    package let temporaryPath: String
     /// The path the file has after ``commit()``.
-    public let finalPath: String
+    package let finalPath: String
     /// How many bytes have been written so far.
-    public private(set) var bytesWritten: Int = 0
+    package private(set) var bytesWritten: Int = 0
     private let syncDirectory: Bool
     private let syncFile: Bool
     private let faults: FaultInjection?
@@ -53,7 +53,7 @@ public final class PendingFile {
     /// - Throws: ``SpoolError``: `disk_full` (`ENOSPC`, `EDQUOT`), `not_writable`,
     ///   or `io`; the temporary file has then been removed. `io` also when the
     ///   file was already committed or aborted.
-    public func write(_ bytes: UnsafeRawBufferPointer) throws(SpoolError) {
+    package func write(_ bytes: UnsafeRawBufferPointer) throws(SpoolError) {
         let fd = try openDescriptor(for: "write")
         do throws(SpoolError) {
             if case .write(let afterBytes)? = faults?.failure, let code = faults?.errno {
@@ -79,7 +79,7 @@ public final class PendingFile {
     ///
     /// - Parameter bytes: the next piece of the file.
     /// - Throws: ``SpoolError``, as ``write(_:)-(UnsafeRawBufferPointer)``.
-    public func write(_ bytes: some Sequence<UInt8>) throws(SpoolError) {
+    package func write(_ bytes: some Sequence<UInt8>) throws(SpoolError) {
         if try writeContiguous(bytes) { return }
         var chunk: [UInt8] = []
         chunk.reserveCapacity(Self.chunkSize)
@@ -103,7 +103,7 @@ public final class PendingFile {
     ///   removed and no final file was created. `io` also when called twice or
     ///   after ``abort()``. A failure of the final folder `fsync` is reported
     ///   as `io` although the file is already in place under its final name.
-    public func commit() throws(SpoolError) {
+    package func commit() throws(SpoolError) {
         let fd = try openDescriptor(for: "commit")
         do throws(SpoolError) {
             if faults?.failure == .fsync, let code = faults?.errno {
@@ -133,7 +133,7 @@ public final class PendingFile {
     ///
     /// Does nothing after ``commit()`` or a previous ``abort()``; never throws,
     /// since there is nothing a caller could do about a failed `unlink`.
-    public func abort() {
+    package func abort() {
         guard case .open(let fd) = state else { return }
         close(fd)
         unlink(temporaryPath)

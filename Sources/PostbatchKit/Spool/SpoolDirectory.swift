@@ -17,17 +17,17 @@ internal import Glibc
 /// let writer = AtomicFileWriter(directory: day)
 /// …
 /// ```
-public struct SpoolDirectory: Sendable {
+package struct SpoolDirectory: Sendable {
     /// The name of the lock file inside the spool root.
-    public static let lockFileName = SpoolLayout.lock
+    package static let lockFileName = SpoolLayout.lock
 
     /// The spool root as given, without a trailing slash.
-    public let path: String
+    package let path: String
 
     /// Names a spool root; nothing is touched on disk until a method is called.
     ///
     /// - Parameter path: the spool folder, absolute or relative to the working folder.
-    public init(path: String) {
+    package init(path: String) {
         var path = path
         while path.count > 1 && path.hasSuffix("/") { path.removeLast() }
         self.path = path
@@ -43,7 +43,7 @@ public struct SpoolDirectory: Sendable {
     ///   `disk_full`, or `io` (for example when a file stands where a folder
     ///   should be).
     @discardableResult
-    public func create() throws(SpoolError) -> String {
+    package func create() throws(SpoolError) -> String {
         try Self.makePrivateDirectories(path)
         return path
     }
@@ -57,7 +57,7 @@ public struct SpoolDirectory: Sendable {
     /// - Throws: ``SpoolError``: `invalid_name` for a `..` component, otherwise as
     ///   ``create()``.
     @discardableResult
-    public func makeDirectory(_ relativePath: String) throws(SpoolError) -> String {
+    package func makeDirectory(_ relativePath: String) throws(SpoolError) -> String {
         let components = relativePath.split(separator: "/").filter { $0 != "." }
         if components.contains("..") {
             throw SpoolError(
@@ -85,7 +85,7 @@ public struct SpoolDirectory: Sendable {
     /// - Throws: ``SpoolError`` with code `locked` while another run (in this or
     ///   another process) holds the lock, naming its pid; `not_writable`,
     ///   `disk_full` or `io` when the lock file cannot be created or written.
-    public func lock() throws(SpoolError) -> SpoolLock {
+    package func lock() throws(SpoolError) -> SpoolLock {
         try create()
         let lockPath = Syscall.join(path, Self.lockFileName)
         let fd = try Syscall.open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)

@@ -11,32 +11,32 @@
 /// DIR/.journal/                           the run journal (see ``RunJournal``)
 /// DIR/.lock                               held while a run works
 /// ```
-public enum SpoolLayout {
+package enum SpoolLayout {
     /// Loose envelopes per fan-out folder.
-    public static let lettersPerFolder = 1000
+    package static let lettersPerFolder = 1000
     /// One line per letter: uuid, group, channel, date, language, bytes, sha256, file.
-    public static let manifest = "manifest.csv"
+    package static let manifest = "manifest.csv"
     /// One line per rejected record.
-    public static let rejects = "rejects.csv"
+    package static let rejects = "rejects.csv"
     /// One line per skipped record.
-    public static let skipped = "skipped.csv"
+    package static let skipped = "skipped.csv"
     /// The statistics of SPEC §5.
-    public static let report = "report.json"
+    package static let report = "report.json"
     /// The same statistics as one self-contained page.
-    public static let reportHTML = "report.html"
+    package static let reportHTML = "report.html"
     /// The run journal's folder.
-    public static let journal = ".journal"
+    package static let journal = ".journal"
     /// The lock file a run holds.
-    public static let lock = ".lock"
+    package static let lock = ".lock"
     /// The files a finished spool holds at its root, besides the channel folders.
-    public static let rootFiles: Set<String> = [manifest, report, reportHTML, rejects, skipped]
+    package static let rootFiles: Set<String> = [manifest, report, reportHTML, rejects, skipped]
     /// Entries of the root that belong to the run's bookkeeping, not to the hand-over.
-    public static let bookkeeping: Set<String> = [journal, lock]
+    package static let bookkeeping: Set<String> = [journal, lock]
 
     /// The columns of `manifest.csv`, in order.
-    public static let manifestColumns = ["uuid", "group", "channel", "date", "language", "bytes", "sha256", "file"]
+    package static let manifestColumns = ["uuid", "group", "channel", "date", "language", "bytes", "sha256", "file"]
     /// The header line of `manifest.csv`, without its line end.
-    public static let manifestHeader = manifestColumns.joined(separator: ",")
+    package static let manifestHeader = manifestColumns.joined(separator: ",")
 
     // MARK: - Envelopes and batches
 
@@ -66,6 +66,8 @@ public enum SpoolLayout {
     static let journalBatches = "batches"
     /// `.journal/input.csv`: standard input, kept to be read twice.
     static let journalInputCopy = "input.csv"
+    /// `.journal/input.fingerprints`: 8 bytes per input record, from the first pass.
+    static let journalFingerprints = "input.fingerprints"
 
     /// `digital-2021-10-06-0001.csv`: the journal file that records a batch as done.
     static func journalSegment(of batch: BatchKey) -> String {

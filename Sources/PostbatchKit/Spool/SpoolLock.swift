@@ -16,11 +16,11 @@ internal import Glibc
 /// var lock = try SpoolDirectory(path: dir).lock()
 /// defer { lock.release() }
 /// ```
-public struct SpoolLock: ~Copyable, Sendable {
+package struct SpoolLock: ~Copyable, Sendable {
     /// The open lock file, or -1 once released; closing it drops the `flock`.
     private var descriptor: Int32
     /// The spool root the lock protects.
-    public let path: String
+    package let path: String
 
     init(descriptor: Int32, path: String) {
         self.descriptor = descriptor
@@ -32,7 +32,7 @@ public struct SpoolLock: ~Copyable, Sendable {
     /// Calling it again does nothing. The lock file stays in place (removing it
     /// would let two runs lock two different files); its stale pid is
     /// overwritten by the next run.
-    public mutating func release() {
+    package mutating func release() {
         guard descriptor >= 0 else { return }
         close(descriptor)
         descriptor = -1

@@ -2,17 +2,17 @@
 ///
 /// Holds the whole contents in memory: spool entries are single envelopes of
 /// tens of kilobytes.
-public struct TarEntry: Sendable, Equatable {
+package struct TarEntry: Sendable, Equatable {
     /// The entry's path inside the archive, `<messageUUID>.xml`.
-    public let name: String
+    package let name: String
     /// The size the header gives, in bytes.
-    public let size: Int
+    package let size: Int
     /// The contents.
-    public let bytes: [UInt8]
+    package let bytes: [UInt8]
     /// The permission bits, `0o600` for entries ``TarLZMAWriter`` writes.
-    public let permissions: UInt32
+    package let permissions: UInt32
     /// The modification time, in whole seconds since 1970-01-01 UTC.
-    public let modificationTime: Int64
+    package let modificationTime: Int64
 
     /// Creates an entry from its parts.
     ///
@@ -21,7 +21,7 @@ public struct TarEntry: Sendable, Equatable {
     ///   - bytes: the contents; ``size`` is their count.
     ///   - permissions: the permission bits.
     ///   - modificationTime: seconds since 1970-01-01 UTC.
-    public init(name: String, bytes: [UInt8], permissions: UInt32 = 0o600, modificationTime: Int64 = 0) {
+    package init(name: String, bytes: [UInt8], permissions: UInt32 = 0o600, modificationTime: Int64 = 0) {
         self.name = name
         self.size = bytes.count
         self.bytes = bytes

@@ -10,12 +10,12 @@ internal import Glibc
 /// let reader = try TarLZMAReader(path: container)
 /// while let entry = try reader.next() { … }
 /// ```
-public final class TarLZMAReader {
+package final class TarLZMAReader {
     private let archive: OpaquePointer
     /// The archive being read.
-    public let path: String
+    package let path: String
     /// The largest entry ``next()`` accepts, in bytes.
-    public let maximumEntrySize: Int
+    package let maximumEntrySize: Int
 
     /// Opens a container for reading.
     ///
@@ -25,7 +25,7 @@ public final class TarLZMAReader {
     ///     (default 64 MiB).
     /// - Throws: ``SpoolError`` with code `archive` when the file cannot be opened
     ///   or is not an LZMA-compressed tar.
-    public init(path: String, maximumEntrySize: Int = 64 << 20) throws(SpoolError) {
+    package init(path: String, maximumEntrySize: Int = 64 << 20) throws(SpoolError) {
         self.path = path
         self.maximumEntrySize = maximumEntrySize
         guard let archive = archive_read_new() else {
@@ -51,7 +51,7 @@ public final class TarLZMAReader {
     /// - Throws: ``SpoolError`` with code `archive` when the archive is damaged,
     ///   truncated, not LZMA-compressed, or an entry is larger than
     ///   ``maximumEntrySize``.
-    public func next() throws(SpoolError) -> TarEntry? {
+    package func next() throws(SpoolError) -> TarEntry? {
         var header: OpaquePointer?
         let status = archive_read_next_header(archive, &header)
         if status == ARCHIVE_EOF { return nil }
@@ -93,7 +93,7 @@ public final class TarLZMAReader {
     /// - Parameter path: the `.tar.lzma` file.
     /// - Returns: the entries in archive order.
     /// - Throws: ``SpoolError`` with code `archive`, as ``next()``.
-    public static func entries(atPath path: String) throws(SpoolError) -> [TarEntry] {
+    package static func entries(atPath path: String) throws(SpoolError) -> [TarEntry] {
         let reader = try TarLZMAReader(path: path)
         var entries: [TarEntry] = []
         while let entry = try reader.next() { entries.append(entry) }

@@ -31,7 +31,7 @@ internal import Glibc
 ///
 /// After any error the pending file has been aborted (its temporary file is
 /// gone) and the writer accepts no more calls.
-public final class TarLZMAWriter {
+package final class TarLZMAWriter {
     /// The LZMA preset when a caller names none: 6, xz's own default. A run names its
     /// own (``RunOptions/compressionLevel``, 1 unless `--lzma-level` says otherwise).
     ///
@@ -49,10 +49,10 @@ public final class TarLZMAWriter {
     /// with uncompressed streams the shared fonts and text compress away. Level 6
     /// needs about 94 MiB for the encoder (97 MiB peak RSS measured); level 9
     /// needs up to 674 MiB and gains almost nothing; level 3 needs 32 MiB.
-    public static let defaultCompressionLevel = 6
+    package static let defaultCompressionLevel = 6
 
     /// The longest entry name a ustar header holds without a prefix field.
-    public static let maximumNameLength = 100
+    package static let maximumNameLength = 100
 
     private var archive: OpaquePointer?
     private let file: PendingFile
@@ -61,7 +61,7 @@ public final class TarLZMAWriter {
     /// that the callback failed.
     fileprivate var outputError: SpoolError?
     /// How many entries have been added so far.
-    public private(set) var entryCount = 0
+    package private(set) var entryCount = 0
 
     /// Starts an archive that writes into `file`.
     ///
@@ -75,7 +75,7 @@ public final class TarLZMAWriter {
     /// - Throws: ``SpoolError`` with code `archive` when libarchive cannot set up
     ///   the format, the filter or the level (a level outside 0...9); the file
     ///   has then been aborted.
-    public init(
+    package init(
         into file: PendingFile, modificationTime: Int64,
         compressionLevel: Int = TarLZMAWriter.defaultCompressionLevel
     ) throws(SpoolError) {
@@ -127,7 +127,7 @@ public final class TarLZMAWriter {
     ///   above (nothing is written, the writer stays usable); `disk_full`,
     ///   `not_writable` or `io` when writing the output fails; `archive` when
     ///   libarchive fails, or after ``finish()``.
-    public func append(name: String, contents: UnsafeRawBufferPointer) throws(SpoolError) {
+    package func append(name: String, contents: UnsafeRawBufferPointer) throws(SpoolError) {
         try Self.validate(entryName: name, in: file.finalPath)
         guard let archive else { throw finished() }
         guard let entry = archive_entry_new() else {
@@ -156,7 +156,7 @@ public final class TarLZMAWriter {
     /// Adds one file to the archive from a byte collection.
     ///
     /// - Throws: ``SpoolError``, as the raw-buffer ``append(name:contents:)``.
-    public func append(name: String, contents: [UInt8]) throws(SpoolError) {
+    package func append(name: String, contents: [UInt8]) throws(SpoolError) {
         try Syscall.withBytes(of: contents) { (buffer) throws(SpoolError) in
             try append(name: name, contents: buffer)
         }
@@ -169,7 +169,7 @@ public final class TarLZMAWriter {
     /// - Throws: ``SpoolError``: `disk_full`, `not_writable` or `io` when the last
     ///   bytes cannot be written; `archive` when libarchive fails or when called
     ///   twice.
-    public func finish() throws(SpoolError) {
+    package func finish() throws(SpoolError) {
         guard let archive else { throw finished() }
         try check(archive_write_close(archive), "finish the archive")
         archive_write_free(archive)

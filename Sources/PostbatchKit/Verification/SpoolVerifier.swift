@@ -75,7 +75,8 @@ public struct SpoolVerifier: Sendable {
             check.permissions(of: root, relative: ".", folder: true)
             check.walkRoot()
             check.reportMissing()
-            check.compareReport()
+            let report = check.compareReport()
+            check.checkSideFiles(report: report)
             return check.result
         }
     }
@@ -106,7 +107,7 @@ public struct SpoolVerification: Sendable {
 // MARK: - The check
 
 /// A message UUID as two 64-bit halves: the index key, 16 bytes instead of a string.
-private struct UUIDKey: Hashable {
+struct UUIDKey: Hashable {
     let high: UInt64
     let low: UInt64
 
@@ -137,7 +138,7 @@ private struct UUIDKey: Hashable {
 }
 
 /// A SHA-256 digest in four words, compared without allocating.
-private struct Digest: Equatable {
+struct Digest: Equatable {
     let words: (UInt64, UInt64, UInt64, UInt64)
 
     init(_ bytes: some Sequence<UInt8>) {
@@ -178,7 +179,7 @@ private struct Digest: Equatable {
 }
 
 /// One manifest line, as much as the check needs.
-private struct Expected {
+struct Expected {
     let uuid: UUIDKey
     /// Index into `Check.locations`.
     let location: Int32
@@ -188,7 +189,7 @@ private struct Expected {
 }
 
 /// The state of one verification.
-private struct Check {
+struct Check {
     let root: String
     let onProblem: (SpoolProblem) -> Void
     var result = SpoolVerification()
@@ -500,7 +501,9 @@ private struct Check {
 
     // MARK: Report
 
-    mutating func compareReport() {
+    /// Compares the report with the manifest; returns the report when it could be read.
+    @discardableResult
+    mutating func compareReport() -> ReportDocument? {
         let path = Syscall.join(root, SpoolLayout.report)
         guard let data = FileManager.default.contents(atPath: path) else {
             if access(path, F_OK) == 0 {
@@ -508,14 +511,14 @@ private struct Check {
             } else {
                 problem(.missingFile, SpoolLayout.report, "missing: the counts cannot be compared with the manifest")
             }
-            return
+            return nil
         }
         let report: ReportDocument
         do {
             report = try JSONDecoder().decode(ReportDocument.self, from: data)
         } catch {
             problem(.badReport, SpoolLayout.report, "is not the JSON of SPEC §5: \(ReportDocument.describe(error))")
-            return
+            return nil
         }
         for inconsistency in report.inconsistencies {
             problem(.badReport, SpoolLayout.report, inconsistency)
@@ -531,6 +534,7 @@ private struct Check {
                         "letters.\(key) is \(inReport.map(String.init) ?? "missing"), the manifest has \(inManifest)")
             }
         }
+        return report
     }
 
     // MARK: File system

@@ -60,6 +60,8 @@ struct FakeSpool: ~Copyable {
         try top.write(Array(manifest.utf8), to: "manifest.csv")
         try top.write(Array(report(total: 4).utf8), to: "report.json")
         try top.write(Array("line,reason,detail\n".utf8), to: "rejects.csv")
+        try top.write(Array("line,reason,detail\n7,status_90,010101-XXXX\n".utf8), to: "skipped.csv")
+        try top.write(Array("<!doctype html><title>report</title>\n".utf8), to: "report.html")
     }
 
     static func report(total: Int) -> String {
@@ -184,6 +186,37 @@ struct SpoolVerifierTests {
         let problems = try spool.verify().1
         #expect(problems.map(\.code) == [.badReport])
         #expect(problems.first?.detail == "is not the JSON of SPEC §5: no records")
+    }
+
+    @Test("missing or shortened side files are reported; the report page must be the run's", arguments: [
+        ("rejects.csv", "delete", "rejects.csv: missing_file"),
+        ("skipped.csv", "cut", "skipped.csv: count_mismatch"),
+        ("report.html", "delete", "report.html: missing_file"),
+    ])
+    func sideFiles(name: String, change: String, expected: String) throws {
+        let spool = try FakeSpool()
+        if change == "delete" {
+            try FileManager.default.removeItem(atPath: spool.path(name))
+        } else {
+            try AtomicFileWriter(directory: spool.root, syncDirectory: false)
+                .write(Array("line,reason,detail\n".utf8), to: name)
+        }
+        let problems = try spool.verify().1
+        #expect(problems.map { "\($0.path): \($0.code)" } == [expected])
+    }
+
+    @Test("a report page other than the journal's is a checksum mismatch")
+    func reportPage() throws {
+        let spool = try FakeSpool()
+        let page = Array("<!doctype html><title>report</title>\n".utf8)
+        try FileManager.default.createDirectory(atPath: spool.path(".journal"), withIntermediateDirectories: true)
+        let record = RunRecord(identity: "x", now: "2021-10-01T08:00:00Z", massMailingID: "m", complete: true,
+                               reportHTMLSHA256: Hex.string(SHA256.hash(data: page)))
+        try JSONEncoder().encode(record).write(to: URL(fileURLWithPath: spool.path(".journal/run.json")))
+        #expect(try spool.verify().1.isEmpty)
+        try AtomicFileWriter(directory: spool.root, syncDirectory: false)
+            .write(Array("<!doctype html><title>other</title>\n".utf8), to: "report.html")
+        #expect(try spool.verify().1.map(\.code) == [.checksumMismatch])
     }
 
     @Test("duplicate UUIDs, malformed lines and loose permissions are reported")
