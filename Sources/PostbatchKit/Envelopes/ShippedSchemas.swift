@@ -21,7 +21,7 @@ public struct ShippedSchemas: Sendable, Hashable {
     }
 
     /// The main MeMo schema of a version.
-    public func memo(_ version: MemoVersion) -> URL {
+    func memo(_ version: MemoVersion) -> URL {
         switch version {
         case .v1_1: directory.appendingPathComponent("memo/v1.1/MeMo_core.xsd")
         case .v1_2: directory.appendingPathComponent("memo/v1.2/Version1.2/MeMo_core.xsd")
@@ -29,10 +29,10 @@ public struct ShippedSchemas: Sendable, Hashable {
     }
 
     /// The fjernprint wrapper schema (libxml2 cannot compile the upstream main schema alone).
-    public var fjernprint: URL { directory.appendingPathComponent("fjernprint/wrapper-ForsendelseI.xsd") }
+    var fjernprint: URL { directory.appendingPathComponent("fjernprint/wrapper-ForsendelseI.xsd") }
 
     /// Every main schema, for checking that the folder is complete.
-    public var all: [URL] { MemoVersion.allCases.map(memo) + [fjernprint] }
+    var all: [URL] { MemoVersion.allCases.map(memo) + [fjernprint] }
 
     /// The schemas shipped beside the binary: `schemas/` of its share folder, when complete.
     ///
@@ -48,7 +48,7 @@ public struct ShippedSchemas: Sendable, Hashable {
     }
 
     /// The main schemas missing from the folder (empty when it is complete).
-    public func missing(fileExists: (String) -> Bool = { FileManager.default.fileExists(atPath: $0) }) -> [URL] {
+    func missing(fileExists: (String) -> Bool = { FileManager.default.fileExists(atPath: $0) }) -> [URL] {
         all.filter { !fileExists($0.path) }
     }
 }

@@ -38,7 +38,7 @@ public struct ShareDirectory: Sendable, Hashable {
     ///   - executable: the binary's own path, symbolic links resolved.
     ///   - fileExists: whether a path exists (injected by tests).
     /// - Returns: `nil` when the binary is neither installed with its files nor in a build tree.
-    public static func find(executable: URL,
+    static func find(executable: URL,
                             fileExists: (String) -> Bool = { FileManager.default.fileExists(atPath: $0) }) -> ShareDirectory? {
         let binFolder = executable.deletingLastPathComponent()
         let installed = binFolder.deletingLastPathComponent().appendingPathComponent("share/postbatch")
@@ -59,7 +59,7 @@ public struct ShareDirectory: Sendable, Hashable {
 
     /// The running binary's path: `/proc/self/exe`, which names it even when it was found
     /// through `PATH` (then `argv[0]` is a bare `postbatch`).
-    public static func currentExecutable() -> URL {
+    static func currentExecutable() -> URL {
         let procExecutable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
         if procExecutable.path != "/proc/self/exe" { return procExecutable }
         return URL(fileURLWithPath: CommandLine.arguments.first ?? "postbatch").resolvingSymlinksInPath()
