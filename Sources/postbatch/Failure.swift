@@ -17,6 +17,15 @@ func report(_ error: any Error) {
     reportMessage(String(describing: error))
 }
 
+/// Prints the statistics' notes (quoted fields over several lines) to standard error, at most ten.
+func reportNotes(_ statistics: Statistics, input: String) {
+    let notes = statistics.notes
+    guard !notes.isEmpty else { return }
+    var text = notes.prefix(10).map { "postbatch: warning: \(input): \($0)\n" }.joined()
+    if notes.count > 10 { text += "postbatch: warning: \(input): … (report.json's notes list them all)\n" }
+    FileHandle.standardError.write(Data(text.utf8))
+}
+
 /// Prints `error: <message>` to standard error.
 func reportMessage(_ message: String) {
     FileHandle.standardError.write(Data("error: \(message)\n".utf8))
@@ -40,7 +49,8 @@ func withExitCodes<T>(_ body: () async throws -> T) async throws -> T {
         throw error.code == .pdf ? Exit.io : Exit.usage
     } catch let error as EnvelopeError {
         report(error)
-        throw Exit.io
+        // A schema that is missing or does not compile is configuration, not I/O.
+        throw error.code == .schemaNotFound || error.code == .schemaLoad ? Exit.usage : Exit.io
     } catch let error as SpoolError {
         report(error)
         throw error.code == .locked || error.code == .notASpool ? Exit.usage : Exit.io

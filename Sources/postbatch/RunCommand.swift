@@ -110,12 +110,13 @@ struct RunCommand: AsyncParsableCommand {
             let cancellation = RunCancellation()
             let signals = SignalWatch(cancellation: cancellation)
             defer { signals.stop() }
-            let options = RunOptions(
+            var options = RunOptions(
                 input: inputOptions.input, spool: spool ?? "", delimiter: inputOptions.delimiterCharacter,
                 memoVersion: memo, container: RunOptions.Container(rawValue: container) ?? .none,
                 perContainer: perContainer, compressionLevel: lzmaLevel, now: time, dryRun: dryRun, forceNewRun: forceNewRun, workers: workers,
                 renderer: RendererChoice(rawValue: renderer) ?? .fast,
                 shard: shard.flatMap(Shard.init(argument:)), cancellation: cancellation)
+            options.refuseQuotedLineBreaks = strict
             let reporter = progressOptions.reporter(input: inputOptions.input)
             let summary: RunSummary
             do {
@@ -129,6 +130,7 @@ struct RunCommand: AsyncParsableCommand {
             }
             if case .interrupted = summary.outcome {} else {
                 FileHandle.standardOutput.write(Data(summary.statistics.rendered(as: .table, input: inputOptions.input).utf8))
+                reportNotes(summary.statistics, input: inputOptions.input)
             }
             switch summary.outcome {
             case .completed:

@@ -66,6 +66,7 @@ struct StatsCommand: AsyncParsableCommand {
                 throw Exit.io
             }
             FileHandle.standardOutput.write(Data(statistics.rendered(as: format, input: classifier.file).utf8))
+            reportNotes(statistics, input: classifier.file)
         }
     }
 }

@@ -147,4 +147,109 @@ struct ChangingWorldTests {
         #expect(!again.stderr.contains("nothing new"))
         #expect(try Spool.files(spool) == reference)
     }
+
+    @Test("a CPR number typed into a name or address is masked in every preview format", arguments: ["text", "xml", "pdf"])
+    func cprInName(format: String) throws {
+        let directory = try Scratch.folder("cli")
+        let header = "cpr;name;co_name;street;postal_code;city;country;cpr_status;address_protected;has_online_banking;needs_id_update;has_key_app;digital_post_exempt;language"
+        let rows = ["0707077077;Ole 0101601234 Olsen;c/o 020260-4321;Gade 1;1620;By;;01;;ja;nej;;ja;",
+                    "0808087088;Eva 3112991234;;Gade 2;1620;By;;01;;ja;nej;;;"]
+        let csv = directory.appendingPathComponent("records.csv")
+        try Data((([header] + rows).joined(separator: "\n") + "\n").utf8).write(to: csv)
+        let out = directory.appendingPathComponent("previews")
+        let result = try CLI.run(["preview", csv.path, "--format", format, "--out", out.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        var shown = result.stdout + result.stderr
+        for file in (FileManager.default.enumerator(atPath: out.path)?.allObjects as? [String] ?? []) {
+            let url = out.appendingPathComponent(file)
+            if file.hasSuffix(".pdf") {
+                shown += try CLI.execute(URL(fileURLWithPath: "/usr/bin/pdftotext"), [url.path, "-"]).stdout
+            } else {
+                shown += String(decoding: try Data(contentsOf: url), as: UTF8.self)
+            }
+        }
+        for number in ["0101601234", "010160-1234", "0202604321", "020260-4321", "3112991234", "0707077077", "0808087088"] {
+            #expect(!shown.contains(number), "\(number) shown in the \(format) preview")
+        }
+        #expect(shown.contains("010160-XXXX"), "\(shown.prefix(400))")
+    }
+
+    @Test("a stray quote that joins records is reported with its lines; --strict refuses the input")
+    func strayQuote() throws {
+        let directory = try Scratch.folder("cli")
+        var lines = ["cpr;navn;netbank;skal_opdatere_id"]
+        for index in 1...30 { lines.append("\(String(format: "%02d", index % 28 + 1))0160\(String(format: "%04d", index));Person \(index);ja;nej") }
+        lines[6] = lines[6].replacingOccurrences(of: ";Person 6;", with: ";\"Person 6;")    // line 7 opens a quote
+        lines[29] = lines[29].replacingOccurrences(of: ";Person 29;", with: ";Person 29\";")  // line 30 closes it
+        let csv = directory.appendingPathComponent("records.csv")
+        try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: csv)
+
+        let stats = try CLI.run(["stats", csv.path, "--format", "json"])
+        #expect(stats.status == 0)
+        #expect(stats.stderr.contains("warning") && stats.stderr.contains("lines 7–30"), "\(stats.stderr)")
+        // stats --format json keeps to SPEC §5's counts; the note goes to standard error.
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(stats.stdout.utf8)) as? [String: Any])
+        #expect(object["notes"] == nil)
+
+        let spool = directory.appendingPathComponent("spool")
+        let strict = try CLI.run(["run", csv.path, "--spool", spool.path, "--strict"])
+        #expect(strict.status == 2)
+        #expect(strict.stderr.contains("[quoted_line_break]"), "\(strict.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: spool.path))
+
+        let lenient = try CLI.run(["run", csv.path, "--spool", spool.path])
+        #expect(lenient.status == 0, "\(lenient.stderr)")
+        let report = try String(contentsOf: spool.appendingPathComponent("report.json"), encoding: .utf8)
+        #expect(report.contains("\"notes\"") && report.contains("lines 7–30"))
+        #expect(try CLI.run(["verify", spool.path]).status == 0)
+    }
+
+    @Test("a standard-input run: SIGINT stops it within a second while the producer is silent; no copy of the input stays")
+    func standardInput() throws {
+        let directory = try Scratch.folder("cli")
+        let csv = try CLI.generate(["--count", "300", "--seed", "6"], into: directory)
+        let spool = directory.appendingPathComponent("spool")
+        try FileManager.default.createDirectory(at: spool, withIntermediateDirectories: true)
+        let process = Process()
+        process.executableURL = CLI.binary
+        process.arguments = ["run", "-", "--spool", spool.path]
+        let input = Pipe()
+        process.standardInput = input
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        // Half the input, then silence with the pipe held open.
+        let bytes = try Data(contentsOf: csv)
+        try input.fileHandleForWriting.write(contentsOf: bytes.prefix(bytes.count / 2))
+        Thread.sleep(forTimeInterval: 1)
+        let copy = spool.appendingPathComponent(".journal")
+        kill(process.processIdentifier, SIGINT)
+        let start = Date()
+        while process.isRunning, Date().timeIntervalSince(start) < 5 { Thread.sleep(forTimeInterval: 0.02) }
+        let stopped = !process.isRunning
+        try? input.fileHandleForWriting.close()
+        process.waitUntilExit()
+        #expect(stopped && Date().timeIntervalSince(start) < 2, "still running \(Date().timeIntervalSince(start)) s after SIGINT")
+        #expect(process.terminationStatus == 130)
+        let left = (FileManager.default.enumerator(atPath: copy.path)?.allObjects as? [String] ?? [])
+        #expect(!left.contains { $0.hasPrefix("input.csv") || $0.contains(".input.csv") }, "\(left)")
+
+        // A whole standard-input run keeps no copy either, and a second one says nothing new.
+        let whole = try CLI.run(["run", "-", "--spool", spool.path, "--now", Self.now], stdin: bytes)
+        #expect(whole.status == 0, "\(whole.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: spool.appendingPathComponent(".journal/input.csv").path))
+        #expect(try CLI.run(["run", "-", "--spool", spool.path, "--now", Self.now], stdin: bytes).stderr.contains("nothing new"))
+    }
+
+    @Test("a refused re-run names what differs from the run the spool holds")
+    func refusalNamesDifference() throws {
+        let (directory, csv, spool, _) = try Self.finishedSpool(count: 100, seed: 7)
+        let container = try CLI.run(["run", csv.path, "--spool", spool.path, "--container", "tar.lzma", "--now", Self.now])
+        #expect(container.status == 2)
+        #expect(container.stderr.contains("what differs: --container, --per-container, --lzma-level;"), "\(container.stderr)")
+        let other = try CLI.generate(["--count", "100", "--seed", "8"], into: directory, name: "other.csv")
+        let input = try CLI.run(["run", other.path, "--spool", spool.path, "--now", Self.now])
+        #expect(input.status == 2)
+        #expect(input.stderr.contains("what differs: input;"), "\(input.stderr)")
+    }
 }

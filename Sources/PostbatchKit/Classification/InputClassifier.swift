@@ -76,6 +76,14 @@ public final class InputClassifier {
         classifier = RecordClassifier(header: reader.header, file: reader.file, schedule: schedule)
     }
 
+    /// Opens an input that a signal may stop while it waits on standard input: when
+    /// `shouldStop` says so, the input ends early (the caller checks why).
+    package init(path: String, delimiter: Character?, schedule: WaveSchedule,
+                 observer: ((UnsafeRawBufferPointer) -> Void)?, shouldStop: @escaping () -> Bool) throws(InputError) {
+        reader = try RecordReader(path: path, delimiter: delimiter?.asciiValue, observer: observer, shouldStop: shouldStop)
+        classifier = RecordClassifier(header: reader.header, file: reader.file, schedule: schedule)
+    }
+
     /// Classifies `bytes` held in memory, read in pieces of `readSizes` (cycled), so a
     /// chunk boundary can fall at any byte: for the fuzz target and tests.
     package init(bytes: [UInt8], name: String, readSizes: [Int], delimiter: Character? = nil,
@@ -172,6 +180,9 @@ public final class InputClassifier {
             statistics.addSkipped(status: skipped.status)
         case .rejected(let error):
             statistics.addRejected(error.code)
+        }
+        if record.endLine > record.line {
+            statistics.addMultilineRecord(lines: record.line...record.endLine)
         }
         if classifier.lastFailsModulus11 {
             statistics.addModulus11Warning()

@@ -17,6 +17,13 @@ public struct Statistics: Sendable, Equatable {
     private var rejected = [Int](repeating: 0, count: ClassificationError.Code.allCases.count)
     /// Records, not rejected, whose CPR number fails the modulus-11 check.
     public private(set) var modulus11Warnings = 0
+    /// Records with a quoted field that spans several lines (legal in RFC 4180, but one
+    /// stray `"` makes many records one field): how many, and the first line ranges.
+    public private(set) var multilineRecords = 0
+    /// The first ``maximumNotedRanges`` of them, as `first...last` input lines.
+    public private(set) var multilineRanges: [ClosedRange<Int>] = []
+    /// How many line ranges the statistics keep (the count goes on).
+    public static let maximumNotedRanges = 100
 
     /// No records yet.
     public init() {}
@@ -45,6 +52,22 @@ public struct Statistics: Sendable, Equatable {
     mutating func addRejected(_ code: ClassificationError.Code) {
         records += 1
         rejected[code.index] += 1
+    }
+
+    mutating func addMultilineRecord(lines: ClosedRange<Int>) {
+        multilineRecords += 1
+        if multilineRanges.count < Self.maximumNotedRanges { multilineRanges.append(lines) }
+    }
+
+    /// One sentence per noted range, for people and `report.json`'s `notes`.
+    public var notes: [String] {
+        var notes = multilineRanges.map { range in
+            "lines \(range.lowerBound)–\(range.upperBound): one quoted field spans \(range.count) lines; check for a stray '\"' (RFC 4180 allows line breaks in quotes)"
+        }
+        if multilineRecords > multilineRanges.count {
+            notes.append("and \(multilineRecords - multilineRanges.count) more records with a quoted field over several lines")
+        }
+        return notes
     }
 
     mutating func addModulus11Warning() {

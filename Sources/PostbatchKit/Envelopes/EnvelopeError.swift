@@ -20,6 +20,7 @@ public struct EnvelopeError: Error, Sendable, CustomStringConvertible {
             case missingAddress = "missing_address"
             case emptyDocument = "empty_document"
             case schemaLoad = "schema_load"
+            case schemaNotFound = "schema_not_found"
         }
 
         fileprivate let storage: Storage
@@ -35,6 +36,8 @@ public struct EnvelopeError: Error, Sendable, CustomStringConvertible {
         public static var emptyDocument: Self { .init(storage: .emptyDocument) }
         /// An XSD could not be read or compiled.
         public static var schemaLoad: Self { .init(storage: .schemaLoad) }
+        /// An XSD file named for validation does not exist or cannot be read.
+        public static var schemaNotFound: Self { .init(storage: .schemaNotFound) }
 
         /// The stable string: `missing_address`.
         public var description: String { storage.rawValue }

@@ -18,6 +18,9 @@ final class ByteSource {
     private(set) var bytesRead: Int = 0
     /// Sees every byte read, in order: a run hashes and (for standard input) keeps the input.
     private let observer: ((UnsafeRawBufferPointer) -> Void)?
+    /// Asked while standard input has nothing to read: `true` ends the input early, so a
+    /// signal stops a run within a fraction of a second even when the producer is silent.
+    var shouldStop: (() -> Bool)?
 
     /// Opens a file, or standard input when `path` is `-`.
     ///
@@ -69,6 +72,9 @@ final class ByteSource {
         if let memory {
             return readMemory(memory.bytes, sizes: memory.readSizes, into: buffer)
         }
+        if let shouldStop, !ownsDescriptor, !waitForInput(shouldStop) {
+            return 0
+        }
         while true {
             let count = Glibc.read(descriptor, buffer.baseAddress, buffer.count)
             if count >= 0 {
@@ -97,5 +103,17 @@ final class ByteSource {
         bytesRead += count
         observer?(UnsafeRawBufferPointer(rebasing: buffer[..<count]))
         return count
+    }
+
+    /// Waits until standard input can be read, asking `shouldStop` every 200 ms.
+    ///
+    /// - Returns: `false` when `shouldStop` said to stop first.
+    private func waitForInput(_ shouldStop: () -> Bool) -> Bool {
+        var request = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+        while true {
+            if shouldStop() { return false }
+            let ready = poll(&request, 1, 200)
+            if ready != 0 { return true }   // readable, closed, or an error the read will report
+        }
     }
 }

@@ -264,6 +264,7 @@ final class CSVReader {
         guard sawAnything else { return nil }
         cursor.endField()
         record.store(cursor)
+        record.endLine = line
         if state == .quoted {
             record.isUnterminated = true
         }
@@ -272,6 +273,7 @@ final class CSVReader {
 
     /// Ends the record at a line end.
     private func finishLine(byte: UInt8, cursor: inout CSVRecord.Cursor, line: inout Int) -> CSVRecord {
+        record.endLine = line
         line += 1
         if byte == UInt8(ascii: "\r") { skipLineFeed = true }
         cursor.endField()
@@ -293,6 +295,8 @@ final class CSVRecord {
     private(set) var isOversized = false
     /// The input ended inside a quoted field.
     var isUnterminated = false
+    /// The line where the record ends: after ``line`` when a quoted field holds a line break.
+    var endLine = 1
 
     private var storage: UnsafeMutablePointer<UInt8>
     private var capacity: Int

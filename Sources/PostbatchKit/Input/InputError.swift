@@ -13,6 +13,7 @@ public struct InputError: Error, Sendable, CustomStringConvertible {
             case missingColumn = "missing_column"
             case duplicateColumn = "duplicate_column"
             case headerTooLong = "header_too_long"
+            case quotedLineBreak = "quoted_line_break"
         }
         fileprivate let storage: Storage
         /// The file cannot be opened or read.
@@ -27,6 +28,9 @@ public struct InputError: Error, Sendable, CustomStringConvertible {
         public static var duplicateColumn: Self { .init(storage: .duplicateColumn) }
         /// The header line is longer or has more columns than any real export.
         public static var headerTooLong: Self { .init(storage: .headerTooLong) }
+        /// A quoted field spans several lines, and `--strict` refuses that (a stray `"` can
+        /// join many records into one field).
+        public static var quotedLineBreak: Self { .init(storage: .quotedLineBreak) }
         public var description: String { storage.rawValue }
     }
 

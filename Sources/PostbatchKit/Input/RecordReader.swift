@@ -20,8 +20,11 @@ final class RecordReader {
     /// - Throws: ``InputError`` for an unreadable or empty file, a header that is
     ///   not UTF-8, too long, or misses a required column.
     convenience init(path: String, delimiter: UInt8?,
-                     observer: ((UnsafeRawBufferPointer) -> Void)? = nil) throws(InputError) {
-        try self.init(source: try ByteSource(path: path, observer: observer), delimiter: delimiter)
+                     observer: ((UnsafeRawBufferPointer) -> Void)? = nil,
+                     shouldStop: (() -> Bool)? = nil) throws(InputError) {
+        let source = try ByteSource(path: path, observer: observer)
+        source.shouldStop = shouldStop
+        try self.init(source: source, delimiter: delimiter)
     }
 
     /// Reads the header from `source`.

@@ -37,35 +37,42 @@ struct InputPass {
             var hasher = SHA256()
         }
         let hashing = Hashing()
-        let classifier = try InputClassifier(path: input, delimiter: delimiter, schedule: schedule) { bytes in
+        let classifier = try InputClassifier(path: input, delimiter: delimiter, schedule: schedule, observer: { bytes in
             hashing.hasher.update(bufferPointer: bytes)
             copy?(bytes)
-        }
+        }, shouldStop: { cancellation.isCancelled })
         var numbering = BatchNumbering(size: batchSize)
         var sizes: [BatchKey: Int] = [:]
         var shardLetters = Statistics()
         var sinceCheck = 0
-        while let (outcome, fingerprint) = try classifier.nextFingerprinted() {
-            fingerprints(fingerprint)
-            sinceCheck += 1
-            if sinceCheck == 16_384 {
-                sinceCheck = 0
-                if cancellation.isCancelled { throw Interrupted() }
-            }
-            switch outcome {
-            case .letter(let letter):
-                let batch = numbering.next(channel: letter.channel, date: letter.date)
-                if shard?.contains(letter.recipient.cpr) ?? true {
-                    sizes[batch, default: 0] += 1
-                    shardLetters.addLetter(group: letter.group, channel: letter.channel, language: letter.language,
-                                           date: letter.date)
+        do {
+            while let (outcome, fingerprint) = try classifier.nextFingerprinted() {
+                fingerprints(fingerprint)
+                sinceCheck += 1
+                if sinceCheck == 16_384 {
+                    sinceCheck = 0
+                    if cancellation.isCancelled { throw Interrupted() }
                 }
-            case .skipped(let skipped):
-                onSkipped(skipped)
-            case .rejected(let rejection):
-                onRejected(rejection)
+                switch outcome {
+                case .letter(let letter):
+                    let batch = numbering.next(channel: letter.channel, date: letter.date)
+                    if shard?.contains(letter.recipient.cpr) ?? true {
+                        sizes[batch, default: 0] += 1
+                        shardLetters.addLetter(group: letter.group, channel: letter.channel, language: letter.language,
+                                               date: letter.date)
+                    }
+                case .skipped(let skipped):
+                    onSkipped(skipped)
+                case .rejected(let rejection):
+                    onRejected(rejection)
+                }
             }
+        } catch where cancellation.isCancelled {
+            // Standard input cut short by a signal may end inside a record or a character.
+            throw Interrupted()
         }
+        // A signal may have ended standard input early: that is no input's end.
+        if cancellation.isCancelled { throw Interrupted() }
         return InputPass(statistics: classifier.statistics, inputSHA256: Hex.string(hashing.hasher.finalize()),
                          batchSizes: sizes, shardLetters: shardLetters)
     }

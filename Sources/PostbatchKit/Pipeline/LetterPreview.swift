@@ -56,7 +56,7 @@ public struct LetterPreview: Sendable {
                   selection.language.map({ $0 == letter.language }) ?? true,
                   picked[letter.group, default: []].count < selection.perGroup
             else { continue }
-            picked[letter.group, default: []].append(Sample(letter: letter))
+            picked[letter.group, default: []].append(Sample(letter: Self.maskingNumbers(in: letter)))
             if groups.allSatisfy({ picked[$0, default: []].count >= selection.perGroup }) { break }
         }
         return groups.flatMap { picked[$0] ?? [] }
@@ -92,5 +92,21 @@ public struct LetterPreview: Sendable {
         let pdf = try renderer.render(try composer.compose(letter, redactProtectedAddress: true))
         let xml = String(decoding: try writer.envelope(for: letter, pdf: pdf), as: UTF8.self)
         return Array(xml.replacingOccurrences(of: recipient.cpr.unmaskedDigits, with: recipient.cpr.masked).utf8)
+    }
+
+    /// The letter with every CPR-shaped number in its name and address masked: a preview
+    /// shows no full CPR number, wherever in the record one was typed.
+    static func maskingNumbers(in letter: Letter) -> Letter {
+        let recipient = letter.recipient
+        let mask = CPR.maskingNumbers(in:)
+        let address = recipient.address.map {
+            PostalAddress(street: mask($0.street), postalCode: mask($0.postalCode), city: mask($0.city),
+                          countryCode: $0.countryCode)
+        }
+        return Letter(sequence: letter.sequence, line: letter.line,
+                      recipient: Recipient(cpr: recipient.cpr, name: mask(recipient.name), coName: recipient.coName.map(mask),
+                                           address: address, addressProtected: recipient.addressProtected,
+                                           language: recipient.language),
+                      group: letter.group, channel: letter.channel, date: letter.date)
     }
 }

@@ -9,20 +9,46 @@ enum RunIdentity {
     ///   same for every shard of it (the mass-mailing id derives from that).
     static func compute(inputSHA256: String, campaign: Campaign, options: RunOptions,
                         includingShard: Bool = true) throws(CampaignError) -> String {
+        try parts(inputSHA256: inputSHA256, campaign: campaign, options: options, includingShard: includingShard).identity
+    }
+
+    /// The identity, and a short hash of each part of it (`input`, `campaign`, `templates`,
+    /// `--container`, …), so that a refused run can say which part differs.
+    static func parts(inputSHA256: String, campaign: Campaign, options: RunOptions,
+                      includingShard: Bool = true) throws(CampaignError) -> (identity: String, parts: [String: String]) {
         var hasher = SHA256()
-        func add(_ text: String) { hasher.update(data: Array((text + "\n").utf8)) }
+        var part = SHA256()
+        var parts: [String: String] = [:]
+        func add(_ text: String) {
+            hasher.update(data: Array((text + "\n").utf8))
+            part.update(data: Array((text + "\n").utf8))
+        }
+        func close(_ name: String) {
+            parts[name] = String(Hex.string(part.finalize()).prefix(16))
+            part = SHA256()
+        }
         add("postbatch-run-v1")
+        close("version")
         add("input=\(inputSHA256)")
+        close("input")
         add("campaign=\(campaign.id)|\(campaign.sender.cvr)|\(campaign.sender.name)|\(campaign.sender.addressLines.joined(separator: "/"))|\(campaign.sender.contact)")
+        close("campaign sender")
         add("schedule=\(campaign.schedule.firstDay.iso)|\(campaign.schedule.waves)|\(campaign.schedule.printDay.iso)")
+        close("dates (--first-day, --waves, --print-day)")
         for language in Language.allCases {
             for group in LetterGroup.allCases { add("title=\(campaign.title(for: group, in: language))") }
         }
+        close("letter titles")
         add("memo=\(options.memoVersion.rawValue)")
+        close("--memo-version")
         add("renderer=\(options.renderer.rawValue)")
+        close("--renderer")
         add("container=\(options.container.rawValue)|\(options.container == .none ? SpoolLayout.lettersPerFolder : options.perContainer)|\(options.container == .none ? 0 : options.compressionLevel)")
+        close("--container, --per-container, --lzma-level")
         add("now=\(options.now?.iso ?? "-")")
+        close("--now")
         add("shard=\(includingShard ? options.shard?.description ?? "-" : "-")")
+        close("--shard")
         // The templates shape every PDF: hash every file under the template folder.
         let root = campaign.templateDirectory.standardizedFileURL
         let manager = FileManager.default
@@ -36,8 +62,17 @@ enum RunIdentity {
                 throw CampaignError(code: .unreadable, file: url.path, detail: "the template file cannot be read")
             }
             hasher.update(data: bytes)
+            part.update(data: bytes)
         }
-        return Hex.string(hasher.finalize())
+        close("templates")
+        return (Hex.string(hasher.finalize()), parts)
+    }
+
+    /// The names of the parts that differ, in a sentence: `input, templates`.
+    static func differences(_ old: [String: String]?, _ new: [String: String]) -> String? {
+        guard let old else { return nil }
+        let names = Set(old.keys).union(new.keys).filter { old[$0] != new[$0] }.sorted()
+        return names.isEmpty ? nil : names.joined(separator: ", ")
     }
 
     /// The run's mass-mailing id: a UUID-shaped name derived from the run identity.

@@ -18,13 +18,15 @@ extension RunJournal {
     ///
     /// - Parameters:
     ///   - identity: the ``RunIdentity`` of this input and settings.
+    ///   - parts: the identity's parts, to name what differs when the spool holds another run.
     ///   - expected: letters per journal segment of this run.
     ///   - forceNewRun: start over in a spool that holds another run (or unknown files).
     /// - Throws: ``RunError`` `spool_holds_other_run` or `spool_not_empty` when the
     ///   spool is not this run's and `forceNewRun` is not set, or when it holds files a
     ///   spool is not made of (listed: nothing is deleted then); ``SpoolError`` when
     ///   clearing fails.
-    func start(identity: String, expected: [String: Int], forceNewRun: Bool, logger: Logger) throws -> RunStart {
+    func start(identity: String, parts: [String: String], expected: [String: Int], forceNewRun: Bool,
+               logger: Logger) throws -> RunStart {
         let record = try load()
         if let existing = record, existing.abandoned == true {
             logger.notice("finishing the removal of a run that --force-new-run started to delete",
@@ -34,8 +36,9 @@ extension RunJournal {
         }
         if let existing = record, existing.identity != identity || forceNewRun {
             guard forceNewRun else {
+                let what = RunIdentity.differences(existing.parts, parts).map { "; what differs: \($0)" } ?? ""
                 throw RunError(code: .otherRun, spool: spool.path,
-                               detail: "this spool holds a run of other input or settings; use another --spool folder, or --force-new-run to delete that run's envelopes and start over")
+                               detail: "this spool holds a run of other input or settings\(what); use another --spool folder, or --force-new-run to delete that run's envelopes and start over")
             }
             try refuseForeignEntries()
             logger.notice("starting over: --force-new-run removes the spool's earlier run",

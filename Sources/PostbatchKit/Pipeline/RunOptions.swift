@@ -44,6 +44,9 @@ public struct RunOptions: Sendable {
     public var shard: Shard?
     /// Set to stop the run at the next letter boundary (SIGINT, SIGTERM).
     public let cancellation: RunCancellation
+    /// Refuse, before writing anything, an input with a quoted field over several lines
+    /// (`--strict`): one stray `"` can join many records into one field.
+    public var refuseQuotedLineBreaks = false
 
     /// Options with the defaults of `postbatch run`.
     public init(input: String, spool: String, delimiter: Character? = nil, memoVersion: MemoVersion = .standard,

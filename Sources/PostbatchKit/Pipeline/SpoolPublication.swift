@@ -25,7 +25,7 @@ struct SpoolPublication {
             }
         }
         let shard = options.shard.map { ShardReport(index: $0.index, count: $0.count, letters: pass.shardLetters) }
-        try writer.write(Array(pass.statistics.json(shard: shard).utf8), to: SpoolLayout.report)
+        try writer.write(Array(pass.statistics.json(shard: shard, includingNotes: true).utf8), to: SpoolLayout.report)
         let page = Array(pass.statistics.html(input: options.input == "-" ? nil : options.input).utf8)
         try writer.write(page, to: SpoolLayout.reportHTML)
         return Hex.string(SHA256.hash(data: page))

@@ -28,6 +28,10 @@ struct WritingRun {
         var lock = try spool.lock()
         defer { lock.release() }
         let journal = try RunJournal(spool: spool)
+        // A copy of standard input lives only while this process does (a killed run's copy
+        // is removed by the next one); a re-run reads standard input again.
+        try? FileManager.default.removeItem(atPath: journal.inputCopyPath)
+        defer { try? FileManager.default.removeItem(atPath: journal.inputCopyPath) }
         let leftovers = try AtomicFileWriter.removeTemporaries(in: spool.path)
         if leftovers > 0 {
             logger.info("removed temporary files of an interrupted run", metadata: ["files": "\(leftovers)"])
@@ -44,10 +48,10 @@ struct WritingRun {
             "skipped": "\(pass.statistics.totalSkipped)", "rejected": "\(pass.statistics.totalRejected)",
         ])
 
-        let identity = try RunIdentity.compute(inputSHA256: pass.inputSHA256, campaign: campaign, options: options)
+        let (identity, parts) = try RunIdentity.parts(inputSHA256: pass.inputSHA256, campaign: campaign, options: options)
         let earlier: RunRecord?
         let repaired: JournalAudit
-        switch try start(journal: journal, staged: staged, identity: identity) {
+        switch try start(journal: journal, staged: staged, identity: identity, parts: parts) {
         case .complete:
             logger.notice("nothing new: the spool already holds every letter of this input",
                           metadata: ["letters": "\(pass.statistics.totalLetters)"])
@@ -58,7 +62,7 @@ struct WritingRun {
             repaired = audit
         }
 
-        let (record, now) = try begin(journal: journal, earlier: earlier, identity: identity, pass: pass)
+        let (record, now) = try begin(journal: journal, earlier: earlier, identity: identity, parts: parts, pass: pass)
         let (written, alreadyDone, fallbacks) = try await writePending(journal: journal, pass: pass, record: record,
                                                                        now: now)
         if let signal = options.cancellation.signalNumber {
@@ -92,8 +96,16 @@ struct WritingRun {
                            lock: inout SpoolLock) throws -> InputRead {
         logger.info("input pass started", metadata: ["input": "\(options.input == "-" ? "<stdin>" : options.input)"])
         do {
-            return .read(try StagedInput.read(options: options, schedule: campaign.schedule, batchSize: batchSize,
-                                              journal: journal))
+            let staged = try StagedInput.read(options: options, schedule: campaign.schedule, batchSize: batchSize,
+                                              journal: journal)
+            let statistics = staged.pass.statistics
+            if options.refuseQuotedLineBreaks, let first = statistics.multilineRanges.first {
+                staged.abort()
+                throw InputError(code: .quotedLineBreak, file: options.input == "-" ? "<stdin>" : options.input,
+                                 line: first.lowerBound,
+                                 detail: "\(statistics.multilineRecords) record\(statistics.multilineRecords == 1 ? " has a quoted field" : "s have quoted fields") over several lines (the first: lines \(first.lowerBound)–\(first.upperBound)); --strict refuses them: check for a stray '\"', or run without --strict")
+            }
+            return .read(staged)
         } catch {
             let interrupted = error is InputPass.Interrupted
             if !existed, error is InputError || interrupted {
@@ -109,10 +121,12 @@ struct WritingRun {
     }
 
     /// Asks the journal what to do, and puts the staged lists in place only when there is work.
-    private func start(journal: RunJournal, staged: StagedInput, identity: String) throws -> RunStart {
+    private func start(journal: RunJournal, staged: StagedInput, identity: String,
+                       parts: [String: String]) throws -> RunStart {
         do {
             let expected = Dictionary(uniqueKeysWithValues: staged.pass.batchSizes.map { (SpoolLayout.journalSegment(of: $0.key), $0.value) })
-            let start = try journal.start(identity: identity, expected: expected, forceNewRun: options.forceNewRun,
+            let start = try journal.start(identity: identity, parts: parts, expected: expected,
+                                          forceNewRun: options.forceNewRun,
                                           logger: logger)
             if case .complete = start {
                 staged.abort()
@@ -127,7 +141,7 @@ struct WritingRun {
     }
 
     /// Records the run as started: its time and mass-mailing id stay those of the first attempt.
-    private func begin(journal: RunJournal, earlier: RunRecord?, identity: String,
+    private func begin(journal: RunJournal, earlier: RunRecord?, identity: String, parts: [String: String],
                        pass: InputPass) throws -> (RunRecord, Timestamp) {
         let now = earlier.flatMap { Timestamp(iso: $0.now) } ?? options.now ?? Timestamp.now()
         // Every shard of a mailing writes the same mass-mailing id: derive it without the shard.
@@ -136,7 +150,7 @@ struct WritingRun {
                                       includingShard: false)
         let record = RunRecord(identity: identity, now: now.iso,
                                massMailingID: earlier?.massMailingID ?? RunIdentity.massMailingID(identity: mailing),
-                               complete: false)
+                               complete: false, parts: parts)
         try journal.save(record)
         return (record, now)
     }

@@ -60,9 +60,12 @@ public struct ReportDocument: Codable, Sendable, Equatable {
     public var warnings: Warnings
     /// Present in a shard's spool only.
     public var shard: ShardSection?
+    /// Things a person should look at that are not counts (quoted fields over several lines);
+    /// absent when there are none.
+    public var notes: [String]?
 
     /// The document the writer makes of these statistics.
-    public init(statistics: Statistics, shard: ShardReport? = nil) {
+    public init(statistics: Statistics, shard: ShardReport? = nil, includingNotes: Bool = false) {
         records = statistics.records
         letters = Letters(statistics)
         skipped = Tally(total: statistics.totalSkipped,
@@ -70,6 +73,7 @@ public struct ReportDocument: Codable, Sendable, Equatable {
         rejected = Tally(total: statistics.totalRejected,
                          byReason: Dictionary(uniqueKeysWithValues: statistics.rejectedByReason.map { ("\($0.reason)", $0.count) }))
         warnings = Warnings(cprNoMod11: statistics.modulus11Warnings)
+        notes = includingNotes && !statistics.notes.isEmpty ? statistics.notes : nil
         self.shard = shard.map { ShardSection(index: $0.index, count: $0.count, letters: Letters($0.letters)) }
     }
 

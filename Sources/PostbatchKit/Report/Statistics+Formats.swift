@@ -59,7 +59,10 @@ extension Statistics {
     /// SPEC §5 as JSON, keys in a stable order, two-space indented.
     /// SPEC §5 as JSON; for a shard's spool, with the letters that shard wrote under
     /// `shard.letters` (the rest of the report covers the whole input).
-    public func json(shard: ShardReport? = nil) -> String {
+    ///
+    /// - Parameter includingNotes: add `notes` (quoted fields over several lines) when there
+    ///   are any, as a spool's `report.json` does; `stats` keeps to SPEC §5's counts.
+    public func json(shard: ShardReport? = nil, includingNotes: Bool = false) -> String {
         var entries = self.entries
         if let shard {
             entries.append(("shard.index", shard.index))
@@ -111,6 +114,12 @@ extension Statistics {
             out += "\(indent)}"
         }
         write(root, indent: "")
+        let notes = includingNotes ? self.notes : []
+        if !notes.isEmpty, out.hasSuffix("\n}") {
+            // Text, not counts: after the counts, as a list of strings.
+            out.removeLast(2)
+            out += ",\n  \"notes\": [\n" + notes.map { "    " + Self.jsonString($0) }.joined(separator: ",\n") + "\n  ]\n}"
+        }
         return out + "\n"
     }
 
@@ -189,5 +198,22 @@ extension Statistics {
         lines.append("Warnings")
         lines.append(pad("  cpr_no_mod11", 28) + pad(number(modulus11Warnings), 11, right: true))
         return lines.joined(separator: "\n") + "\n"
+    }
+}
+
+extension Statistics {
+    /// A JSON string literal.
+    static func jsonString(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case _ where scalar.value < 0x20: out += "\\u" + DecimalText.padded(scalar.value, width: 4, radix: 16)
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
     }
 }

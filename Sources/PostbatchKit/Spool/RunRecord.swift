@@ -16,6 +16,9 @@ struct RunRecord: Codable, Equatable {
     var abandoned: Bool?
     /// SHA-256 of the `report.html` the run published, so `verify` can tell it is the run's.
     var reportHTMLSHA256: String?
+    /// A short hash of each part of the identity (input, templates, options), so that a run
+    /// refused for "other input or settings" can name which differs.
+    var parts: [String: String]?
 
     /// The same run, marked as being deleted.
     func markedAbandoned() -> RunRecord {

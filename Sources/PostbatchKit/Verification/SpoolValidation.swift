@@ -89,6 +89,9 @@ public struct SpoolValidation: Sendable {
     public static func validate(spool: String, schemas: [String],
                                 onEnvelope: (Int) -> Void = { _ in }) throws -> Result {
         var validators: [Channel: Chosen] = [:]
+        for path in schemas where !FileManager.default.isReadableFile(atPath: path) {
+            throw EnvelopeError(code: .schemaNotFound, detail: "\(path): no such schema file (or it cannot be read); name an XSD with --schema")
+        }
         for path in schemas {
             guard let kind = kind(ofSchema: path) else {
                 throw EnvelopeError(code: .schemaLoad, field: nil,

@@ -16,6 +16,10 @@ struct ReportDocumentTests {
         let decoded = try JSONDecoder().decode(ReportDocument.self, from: Data(statistics.json().utf8))
         #expect(decoded == ReportDocument(statistics: statistics))
         #expect(decoded.inconsistencies.isEmpty)
+        let withNotes = try JSONDecoder().decode(ReportDocument.self,
+                                                 from: Data(statistics.json(includingNotes: true).utf8))
+        #expect(withNotes == ReportDocument(statistics: statistics, includingNotes: true))
+        #expect(withNotes.notes?.isEmpty == false)   // the generator writes line breaks in quotes
         #expect(decoded.records == statistics.records)
     }
 

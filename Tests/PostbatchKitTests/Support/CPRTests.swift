@@ -79,3 +79,21 @@ struct CPRTests {
         #expect(Set(keys).count == numbers.count)
     }
 }
+
+@Suite("CPR numbers in free text")
+struct CPRMaskingTests {
+    @Test("CPR-shaped numbers are masked wherever they stand", arguments: [
+        ("Ole 0101601234 Olsen", "Ole 010160-XXXX Olsen"),
+        ("Ole 010160-1234 Olsen", "Ole 010160-XXXX Olsen"),
+        ("0101601234", "010160-XXXX"),
+        ("a0101601234b", "a010160-XXXXb"),
+        ("two 0101601234 and 3112991234.", "two 010160-XXXX and 311299-XXXX."),
+        ("eleven 01016012345 digits", "eleven 01016012345 digits"),
+        ("nine 010160123 digits", "nine 010160123 digits"),
+        ("Vestergade 12, 2. th.", "Vestergade 12, 2. th."),
+        ("Søren Ærø", "Søren Ærø"),
+    ])
+    func masking(text: String, expected: String) {
+        #expect(CPR.maskingNumbers(in: text) == expected)
+    }
+}
