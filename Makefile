@@ -62,11 +62,12 @@ deb:
 bench:
 	scripts/bench.sh
 
-## The letters of samples/letters.csv (every group and language, paper and digital,
-## long names, foreign addresses) as PDF and PNG in letters-png/, to look at.
+## Every letter of samples/letters.csv as PDF and PNG in letters-png/, to look at: each group
+## and language digitally, and paper letters to Denmark, the Faroe Islands, Greenland and
+## abroad, with a long c/o line, a shortened name and group 5 abroad, in both languages.
 letters-png: build
 	rm -rf letters-png
-	$(SWIFT) run --skip-build postbatch preview samples/letters.csv --per-group 3 --format pdf --out letters-png
+	$(SWIFT) run --skip-build postbatch preview samples/letters.csv --per-group 100 --format pdf --out letters-png
 	scripts/letters-png.sh letters-png
 
 ## Render the HTML report of the sample with headless Chromium (phone and desktop

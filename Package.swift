@@ -44,6 +44,12 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
+        // SVG logos in the letter's sender block (librsvg draws them with cairo).
+        .systemLibrary(
+            name: "CRsvg",
+            pkgConfig: "librsvg-2.0",
+            providers: [.apt(["librsvg2-dev"])]
+        ),
         // glibc's malloc tuning (mallopt), for the executable only.
         .systemLibrary(name: "CMalloc"),
         .systemLibrary(
@@ -59,6 +65,7 @@ let package = Package(
                 "CArchive",
                 "CHarfBuzz",
                 "CZlib",
+                "CRsvg",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Mustache", package: "swift-mustache"),

@@ -87,8 +87,9 @@ for name in $(readelf -d "$binary" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'); do
   [[ -n $owner ]] || { echo "make-deb: no Debian package owns $name ($library)" >&2; exit 1; }
   packages+=("${owner%%:*}")
 done
-# Read at run time, not linked: DejaVu Sans (fontconfig) and the sRGB profile of PDF/A letters.
-packages+=(fonts-dejavu-core icc-profiles-free)
+# Read at run time, not linked: DejaVu Sans (fontconfig), the fallback fonts for names in
+# other scripts (Noto, Noto CJK, Symbola), and the sRGB profile of PDF/A letters.
+packages+=(fonts-dejavu-core fonts-noto-core fonts-noto-cjk fonts-symbola icc-profiles-free)
 depends=$(printf '%s\n' "${packages[@]}" | sort -u | paste -sd, | sed 's/,/, /g')
 
 size=$(du -sk --exclude=DEBIAN "$stage" | cut -f1)

@@ -31,6 +31,7 @@ libraries=(
   "pangocairo libpango1.0-dev"
   "cairo libcairo2-dev"
   "harfbuzz-subset libharfbuzz-dev"
+  "librsvg-2.0 librsvg2-dev"
   "zlib zlib1g-dev"
   "libarchive libarchive-dev"
 )
@@ -55,6 +56,9 @@ files=(
   "/usr/share/color/icc/sRGB.icc icc-profiles-free"
   "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf fonts-dejavu-core"
   "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf fonts-dejavu-core"
+  "/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf fonts-noto-core"
+  "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc fonts-noto-cjk"
+  "/usr/share/fonts/truetype/ancient-scripts/Symbola_hint.ttf fonts-symbola"
 )
 if $checks; then
   tools+=(

@@ -18,7 +18,8 @@ package enum LetterBenchmarks {
             id: "benchmark", sender: .init(cvr: "34051178", name: "Digitaliseringsstyrelsen",
                                            addressLines: ["Landgreven 4", "1301 København K"],
                                            contact: "MitID.dk · Tlf. 33 98 00 10"),
-            firstDay: firstDay, waves: 3, printDay: nil, titles: titles, templateDirectory: templateDirectory)
+            firstDay: firstDay, waves: 3, printDay: nil, titles: titles, templateDirectory: templateDirectory,
+            print: .init(shipmentType: 1, receipts: .failuresOnly))
     }
 
     /// The `index`-th benchmark letter: groups, languages and channels in turn, a

@@ -6,8 +6,11 @@ internal import PostbatchKit
 /// bijection of `i`, with a real date of birth (1920–2019) and a century digit that
 /// fits it. Names and addresses are drawn from small lists of invented ones.
 ///
-/// Defective records carry exactly one defect each, spread over the twelve reject
-/// reasons of SPEC §2, so that a test knows what to expect:
+/// Defective records carry exactly one defect each, spread over the thirteen reject
+/// reasons of SPEC §2, so that a test knows what to expect. Valid records include the
+/// edge cases of the rules: names written with combining accents (up to 130 characters
+/// after NFC), long names whose middle names a paper address shortens, streets that pack
+/// into two lines, whitespace runs that collapse:
 ///
 /// ```swift
 /// var generator = SampleGenerator(options: .init(count: 1_000, seed: 7, defectRate: 0.1))
@@ -122,8 +125,19 @@ public struct SampleGenerator: Sendable {
 
     private enum Defect: CaseIterable {
         case malformedRow, invalidCPR, invalidCPRDate, missingName, invalidName, invalidBoolean, invalidStatus,
-             invalidLanguage, invalidCountry, duplicateCPR, missingAddress, invalidPostalCode
+             invalidLanguage, invalidCountry, duplicateCPR, missingAddress, invalidPostalCode, addressTooLong
     }
+
+    /// Names that show nothing to a reader (`missing_name`).
+    private static let blankNames = ["", "   ", "\u{00A0}", "\u{200B}\u{FEFF}", "\u{0301}\u{0308}", " \u{2060}\u{00A0}",
+                                     "\u{2028}", "\u{200C}\u{200D}"]
+    /// Long names with middle names: a paper address shortens them to fit 34 characters.
+    private static let longNames = ["Hans Christian Maximilian Frederik Jensen", "Leif Tobias Kristensen-Østergaard Holm",
+                                    "Anna Sofie Margrethe Birgitte Ærenlund", "Jóannes Rasmus Højgaard Patursson Poulsen"]
+    /// Streets that need two lines in a paper address, or collapse to one.
+    private static let longStreets = ["Friedrich-Ebert-Straße 117a, Hinterhaus, 3. OG",
+                                      "Kongens  Lyngby Hovedgade 143B,\t4. sal, dør 12 tv",
+                                      "Den Gamle Landevej 7, Ejendommen Skovly, 2. th"]
 
     private static let firstNames = ["Søren", "Anna", "Mette", "Lars", "Jens", "Kirsten", "Ærling", "Åse", "Mohammed",
                                      "Fatima", "Niels", "Birgitte", "Oluf", "Ida", "Freja", "William", "Noah", "Emma",
@@ -172,6 +186,9 @@ public struct SampleGenerator: Sendable {
         let first = pick(Self.firstNames)
         var name = "\(first) \(pick(Self.lastNames))"
         if chance(0.05) { name = "\(pick(Self.lastNames)), \(first)" }   // needs quoting when the delimiter is ','
+        if chance(0.02) { name = pick(Self.longNames) }
+        // Combining accents: 2 code points per letter as read, 1 after NFC.
+        if chance(0.004) { name = Self.decomposed(count: chance(0.5) ? 130 : 40) }
         var status = chance(0.92) ? "01" : pick(["03", "05", "07", "20", "80", "10", "30", "50", "60", "70", "90", "85"])
         if chance(0.3), status == "01" { status = "" }   // empty: defaults to 01
         let exempt = chance(0.04)
@@ -182,6 +199,7 @@ public struct SampleGenerator: Sendable {
         var country = ""
         var street = "\(pick(Self.streets)) \(1 + random.next() % 120)"
         if chance(0.3) { street += ", \(random.next() % 5). \(pick(["tv", "th", "mf"]))" }
+        if chance(0.03) { street = pick(Self.longStreets) }
         var (postal, city) = pick(Self.danishTowns)
         if exempt, chance(0.25) {
             let place = pick(Self.foreign)
@@ -200,7 +218,8 @@ public struct SampleGenerator: Sendable {
         let updateValue = yes(update, &random)
         let keyAppValue = chance(0.2) ? (keyApp ? yes(true, &random) : "") : yes(keyApp, &random)
         var exemptValue = exempt ? yes(true, &random) : (chance(0.6) ? "" : yes(false, &random))
-        let coName = chance(0.05) ? "c/o \(pick(Self.firstNames)) \(pick(Self.lastNames))" : ""
+        var coName = chance(0.05) ? "c/o \(pick(Self.firstNames)) \(pick(Self.lastNames))" : ""
+        if chance(0.01) { coName = pick(["Dødsbo efter Karen B. Jensen", "C/O Familien Schmidt", "Kommunen"]) }
         var dropField = false
         var extraField = false
 
@@ -208,8 +227,9 @@ public struct SampleGenerator: Sendable {
         case .malformedRow?: if chance(0.5) { dropField = true } else { extraField = true }
         case .invalidCPR?: cpr = pick([String(cpr.prefix(9)), "12345X7890", "", "0101-901234", cpr + "1"])
         case .invalidCPRDate?: cpr = pick(["3201901234", "0013901234", "2902011234", "310490-1234"])
-        case .missingName?: name = pick(["", "   "])
-        case .invalidName?: name = chance(0.5) ? String(repeating: "Å", count: 131) : "Anna\tJensen"
+        case .missingName?: name = pick(Self.blankNames)
+        case .invalidName?:
+            name = pick([String(repeating: "Å", count: 131), "Anna\tJensen", Self.decomposed(count: 131)])
         case .invalidBoolean?:
             if chance(0.5) { bankValue = pick(["maybe", "2", "sand", ""]) } else { protectedFlag = "perhaps" }
         case .invalidStatus?: status = pick(["1", "x1", "001", "AB"])
@@ -228,6 +248,22 @@ public struct SampleGenerator: Sendable {
         case .invalidPostalCode?:
             status = "01"; exemptValue = "ja"; country = "DK"
             postal = pick(["12345", "12A4", "123"])
+        case .addressTooLong?:
+            status = "01"; exemptValue = "ja"
+            switch random.next() % 4 {
+            case 0:   // a c/o line of 38 characters
+                country = ""; (postal, city) = pick(Self.danishTowns)
+                coName = "Dødsbo efter Karen Birgitte Jensen"
+            case 1:   // a street part of 52 characters
+                country = "DK"; (postal, city) = pick(Self.danishTowns)
+                street = "Den Gamle Landevej ved Kongens Lyngby Hovedgade 143B, 4. sal"
+            case 2:   // seven lines: name, c/o, three street lines, postal line, country
+                country = "DE"; postal = "24937"; city = "Flensburg"; coName = "c/o Familien Schmidt"
+                street = "Friedrich-Ebert-Straße 117a, Hinterhaus links, Aufgang B, 3. Obergeschoss"
+            default:  // a two-word name of 43 characters: no middle name to shorten
+                country = ""; (postal, city) = pick(Self.danishTowns)
+                name = "Maximiliane Ærenlund-Østergaard-Løvenskiold"
+            }
         case nil:
             break
         }
@@ -253,6 +289,18 @@ public struct SampleGenerator: Sendable {
         if dropField { fields.removeLast() }
         if extraField { fields.append("ekstra") }
         return fields.joined(separator: String(options.delimiter)) + lineEnd
+    }
+
+    /// A name of `count` characters after NFC (spaces included) whose letters are written
+    /// with combining rings (`A` + U+030A), so it has nearly twice as many code points as
+    /// read: a first and a last name of 5 letters and 7 middle names, so that a paper
+    /// address can shorten it to 32 characters.
+    private static func decomposed(count: Int) -> String {
+        let middleLetters = max(7, count - 10 - 8)
+        var words = [5]
+        for index in 0..<7 { words.append(middleLetters / 7 + (index < middleLetters % 7 ? 1 : 0)) }
+        words.append(5)
+        return words.map { String(repeating: "A\u{030A}", count: $0) }.joined(separator: " ")
     }
 
     private mutating func quoteIfNeeded(_ value: String) -> String {

@@ -46,7 +46,9 @@ func withExitCodes<T>(_ body: () async throws -> T) async throws -> T {
         throw error.afterWriting ? Exit.io : Exit.usage
     } catch let error as LetterError {
         report(error)
-        throw error.code == .pdf ? Exit.io : Exit.usage
+        // Template errors stop a run before it writes; a letter that cannot be drawn stops it
+        // during the run, where what was written stays valid.
+        throw error.code == .pdf || error.code == .unprintableText ? Exit.io : Exit.usage
     } catch let error as EnvelopeError {
         report(error)
         // A schema that is missing or does not compile is configuration, not I/O.

@@ -9,7 +9,7 @@ struct GenerateCommand: AsyncParsableCommand {
         abstract: "Write a synthetic input CSV for tests and benchmarks (all CPR numbers are invented).",
         discussion: """
             The same seed gives the same file. Defective records carry one defect each, \
-            spread over the twelve reject reasons.
+            spread over the thirteen reject reasons.
 
             Examples:
               postbatch generate --count 1000000 --seed 7 > big.csv

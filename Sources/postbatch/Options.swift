@@ -34,15 +34,23 @@ struct CampaignOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Number of daily waves for digital letters (default: from the campaign).", valueName: "n"))
     var waves: Int?
 
-    @Option(help: ArgumentHelp("Date of paper letters, YYYY-MM-DD (default: the day after the last wave).", valueName: "date"))
+    @Option(help: ArgumentHelp("Date of paper letters, YYYY-MM-DD (default: the first Danish business day after the last wave; must be a business day).", valueName: "date"))
     var printDay: String?
 
     func validate() throws {
         if let firstDay, CalendarDate(iso: firstDay) == nil {
             throw ValidationError("--first-day must be a date like 2021-10-06 (found '\(firstDay)')")
         }
-        if let printDay, CalendarDate(iso: printDay) == nil {
-            throw ValidationError("--print-day must be a date like 2021-10-09 (found '\(printDay)')")
+        if let printDay {
+            guard let day = CalendarDate(iso: printDay) else {
+                throw ValidationError("--print-day must be a date like 2021-10-11 (found '\(printDay)')")
+            }
+            if !day.isDanishBusinessDay {
+                let next = day.nextDanishBusinessDay()
+                throw ValidationError(
+                    "--print-day \(day.iso) is a \(day.weekdayName)\(day.weekday == 0 || day.weekday == 6 ? "" : " and a Danish public holiday"), "
+                        + "not a Danish business day; the next business day is \(next.weekdayName) \(next.iso)")
+            }
         }
         if let waves, !(1...366).contains(waves) {
             throw ValidationError("--waves must be a whole number from 1 to 366 (found \(waves))")

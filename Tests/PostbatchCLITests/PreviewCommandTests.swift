@@ -24,7 +24,7 @@ struct PreviewCommandTests {
         let files = try FileManager.default.contentsOfDirectory(atPath: out.path).sorted()
         #expect(files == ["5-citizen-service-en-print-line-11.pdf", "5-citizen-service-en-print-line-14.pdf"])
         let text = try CLI.execute(URL(fileURLWithPath: "/usr/bin/pdftotext"), [out.appendingPathComponent(files[0]).path, "-"])
-        #expect(text.stdout.contains("Book a time at a citizen service centre"))
+        #expect(text.stdout.contains("Book an appointment at a citizen service centre"))
     }
 
     @Test("--open writes PDFs into a new temporary folder and prints their paths")

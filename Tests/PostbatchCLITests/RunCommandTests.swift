@@ -50,6 +50,33 @@ struct RunCommandTests {
         try CLI.generate(["--count", "\(count)", "--seed", "\(seed)", "--defect-rate", defectRate], into: directory)
     }
 
+    @Test("paper letters need the print supplier's settings: without them the run is refused and writes nothing")
+    func printSettingsRequired() throws {
+        let directory = try Scratch.folder("cli")
+        let templates = directory.appendingPathComponent("templates")
+        try FileManager.default.copyItem(at: CLI.root.appendingPathComponent("templates"), to: templates)
+        let file = templates.appendingPathComponent("campaign.toml")
+        var lines = try String(contentsOf: file, encoding: .utf8).components(separatedBy: "\n")
+        lines.removeAll { $0 == "[print]" || $0.hasPrefix("shipment_type") || $0.hasPrefix("receipts") }
+        try lines.joined(separator: "\n").write(to: file, atomically: true, encoding: .utf8)
+
+        let paper = CLI.root.appendingPathComponent("samples/letters.csv")
+        let spool = directory.appendingPathComponent("spool")
+        let refused = try CLI.run(["run", paper.path, "--spool", spool.path, "--campaign", file.path, "--now", now])
+        #expect(refused.status == 2)
+        #expect(refused.stderr.contains("print.shipment_type") && refused.stderr.contains("print.receipts"),
+                "\(refused.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: spool.path))
+
+        // Digital letters only: the settings are not needed.
+        let digitalOnly = directory.appendingPathComponent("digital.csv")
+        let rows = try String(contentsOf: paper, encoding: .utf8).split(separator: "\n")
+            .filter { !$0.hasSuffix(";ja;da") && !$0.hasSuffix(";ja;en") }
+        try (rows.joined(separator: "\n") + "\n").write(to: digitalOnly, atomically: true, encoding: .utf8)
+        let fine = try CLI.run(["run", digitalOnly.path, "--spool", spool.path, "--campaign", file.path, "--now", now])
+        #expect(fine.status == 0, "\(fine.stderr)")
+    }
+
     @Test("the spool holds one valid envelope per letter, and the lists hold the rest")
     func spoolMatchesReport() throws {
         try Schemas.require()

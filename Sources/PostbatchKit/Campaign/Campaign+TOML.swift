@@ -82,6 +82,21 @@ extension Campaign {
             return try string(key, expected: "a folder, relative to the campaign file")
         }
 
+        /// A list of one-line texts, like the sender's address.
+        func lines(_ key: String, required: Bool = true) throws(CampaignError) -> [String]? {
+            guard let node = value(key) else {
+                if !required { return nil }
+                throw CampaignError(code: .missingKey, file: file, key: key, detail: "missing; expected a list of address lines")
+            }
+            guard let array = node.array, case let lines = array.compactMap({ $0.string }), lines.count == array.count,
+                  !lines.isEmpty
+            else {
+                throw CampaignError(code: .invalidValue, file: file, key: key,
+                                    detail: "expected a list of address lines, like [\"Landgreven 4\", \"1301 København K\"]")
+            }
+            return lines
+        }
+
         func date(_ key: String, required: Bool) throws(CampaignError) -> CalendarDate? {
             guard let node = value(key) else {
                 if required {
@@ -106,6 +121,12 @@ extension Campaign {
                                 expected: "letters, digits, '-', '_' or '.'")
             let firstDay = try date("campaign.first_day", required: true)!
             let printDay = try date("campaign.print_day", required: false)
+            if let printDay, !printDay.isDanishBusinessDay {
+                let next = printDay.nextDanishBusinessDay()
+                throw CampaignError(code: .invalidValue, file: file, key: "campaign.print_day",
+                                    detail: "\(printDay.iso) is a \(printDay.weekdayName) that is not a Danish business day "
+                                        + "(weekend or public holiday); expected a business day such as \(next.weekdayName) \(next.iso)")
+            }
             guard let wavesNode = value("campaign.waves") else {
                 throw CampaignError(code: .missingKey, file: file, key: "campaign.waves",
                                     detail: "missing; expected a whole number of days from 1 to 366")
@@ -117,29 +138,75 @@ extension Campaign {
             let cvr = try string("sender.cvr", pattern: { $0.count == 8 && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) },
                                  expected: "a CVR number of 8 digits")
             let name = try string("sender.name", maxLength: Campaign.maximumTitleLength)
-            guard let addressNode = value("sender.address") else {
-                throw CampaignError(code: .missingKey, file: file, key: "sender.address",
-                                    detail: "missing; expected a list of address lines")
-            }
-            guard let addressArray = addressNode.array,
-                  case let lines = addressArray.compactMap({ $0.string }), lines.count == addressArray.count, !lines.isEmpty
-            else {
-                throw CampaignError(code: .invalidValue, file: file, key: "sender.address",
-                                    detail: "expected a list of address lines, like [\"Landgreven 4\", \"1301 København K\"]")
-            }
+            let addressLines = try lines("sender.address") ?? []
             let contact = try string("sender.contact", maxLength: 200)
+            var english: Sender.Presentation?
+            if value("sender.en") != nil {
+                english = Sender.Presentation(
+                    name: try string("sender.en.name", maxLength: Campaign.maximumTitleLength),
+                    addressLines: try lines("sender.en.address", required: false) ?? addressLines,
+                    contact: try string("sender.en.contact", maxLength: 200))
+            }
+            var logo: URL?
+            if value("sender.logo") != nil {
+                let name = try string("sender.logo", pattern: { $0.lowercased().hasSuffix(".png") || $0.lowercased().hasSuffix(".svg") },
+                                      expected: "a PNG or SVG file beside the campaign file, like \"logo.svg\"")
+                let url = name.hasPrefix("/") ? URL(fileURLWithPath: name) : templateDirectory.appendingPathComponent(name)
+                guard FileManager.default.isReadableFile(atPath: url.path) else {
+                    throw CampaignError(code: .invalidValue, file: file, key: "sender.logo",
+                                        detail: "cannot read \(url.path); expected a PNG or SVG file")
+                }
+                logo = url
+            }
+            let oneLine: (String) -> Bool = { !$0.unicodeScalars.contains { $0.properties.generalCategory == .control } }
             var titles: [Language: [LetterGroup: String]] = [:]
+            var labels: [Language: [LetterGroup: String]] = [:]
+            var notifications: [Language: String] = [:]
             for language in Language.allCases {
                 for group in LetterGroup.allCases {
-                    titles[language, default: [:]][group] = try string(
+                    let title = try string(
                         "titles.\(language.rawValue).\(group.slug)", maxLength: Campaign.maximumTitleLength,
-                        pattern: { !$0.unicodeScalars.contains { $0.properties.generalCategory == .control } },
-                        expected: "a one-line title")
+                        pattern: oneLine, expected: "a one-line title")
+                    titles[language, default: [:]][group] = title
+                    let labelKey = "labels.\(language.rawValue).\(group.slug)"
+                    if value(labelKey) != nil {
+                        labels[language, default: [:]][group] = try string(
+                            labelKey, maxLength: Campaign.maximumLabelLength, pattern: oneLine,
+                            expected: "a one-line inbox label")
+                    } else if title.count > Campaign.maximumLabelLength {
+                        throw CampaignError(code: .missingKey, file: file, key: labelKey,
+                                            detail: "missing; the title is \(title.count) characters, and an inbox "
+                                                + "label may have at most \(Campaign.maximumLabelLength)")
+                    }
+                }
+                let notificationKey = "notification.\(language.rawValue)"
+                if value(notificationKey) != nil {
+                    notifications[language] = try string(notificationKey, maxLength: Campaign.maximumNotificationLength,
+                                                         pattern: oneLine, expected: "a one-line notification text")
                 }
             }
-            return Campaign(id: id, sender: Sender(cvr: cvr, name: name, addressLines: lines, contact: contact),
+            var print: PrintSettings?
+            if value("print") != nil {
+                guard let typeNode = value("print.shipment_type") else {
+                    throw CampaignError(code: .missingKey, file: file, key: "print.shipment_type",
+                                        detail: "missing; expected the ForsendelseTypeIdentifikator your print supplier gave you")
+                }
+                guard let shipmentType = typeNode.int, shipmentType > 0 else {
+                    throw CampaignError(code: .invalidValue, file: file, key: "print.shipment_type",
+                                        detail: "expected a positive whole number (ForsendelseTypeIdentifikator)")
+                }
+                let receiptsText = try string("print.receipts", expected: "one of Alle, Ingen, Kun fejl (KvitteringsTypeKode)")
+                guard let receipts = PrintSettings.Receipts(rawValue: receiptsText) else {
+                    throw CampaignError(code: .invalidValue, file: file, key: "print.receipts",
+                                        detail: "expected one of Alle, Ingen, Kun fejl (KvitteringsTypeKode), found \"\(receiptsText)\"")
+                }
+                print = PrintSettings(shipmentType: shipmentType, receipts: receipts)
+            }
+            return Campaign(id: id, sender: Sender(cvr: cvr, name: name, addressLines: addressLines, contact: contact,
+                                                   english: english, logo: logo),
                             firstDay: firstDay, waves: waves, printDay: printDay, titles: titles,
-                            templateDirectory: templateDirectory)
+                            templateDirectory: templateDirectory, labels: labels, notifications: notifications,
+                            print: print)
         }
     }
 }

@@ -1,4 +1,4 @@
-/// Why a record is rejected: one of the twelve reasons of SPEC §2, with where and what.
+/// Why a record is rejected: one of the thirteen reasons of SPEC §2, with where and what.
 ///
 /// A rejection is a value, not a failure of the run: the record goes to the reject
 /// list and the run goes on. The ``code`` strings never change; they appear in
@@ -13,7 +13,7 @@ public struct ClassificationError: Error, Sendable, CustomStringConvertible {
         fileprivate enum Storage: Int, CaseIterable {
             case malformedRow, invalidCPR, invalidCPRDate, missingName, invalidName, invalidBoolean,
                  invalidStatus, invalidLanguage, invalidCountry, duplicateCPR, missingAddress,
-                 invalidPostalCode
+                 invalidPostalCode, addressTooLong
 
             var name: String {
                 switch self {
@@ -29,6 +29,7 @@ public struct ClassificationError: Error, Sendable, CustomStringConvertible {
                 case .duplicateCPR: "duplicate_cpr"
                 case .missingAddress: "missing_address"
                 case .invalidPostalCode: "invalid_postal_code"
+                case .addressTooLong: "address_too_long"
                 }
             }
         }
@@ -41,9 +42,9 @@ public struct ClassificationError: Error, Sendable, CustomStringConvertible {
         public static var invalidCPR: Self { .init(storage: .invalidCPR) }
         /// The CPR number names a day that does not exist.
         public static var invalidCPRDate: Self { .init(storage: .invalidCPRDate) }
-        /// The name is empty.
+        /// The name is empty, or shows nothing: only spaces, zero-width or combining characters.
         public static var missingName: Self { .init(storage: .missingName) }
-        /// The name is longer than 130 characters or holds a control character.
+        /// The name is longer than 130 characters after NFC or holds a control character.
         public static var invalidName: Self { .init(storage: .invalidName) }
         /// A yes/no field holds something else, or a required one is empty.
         public static var invalidBoolean: Self { .init(storage: .invalidBoolean) }
@@ -59,8 +60,10 @@ public struct ClassificationError: Error, Sendable, CustomStringConvertible {
         public static var missingAddress: Self { .init(storage: .missingAddress) }
         /// A paper letter's postal code has the wrong form for its country.
         public static var invalidPostalCode: Self { .init(storage: .invalidPostalCode) }
+        /// A paper letter's address block needs more than 6 lines or a line over 34 characters.
+        public static var addressTooLong: Self { .init(storage: .addressTooLong) }
 
-        /// All twelve, in SPEC order.
+        /// All thirteen, in SPEC order.
         public static var allCases: [Code] { Storage.allCases.map { Code(storage: $0) } }
 
         /// Finds a reason by its name (`invalid_cpr`).
@@ -75,7 +78,7 @@ public struct ClassificationError: Error, Sendable, CustomStringConvertible {
 
         public var description: String { storage.name }
 
-        /// The position in SPEC order, 0…11.
+        /// The position in SPEC order, 0…12.
         var index: Int { storage.rawValue }
 
         public static func < (lhs: Code, rhs: Code) -> Bool {

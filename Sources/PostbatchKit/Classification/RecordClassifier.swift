@@ -1,3 +1,5 @@
+internal import Foundation
+
 /// The classifier's decision for a record that gets a letter: enough to count it,
 /// and to build the ``Letter`` when one is wanted.
 struct LetterDecision: Sendable {
@@ -108,6 +110,10 @@ final class RecordClassifier {
         if name.isEmpty {
             return reject(.missingName, record, .name, "is empty; expected the recipient's name")
         }
+        if Self.isBlank(name) {
+            return reject(.missingName, record, .name,
+                          "holds only spaces, zero-width or combining characters; expected a name a reader can see")
+        }
         if let problem = Self.nameProblem(name) {
             return reject(.invalidName, record, .name, problem)
         }
@@ -168,7 +174,7 @@ final class RecordClassifier {
                           "\(cpr) was already taken by an earlier record; expected each person once")
         }
 
-        // 11–12. missing_address, invalid_postal_code: only for would-be paper letters.
+        // 11–13. missing_address, invalid_postal_code, address_too_long: only for would-be paper letters.
         func flag(_ field: Field) -> Bool { flags & (1 << UInt32(field.rawValue)) != 0 }
         let sends = Self.sendingMask & (1 << UInt128(status)) != 0
         let exempt = flag(.digitalPostExempt)
@@ -212,6 +218,15 @@ final class RecordClassifier {
             return reject(.invalidPostalCode, record, .postalCode,
                           "expected \(digits) digits for \(country), found \(postalCode.count) character\(postalCode.count == 1 ? "" : "s")")
         }
+        // The block the letter and the envelope will print: it must fit, nothing is cut.
+        func text(_ field: Field) -> String {
+            header.column(of: field).map { record.string($0) } ?? ""
+        }
+        let address = PostalAddress(street: text(.street), postalCode: text(.postalCode), city: text(.city),
+                                    countryCode: country)
+        if case .failure(let overflow) = AddressBlock.build(name: text(.name), coName: text(.coName), address: address) {
+            return reject(.addressTooLong, record, overflow.field, overflow.detail)
+        }
         return nil
     }
 
@@ -250,11 +265,51 @@ final class RecordClassifier {
         return UInt32(truncatingIfNeeded: dateIndex &* 10_000 &+ serial)
     }
 
+    /// Whether a non-empty name shows nothing to a reader (SPEC §2 `missing_name`): only
+    /// whitespace (no-break space included), zero-width characters (U+200B–U+200D, U+2060,
+    /// U+FEFF) and combining marks.
+    static func isBlank(_ name: UnsafeBufferPointer<UInt8>) -> Bool {
+        var ascii = true
+        for byte in name {
+            if byte >= 0x80 { ascii = false; continue }
+            // A visible ASCII character: not blank.
+            if byte > 0x20 && byte != 0x7F { return false }
+            if !(byte == 0x20 || (byte >= 0x09 && byte <= 0x0D)) { return false }
+        }
+        if ascii { return true }
+        return String(decoding: name, as: UTF8.self).unicodeScalars.allSatisfy(isInvisible)
+    }
+
+    /// A character that prints as nothing on its own: whitespace, a zero-width character
+    /// or a combining mark.
+    static func isInvisible(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x200B...0x200D, 0x2060, 0xFEFF: return true
+        default: break
+        }
+        if scalar.properties.isWhitespace { return true }
+        switch scalar.properties.generalCategory {
+        case .nonspacingMark, .spacingMark, .enclosingMark: return true
+        default: return false
+        }
+    }
+
+    /// The length of a name as SPEC §2 counts it: Unicode code points after NFC.
+    ///
+    /// - Parameter scalars: the number of code points as read, counted by the caller.
+    static func nfcLength(_ name: UnsafeBufferPointer<UInt8>, scalars: Int, ascii: Bool) -> Int {
+        // ASCII is NFC already; short names cannot pass the limit (NFC at most triples a scalar).
+        if ascii || scalars * 3 <= maximumNameLength { return scalars }
+        return String(decoding: name, as: UTF8.self).precomposedStringWithCanonicalMapping.unicodeScalars.count
+    }
+
     /// Why a non-empty name is invalid, or `nil` if it is fine.
     static func nameProblem(_ name: UnsafeBufferPointer<UInt8>) -> String? {
         var scalars = 0
+        var ascii = true
         var previous: UInt8 = 0
         for byte in name {
+            if byte >= 0x80 { ascii = false }
             if byte & 0xC0 != 0x80 { scalars += 1 }
             if byte < 0x20 || byte == 0x7F {
                 return "holds a control character (U+\(hex(byte))) at character \(scalars); expected printable text"
@@ -264,8 +319,11 @@ final class RecordClassifier {
             }
             previous = byte
         }
-        if scalars > maximumNameLength {
-            return "is \(scalars) characters long; expected at most \(maximumNameLength)"
+        if scalars > maximumNameLength || !ascii {
+            let length = nfcLength(name, scalars: scalars, ascii: ascii)
+            if length > maximumNameLength {
+                return "is \(length) characters long (counted after NFC); expected at most \(maximumNameLength)"
+            }
         }
         return nil
     }

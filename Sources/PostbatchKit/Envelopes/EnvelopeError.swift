@@ -20,6 +20,7 @@ public struct EnvelopeError: Error, Sendable, CustomStringConvertible {
             case missingAddress = "missing_address"
             case emptyDocument = "empty_document"
             case schemaLoad = "schema_load"
+            case addressTooLong = "address_too_long"
             case schemaNotFound = "schema_not_found"
         }
 
@@ -36,6 +37,8 @@ public struct EnvelopeError: Error, Sendable, CustomStringConvertible {
         public static var emptyDocument: Self { .init(storage: .emptyDocument) }
         /// An XSD could not be read or compiled.
         public static var schemaLoad: Self { .init(storage: .schemaLoad) }
+        /// A paper letter's address block does not fit 6 lines of 34 characters (SPEC §2).
+        public static var addressTooLong: Self { .init(storage: .addressTooLong) }
         /// An XSD file named for validation does not exist or cannot be read.
         public static var schemaNotFound: Self { .init(storage: .schemaNotFound) }
 

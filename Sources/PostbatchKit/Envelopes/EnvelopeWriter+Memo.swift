@@ -9,11 +9,15 @@ extension EnvelopeWriter {
     /// The MeMo message of a digital letter.
     ///
     /// The message has, in schema order: `messageType` `DIGITALPOST`, the deterministic
-    /// `messageUUID`, `label` (the group's title in the person's language),
-    /// `doNotDeliverUntilDate` (the letter's date), `mandatory` and `legalNotification`
-    /// `false` (required in 1.1, written in both versions), `Sender` (CVR and name),
-    /// `Recipient` (CPR and name); then `createdDateTime` (`now`, UTC) and one
-    /// `MainDocument` with one PDF `File`. All text fields are cut to 256 characters.
+    /// `messageUUID`, `messageID` (the reference printed in the letter,
+    /// ``MessageID/supportReference(campaignID:cpr:)``), `label` (the group's inbox label in
+    /// the person's language, at most 60 characters), `notification` (the campaign's, when it
+    /// has one), `doNotDeliverUntilDate` (the letter's date), `mandatory` and
+    /// `legalNotification` `false` (required in 1.1, written in both versions), `postType`
+    /// `MYNDIGHEDSPOST`, `Sender` (CVR and name), `Recipient` (CPR and name); then
+    /// `createdDateTime` (`now`, UTC) and one `MainDocument` (labelled with the letter's
+    /// title) with one PDF `File` named `MitID-brev.pdf` or `MitID-letter.pdf`. Text fields
+    /// are cut to their schema lengths.
     ///
     /// - Parameters:
     ///   - letter: the letter; its channel is not checked.
@@ -27,6 +31,10 @@ extension EnvelopeWriter {
         let limit = Self.memoTextLimit
         let messageID = MessageID.derive(campaignID: campaign.id, cpr: letter.recipient.cpr, for: .digitalMessage)
         let title = title(for: letter)
+        let label = label(for: letter)
+        let reference = MessageID.supportReference(campaignID: campaign.id, cpr: letter.recipient.cpr)
+        let notification = campaign.notifications[letter.language]
+            .map { FieldText.field($0, maximum: Campaign.maximumNotificationLength) }
         let name = FieldText.field(letter.recipient.name, maximum: limit)
 
         return try XMLWriter.document(capacity: capacity(for: pdf)) { xml throws(EnvelopeError) in
@@ -41,10 +49,15 @@ extension EnvelopeWriter {
             try xml.startElement("MessageHeader", prefix: memo)
             try xml.element("messageType", prefix: memo, text: "DIGITALPOST")
             try xml.element("messageUUID", prefix: memo, text: messageID.description)
-            try xml.element("label", prefix: memo, text: title)
+            try xml.element("messageID", prefix: memo, text: reference)
+            try xml.element("label", prefix: memo, text: label)
+            if let notification, !notification.isEmpty {
+                try xml.element("notification", prefix: memo, text: notification)
+            }
             try xml.element("doNotDeliverUntilDate", prefix: memo, text: letter.date.iso)
             try xml.element("mandatory", prefix: memo, text: "false")
             try xml.element("legalNotification", prefix: memo, text: "false")
+            try xml.element("postType", prefix: memo, text: "MYNDIGHEDSPOST")
             try xml.startElement("Sender", prefix: memo)
             try xml.element("senderID", prefix: memo, text: campaign.sender.cvr)
             try xml.element("idType", prefix: memo, text: "CVR")
@@ -78,22 +91,12 @@ extension EnvelopeWriter {
         }
     }
 
-    /// A safe ASCII file name: `nemid-mitid-2021-bank-update.pdf`.
-    ///
-    /// Built from the campaign id and the group slug only (never the CPR number or name):
-    /// letters, digits and `-` are kept, anything else becomes `-`, and the result is at
-    /// most 100 characters.
+    /// The PDF's file name as the citizen sees it, in the letter's language:
+    /// `MitID-brev.pdf` or `MitID-letter.pdf` (never the CPR number, the name or an internal slug).
     func pdfFilename(for letter: Letter) -> String {
-        var stem: [UInt8] = []
-        for byte in "\(campaign.id)-\(letter.group.slug)".utf8 {
-            let isSafe = (byte >= 48 && byte <= 57) || (byte >= 65 && byte <= 90) || (byte >= 97 && byte <= 122)
-            let next = isSafe ? byte : UInt8(ascii: "-")
-            if next == UInt8(ascii: "-") && (stem.isEmpty || stem.last == UInt8(ascii: "-")) { continue }
-            stem.append(next)
+        switch letter.language {
+        case .da: "MitID-brev.pdf"
+        case .en: "MitID-letter.pdf"
         }
-        while stem.last == UInt8(ascii: "-") { stem.removeLast() }
-        if stem.count > 96 { stem = Array(stem.prefix(96)) }
-        if stem.isEmpty { stem = Array("letter".utf8) }
-        return String(decoding: stem, as: UTF8.self) + ".pdf"
     }
 }

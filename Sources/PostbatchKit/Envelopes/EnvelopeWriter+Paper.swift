@@ -21,10 +21,13 @@ enum PaperEnvelope {
 extension EnvelopeWriter {
     /// The fjernprint `ForsendelseI` of a paper letter.
     ///
-    /// In schema order: `AfsendelseIdentifikator` (deterministic UUID), `ForsendelseModtager`
-    /// (the CPR number and the postal address, laid out as ``PaperAddress`` describes),
-    /// `FilformatNavn` `PDF`, the base64 PDF, `TransaktionsParametreI` (`now` and the run's
-    /// mass-mailing id), `DokumentParametre` (title, document UUID, the letter's date),
+    /// In schema order: `AfsendelseIdentifikator` (deterministic UUID),
+    /// `ForsendelseTypeIdentifikator` (the campaign's `print.shipment_type`), `ForsendelseModtager`
+    /// (the CPR number; `PersonName` the first line of the ``AddressBlock`` and its other
+    /// lines, c/o, street, postal line and country, as `PostalAddress…LineText`, then for
+    /// Denmark and Greenland the 4-digit `PostCodeIdentifier`),
+    /// `FilformatNavn` `PDF`, the base64 PDF, `TransaktionsParametreI` (`now`, the run's
+    /// mass-mailing id and the campaign's `print.receipts` as `KvitteringsTypeKode`), `DokumentParametre` (title, document UUID, the letter's date),
     /// `KanalUafhaengigeParametreI` (`postbatch`, `Fysisk Post`), `PrintParametre` and
     /// `PostParametre` from ``printParameters``.
     ///
@@ -34,9 +37,10 @@ extension EnvelopeWriter {
     /// - Returns: the UTF-8 XML document.
     /// - Throws: ``EnvelopeError`` with code ``EnvelopeError/Code/missingAddress`` when the
     ///   recipient has no address; ``EnvelopeError/Code/invalidField`` when the name is empty
-    ///   or the country code is not two letters; ``EnvelopeError/Code/emptyDocument`` for an
-    ///   empty PDF; ``EnvelopeError/Code/xmlWriter`` if libxml2 fails. A name longer than
-    ///   130 characters, a long street or city are cut to fit, not errors.
+    ///   or the country code is not two letters; ``EnvelopeError/Code/addressTooLong`` when
+    ///   the address block does not fit 6 lines of 34 characters (nothing is ever cut);
+    ///   ``EnvelopeError/Code/emptyDocument`` for an empty PDF; ``EnvelopeError/Code/xmlWriter``
+    ///   if libxml2 fails.
     public func paperEnvelope(for letter: Letter, pdf: [UInt8]) throws(EnvelopeError) -> [UInt8] {
         try requireDocument(pdf, for: letter)
         let recipient = letter.recipient
@@ -49,12 +53,29 @@ extension EnvelopeWriter {
             throw EnvelopeError(code: .invalidField, field: "CountryIdentificationCode",
                                 detail: "expected an ISO 3166 alpha-2 country code for \(recipient.cpr)")
         }
-        let name = FieldText.field(recipient.name, maximum: PaperAddress.nameLimit)
-        guard !name.isEmpty else {
-            throw EnvelopeError(code: .invalidField, field: "PersonName",
-                                detail: "expected a non-empty name for \(recipient.cpr)")
+        // The block the letter's window prints (SPEC §2): PersonName is its first line, the
+        // rest are the free lines, so the print supplier's label says what the window says.
+        let block: AddressBlock
+        switch AddressBlock.build(name: recipient.name, coName: recipient.coName, address: address) {
+        case .success(let value): block = value
+        case .failure(let overflow):
+            throw EnvelopeError(code: .addressTooLong, field: "ModtagerAdresse",
+                                detail: "\(overflow.detail) (\(recipient.cpr))")
         }
-        let layout = PaperAddress.layout(address, coName: recipient.coName)
+        guard let name = block.lines.first, !AddressBlock.nameLine(recipient.name).isEmpty, block.lines.count >= 2 else {
+            throw EnvelopeError(code: .invalidField, field: "PersonName",
+                                detail: "expected a non-empty name and a postal line for \(recipient.cpr)")
+        }
+        guard let settings = campaign.print else {
+            throw EnvelopeError(code: .invalidField, field: "ForsendelseTypeIdentifikator",
+                                detail: "the campaign file sets no \(Campaign.printKeys.joined(separator: " and ")); "
+                                    + "expected the values your print supplier gives you, under [print]")
+        }
+        let addressLines = Array(block.lines.dropFirst())
+        let postalCode = FieldText.singleLine(address.postalCode)
+        let fourDigits = postalCode.utf8.count == 4 && postalCode.utf8.allSatisfy { $0 >= 48 && $0 <= 57 }
+        // Denmark and Greenland also carry the postcode as a field, for sorting.
+        let postCodeField = (country == "DK" || country == "GL") && fourDigits ? postalCode : nil
         let shipmentID = MessageID.derive(campaignID: campaign.id, cpr: recipient.cpr, for: .paperShipment)
         let documentID = MessageID.derive(campaignID: campaign.id, cpr: recipient.cpr, for: .paperDocument)
         let title = title(for: letter)
@@ -63,13 +84,9 @@ extension EnvelopeWriter {
             (PaperEnvelope.dkal.0, PaperEnvelope.adir.0, PaperEnvelope.itst.0, PaperEnvelope.dkcc.0,
              PaperEnvelope.dkcc2005.0, PaperEnvelope.dkccline.0, PaperEnvelope.sd.0)
 
-        var namespaces = [PaperEnvelope.dkal, PaperEnvelope.adir, PaperEnvelope.itst, PaperEnvelope.dkcc]
-        switch layout {
-        case .structured: namespaces.append(PaperEnvelope.dkcc2005)
-        case .lines(_, let postCode):
-            namespaces.append(PaperEnvelope.dkccline)
-            if postCode != nil { namespaces.append(PaperEnvelope.dkcc2005) }
-        }
+        var namespaces = [PaperEnvelope.dkal, PaperEnvelope.adir, PaperEnvelope.itst, PaperEnvelope.dkcc,
+                          PaperEnvelope.dkccline]
+        if postCodeField != nil { namespaces.append(PaperEnvelope.dkcc2005) }
         namespaces.append(PaperEnvelope.sd)
 
         return try XMLWriter.document(capacity: capacity(for: pdf)) { xml throws(EnvelopeError) in
@@ -80,6 +97,7 @@ extension EnvelopeWriter {
                 try xml.namespace(prefix: prefix, uri: uri)
             }
             try xml.element("AfsendelseIdentifikator", prefix: fp, text: shipmentID.description)
+            try xml.element("ForsendelseTypeIdentifikator", prefix: fp, text: String(settings.shipmentType))
 
             try xml.startElement("ForsendelseModtager", prefix: fp)
             try xml.startElement("AfsendelseModtager", prefix: dkal)
@@ -87,30 +105,11 @@ extension EnvelopeWriter {
             try xml.endElement()
             try xml.startElement("ModtagerAdresse", prefix: fp)
             try xml.element("PersonName", prefix: itst, text: name)
-            switch layout {
-            case .structured(let parts):
-                if let coName = parts.coName {
-                    try xml.element("CoNavn", prefix: fp, text: coName)
-                }
-                try xml.element("StreetName", prefix: dkcc2005, text: parts.streetName)
-                try xml.element("StreetBuildingIdentifier", prefix: dkcc, text: parts.building)
-                if let floor = parts.floor {
-                    try xml.element("FloorIdentifier", prefix: dkcc, text: floor)
-                }
-                if let suite = parts.suite {
-                    try xml.element("SuiteIdentifier", prefix: dkcc, text: suite)
-                }
-                try xml.element("PostCodeIdentifier", prefix: dkcc2005, text: parts.postCode)
-                if let city = parts.city {
-                    try xml.element("DistrictSubdivisionIdentifier", prefix: dkcc2005, text: city)
-                }
-            case .lines(let lines, let postCode):
-                for (element, line) in zip(PaperEnvelope.lineElements, lines) {
-                    try xml.element(element, prefix: dkccline, text: line)
-                }
-                if let postCode {
-                    try xml.element("PostCodeIdentifier", prefix: dkcc2005, text: postCode)
-                }
+            for (element, line) in zip(PaperEnvelope.lineElements, addressLines) {
+                try xml.element(element, prefix: dkccline, text: line)
+            }
+            if let postCodeField {
+                try xml.element("PostCodeIdentifier", prefix: dkcc2005, text: postCodeField)
             }
             try xml.startElement("CountryIdentificationCode", prefix: dkcc)
             try xml.attribute("scheme", "iso3166-alpha2")
@@ -127,6 +126,7 @@ extension EnvelopeWriter {
             try xml.startElement("TransaktionsParametreI", prefix: fp)
             try xml.element("TransaktionsDatoTid", prefix: fp, text: now.iso)
             try xml.element("MasseForsendelseIdentifikator", prefix: fp, text: massMailingID)
+            try xml.element("KvitteringsTypeKode", prefix: fp, text: settings.receipts.rawValue)
             try xml.endElement()
 
             try xml.startElement("DokumentParametre", prefix: fp)

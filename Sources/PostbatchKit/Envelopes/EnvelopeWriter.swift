@@ -109,6 +109,13 @@ public struct EnvelopeWriter: Sendable {
         titles[letter.language]?[letter.group] ?? letter.group.slug
     }
 
+    /// The letter's inbox label in its language, at most 60 characters.
+    func label(for letter: Letter) -> String {
+        let label = FieldText.field(campaign.label(for: letter.group, in: letter.language),
+                                    maximum: Campaign.maximumLabelLength)
+        return label.isEmpty ? letter.group.slug : label
+    }
+
     /// Fails for an empty PDF.
     func requireDocument(_ pdf: [UInt8], for letter: Letter) throws(EnvelopeError) {
         if pdf.isEmpty {

@@ -8,20 +8,9 @@ enum FieldText {
     /// One line of text: XML-forbidden characters, tab, CR and LF become spaces, runs of
     /// spaces collapse to one, and the ends are trimmed.
     static func singleLine(_ text: String) -> String {
-        var scalars = String.UnicodeScalarView()
-        var pendingSpace = false
-        for scalar in text.unicodeScalars {
-            if scalar == " " || scalar == "\t" || scalar == "\n" || scalar == "\r" || !XMLText.isAllowed(scalar) {
-                pendingSpace = !scalars.isEmpty
-                continue
-            }
-            if pendingSpace {
-                scalars.append(" ")
-                pendingSpace = false
-            }
-            scalars.append(scalar)
+        CollapsedText.collapsing(text.unicodeScalars) { scalar in
+            scalar == " " || scalar == "\t" || scalar == "\n" || scalar == "\r" || !XMLText.isAllowed(scalar)
         }
-        return String(scalars)
     }
 
     /// The longest prefix of `text` of whole `Character`s with at most `maximum` scalars,

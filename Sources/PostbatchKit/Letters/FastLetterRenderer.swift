@@ -95,7 +95,7 @@ package final class FastLetterRenderer {
         let id = Array(hash.finalize().prefix(16))
 
         let xref = pdf.count
-        let size = FastPDFA.profileObject + 1
+        let size = template.offsets.count
         FastPDF.append("xref\n0 \(size)\n0000000000 65535 f \n", to: &pdf)
         for number in 1..<size {
             FastPDF.append(DecimalText.padded(offsets[number], width: 10) + " 00000 n \n", to: &pdf)

@@ -23,13 +23,16 @@ package struct FastLetterTemplates: Sendable {
         let group: LetterGroup
         let language: Language
         let channel: Channel
+        /// A paper letter to an address abroad (its template may differ).
+        let abroad: Bool
     }
 
     /// One compiled template.
     struct Compiled: Sendable {
         /// The content it was compiled from; a letter must match it outside the personal parts.
         let fixed: LetterContent
-        /// Header and objects 1–4, 6–15 and 18 (the ICC profile).
+        /// Header and objects 1–4, 6–15 and 18 (the ICC profile), and 19–20 (the logo and its
+        /// soft mask) when the campaign has a logo.
         let prefix: [UInt8]
         /// Byte offset of each object in ``prefix``, by object number (0, 5, 16 and 17 unused).
         let offsets: [Int]
@@ -85,19 +88,21 @@ package struct FastLetterTemplates: Sendable {
         var recorded: [Key: (content: LetterContent, glyphs: [PlacedGlyph], lines: [StrokedLine])] = [:]
         for group in LetterGroup.allCases {
             for language in Language.allCases {
-                let recipient = Recipient(cpr: cpr, name: "Probe", coName: nil, address: nil, addressProtected: false,
-                                          language: language)
-                for channel in Channel.allCases {
+                for (channel, abroad) in [(Channel.digital, false), (.print, false), (.print, true)] {
+                    let address = abroad ? PostalAddress(street: "Probe 1", postalCode: "10115", city: "Berlin", countryCode: "DE")
+                        : PostalAddress(street: "Probe 1", postalCode: "1000", city: "By", countryCode: "DK")
+                    let recipient = Recipient(cpr: cpr, name: "Probe", coName: nil, address: address, addressProtected: false,
+                                              language: language)
                     let letter = Letter(sequence: 0, line: 0, recipient: recipient, group: group, channel: channel,
                                         date: composer.campaign.firstDay)
                     let content = try composer.compose(letter)
                     let before = (recorder.glyphs.count, recorder.lines.count)
-                    let pages = renderer.drawFixedParts(content, on: recorder)
+                    let pages = try renderer.drawFixedParts(content, on: recorder)
                     let unusual = recorder.unusual
                     let glyphs = Array(recorder.glyphs[before.0...])
                     let lines = Array(recorder.lines[before.1...])
                     if pages == 1 && !unusual {
-                        recorded[Key(group: group, language: language, channel: channel)] = (content, glyphs, lines)
+                        recorded[Key(group: group, language: language, channel: channel, abroad: abroad)] = (content, glyphs, lines)
                     }
                     // Keep the collected text and fonts, drop only the unusual flag.
                     if unusual { recorder.clearUnusual() }
@@ -138,27 +143,55 @@ package struct FastLetterTemplates: Sendable {
                                                    toUnicode: toUnicode[face] ?? [:], tag: tag)
         }
 
+        // The sender's logo, as an image with a soft mask at 300 dpi, drawn where the
+        // reference renderer draws it.
+        var logoObjects: [(Int, [UInt8])] = []
+        var logoContent: [UInt8] = []
+        var xObjects = ""
+        if let url = composer.campaign.sender.logo, let box = recorder.logoBox {
+            let picture = try SenderLogo(url: url).raster(for: box, pixelsPerPoint: 300.0 / 72.0)
+            let image = FastPDFA.profileObject + 1
+            let mask = image + 1
+            let size = "/Width \(picture.width) /Height \(picture.height) /BitsPerComponent 8 "
+            logoObjects = [
+                (image, FastPDF.stream(number: image, try Flate.compress(picture.rgb),
+                                       extra: "/Type /XObject /Subtype /Image \(size)/ColorSpace /DeviceRGB "
+                                           + "/SMask \(mask) 0 R /Filter /FlateDecode ")),
+                (mask, FastPDF.stream(number: mask, try Flate.compress(picture.alpha),
+                                      extra: "/Type /XObject /Subtype /Image \(size)/ColorSpace /DeviceGray "
+                                          + "/Filter /FlateDecode ")),
+            ]
+            FastPDF.append("q ", to: &logoContent)
+            for value in [box.width, 0, 0, box.height, box.x, LetterPage.height - box.maxY] {
+                FastPDF.append(value, to: &logoContent)
+                logoContent.append(0x20)
+            }
+            FastPDF.append("cm /Im1 Do Q\n", to: &logoContent)
+            xObjects = " /XObject << /Im1 \(image) 0 R >>"
+        }
+
         var compiled: [Key: Compiled] = [:]
         for (key, record) in recorded {
-            var content: [UInt8] = []
+            var content: [UInt8] = logoContent
             FastPDF.content(glyphs: record.glyphs, lines: record.lines, advances: subsets.mapValues(\.advances),
                             into: &content)
             let stream = compressFixedContent
                 ? FastPDF.stream(number: 4, try Flate.compress(content), extra: "/Filter /FlateDecode ")
                 : FastPDF.stream(number: 4, content)
             var prefix: [UInt8] = Array("%PDF-1.7\n%\u{E2}\u{E3}\u{CF}\u{D3}\n".utf8)
-            var offsets = [Int](repeating: 0, count: FastPDFA.profileObject + 1)
+            var offsets = [Int](repeating: 0, count: FastPDFA.profileObject + 1 + logoObjects.count)
             var objects: [(Int, [UInt8])] = [
                 (1, Array(("1 0 obj\n<< /Type /Catalog /Pages 2 0 R /Metadata \(FastPDFA.metadataObject) 0 R "
                            + "\(FastPDFA.outputIntents) >>\nendobj\n").utf8)),
                 (2, Array("2 0 obj\n<< /Type /Pages /Kids [3 0 R] /Count 1 >>\nendobj\n".utf8)),
                 (3, Array(("3 0 obj\n<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595.276 841.89] "
-                           + "/Resources << /Font << /F1 6 0 R /F2 11 0 R >> >> /Contents [4 0 R 5 0 R] >>\n"
+                           + "/Resources << /Font << /F1 6 0 R /F2 11 0 R >>\(xObjects) >> /Contents [4 0 R 5 0 R] >>\n"
                            + "endobj\n").utf8)),
                 (4, stream),
             ]
             for (index, object) in fontObjects.enumerated() { objects.append((6 + index, object)) }
             objects.append((FastPDFA.profileObject, profileStream))
+            objects += logoObjects
             for (number, bytes) in objects {
                 offsets[number] = prefix.count
                 prefix += bytes
@@ -174,12 +207,14 @@ package struct FastLetterTemplates: Sendable {
 
     /// The compiled template for a letter, if the letter's fixed parts are the template's.
     func template(for content: LetterContent) -> Compiled? {
-        guard let template = compiled[Key(group: content.group, language: content.language, channel: content.channel)]
+        guard let template = compiled[Key(group: content.group, language: content.language, channel: content.channel,
+                                          abroad: content.abroad)]
         else { return nil }
         let fixed = template.fixed
         guard content.title == fixed.title, content.senderName == fixed.senderName,
               content.senderAddressLines == fixed.senderAddressLines, content.senderContact == fixed.senderContact,
-              content.blocks == fixed.blocks
+              content.blocks == fixed.blocks, content.senderLogo == fixed.senderLogo,
+              content.returnLine == fixed.returnLine
         else { return nil }
         return template
     }

@@ -11,6 +11,8 @@ final class BodyCache: Sendable {
         let group: LetterGroup
         let language: Language
         let channel: Channel
+        /// A paper letter to an address outside Denmark and Greenland.
+        let abroad: Bool
     }
 
     struct DatedKey: Hashable, Sendable {
@@ -47,14 +49,17 @@ extension LetterComposer {
         for language in Language.allCases {
             for group in LetterGroup.allCases {
                 for channel in Channel.allCases {
-                    func values(_ name: String, _ co: String?, _ lines: [String]) -> TemplateValues {
-                        TemplateValues(name: name, coName: co, addressLines: channel == .print ? lines : [], date: date,
-                                       language: language, group: group, channel: channel, campaign: campaign)
-                    }
-                    let first = try render(group, language, values("Anna Probe", "c/o Første", ["Vej 1", "1000 By"]))
-                    let second = try render(group, language, values("Bo Prøve", nil, ["Gade 2", "2000 Sted", "NORGE"]))
-                    if first == second {
-                        keys.insert(BodyCache.Key(group: group, language: language, channel: channel))
+                    for abroad in channel == .print ? [false, true] : [false] {
+                        func values(_ name: String, _ co: String?, _ lines: [String]) -> TemplateValues {
+                            TemplateValues(name: name, coName: co, addressLines: channel == .print ? lines : [],
+                                           date: date, language: language, group: group, channel: channel,
+                                           campaign: campaign, abroad: abroad)
+                        }
+                        let first = try render(group, language, values("Anna Probe", "c/o Første", ["Vej 1", "1000 By"]))
+                        let second = try render(group, language, values("Bo Prøve", nil, ["Gade 2", "2000 Sted", "NORGE"]))
+                        if first == second {
+                            keys.insert(BodyCache.Key(group: group, language: language, channel: channel, abroad: abroad))
+                        }
                     }
                 }
             }

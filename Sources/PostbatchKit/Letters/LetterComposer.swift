@@ -72,32 +72,36 @@ package struct LetterComposer: Sendable {
     ///   escaped, so this does not happen with checked templates.
     package func compose(_ letter: Letter, redactProtectedAddress: Bool = false) throws(LetterError) -> LetterContent {
         let recipient = letter.recipient
-        var addressLines: [String] = []
-        if letter.channel == .print, let address = recipient.address,
-           !(redactProtectedAddress && recipient.addressProtected) {
-            addressLines = Self.postalLines(address)
-        }
-        var recipientLines = [recipient.name]
-        if let co = Self.coLine(recipient.coName) { recipientLines.append(co) }
-        recipientLines += addressLines
+        let (recipientLines, addressLines) = try Self.windowLines(
+            letter, redact: redactProtectedAddress && recipient.addressProtected)
+        let coLine = AddressBlock.careOfLine(recipient.coName)
+        let abroad = Self.isAbroad(letter)
         // Filling a template escapes every value: only do it when the body is not shared.
         func values() -> TemplateValues {
             TemplateValues(
-                name: recipient.name, coName: Self.coLine(recipient.coName), addressLines: addressLines,
+                name: recipient.name, coName: coLine, addressLines: addressLines,
                 date: letter.date, language: letter.language, group: letter.group, channel: letter.channel,
-                campaign: campaign)
+                campaign: campaign, abroad: abroad)
         }
-        let key = BodyCache.Key(group: letter.group, language: letter.language, channel: letter.channel)
+        let key = BodyCache.Key(group: letter.group, language: letter.language, channel: letter.channel, abroad: abroad)
         let blocks = bodies.impersonal.contains(key)
             ? try bodies.blocks(for: key, date: letter.date) { () throws(LetterError) in
                 try render(group: letter.group, language: letter.language, values: values())
             }
             : try render(group: letter.group, language: letter.language, values: values())
+        let sender = campaign.sender.presentation(in: letter.language)
         return LetterContent(
             language: letter.language, group: letter.group, channel: letter.channel, date: letter.date,
             title: campaign.title(for: letter.group, in: letter.language),
-            senderName: campaign.sender.name, senderAddressLines: campaign.sender.addressLines,
-            senderContact: campaign.sender.contact, recipientLines: recipientLines, blocks: blocks)
+            senderName: sender.name, senderAddressLines: sender.addressLines,
+            senderContact: sender.contact, recipientLines: recipientLines, blocks: blocks,
+            reference: MessageID.supportReference(campaignID: campaign.id, cpr: recipient.cpr), abroad: abroad,
+            senderLogo: campaign.sender.logo,
+            returnLine: Self.returnLine(campaign.sender, abroad: abroad),
+            fullName: recipientLines.first.flatMap { shown in
+                let full = AddressBlock.normalized(recipient.name)
+                return letter.channel == .print && shown != full ? full : nil
+            })
     }
 
     /// Renders a group's template with values and reads its markup.
@@ -116,31 +120,49 @@ package struct LetterComposer: Sendable {
         }
     }
 
-    /// `c/o Name`, or `nil` for no c/o name; a value that already says `c/o` is kept.
-    static func coLine(_ coName: String?) -> String? {
-        guard let coName = coName?.trimmingCharacters(in: .whitespaces), !coName.isEmpty else { return nil }
-        return coName.lowercased().hasPrefix("c/o") ? coName : "c/o \(coName)"
-    }
-
-    /// The address lines under the name: street, postcode and city, and the country outside Denmark.
-    static func postalLines(_ address: PostalAddress) -> [String] {
-        var lines = [address.street, "\(address.postalCode) \(address.city)"]
-            .map { $0.trimmingCharacters(in: .whitespaces) }
-            .filter { !$0.isEmpty }
-        let code = address.countryCode.uppercased()
-        if code != "DK" && !code.isEmpty {
-            lines.append(countryName(code).uppercased())
+    /// The return address in the window: the sender's Danish postal address on one line,
+    /// with the postcode as `DK-1301` on letters abroad.
+    static func returnLine(_ sender: Campaign.Sender, abroad: Bool) -> String {
+        var lines = sender.addressLines
+        if abroad, let last = lines.last, last.first?.isNumber == true {
+            lines[lines.count - 1] = "DK-" + last
         }
-        return lines
+        return ([sender.name] + lines).joined(separator: ", ")
     }
 
-    /// The country's Danish name, as the address of a letter posted in Denmark gives it.
-    static func countryName(_ code: String) -> String {
-        switch code {
-        case "GL": return "Grønland"
-        case "FO": return "Færøerne"
-        default:
-            return Locale(identifier: "da_DK").localizedString(forRegionCode: code) ?? code
+    /// Whether a letter goes to an address outside Denmark and Greenland: a paper letter
+    /// whose country is neither. People there have no Danish municipality to book a
+    /// citizen service centre in (Greenland's municipalities run their own), so templates
+    /// can say what to do from abroad with `{{#is_abroad}}`. Digital letters carry no
+    /// address and are never abroad.
+    static func isAbroad(_ letter: Letter) -> Bool {
+        guard letter.channel == .print, let country = letter.recipient.address?.countryCode.uppercased() else {
+            return false
+        }
+        return country != "DK" && country != "GL"
+    }
+
+    /// The lines of the envelope window, and the postal lines among them.
+    ///
+    /// A paper letter prints its ``AddressBlock`` (SPEC §2): the same lines as its
+    /// fjernprint envelope. A digital letter, and a paper letter whose protected address
+    /// a preview must not show, print the name and the c/o line.
+    ///
+    /// - Throws: ``LetterError`` with code `address_too_long` when the paper block does not
+    ///   fit; classification rejects such records, so only a hand-made letter gets here.
+    static func windowLines(_ letter: Letter, redact: Bool) throws(LetterError) -> (window: [String], address: [String]) {
+        let recipient = letter.recipient
+        let coLine = AddressBlock.careOfLine(recipient.coName)
+        guard letter.channel == .print, let address = recipient.address, !redact else {
+            let name = AddressBlock.normalized(recipient.name)
+            return ((name.isEmpty ? [] : [name]) + (coLine.map { [$0] } ?? []), [])
+        }
+        switch AddressBlock.build(name: recipient.name, coName: recipient.coName, address: address) {
+        case .success(let block):
+            let head = (AddressBlock.nameLine(recipient.name).isEmpty ? 0 : 1) + (coLine == nil ? 0 : 1)
+            return (block.lines, Array(block.lines.dropFirst(head)))
+        case .failure(let overflow):
+            throw LetterError(code: .addressTooLong, file: "letter", detail: "\(overflow.detail) (\(recipient.cpr))")
         }
     }
 }

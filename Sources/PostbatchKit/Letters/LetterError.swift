@@ -20,6 +20,8 @@ public struct LetterError: Error, Sendable, CustomStringConvertible {
             case unsupportedTag = "template_unsupported_tag"
             case unknownMarkup = "template_unknown_markup"
             case pdf = "letter_pdf"
+            case addressTooLong = "address_too_long"
+            case unprintableText = "letter_unprintable_text"
         }
         fileprivate let storage: Storage
         /// A group template (`da/bank.mustache`) does not exist.
@@ -41,6 +43,11 @@ public struct LetterError: Error, Sendable, CustomStringConvertible {
         public static var unknownMarkup: Self { .init(storage: .unknownMarkup) }
         /// cairo failed to produce the PDF.
         public static var pdf: Self { .init(storage: .pdf) }
+        /// A paper letter's address block does not fit 6 lines of 34 characters (SPEC §2).
+        public static var addressTooLong: Self { .init(storage: .addressTooLong) }
+        /// A name or address holds a character no installed font can draw: rather than
+        /// print a box, the letter is not made.
+        public static var unprintableText: Self { .init(storage: .unprintableText) }
 
         /// The code's stable text, `template_unknown_variable`.
         public var description: String { storage.rawValue }

@@ -1,4 +1,5 @@
 internal import CPangoCairo
+internal import Foundation
 
 /// A rendered letter: the PDF and what the layout measured.
 public struct RenderedLetter: Sendable {
@@ -8,8 +9,9 @@ public struct RenderedLetter: Sendable {
     public let pageCount: Int
     /// The box the window text (return line, name, c/o, address) actually takes on page 1.
     ///
-    /// Always inside ``LetterPage/window``: long names wrap, then the font shrinks,
-    /// and only as a last resort the block is cut with an ellipsis.
+    /// On paper, the address block at the normal text size, never wrapped or cut (SPEC §2
+    /// limits it to 6 lines of 34 characters). In a digital letter, long names wrap,
+    /// then the font shrinks, and only as a last resort the block is cut with an ellipsis.
     package let windowText: LetterBox
     /// The font size, in points, the recipient block was set in.
     public let recipientFontSize: Double
@@ -42,6 +44,8 @@ public final class LetterRenderer {
     private var layouts: [OpaquePointer] = []
     /// Shaped body blocks by content; emptied when it grows past ``bodyLayoutLimit``.
     private var bodyLayouts: [LetterBlock: BodyLayout] = [:]
+    /// Sender logos read so far, by file.
+    private var logos: [URL: SenderLogo] = [:]
     /// Enough for every block of the ten letters, with room for blocks that hold a name.
     private static let bodyLayoutLimit = 600
     private let fonts: Fonts
@@ -63,8 +67,11 @@ public final class LetterRenderer {
 
     /// Body text size in points.
     static let bodySize = 10.0
-    /// The recipient block's largest and smallest font sizes.
+    /// The recipient block's largest and smallest font sizes (digital letters: name and c/o).
     static let recipientSizes = (largest: 10.5, smallest: 6.5)
+    /// The size of a paper letter's address block: the letter's normal text size, for every
+    /// block (SPEC §2: 6 lines of 34 characters fit the window at this size).
+    static let addressSize = bodySize
 
     /// Creates a renderer with its own font map and pango context.
     ///
@@ -117,7 +124,7 @@ public final class LetterRenderer {
     /// - Returns: an A4 PDF; one page when the text allows, else as many as needed,
     ///   each numbered `Side n af N` / `Page n of N`.
     /// - Throws: ``LetterError`` with code `letter_pdf` when cairo reports a failure.
-    ///   A long name or address is not an error: it is wrapped or set smaller.
+    ///   A long name in a digital letter is not an error: it is wrapped or set smaller.
     package func render(_ letter: LetterContent) throws(LetterError) -> [UInt8] {
         try renderDetailed(letter).pdf
     }
@@ -126,6 +133,8 @@ public final class LetterRenderer {
     ///
     /// - Throws: ``LetterError`` with code `letter_pdf` when cairo reports a failure.
     package func renderDetailed(_ letter: LetterContent) throws(LetterError) -> RenderedLetter {
+        try requirePrintable(letter)
+        let logo = try self.logo(for: letter)
         let placement = place(letter.blocks)
         let sink = ByteSink()
         let unmanaged = Unmanaged.passRetained(sink)
@@ -154,10 +163,10 @@ public final class LetterRenderer {
         for page in 0..<placement.pageCount {
             if page == 0 {
                 drawFoldMarks(canvas)
-                drawSender(canvas, letter)
+                drawSender(canvas, letter, logo: logo)
                 let returnBox = drawText(canvas, letter.returnLine, font: fonts.small, in: LetterPage.returnLine,
                                          ellipsize: true, gray: 0.25)
-                let fitted = drawRecipient(canvas, letter.recipientLines)
+                let fitted = drawRecipient(canvas, letter)
                 windowText = returnBox.union(fitted.box)
                 recipientSize = fitted.size
                 drawDate(canvas, letter)
@@ -174,6 +183,35 @@ public final class LetterRenderer {
         }
         return RenderedLetter(pdf: sink.bytes, pageCount: placement.pageCount, windowText: windowText,
                               recipientFontSize: recipientSize)
+    }
+
+    /// Fails when a character of the personal parts (name, c/o, address) has no glyph in any
+    /// installed font, so that no letter ever shows a box for it.
+    ///
+    /// pango falls back from DejaVu Sans to any font fontconfig knows (the Debian packages
+    /// `fonts-noto-core`, `fonts-noto-cjk` and `fonts-symbola` cover Arabic, Hebrew, Indic,
+    /// CJK and emoji); cairo embeds the fallback fonts as subsets like DejaVu.
+    private func requirePrintable(_ letter: LetterContent) throws(LetterError) {
+        let recorder = GlyphRecorder(collectFonts: false)
+        drawPersonalParts(letter, on: recorder)
+        guard recorder.missingGlyph else { return }
+        let missing = letter.recipientLines.joined().unicodeScalars.filter { !Self.canDraw($0, context: context) }
+        let codes = missing.prefix(5).map { "U+" + String($0.value, radix: 16, uppercase: true) }
+        throw LetterError(code: .unprintableText, file: "letter",
+                          detail: "the recipient's name or address holds characters no installed font can draw "
+                              + "(\(codes.joined(separator: ", "))); install a font that has them (fonts-noto-core, "
+                              + "fonts-noto-cjk, fonts-symbola) or correct the record")
+    }
+
+    /// Whether pango finds a font with a glyph for the character.
+    private static func canDraw(_ scalar: Unicode.Scalar, context: OpaquePointer) -> Bool {
+        if scalar.properties.isWhitespace || scalar.properties.generalCategory == .format
+            || scalar.properties.generalCategory == .control { return true }
+        guard let layout = pango_layout_new(context) else { return true }
+        defer { g_object_unref(UnsafeMutableRawPointer(layout)) }
+        let text = String(Character(scalar))
+        pango_layout_set_text(layout, text, Int32(text.utf8.count))
+        return pango_layout_get_unknown_glyphs_count(layout) == 0
     }
 
     // MARK: - Output
@@ -434,18 +472,48 @@ public final class LetterRenderer {
                          width: Self.points(logical.width), height: Self.points(logical.height))
     }
 
-    private func drawSender(_ canvas: some LetterCanvas, _ letter: LetterContent) {
-        let box = LetterPage.senderBox
+    /// The letter's logo, read on first use.
+    ///
+    /// - Throws: ``LetterError`` `letter_pdf` when the file is not a readable PNG or SVG.
+    private func logo(for letter: LetterContent) throws(LetterError) -> SenderLogo? {
+        guard let url = letter.senderLogo else { return nil }
+        if let logo = logos[url] { return logo }
+        let logo = try SenderLogo(url: url)
+        logos[url] = logo
+        return logo
+    }
+
+    /// The sender block: the logo if there is one, then name, address and contact below it.
+    private func drawSender(_ canvas: some LetterCanvas, _ letter: LetterContent, logo: SenderLogo?) {
+        var box = LetterPage.senderBox
+        if let logo {
+            let logoBox = logo.box(in: box)
+            canvas.drawLogo(logo, in: logoBox)
+            let top = logoBox.maxY + LetterPage.mm(3)
+            box = LetterBox(x: box.x, y: top, width: box.width, height: max(0, box.maxY - top))
+        }
         let name = drawText(canvas, letter.senderName, font: fonts.senderName, in: box)
         let address = ([""] + letter.senderAddressLines + ["", letter.senderContact]).joined(separator: "\n")
-        let rest = LetterBox(x: box.x, y: name.maxY, width: box.width, height: box.maxY - name.maxY)
+        let rest = LetterBox(x: box.x, y: name.maxY, width: box.width, height: max(0, box.maxY - name.maxY))
         drawText(canvas, address, font: fonts.sender, in: rest, gray: 0.15)
     }
 
-    /// Sets the recipient lines in the window: wrap, then shrink, then cut with an ellipsis.
-    private func drawRecipient(_ canvas: some LetterCanvas, _ lines: [String]) -> (box: LetterBox, size: Double) {
+    /// Sets the recipient lines in the window.
+    ///
+    /// A paper letter's lines are its ``AddressBlock``: at most 6 lines of 34 characters,
+    /// set as they are at ``addressSize``, never wrapped, shrunk or cut, so the window
+    /// shows exactly what the fjernprint envelope says. Other letters show the name and
+    /// c/o line: wrapped, then shrunk, then cut with an ellipsis as a last resort.
+    private func drawRecipient(_ canvas: some LetterCanvas, _ letter: LetterContent) -> (box: LetterBox, size: Double) {
         let box = LetterPage.recipientBox
         let layout = self.layout(0)
+        let lines = letter.recipientLines
+        if letter.channel == .print {
+            pango_font_description_set_absolute_size(fonts.recipient, Self.addressSize * Double(PANGO_SCALE))
+            pango_layout_set_font_description(layout, fonts.recipient)
+            setRuns(layout, [LetterRun(lines.joined(separator: "\n"))])
+            return (show(canvas, layout, at: box), Self.addressSize)
+        }
         pango_layout_set_width(layout, Self.units(box.width))
         setRuns(layout, [LetterRun(lines.joined(separator: "\n"))])
         var size = Self.recipientSizes.largest
@@ -482,9 +550,21 @@ public final class LetterRenderer {
         canvas.stroke()
     }
 
-    /// The letter's date, right-aligned at the bottom of the right column.
+    /// The letter's date, right-aligned at the bottom of the right column, and its reference below.
     private func drawDate(_ canvas: some LetterCanvas, _ letter: LetterContent) {
-        drawText(canvas, letter.dateText, font: fonts.sender, in: LetterPage.dateBox, align: PANGO_ALIGN_RIGHT)
+        let date = drawText(canvas, letter.dateText, font: fonts.sender, in: LetterPage.dateBox, align: PANGO_ALIGN_RIGHT)
+        // The letter's reference under the date, for the citizen to quote to support staff.
+        var top = date.maxY + 1
+        let box = LetterPage.dateBox
+        if let reference = letter.referenceText {
+            top = drawText(canvas, reference, font: fonts.small, in: LetterBox(x: box.x, y: top, width: box.width, height: 8),
+                           align: PANGO_ALIGN_RIGHT, gray: 0.25).maxY
+        }
+        // A name the window shows shortened, in full: the letter names the person as written.
+        if let fullName = letter.fullNameText {
+            drawText(canvas, fullName, font: fonts.small, in: LetterBox(x: box.x, y: top, width: box.width, height: 24),
+                     align: PANGO_ALIGN_RIGHT, gray: 0.25)
+        }
     }
 
     private func drawFooter(_ canvas: some LetterCanvas, _ letter: LetterContent, page: Int, of count: Int) {
@@ -514,10 +594,11 @@ extension LetterRenderer {
     /// ``renderDetailed(_:)`` puts them.
     ///
     /// - Returns: the number of pages the letter needs; only page 1 is drawn.
-    func drawFixedParts(_ letter: LetterContent, on canvas: some LetterCanvas) -> Int {
+    /// - Throws: ``LetterError`` `letter_pdf` when the campaign's logo cannot be read.
+    func drawFixedParts(_ letter: LetterContent, on canvas: some LetterCanvas) throws(LetterError) -> Int {
         let placement = place(letter.blocks)
         drawFoldMarks(canvas)
-        drawSender(canvas, letter)
+        drawSender(canvas, letter, logo: try logo(for: letter))
         drawText(canvas, letter.returnLine, font: fonts.small, in: LetterPage.returnLine, ellipsize: true, gray: 0.25)
         drawBody(canvas, placement, page: 0)
         drawFooter(canvas, letter, page: 0, of: placement.pageCount)
@@ -530,7 +611,7 @@ extension LetterRenderer {
     /// - Returns: the font size the recipient block was set in.
     @discardableResult
     func drawPersonalParts(_ letter: LetterContent, on canvas: some LetterCanvas) -> Double {
-        let fitted = drawRecipient(canvas, letter.recipientLines)
+        let fitted = drawRecipient(canvas, letter)
         drawDate(canvas, letter)
         return fitted.size
     }
@@ -554,6 +635,8 @@ protocol LetterCanvas: AnyObject {
     func showLayout(_ layout: OpaquePointer, x: Double, y: Double)
     /// Shows one line of a layout with the left end of its baseline at (`x`, `baseline`).
     func showLayoutLine(_ line: UnsafeMutablePointer<PangoLayoutLine>, x: Double, baseline: Double)
+    /// Draws the sender's logo into a box.
+    func drawLogo(_ logo: SenderLogo, in box: LetterBox)
 }
 
 /// The reference canvas: draws with cairo, in the order the calls come.
@@ -576,6 +659,10 @@ private final class CairoCanvas: LetterCanvas {
     func showLayoutLine(_ line: UnsafeMutablePointer<PangoLayoutLine>, x: Double, baseline: Double) {
         cairo_move_to(cr, x, baseline)
         pango_cairo_show_layout_line(cr, line)
+    }
+
+    func drawLogo(_ logo: SenderLogo, in box: LetterBox) {
+        logo.draw(cr, in: box)
     }
 }
 

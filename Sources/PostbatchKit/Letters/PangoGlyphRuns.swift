@@ -48,6 +48,10 @@ final class GlyphRecorder: LetterCanvas {
     private(set) var fontFiles: [FastFontFace: [UInt8]] = [:]
     /// Set when pango used another font, a missing glyph or an unexpected style.
     private(set) var unusual = false
+    /// Where the sender's logo was drawn, if it was.
+    private(set) var logoBox: LetterBox?
+    /// Set when no installed font has a glyph for a character: pango would draw a box.
+    private(set) var missingGlyph = false
     /// Set when a layout was cut with an ellipsis.
     private(set) var ellipsized = false
 
@@ -76,6 +80,7 @@ final class GlyphRecorder: LetterCanvas {
         glyphs.removeAll(keepingCapacity: true)
         lines.removeAll(keepingCapacity: true)
         unusual = false
+        missingGlyph = false
         ellipsized = false
         gray = 0
         lineWidth = 2
@@ -86,6 +91,7 @@ final class GlyphRecorder: LetterCanvas {
     /// Clears ``unusual`` and ``ellipsized``, keeping what was recorded.
     func clearUnusual() {
         unusual = false
+        missingGlyph = false
         ellipsized = false
     }
 
@@ -106,6 +112,10 @@ final class GlyphRecorder: LetterCanvas {
         }
         segments.removeAll(keepingCapacity: true)
         pathStart = nil
+    }
+
+    func drawLogo(_ logo: SenderLogo, in box: LetterBox) {
+        logoBox = box
     }
 
     func showLayout(_ layout: OpaquePointer, x: Double, y: Double) {
@@ -176,6 +186,7 @@ final class GlyphRecorder: LetterCanvas {
             let info = infos[index]
             defer { position += info.geometry.width }
             if info.glyph == Self.emptyGlyph { continue }
+            if info.glyph & Self.unknownFlag != 0 { missingGlyph = true }
             guard let font, info.glyph & Self.unknownFlag == 0 else {
                 unusual = true
                 continue

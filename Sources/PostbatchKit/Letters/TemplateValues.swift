@@ -11,13 +11,14 @@ struct TemplateValues {
     static let names: Set<String> = [
         "name", "co_name", "address_lines", "date", "date_iso", "group", "group_slug", "title",
         "sender_name", "sender_address_lines", "sender_contact", "channel", "is_print", "is_digital",
-        "language", "delivery_period", "print_date",
+        "language", "delivery_period", "print_date", "is_abroad",
     ]
 
     let context: [String: Any]
 
     init(name: String, coName: String?, addressLines: [String], date: CalendarDate, language: Language,
-         group: LetterGroup, channel: Channel, campaign: Campaign) {
+         group: LetterGroup, channel: Channel, campaign: Campaign, abroad: Bool = false) {
+        let sender = campaign.sender.presentation(in: language)
         let schedule = campaign.schedule
         let waves = schedule.waveDates
         let first = waves.first ?? schedule.firstDay
@@ -30,12 +31,13 @@ struct TemplateValues {
             "group": String(group.rawValue),
             "group_slug": LetterMarkup.escape(group.slug),
             "title": LetterMarkup.escape(campaign.title(for: group, in: language)),
-            "sender_name": LetterMarkup.escape(campaign.sender.name),
-            "sender_address_lines": campaign.sender.addressLines.map(LetterMarkup.escape),
-            "sender_contact": LetterMarkup.escape(campaign.sender.contact),
+            "sender_name": LetterMarkup.escape(sender.name),
+            "sender_address_lines": sender.addressLines.map(LetterMarkup.escape),
+            "sender_contact": LetterMarkup.escape(sender.contact),
             "channel": channel.rawValue,
             "is_print": channel == .print,
             "is_digital": channel == .digital,
+            "is_abroad": abroad,
             "language": language.rawValue,
             "delivery_period": LetterMarkup.escape(CalendarDate.letterSpan(from: first, to: last, in: language)),
             "print_date": LetterMarkup.escape(schedule.printDay.letterText(in: language)),
@@ -55,6 +57,9 @@ struct TemplateValues {
             TemplateValues(name: tricky, coName: nil,
                            addressLines: ["- Vej 1, 2. th.", "# 3900 Nuuk", "GRØNLAND"],
                            date: date, language: language, group: group, channel: .print, campaign: campaign),
+            TemplateValues(name: tricky, coName: nil, addressLines: ["Musterstraße 1", "10115 Berlin", "TYSKLAND"],
+                           date: date, language: language, group: group, channel: .print, campaign: campaign,
+                           abroad: true),
         ]
     }
 }

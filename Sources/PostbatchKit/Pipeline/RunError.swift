@@ -1,4 +1,5 @@
-/// A run that cannot start: the spool belongs to another run, or is not a spool.
+/// A run that cannot start: the spool belongs to another run, or is not a spool, or the
+/// campaign file lacks what the input's paper letters need.
 public struct RunError: Error, Sendable, CustomStringConvertible {
     /// Why the run could not start, as a stable code.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
@@ -7,6 +8,7 @@ public struct RunError: Error, Sendable, CustomStringConvertible {
             case foreignSpool = "spool_not_empty"
             case brokenJournal = "journal_unreadable"
             case inputChanged = "input_changed"
+            case printSettingsMissing = "print_settings_missing"
         }
         fileprivate let storage: Storage
         /// The spool holds a run of other input or settings.
@@ -17,6 +19,8 @@ public struct RunError: Error, Sendable, CustomStringConvertible {
         public static var inputChanged: Self { .init(storage: .inputChanged) }
         /// The journal cannot be read.
         public static var brokenJournal: Self { .init(storage: .brokenJournal) }
+        /// The input has paper letters, but the campaign file lacks the print supplier's settings.
+        public static var printSettingsMissing: Self { .init(storage: .printSettingsMissing) }
         public var description: String { storage.rawValue }
     }
 

@@ -43,6 +43,19 @@ struct WritingRun {
         case .interrupted(let summary): return summary
         }
         let pass = staged.pass
+        let paperLetters = pass.statistics.letters(channel: .print)
+        if campaign.print == nil, paperLetters > 0 {
+            // Refused before anything is written: no default may pretend to be the supplier's.
+            staged.abort()
+            if !existed {
+                lock.release()
+                try? FileManager.default.removeItem(atPath: spool.path)
+            }
+            throw RunError(code: .printSettingsMissing, spool: options.spool,
+                           detail: "the input has \(paperLetters) paper letter(s), but the campaign file sets no "
+                               + "\(Campaign.printKeys.joined(separator: " and ")) (the ForsendelseTypeIdentifikator and "
+                               + "KvitteringsTypeKode your print supplier gives you); add them under [print]")
+        }
         logger.info("input pass finished", metadata: [
             "records": "\(pass.statistics.records)", "letters": "\(pass.statistics.totalLetters)",
             "skipped": "\(pass.statistics.totalSkipped)", "rejected": "\(pass.statistics.totalRejected)",

@@ -33,16 +33,60 @@ struct RecordClassifierTests {
         (TestInput.row(postal: "16200", exempt: "ja"), .invalidPostalCode),
         (TestInput.row(postal: "162", country: "GL", exempt: "ja"), .invalidPostalCode),
         (TestInput.row(postal: "1000", country: "FO", exempt: "ja"), .invalidPostalCode),
+        // Blank to a reader: no-break and zero-width spaces, a line separator, combining marks only.
+        (TestInput.row(name: "\u{00A0}\u{00A0}"), .missingName),
+        (TestInput.row(name: "\u{200B}\u{200C}\u{200D}\u{2060}\u{FEFF}"), .missingName),
+        (TestInput.row(name: "\u{2028}\u{2029}"), .missingName),
+        (TestInput.row(name: "\u{0301}\u{0308}\u{20DD}"), .missingName),
+        // 131 characters after NFC, written with combining rings: 262 code points.
+        (TestInput.row(name: String(repeating: "A\u{030A}", count: 131)), .invalidName),
+        // The paper address block (SPEC §2): a 38-character c/o line, a 52-character street part,
+        // seven lines, a two-word name of 43 characters, a 6,000-character street.
+        (TestInput.row(co: "Dødsbo efter Karen Birgitte Jensen", exempt: "ja"), .addressTooLong),
+        (TestInput.row(street: "Den Gamle Landevej ved Kongens Lyngby Hovedgade 143B, 4. sal", exempt: "ja"), .addressTooLong),
+        (TestInput.row(co: "Familien Schmidt", street: "Friedrich-Ebert-Straße 117a, Hinterhaus links, Aufgang B, 3. Obergeschoss",
+                       postal: "24937", city: "Flensburg", country: "DE", exempt: "ja"), .addressTooLong),
+        (TestInput.row(name: "Maximiliane Ærenlund-Østergaard-Løvenskiold", exempt: "ja"), .addressTooLong),
+        (TestInput.row(street: String(repeating: "Langgade", count: 750), exempt: "ja"), .addressTooLong),
+        (TestInput.row(country: "TF", exempt: "ja"), .addressTooLong),   // the country line is 63 characters
     ])
     func rejectReason(row: String, code: Code) throws {
         let outcomes = try TestInput.outcomes(TestInput.csv(row))
         #expect(outcomes.map(\.rejectionCode) == [code])
     }
 
-    @Test("a name of exactly 130 characters is fine")
+    @Test("a name of exactly 130 characters is fine, also when written with combining accents (260 code points)")
     func longestName() throws {
-        let outcomes = try TestInput.outcomes(TestInput.csv(TestInput.row(name: String(repeating: "Ø", count: 130))))
-        #expect(outcomes.first?.letter != nil)
+        for name in [String(repeating: "Ø", count: 130), String(repeating: "A\u{030A}", count: 130),
+                     "\u{00A0}Anna\u{200B}"] {
+            let outcomes = try TestInput.outcomes(TestInput.csv(TestInput.row(name: name)))
+            #expect(outcomes.first?.letter != nil)
+        }
+    }
+
+    @Test("address_too_long: paper only, after invalid_postal_code, the detail names the line and no address")
+    func addressTooLong() throws {
+        let co = "Dødsbo efter Karen Birgitte Jensen"
+        // The same record as a digital letter is fine: the block is for paper.
+        #expect(try TestInput.outcomes(TestInput.csv(TestInput.row(co: co))).first?.letter != nil)
+        // A wrong postcode is reported first.
+        #expect(try TestInput.outcomes(TestInput.csv(TestInput.row(co: co, postal: "162", exempt: "ja"))).first?.rejectionCode
+                == .invalidPostalCode)
+        // A skipped status sends nothing: no paper checks.
+        #expect(try TestInput.outcomes(TestInput.csv(TestInput.row(co: co, status: "90", exempt: "ja"))).first?.skipReason
+                == "status_90")
+        let outcome = try #require(try TestInput.outcomes(TestInput.csv(TestInput.row(co: co, exempt: "ja"))).first)
+        guard case .rejected(let error) = outcome else {
+            Issue.record("expected a rejection")
+            return
+        }
+        #expect(error.field == "co_name")
+        #expect(error.detail.contains("line 2"))
+        #expect(!error.detail.contains("Dødsbo") && !error.detail.contains("Vestergade") && !error.detail.contains("København"))
+        // A long name with middle names is shortened, not rejected; whitespace runs collapse first.
+        let long = TestInput.row(name: "Hans Christian Maximilian Frederik Jensen", co: "c/o  Karen\u{00A0}\u{00A0}Birgitte  Jensen",
+                                 street: "Den Gamle Landevej 7,  Ejendommen Skovly, 2. th", exempt: "ja")
+        #expect(try TestInput.outcomes(TestInput.csv(long)).first?.letter?.channel == .print)
     }
 
     @Test("when several reasons apply, the first in SPEC order is reported", arguments: [
@@ -113,7 +157,7 @@ struct RecordClassifierTests {
         #expect(paper.recipient.address == PostalAddress(street: "Vestergade 1", postalCode: "1620",
                                                          city: "København V", countryCode: "DK"))
         #expect(paper.recipient.coName == "c/o Mette")
-        #expect(paper.date.iso == "2021-10-09")
+        #expect(paper.date.iso == "2021-10-11")
         let digital = try #require(outcomes[1].letter)
         #expect(digital.channel == .digital)
         #expect(digital.recipient.address == nil)
@@ -192,10 +236,11 @@ struct RecordClassifierTests {
         #expect(paper == first.letters(channel: .print))
     }
 
-    @Test("the print day defaults to the day after the last wave, and can be set")
+    @Test("the print day defaults to the first business day after the last wave, and can be set")
     func printDay() {
         let first = CalendarDate(year: 2021, month: 12, day: 30)!
-        #expect(WaveSchedule(firstDay: first, waves: 3).printDay.iso == "2022-01-02")
+        // Waves 30 and 31 December and Saturday 1 January: paper on Monday 3 January.
+        #expect(WaveSchedule(firstDay: first, waves: 3).printDay.iso == "2022-01-03")
         #expect(WaveSchedule(firstDay: first, waves: 3, printDay: CalendarDate(year: 2022, month: 2, day: 1)).printDay.iso == "2022-02-01")
     }
 

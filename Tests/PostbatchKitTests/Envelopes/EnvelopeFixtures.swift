@@ -55,7 +55,12 @@ enum EnvelopeFixtures {
         Array(try Data(contentsOf: fixture("fjernprint/letter-tiny.pdf")))
     }
 
-    static func campaign(id: String = "nemid-mitid-2021", title: String? = nil) -> Campaign {
+    /// The print supplier's settings of the reference examples (265 is their placeholder).
+    static let printSettings = Campaign.PrintSettings(shipmentType: 265, receipts: .failuresOnly)
+
+    static func campaign(id: String = "nemid-mitid-2021", title: String? = nil,
+                         print: Campaign.PrintSettings? = printSettings,
+                         notifications: [Language: String] = [:]) -> Campaign {
         var titles: [Language: [LetterGroup: String]] = [:]
         for group in LetterGroup.allCases {
             titles[.da, default: [:]][group] = title ?? "Fra NemID til MitID"
@@ -67,7 +72,7 @@ enum EnvelopeFixtures {
                           addressLines: ["Landgreven 4", "1301 København K"], contact: "mitid.dk"),
             firstDay: CalendarDate(year: 2021, month: 10, day: 6)!,
             waves: 3, printDay: nil, titles: titles,
-            templateDirectory: URL(fileURLWithPath: "/tmp"))
+            templateDirectory: URL(fileURLWithPath: "/tmp"), notifications: notifications, print: print)
     }
 
     static let now = Timestamp(secondsSinceEpoch: 1_633_075_200)  // 2021-10-01T08:00:00Z

@@ -88,12 +88,24 @@ struct EnvelopeWriterTests {
             #expect(try EnvelopeFixtures.xmllint(memo, schema: EnvelopeFixtures.memoSchema(version)).status == 0)
         }
         let writer = try EnvelopeFixtures.writer(campaign: campaign)
-        for address in addresses {
-            let letter = try EnvelopeFixtures.letter(name: value, coName: value, address: address)
-            let paper = try writer.paperEnvelope(for: letter, pdf: pdf)
-            #expect(paperValidator.validate(paper).isEmpty, "\(paperValidator.validate(paper))")
-            #expect(try EnvelopeFixtures.xmllint(paper, schema: EnvelopeFixtures.fjernprintSchema()).status == 0)
+        var written = 0
+        for address in addresses + [PostalAddress(street: "Vej 1", postalCode: "1620", city: "By", countryCode: "DK")] {
+            for coName in [value, nil] {
+                let letter = try EnvelopeFixtures.letter(name: value, coName: coName, address: address)
+                // A block that does not fit is refused, never cut (SPEC §2).
+                guard case .success = AddressBlock.build(name: value, coName: coName, address: address) else {
+                    #expect { try writer.paperEnvelope(for: letter, pdf: pdf) }
+                        throws: { ($0 as? EnvelopeError)?.code == .addressTooLong }
+                    continue
+                }
+                let paper = try writer.paperEnvelope(for: letter, pdf: pdf)
+                #expect(paperValidator.validate(paper).isEmpty, "\(paperValidator.validate(paper))")
+                #expect(try EnvelopeFixtures.xmllint(paper, schema: EnvelopeFixtures.fjernprintSchema()).status == 0)
+                written += 1
+            }
         }
+        // The short hostile values make envelopes (the long ones only overflow).
+        #expect(written > 0 || value.unicodeScalars.count > 34)
     }
 
     @Test("special characters are escaped, emoji pass through, controls become spaces")
@@ -136,14 +148,92 @@ struct EnvelopeWriterTests {
             "<memo:idType>CPR</memo:idType>",
             "<memo:createdDateTime>2021-10-01T08:00:00Z</memo:createdDateTime>",
             "<memo:encodingFormat>application/pdf</memo:encodingFormat>",
-            "<memo:filename>nemid-mitid-2021-bank-update.pdf</memo:filename>",
+            "<memo:filename>MitID-letter.pdf</memo:filename>",
             "<memo:language>en</memo:language>",
+            "<memo:postType>MYNDIGHEDSPOST</memo:postType>",
+            "<memo:messageID>\(MessageID.supportReference(campaignID: "nemid-mitid-2021", cpr: letter.recipient.cpr))</memo:messageID>",
         ] {
             #expect(xml.contains(fragment), "missing \(fragment)")
         }
+        #expect(!xml.contains("<memo:notification>"))
     }
 
-    @Test("the paper envelope holds the structured address, ids and print parameters")
+    @Test("MeMo 1.2 and 1.1: postType, a quotable messageID, a short label, a notification, a readable file name",
+          arguments: MemoVersion.allCases)
+    func memoSenderFields(version: MemoVersion) throws {
+        let labels: [Language: [LetterGroup: String]] = [.da: [.bankUpdate: "Opdater dine ID-oplysninger"],
+                                                         .en: [.bankUpdate: "Update your ID information"]]
+        let base = EnvelopeFixtures.campaign(notifications: [.da: "Du har fået et brev om MitID.",
+                                                              .en: "You have a letter about MitID."])
+        let campaign = Campaign(id: base.id, sender: base.sender, firstDay: base.firstDay, waves: 3, printDay: nil,
+                                titles: base.titles, templateDirectory: base.templateDirectory, labels: labels,
+                                notifications: base.notifications, print: base.print)
+        let writer = try EnvelopeFixtures.writer(version, campaign: campaign)
+        for (language, label, notification, file) in [
+            (Language.da, "Opdater dine ID-oplysninger", "Du har fået et brev om MitID.", "MitID-brev.pdf"),
+            (.en, "Update your ID information", "You have a letter about MitID.", "MitID-letter.pdf"),
+        ] {
+            let letter = try EnvelopeFixtures.letter(language: language)
+            let bytes = try writer.digitalEnvelope(for: letter, pdf: try EnvelopeFixtures.tinyPDF())
+            let xml = String(decoding: bytes, as: UTF8.self)
+            let reference = MessageID.supportReference(campaignID: campaign.id, cpr: letter.recipient.cpr)
+            // In schema order.
+            let order = ["<memo:messageUUID>", "<memo:messageID>\(reference)</memo:messageID>",
+                         "<memo:label>\(label)</memo:label>", "<memo:notification>\(notification)</memo:notification>",
+                         "<memo:doNotDeliverUntilDate>", "<memo:legalNotification>",
+                         "<memo:postType>MYNDIGHEDSPOST</memo:postType>", "<memo:Sender>",
+                         "<memo:filename>\(file)</memo:filename>"]
+            let positions = order.map { xml.range(of: $0)?.lowerBound }
+            #expect(positions.allSatisfy { $0 != nil }, "\(xml.prefix(1500))")
+            #expect(positions.compactMap { $0 } == positions.compactMap { $0 }.sorted())
+            let validator = try SchemaValidator(schemaPath: EnvelopeFixtures.memoSchema(version))
+            #expect(validator.validate(bytes).isEmpty, "\(validator.validate(bytes))")
+        }
+    }
+
+    @Test("the support reference is deterministic, readable and never the CPR")
+    func supportReference() throws {
+        let cpr = try EnvelopeFixtures.cpr("1505729997")
+        let reference = MessageID.supportReference(campaignID: "nemid-mitid-2021", cpr: cpr)
+        #expect(reference == MessageID.supportReference(campaignID: "nemid-mitid-2021", cpr: cpr))
+        #expect(reference.wholeMatch(of: /[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}/) != nil, "\(reference)")
+        #expect(reference != MessageID.supportReference(campaignID: "nemid-mitid-2022", cpr: cpr))
+        let other = try EnvelopeFixtures.cpr("1505729998")
+        #expect(reference != MessageID.supportReference(campaignID: "nemid-mitid-2021", cpr: other))
+    }
+
+    @Test("the paper envelope carries the supplier's ForsendelseTypeIdentifikator and KvitteringsTypeKode, or is refused")
+    func paperSupplierSettings() throws {
+        let letter = try EnvelopeFixtures.letter(address: PostalAddress(street: "Nørregade 7", postalCode: "1165",
+                                                                        city: "København K", countryCode: "DK"))
+        let pdf = try EnvelopeFixtures.tinyPDF()
+        let bytes = try EnvelopeFixtures.writer().paperEnvelope(for: letter, pdf: pdf)
+        let xml = String(decoding: bytes, as: UTF8.self)
+        let order = ["<fjernprint:AfsendelseIdentifikator>", "<fjernprint:ForsendelseTypeIdentifikator>265</fjernprint:ForsendelseTypeIdentifikator>",
+                     "<fjernprint:ForsendelseModtager>", "<fjernprint:MasseForsendelseIdentifikator>",
+                     "<fjernprint:KvitteringsTypeKode>Kun fejl</fjernprint:KvitteringsTypeKode>", "<fjernprint:DokumentParametre>"]
+        let positions = order.map { xml.range(of: $0)?.lowerBound }
+        #expect(positions.allSatisfy { $0 != nil })
+        #expect(positions.compactMap { $0 } == positions.compactMap { $0 }.sorted())
+        let validator = try SchemaValidator(schemaPath: EnvelopeFixtures.fjernprintSchema())
+        #expect(validator.validate(bytes).isEmpty, "\(validator.validate(bytes))")
+        for receipts in Campaign.PrintSettings.Receipts.allCases {
+            let writer = try EnvelopeFixtures.writer(campaign: EnvelopeFixtures.campaign(
+                print: .init(shipmentType: 7, receipts: receipts)))
+            #expect(validator.validate(try writer.paperEnvelope(for: letter, pdf: pdf)).isEmpty)
+        }
+        let unset = try EnvelopeFixtures.writer(campaign: EnvelopeFixtures.campaign(print: nil))
+        do {
+            _ = try unset.paperEnvelope(for: letter, pdf: pdf)
+            Issue.record("a campaign without print settings must refuse paper")
+        } catch {
+            #expect(error.description.contains("print.shipment_type") && error.description.contains("print.receipts"))
+        }
+        // Digital letters do not need them.
+        #expect(try !unset.digitalEnvelope(for: try EnvelopeFixtures.letter(), pdf: pdf).isEmpty)
+    }
+
+    @Test("the paper envelope holds the address block as free lines, ids and print parameters")
     func paperFields() throws {
         let address = PostalAddress(street: "Vesterbrogade 12a, 3. tv", postalCode: "1620",
                                     city: "København V", countryCode: "dk")
@@ -152,16 +242,21 @@ struct EnvelopeWriterTests {
         let xml = String(decoding: try writer.paperEnvelope(for: letter, pdf: [1]), as: UTF8.self)
         let shipment = MessageID.derive(campaignID: "nemid-mitid-2021", cpr: letter.recipient.cpr, for: .paperShipment)
         #expect(writer.envelopeID(for: letter) == shipment)
+        // Exactly the lines of the letter's window: the block of SPEC §2.
+        let block = try AddressBlock.build(name: letter.recipient.name, coName: "c/o Karen Åberg", address: address).get()
+        #expect(xml.contains("<itst:PersonName>\(block.lines[0])</itst:PersonName>"))
+        for (element, line) in zip(["First", "Second", "Third"], block.lines.dropFirst()) {
+            #expect(xml.contains("<dkccline:PostalAddress\(element)LineText>\(line)</dkccline:PostalAddress\(element)LineText>"))
+        }
+        #expect(!xml.contains("PostalAddressFourthLineText"))
+        #expect(!xml.contains("StreetName") && !xml.contains("CoNavn"))
         for fragment in [
             "<fjernprint:AfsendelseIdentifikator>\(shipment)</fjernprint:AfsendelseIdentifikator>",
             "<adir:CPRnummerIdentifikator>1505729997</adir:CPRnummerIdentifikator>",
-            "<fjernprint:CoNavn>Karen Åberg</fjernprint:CoNavn>",
-            "<dkcc2005:StreetName>Vesterbrogade</dkcc2005:StreetName>",
-            "<dkcc:StreetBuildingIdentifier>12A</dkcc:StreetBuildingIdentifier>",
-            "<dkcc:FloorIdentifier>3</dkcc:FloorIdentifier>",
-            "<dkcc:SuiteIdentifier>tv</dkcc:SuiteIdentifier>",
+            "<dkccline:PostalAddressFirstLineText>c/o Karen Åberg</dkccline:PostalAddressFirstLineText>",
+            "<dkccline:PostalAddressSecondLineText>Vesterbrogade 12a, 3. tv</dkccline:PostalAddressSecondLineText>",
+            "<dkccline:PostalAddressThirdLineText>1620 København V</dkccline:PostalAddressThirdLineText>",
             "<dkcc2005:PostCodeIdentifier>1620</dkcc2005:PostCodeIdentifier>",
-            "<dkcc2005:DistrictSubdivisionIdentifier>København V</dkcc2005:DistrictSubdivisionIdentifier>",
             "<dkcc:CountryIdentificationCode scheme=\"iso3166-alpha2\">DK</dkcc:CountryIdentificationCode>",
             "<dkal:FilformatNavn>PDF</dkal:FilformatNavn>",
             "<dkal:MeddelelseIndholdData>AQ==</dkal:MeddelelseIndholdData>",
@@ -192,6 +287,26 @@ struct EnvelopeWriterTests {
         let lines = String(decoding: try writer.paperEnvelope(for: german, pdf: [1]), as: UTF8.self)
         #expect(lines.contains("<dkccline:PostalAddressSecondLineText>10115 Berlin</dkccline:PostalAddressSecondLineText>"))
         #expect(lines.contains(">TYSKLAND</dkccline:PostalAddressThirdLineText>"))
+
+        // Greenland gets its country line too, as the letter's window has it.
+        let greenland = try EnvelopeFixtures.letter(address: PostalAddress(
+            street: "Aqqusinersuaq 16", postalCode: "3900", city: "Nuuk", countryCode: "GL"))
+        let gl = String(decoding: try writer.paperEnvelope(for: greenland, pdf: [1]), as: UTF8.self)
+        #expect(gl.contains("<dkccline:PostalAddressSecondLineText>3900 Nuuk</dkccline:PostalAddressSecondLineText>"))
+        #expect(gl.contains("<dkccline:PostalAddressThirdLineText>GRØNLAND</dkccline:PostalAddressThirdLineText>"))
+        #expect(gl.contains("<dkcc2005:PostCodeIdentifier>3900</dkcc2005:PostCodeIdentifier>"))
+
+        // Too long for the block: refused with the line number, never cut.
+        let long = try EnvelopeFixtures.letter(coName: "Dødsbo efter Karen Birgitte Jensen", address: PostalAddress(
+            street: "Nørregade 7", postalCode: "1165", city: "København K", countryCode: "DK"))
+        do {
+            _ = try writer.paperEnvelope(for: long, pdf: [1])
+            Issue.record("expected address_too_long")
+        } catch {
+            #expect(error.code == .addressTooLong)
+            #expect(error.description.contains("line 2"))
+            #expect(!error.description.contains("Dødsbo") && !error.description.contains("1505729997"))
+        }
     }
 
     @Test("envelope(for:) picks the envelope by the letter's channel")

@@ -79,7 +79,7 @@ struct SchemaValidatorTests {
         let paper = String(decoding: try EnvelopeFixtures.writer().paperEnvelope(for: letter, pdf: [1]), as: UTF8.self)
         let broken = paper
             .replacingOccurrences(of: ">1505729997<", with: ">3299729997<")
-            .replacingOccurrences(of: ">Nørregade<", with: ">\(String(repeating: "Nørregade", count: 5))<")
+            .replacingOccurrences(of: ">Nørregade 7<", with: ">\(String(repeating: "Nørregade", count: 5))<")
         let failures = validator.validate(Array(broken.utf8))
         #expect(failures.count >= 2)
         let text = failures.map(\.description).joined(separator: "\n")

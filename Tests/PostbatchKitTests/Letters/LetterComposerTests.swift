@@ -127,4 +127,55 @@ struct LetterComposerTests {
         let last = try #require(CalendarDate(year: y2, month: m2, day: d2))
         #expect(CalendarDate.letterSpan(from: first, to: last, in: language) == expected)
     }
+
+    @Test("group 5 abroad says how to get MitID from abroad, not the municipality; Denmark and Greenland keep it",
+          arguments: Language.allCases)
+    func abroad(language: Language) throws {
+        let composer = try LetterComposer(campaign: LetterFixtures.campaign())
+        func text(_ country: String, _ postal: String, group: LetterGroup = .citizenService) throws -> String {
+            let letter = LetterFixtures.letter(group: group, language: language, channel: .print, address: PostalAddress(
+                street: "Vej 1", postalCode: postal, city: "By", countryCode: country))
+            return try composer.compose(letter).text.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        }
+        let (municipality, fromAbroad, inDenmark) = language == .da
+            ? ("i din kommune", "Sådan gør du fra udlandet", "borgerservicecenter (Borgerservice) i Danmark")
+            : ("in your municipality", "What to do from abroad", "citizen service centre (Borgerservice) in Denmark")
+        for (country, postal) in [("DE", "10115"), ("SE", "211 22"), ("FO", "100"), ("US", "10001")] {
+            let letter = try text(country, postal)
+            #expect(letter.contains(fromAbroad) && letter.contains(inDenmark), "\(country)")
+            #expect(!letter.contains(municipality), "\(country)")
+            // The facts of the reference: ID to bring, the CPR questions, the witness rules.
+            for fact in language == .da
+                ? ["Bestil tid", "pas, kørekort eller billed-id", "CPR-registret", "fyldt 18 år", "mindst 10 dage",
+                   "3 personer inden for 120 dage", "Tag et vidne med"]
+                : ["Book an appointment", "passport, driving licence or a photo ID card", "CPR register",
+                   "at least 18 years old", "at least 10 days", "3 people within 120 days", "Bring a witness"] {
+                #expect(letter.contains(fact), "\(country): missing \(fact)")
+            }
+        }
+        for (country, postal) in [("DK", "8000"), ("GL", "3900")] {
+            let letter = try text(country, postal)
+            #expect(letter.contains(municipality) && !letter.contains(fromAbroad), "\(country)")
+        }
+        // Other groups abroad read as at home.
+        #expect(try text("DE", "10115", group: .bank) == text("DK", "8000", group: .bank)
+            .replacingOccurrences(of: "8000 By", with: "10115 By TYSKLAND"))
+    }
+
+    @Test("every letter ends with a closing and the sender's name in its language, and shows its reference")
+    func closing() throws {
+        let campaign = try LetterFixtures.campaign()
+        let composer = try LetterComposer(campaign: campaign)
+        for (group, language) in LetterFixtures.pairs {
+            for channel in Channel.allCases {
+                let content = try composer.compose(LetterFixtures.letter(group: group, language: language, channel: channel))
+                let paragraphs = content.blocks.suffix(2).map { $0.runs.map(\.text).joined() }
+                let sender = campaign.sender.presentation(in: language).name
+                #expect(paragraphs == [language == .da ? "Med venlig hilsen" : "Kind regards", sender])
+                #expect(content.senderName == sender)
+                let reference = MessageID.supportReference(campaignID: campaign.id, cpr: LetterFixtures.cpr)
+                #expect(content.referenceText == (language == .da ? "Brev-id \(reference)" : "Letter ID \(reference)"))
+            }
+        }
+    }
 }

@@ -18,7 +18,7 @@ struct LetterRendererTests {
         case (.mitidDKUpdate, .en): ["NemID key app", "MitID.dk", "passport with a chip"]
         case (.citizenService, .da): ["Borgerservice", "Bestil tid", "pas, kørekort eller billed-id", "CPR-registret",
                                       "fyldt 18 år", "mindst 10 dage", "3 personer inden for 120 dage"]
-        case (.citizenService, .en): ["Borgerservice", "Book a time", "passport, driving licence or picture ID",
+        case (.citizenService, .en): ["Borgerservice", "Book an appointment", "passport, driving licence or a photo ID card",
                                       "CPR register", "at least 18", "at least 10 days", "3 people within 120 days"]
         }
     }
@@ -27,9 +27,12 @@ struct LetterRendererTests {
     static func commonFacts(_ language: Language) -> [String] {
         switch language {
         case .da: ["beholde og bruge dit NemID", "se bort fra dette brev", "kun sendt med Digital Post",
-                   "e-mail, sms eller telefon", "6. oktober 2021", "Side 1 af 1", "Digitaliseringsstyrelsen"]
-        case .en: ["Keep and use your NemID", "ignore this letter", "only by Digital Post",
-                   "e-mail, text message (SMS) or phone", "6 October 2021", "Page 1 of 1", "Digitaliseringsstyrelsen"]
+                   "e-mail, sms eller telefon", "6. oktober 2021", "Side 1 af 1", "Digitaliseringsstyrelsen",
+                   "Med venlig hilsen Digitaliseringsstyrelsen", "Tlf. 33 98 00 10"]
+        case .en: ["Keep using your NemID", "ignore this letter", "only by Digital Post",
+                   "e-mail, text message (SMS) or phone", "6 October 2021", "Page 1 of 1",
+                   "Danish Agency for Digital Government", "Kind regards Danish Agency for Digital Government",
+                   "Phone +45 33 98 00 10"]
         }
     }
 
@@ -58,7 +61,7 @@ struct LetterRendererTests {
         let content = try composer.compose(LetterFixtures.letter(group: group, language: language, channel: .print))
         let rendered = try renderer.renderDetailed(content)
         #expect(rendered.pageCount == 1)
-        #expect(rendered.recipientFontSize == LetterRenderer.recipientSizes.largest)
+        #expect(rendered.recipientFontSize == LetterRenderer.addressSize)
         #expect(LetterPage.recipientBox.contains(rendered.windowText) || LetterPage.window.contains(rendered.windowText))
         let folder = try Scratch.folder("letters")
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -78,7 +81,7 @@ struct LetterRendererTests {
         let info = try Self.info(url)
         #expect(info.contains("Pages: 1"))
         #expect(info.contains("Page size: 595.276 x 841.89 pts (A4)"))
-        #expect(info.contains("Author: Digitaliseringsstyrelsen"))
+        #expect(info.contains("Author: \(campaign.sender.presentation(in: language).name)"))
         #expect(info.contains("Creator: postbatch"))
         #expect(info.contains("Title: \(title)"))
         #expect(info.contains("CreationDate: Wed Oct 6 00:00:00 2021"))
@@ -125,26 +128,81 @@ struct LetterRendererTests {
                                                               city: "Nuuk", countryCode: "GL")),
     ]
 
-    @Test("long names and foreign addresses render and stay inside the envelope window",
+    @Test("digital letters: long names and c/o lines stay inside the envelope window",
           arguments: longRecipients.indices)
     func longRecipient(index: Int) throws {
         let recipient = Self.longRecipients[index]
         let composer = try LetterComposer(campaign: LetterFixtures.campaign())
         let renderer = try LetterRenderer()
         for language in Language.allCases {
-            let letter = LetterFixtures.letter(group: .citizenService, language: language, channel: .print,
+            let letter = LetterFixtures.letter(group: .citizenService, language: language, channel: .digital,
                                                name: recipient.name, coName: recipient.co, address: recipient.address)
             let rendered = try renderer.renderDetailed(try composer.compose(letter))
             #expect(LetterPage.window.contains(rendered.windowText),
                     "window text \(rendered.windowText) outside \(LetterPage.window)")
-            #expect(rendered.windowText.height > 20)
-            // The postcode and city line is never cut.
-            let folder = try Scratch.folder("letters")
-            defer { try? FileManager.default.removeItem(at: folder) }
-            let text = try Self.text(of: try LetterFixtures.write(rendered.pdf, named: "long.pdf", in: folder))
-            #expect(text.contains("\(recipient.address.postalCode) \(recipient.address.city)"))
             #expect(rendered.pageCount == 1)
         }
+    }
+
+    /// Full paper blocks: six lines, the longest 34 characters, in the widest letters a real
+    /// address has (capitals, `W`, `M`, `Æ`).
+    static let fullBlocks: [(name: String, co: String?, address: PostalAddress)] = [
+        ("HANS CHRISTIAN MAXIMILIAN WÆRNBERG", "C/O MARGRETHE WÆRUM-MØLLER-HØJGÅRD",
+         PostalAddress(street: "WILLEMOESGADE 100B, 4. SAL, DØR 12, MIDTERDØREN", postalCode: "2100",
+                       city: "KØBENHAVN Ø", countryCode: "DK")),
+        ("Hans Christian Maximilian Frederik Ludvig Jensen", "Dødsbo efter Karen B. Jensen",
+         PostalAddress(street: "Den Gamle Landevej 7, Ejendommen Skovly, 2. th", postalCode: "24937",
+                       city: "Flensburg", countryCode: "DE")),
+        ("Jóannes Patursson", "Elin Poulsen", PostalAddress(street: "Niels Finsens gøta 5", postalCode: "100",
+                                                            city: "Tórshavn", countryCode: "FO")),
+        ("Aputsiaq Kristiansen", "Nukappiaaluk", PostalAddress(street: "Aqqusinersuaq 12", postalCode: "3900",
+                                                              city: "Nuuk", countryCode: "GL")),
+    ]
+
+    @Test("paper letters: the window prints exactly the address block, at the normal size, inside the window",
+          arguments: fullBlocks.indices)
+    func paperBlock(index: Int) throws {
+        let recipient = Self.fullBlocks[index]
+        let block = try AddressBlock.build(name: recipient.name, coName: recipient.co, address: recipient.address).get()
+        let composer = try LetterComposer(campaign: LetterFixtures.campaign())
+        let renderer = try LetterRenderer()
+        for language in Language.allCases {
+            let letter = LetterFixtures.letter(group: .citizenService, language: language, channel: .print,
+                                               name: recipient.name, coName: recipient.co, address: recipient.address)
+            let content = try composer.compose(letter)
+            #expect(content.recipientLines == block.lines)
+            let rendered = try renderer.renderDetailed(content)
+            #expect(rendered.recipientFontSize == LetterRenderer.addressSize)
+            #expect(LetterPage.window.contains(rendered.windowText),
+                    "window text \(rendered.windowText) outside \(LetterPage.window)")
+            // Each block line comes back whole, on a line of its own, from the page.
+            let folder = try Scratch.folder("letters")
+            defer { try? FileManager.default.removeItem(at: folder) }
+            let url = try LetterFixtures.write(rendered.pdf, named: "block.pdf", in: folder)
+            let window = try LetterFixtures.run("pdftotext", ["-layout", "-x", "70", "-y", "150", "-W", "250", "-H", "95",
+                                                              url.path, "-"]).output
+            let printed = window.split(separator: "\n")
+                .map { $0.trimmingCharacters(in: CharacterSet.whitespaces.union(CharacterSet(charactersIn: "\u{0C}"))) }
+                .filter { !$0.isEmpty }
+            #expect(Array(printed.suffix(block.lines.count)) == block.lines, "\(printed)")
+            // A shortened name is still given in full elsewhere on the page (SPEC §3: pdftotext gives the name back).
+            #expect(try Self.text(of: url).contains(recipient.name))
+            #expect((content.fullName != nil) == (block.lines[0] != recipient.name))
+            #expect(rendered.pageCount == 1)
+        }
+    }
+
+    @Test("a paper block that does not fit is an error, never cut")
+    func paperBlockTooLong() throws {
+        let composer = try LetterComposer(campaign: LetterFixtures.campaign())
+        let letter = LetterFixtures.letter(group: .bank, language: .da, channel: .print,
+                                           name: Self.longRecipients[0].name, coName: Self.longRecipients[0].co,
+                                           address: Self.longRecipients[0].address)
+        #expect { try composer.compose(letter) } throws: { ($0 as? LetterError)?.code == .addressTooLong }
+        // A preview of a protected address shows no address, so nothing to overflow but the name.
+        let protected = LetterFixtures.letter(group: .bank, language: .da, channel: .print, name: "Anna Jensen",
+                                              coName: nil, address: Self.longRecipients[1].address, protected: true)
+        #expect(try composer.compose(protected, redactProtectedAddress: true).recipientLines == ["Anna Jensen"])
     }
 
     @Test("the foreign country is printed in capitals under the city")
@@ -156,7 +214,11 @@ struct LetterRendererTests {
         #expect(content.recipientLines.suffix(3) == ["Aqqusinersuaq 12", "3900 Nuuk", "GRØNLAND"])
         let german = try composer.compose(LetterFixtures.letter(group: .bank, language: .da, channel: .print,
                                                                  address: Self.longRecipients[2].address))
-        #expect(german.recipientLines.suffix(2) == ["10623 Berlin-Charlottenburg", "TYSKLAND"])
+        #expect(german.recipientLines.suffix(4) == ["Straße des 17. Juni 135", "Hinterhaus, 3. Obergeschoss",
+                                                    "10623 Berlin-Charlottenburg", "TYSKLAND"])
+        let faroese = try composer.compose(LetterFixtures.letter(group: .bank, language: .da, channel: .print,
+                                                                  address: Self.fullBlocks[2].address))
+        #expect(faroese.recipientLines.suffix(3) == ["Niels Finsens gøta 5", "FO-100 Tórshavn", "FÆRØERNE"])
     }
 
     @Test("a body too long for one page continues on numbered pages")
@@ -209,5 +271,51 @@ struct LetterRendererTests {
         }
         #expect(results.count == 2)
         for result in results { #expect(result == expected) }
+    }
+}
+
+/// Names in scripts DejaVu Sans lacks (SPEC §1 allows any printable name): drawn with
+/// fallback fonts from Debian packages, embedded as subsets, never as boxes.
+@Suite("Names in other scripts")
+struct FallbackFontTests {
+    @Test("CJK, Arabic and emoji names are drawn with embedded fallback fonts, on paper and digitally", arguments: [
+        ("王小明", "Noto"), ("김민준 Kim", "Noto"), ("محمد علي", "DejaVuSans"), ("Ida 😀 Hansen", "Symbola"),
+    ])
+    func fallback(name: String, font: String) throws {
+        let composer = try LetterComposer(campaign: LetterFixtures.campaign())
+        let templates = try FastLetterTemplates(composer: composer)
+        for channel in Channel.allCases {
+            let content = try composer.compose(LetterFixtures.letter(group: .bank, language: .da, channel: channel,
+                                                                      name: name))
+            // The fast path hands such letters to the reference renderer, which draws them.
+            #expect(try FastLetterRenderer(templates: templates).render(content) == nil)
+            let pdf = try LetterRenderer().render(content)
+            let folder = try Scratch.folder("letters")
+            defer { try? FileManager.default.removeItem(at: folder) }
+            let url = try LetterFixtures.write(pdf, named: "fallback.pdf", in: folder)
+            let fonts = try LetterFixtures.run("pdffonts", [url.path]).output.split(separator: "\n").dropFirst(2)
+            #expect(fonts.contains { $0.contains(font) }, "\(fonts)")
+            for line in fonts {
+                let columns = line.split(separator: " ", omittingEmptySubsequences: true)
+                #expect(columns.count >= 7 && columns[columns.count - 5] == "yes" && columns[columns.count - 4] == "yes",
+                        "not embedded as a subset: \(line)")
+            }
+            // pdftotext gives Arabic back as presentation forms in visual order: compare after NFKC.
+            let text = try LetterRendererTests.text(of: url).precomposedStringWithCompatibilityMapping
+            let words = name.split(separator: " ").map { String($0).precomposedStringWithCompatibilityMapping }
+            let found = words.allSatisfy { word in text.contains(word) || text.contains(String(word.reversed())) }
+                || name.unicodeScalars.filter { !$0.properties.isWhitespace }.allSatisfy { text.unicodeScalars.contains($0) }
+            #expect(found, "\(name) not in the text")
+        }
+    }
+
+    @Test("a character no installed font has is an error, never a box")
+    func unprintable() throws {
+        let composer = try LetterComposer(campaign: LetterFixtures.campaign())
+        let content = try composer.compose(LetterFixtures.letter(group: .bank, language: .da, name: "Anna \u{E123}\u{0378} Hansen"))
+        #expect { try LetterRenderer().render(content) } throws: { error in
+            guard let error = error as? LetterError, error.code == .unprintableText else { return false }
+            return error.detail.contains("U+E123") && !error.detail.contains("Anna")
+        }
     }
 }

@@ -26,6 +26,8 @@ package struct MessageID: Hashable, Sendable, CustomStringConvertible {
         case paperShipment = "fjernprint-shipment"
         /// The fjernprint `DokumentParametre/UUIDIdentifikator` of a paper letter's document.
         case paperDocument = "fjernprint-document"
+        /// The reference printed in the letter and sent as the MeMo `messageID`.
+        case supportReference = "support-reference"
     }
 
     /// The 16 bytes, version and variant bits already set.
@@ -53,6 +55,27 @@ package struct MessageID: Hashable, Sendable, CustomStringConvertible {
         bytes[6] = (bytes[6] & 0x0F) | 0x40
         bytes[8] = (bytes[8] & 0x3F) | 0x80
         return MessageID(bytes: bytes)
+    }
+
+    /// The letter's reference, for people: 12 characters of Crockford's base32 in groups of
+    /// four, `7KQ4-M2XD-9PF3`.
+    ///
+    /// Printed under the letter's date and sent as the MeMo `messageID`, so a citizen can read
+    /// it out and support staff can find the letter. Derived like the UUIDs (its own hash
+    /// domain), so a re-run gives the same reference. 60 bits: no two of a campaign's letters
+    /// share one in practice. Crockford's alphabet has no I, L, O or U, so it is read aloud
+    /// without mistakes.
+    public static func supportReference(campaignID: String, cpr: CPR) -> String {
+        let bytes = derive(campaignID: campaignID, cpr: cpr, for: .supportReference).bytes
+        let alphabet = Array("0123456789ABCDEFGHJKMNPQRSTVWXYZ")
+        var bits: UInt64 = 0
+        for byte in bytes.prefix(8) { bits = bits << 8 | UInt64(byte) }
+        var text = ""
+        for index in 0..<12 {
+            if index > 0 && index % 4 == 0 { text.append("-") }
+            text.append(alphabet[Int((bits >> UInt64(59 - 5 * index)) & 0x1F)])
+        }
+        return text
     }
 
     /// Lower-case `8-4-4-4-12` hex: `0d4a3b2c-1e5f-4a6b-8c7d-9e0f1a2b3c4d`.
