@@ -8,7 +8,7 @@ Checks what `kubectl apply --dry-run=client` would not catch either: that the In
 really shards (completionMode Indexed, completions = parallelism = SHARDS, the command passes
 --shard with $JOB_COMPLETION_INDEX), that the merge Job checks the same spools (same SHARDS,
 RUN_ID, claim), that every volume mount names a volume and every volume a ConfigMap or claim
-defined here, and that the campaign in the ConfigMap is TOML with the keys postbatch reads.
+defined here, and that the campaign in the ConfigMap is TOML with the keys of templates/campaign.toml.
 Then it writes, for scripts/check-deploy.sh to run against a real binary: OUT_DIR/shard.sh,
 OUT_DIR/merge.sh (the containers' scripts), OUT_DIR/env (their shared environment, as
 shell assignments) and OUT_DIR/campaign.toml (the ConfigMap's file).
@@ -90,9 +90,16 @@ def main():
     campaign_text = config_map["data"].get("campaign.toml")
     need(campaign_text, "the ConfigMap has no campaign.toml")
     campaign = tomllib.loads(campaign_text)
-    for table, key in (("campaign", "id"), ("campaign", "first_day"), ("campaign", "waves"),
-                       ("sender", "cvr"), ("sender", "name"), ("sender", "address"), ("sender", "contact")):
-        need(key in campaign.get(table, {}), f"campaign.toml: no {table}.{key}")
+    # The same keys as the repository's templates/campaign.toml (values are the operator's).
+    def keys(table, prefix=""):
+        out = set()
+        for key, value in table.items():
+            out |= keys(value, f"{prefix}{key}.") if isinstance(value, dict) else {prefix + key}
+        return out
+    with open("templates/campaign.toml", "rb") as handle:
+        reference = keys(tomllib.load(handle))
+    need(keys(campaign) == reference,
+         f"the ConfigMap's campaign.toml has other keys than templates/campaign.toml: {sorted(keys(campaign) ^ reference)}")
 
     shard_job = only(shard_docs, "Job")
     merge_job = only(merge_docs, "Job")
