@@ -13,19 +13,6 @@ struct SoakTests {
     static let now = "2021-10-01T08:00:00Z"
     static var iterations: Int { Int(ProcessInfo.processInfo.environment["POSTBATCH_SOAK_ITERATIONS"] ?? "") ?? 20 }
 
-    /// A small deterministic generator (SplitMix64), so a failing schedule can be replayed.
-    struct Random {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
-    }
-
     static func start(_ arguments: [String]) throws -> Process {
         let process = Process()
         process.executableURL = CLI.binary
@@ -51,19 +38,19 @@ struct SoakTests {
             references.append(try Spool.files(reference))
         }
         let spool = directory.appendingPathComponent("spool")
-        var random = Random(state: 2021)
+        var random = SplitMix64(seed: 2021)
         var outcomes: [String: Int] = [:]
         for iteration in 0..<Self.iterations {
-            let target = random.below(2)
+            let target = Int.random(in: 0..<2, using: &random)
             try contents[target].write(to: input)
-            let force = random.below(3) == 0
-            let action = random.below(3)  // 0 kill -9, 1 replace the input, 2 run to the end
+            let force = Int.random(in: 0..<3, using: &random) == 0
+            let action = Int.random(in: 0..<3, using: &random)  // 0 kill -9, 1 replace the input, 2 run to the end
             var arguments = ["run", input.path, "--spool", spool.path, "--now", Self.now, "--workers", "1"]
             if force { arguments.append("--force-new-run") }
             let process = try Self.start(arguments)
             switch action {
             case 0:
-                Thread.sleep(forTimeInterval: Double(random.below(1500)) / 1000)
+                Thread.sleep(forTimeInterval: Double(Int.random(in: 0..<1500, using: &random)) / 1000)
                 kill(process.processIdentifier, SIGKILL)
             case 1:
                 let deadline = Date().addingTimeInterval(10)
@@ -71,7 +58,7 @@ struct SoakTests {
                       !FileManager.default.fileExists(atPath: spool.appendingPathComponent(".journal/run.json").path) {
                     Thread.sleep(forTimeInterval: 0.005)
                 }
-                Thread.sleep(forTimeInterval: Double(random.below(300)) / 1000)
+                Thread.sleep(forTimeInterval: Double(Int.random(in: 0..<300, using: &random)) / 1000)
                 try contents[1 - target].write(to: input)
             default:
                 break

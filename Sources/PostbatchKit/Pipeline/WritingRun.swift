@@ -43,19 +43,6 @@ struct WritingRun {
         case .interrupted(let summary): return summary
         }
         let pass = staged.pass
-        let paperLetters = pass.statistics.letters(channel: .print)
-        if campaign.print == nil, paperLetters > 0 {
-            // Refused before anything is written: no default may pretend to be the supplier's.
-            staged.abort()
-            if !existed {
-                lock.release()
-                try? FileManager.default.removeItem(atPath: spool.path)
-            }
-            throw RunError(code: .printSettingsMissing, spool: options.spool,
-                           detail: "the input has \(paperLetters) paper letter(s), but the campaign file sets no "
-                               + "\(Campaign.printKeys.joined(separator: " and ")) (the ForsendelseTypeIdentifikator and "
-                               + "KvitteringsTypeKode your print supplier gives you); add them under [print]")
-        }
         logger.info("input pass finished", metadata: [
             "records": "\(pass.statistics.records)", "letters": "\(pass.statistics.totalLetters)",
             "skipped": "\(pass.statistics.totalSkipped)", "rejected": "\(pass.statistics.totalRejected)",
@@ -89,7 +76,6 @@ struct WritingRun {
 
         let page = try SpoolPublication(spool: spool, journal: journal).publish(pass: pass, options: options)
         try journal.save(record.completed(reportHTMLSHA256: page))
-        try? FileManager.default.removeItem(atPath: journal.inputCopyPath)
         logger.info("run finished", metadata: ["letters.written": "\(written)", "spool.path": "\(spool.path)"])
         return RunSummary(outcome: .completed, statistics: pass.statistics, lettersWritten: written,
                           lettersAlreadyDone: alreadyDone, resumed: earlier != nil, fallbacks: fallbacks,
@@ -118,10 +104,20 @@ struct WritingRun {
                                  line: first.lowerBound,
                                  detail: "\(statistics.multilineRecords) record\(statistics.multilineRecords == 1 ? " has a quoted field" : "s have quoted fields") over several lines (the first: lines \(first.lowerBound)–\(first.upperBound)); --strict refuses them: check for a stray '\"', or run without --strict")
             }
+            let paperLetters = statistics.letters(channel: .print)
+            if campaign.print == nil, paperLetters > 0 {
+                // Refused before anything is written: no default may pretend to be the supplier's.
+                staged.abort()
+                throw RunError(code: .printSettingsMissing, spool: options.spool,
+                               detail: "the input has \(paperLetters) paper letter(s), but the campaign file sets no "
+                                   + "\(Campaign.printKeys.joined(separator: " and ")) (the ForsendelseTypeIdentifikator and "
+                                   + "KvitteringsTypeKode your print supplier gives you); add them under [print]")
+            }
             return .read(staged)
         } catch {
             let interrupted = error is InputPass.Interrupted
-            if !existed, error is InputError || interrupted {
+            let refused = error is InputError || (error as? RunError)?.code == .printSettingsMissing
+            if !existed, refused || interrupted {
                 // Nothing of this run may stay behind: remove the folder we made for it.
                 lock.release()
                 try? FileManager.default.removeItem(atPath: spool.path)
