@@ -1,5 +1,6 @@
 # postbatch — the two commands a new user needs are `make sample` and `make test`.
-# Nothing here installs system packages: see README.md (Debian packages) and .ci/run.
+# Both first run scripts/setup.sh, which installs the Debian packages they need when some
+# are missing (as root or through sudo -n) and otherwise prints the one command to run.
 
 SWIFT ?= swift
 SAMPLE ?= samples/records.csv
@@ -7,14 +8,23 @@ SPOOL ?= spool
 PREFIX ?= /usr/local
 DESTDIR ?=
 RELEASE_BIN = .build/release/postbatch
+## The release binary carries the Swift standard library and Foundation inside it, so it
+## runs where no Swift toolchain is installed (scripts/check-deb.sh checks it).
+RELEASE_FLAGS ?= --static-swift-stdlib
 
-.PHONY: build release sample test bench letters-png fuzz fuzz-build fuzz-compile clean check-html man completions install uninstall
+.PHONY: setup build release sample test check check-setup check-clone check-deb check-deploy deb bench letters-png fuzz fuzz-build fuzz-compile clean check-html man completions install uninstall
+
+## The Debian packages the build and the tests need (cheap when they are there).
+setup:
+	scripts/setup.sh
 
 build:
+	scripts/setup.sh
 	$(SWIFT) build
 
 release:
-	$(SWIFT) build -c release --product postbatch
+	scripts/setup.sh
+	$(SWIFT) build -c release --product postbatch $(RELEASE_FLAGS)
 
 ## The main job on the bundled sample: a fresh spool in $(SPOOL)/, then its report.
 sample: build
@@ -22,10 +32,31 @@ sample: build
 	$(SWIFT) run --skip-build postbatch run $(SAMPLE) --spool $(SPOOL)
 
 ## Every test (unit tests of each stage and end-to-end tests of the binary).
-test: fuzz-compile
+test: setup fuzz-compile
 	scripts/stage-deps.py
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+
+## What CI runs after `make test`: setup.sh's install and stop branches, a clean clone's
+## `make sample`, the Debian package (static binary, install, run, remove), the deployment files.
+check: check-setup check-clone check-deb check-deploy
+
+check-setup:
+	scripts/check-setup.sh
+
+check-clone:
+	scripts/check-clean-clone.sh
+
+check-deb:
+	scripts/check-deb.sh
+
+check-deploy:
+	scripts/check-deploy.sh
+
+## A Debian package of the release binary with its templates, schemas, man page,
+## completions and examples: .build/deb/postbatch_<version>_<arch>.deb.
+deb:
+	scripts/make-deb.sh
 
 ## Throughput and peak memory, with a baseline from the same run.
 bench:
@@ -45,9 +76,11 @@ check-html:
 	scripts/check-html.sh $(SAMPLE)
 
 ## The man page, from the command's own help (swift-argument-parser's generate-manual plugin).
-man: release
+## The plugin builds every product first; it does so in debug mode, so that it neither
+## rebuilds the release binary without $(RELEASE_FLAGS) nor makes a second release build.
+man:
 	mkdir -p .build/man
-	$(SWIFT) package --disable-sandbox plugin generate-manual --output-directory .build/man
+	$(SWIFT) package --disable-sandbox plugin generate-manual --configuration debug --output-directory .build/man
 
 ## Shell completion scripts for bash, zsh and fish.
 completions: release
@@ -56,14 +89,16 @@ completions: release
 	$(RELEASE_BIN) --generate-completion-script zsh > .build/completions/_postbatch
 	$(RELEASE_BIN) --generate-completion-script fish > .build/completions/postbatch.fish
 
-## Install the release binary, templates, man page and completions under $(PREFIX)
-## (the binary finds its templates in $(PREFIX)/share/postbatch/templates).
+## Install the release binary, templates, schemas, man page and completions under $(PREFIX)
+## (the binary finds its templates and schemas in $(PREFIX)/share/postbatch).
 install: release man completions
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/postbatch/templates \
+	  $(DESTDIR)$(PREFIX)/share/postbatch/schemas \
 	  $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/bash-completion/completions \
 	  $(DESTDIR)$(PREFIX)/share/zsh/site-functions $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d
 	install -m 0755 $(RELEASE_BIN) $(DESTDIR)$(PREFIX)/bin/postbatch
 	cp -R templates/. $(DESTDIR)$(PREFIX)/share/postbatch/templates/
+	cp -R schemas/. $(DESTDIR)$(PREFIX)/share/postbatch/schemas/
 	install -m 0644 .build/man/postbatch.1 $(DESTDIR)$(PREFIX)/share/man/man1/postbatch.1
 	install -m 0644 .build/completions/postbatch.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/postbatch
 	install -m 0644 .build/completions/_postbatch $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_postbatch
@@ -92,7 +127,7 @@ fuzz-build:
 
 ## Compiles the fuzz target without the sanitizers (no link: libFuzzer's driver comes with
 ## -sanitize=fuzzer), so a change that breaks it fails `make test`.
-fuzz-compile:
+fuzz-compile: setup
 	POSTBATCH_FUZZ=1 $(SWIFT) build --target PostbatchFuzz
 
 fuzz: fuzz-build

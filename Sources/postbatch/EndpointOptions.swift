@@ -36,7 +36,7 @@ struct EndpointOptions: ParsableArguments {
         }
         let credentials = try SystemCredentials.load(
             environment: ProcessInfo.processInfo.environment,
-            campaignFile: campaignFile ?? Campaign.defaultFile().path)
+            campaignFile: campaignFile ?? (try? CampaignLocator().locate(option: nil))?.file.path)
         return try DigitalPostEndpoint(
             baseURL: endpoint, certificatePath: cert, keyPath: key, caPath: ca,
             systemID: credentials.systemID, systemSecret: credentials.secret)

@@ -21,7 +21,11 @@ struct InputOptions: ParsableArguments {
 
 /// Options that pick and adjust the campaign settings.
 struct CampaignOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Campaign settings file (default: templates/campaign.toml).", valueName: "file"))
+    @Option(help: ArgumentHelp(
+        "Campaign settings file (default: $POSTBATCH_CAMPAIGN, ./templates/campaign.toml, "
+            + "$XDG_CONFIG_HOME/postbatch/campaign.toml, /etc/postbatch/campaign.toml, the installed one; "
+            + "'postbatch config' shows which).",
+        valueName: "file"))
     var campaign: String?
 
     @Option(help: ArgumentHelp("First day of digital delivery, YYYY-MM-DD (default: from the campaign).", valueName: "date"))
@@ -53,16 +57,9 @@ struct CampaignOptions: ParsableArguments {
         }
     }
 
-    /// Loads the campaign file and applies the overrides.
+    /// Finds and loads the campaign file (``CampaignLocator``) and applies the overrides.
     func load() throws(CampaignError) -> Campaign {
-        let file = campaign.map { URL(fileURLWithPath: $0) } ?? Campaign.defaultFile()
-        if campaign == nil, !FileManager.default.fileExists(atPath: file.path) {
-            throw CampaignError(
-                code: .unreadable, file: file.path,
-                detail: "no campaign file here: run postbatch in the project folder, name one with "
-                    + "--campaign FILE, or install the templates with 'make install'")
-        }
-        return try Campaign.load(from: file).with(
+        try CampaignLocator().load(option: campaign).campaign.with(
             firstDay: firstDay.flatMap { CalendarDate(iso: $0) },
             waves: waves,
             printDay: printDay.flatMap { CalendarDate(iso: $0) })

@@ -20,6 +20,7 @@ struct Postbatch: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [RunCommand.self, PreviewCommand.self, StatsCommand.self, ValidateCommand.self, VerifyCommand.self,
                       DeliverCommand.self, ReceiptsCommand.self, StatusCommand.self, FallbackCommand.self,
+                      ConfigCommand.self,
                       GenerateCommand.self]
     )
 

@@ -8,37 +8,47 @@ struct ValidateCommand: AsyncParsableCommand {
         abstract: "Check every envelope in a spool against the XML schemas.",
         discussion: """
             Loose envelopes and the entries of tar.lzma containers are checked: digital ones \
-            against the MeMo schema, paper ones against the fjernprint schema. Give --schema \
-            once per kind. Nothing is fetched over the network. Exit 1 when any envelope fails.
+            against the MeMo schema of their memoVersion (1.1 or 1.2), paper ones against the \
+            fjernprint ForsendelseI schema. By default the schemas shipped with postbatch are \
+            used (<prefix>/share/postbatch/schemas, or schemas/ of the source tree; \
+            'postbatch config' shows which); --schema XSD, once per kind, overrides them. The \
+            output says which schema checked which envelopes. Nothing is fetched over the \
+            network. Exit 1 when any envelope fails.
 
             Examples:
-              postbatch validate spool --schema ../shared/reference/memo-xsd/v1.2/Version1.2/MeMo_core.xsd
-              postbatch validate spool --schema memo-xsd/v1.2/Version1.2/MeMo_core.xsd \\
-                  --schema fjernprint-xsd/wrapper-ForsendelseI.xsd
+              postbatch validate spool
+              postbatch validate spool --schema schemas/memo/v1.1/MeMo_core.xsd \\
+                  --schema schemas/fjernprint/wrapper-ForsendelseI.xsd
             """
     )
 
     @Argument(help: ArgumentHelp("The spool folder.", valueName: "dir"))
     var directory: String
 
-    @Option(help: ArgumentHelp("An XSD: the MeMo core schema or the fjernprint wrapper schema (repeatable).", valueName: "xsd"))
+    @Option(help: ArgumentHelp("An XSD: the MeMo core schema or the fjernprint wrapper schema (repeatable; default: the shipped schemas).",
+                               valueName: "xsd"))
     var schema: [String] = []
-
-    func validate() throws {
-        if schema.isEmpty {
-            throw ValidationError("give at least one --schema XSD (MeMo or fjernprint)")
-        }
-    }
 
     func run() async throws {
         try await withExitCodes {
-            let result = try SpoolValidation.validate(spool: directory, schemas: schema)
+            let result: SpoolValidation.Result
+            if schema.isEmpty {
+                guard let shipped = ShippedSchemas.shipped(in: .current()) else {
+                    reportMessage("no schemas shipped beside this binary (looked for share/postbatch/schemas next to "
+                                  + "its bin/ folder, and for schemas/ in a source tree above it): give --schema XSD")
+                    throw Exit.usage
+                }
+                result = try SpoolValidation.validate(spool: directory, shipped: shipped)
+            } else {
+                result = try SpoolValidation.validate(spool: directory, schemas: schema)
+            }
             var out = ""
             for failure in result.failures { out += failure.description + "\n" }
             out += "checked \(result.checked) envelope\(result.checked == 1 ? "" : "s"): \(result.failures.count) failed"
             for (channel, count) in result.unchecked.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
                 out += "; \(count) \(channel) envelope\(count == 1 ? "" : "s") not checked (no \(channel == .digital ? "MeMo" : "fjernprint") schema given)"
             }
+            for use in result.uses { out += "\n  \(use)" }
             FileHandle.standardOutput.write(Data((out + "\n").utf8))
             if !result.failures.isEmpty { throw Exit.rejected }
         }

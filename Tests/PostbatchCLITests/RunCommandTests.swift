@@ -2,16 +2,16 @@ import Foundation
 import Testing
 import PostbatchTesting
 
-/// Where the schemas are: `../shared/reference` beside the repository.
+/// Where the schemas are: `schemas/` in the repository, as the product ships them.
 enum Schemas {
-    static let reference = CLI.root.deletingLastPathComponent().appendingPathComponent("shared/reference")
-    static let memo12 = reference.appendingPathComponent("memo-xsd/v1.2/Version1.2/MeMo_core.xsd").path
-    static let memo11 = reference.appendingPathComponent("memo-xsd/v1.1/MeMo_core.xsd").path
-    static let paper = reference.appendingPathComponent("fjernprint-xsd/wrapper-ForsendelseI.xsd").path
+    static let folder = CLI.root.appendingPathComponent("schemas")
+    static let memo12 = folder.appendingPathComponent("memo/v1.2/Version1.2/MeMo_core.xsd").path
+    static let memo11 = folder.appendingPathComponent("memo/v1.1/MeMo_core.xsd").path
+    static let paper = folder.appendingPathComponent("fjernprint/wrapper-ForsendelseI.xsd").path
 
     static func require() throws {
         try #require(FileManager.default.fileExists(atPath: memo12),
-                     "the reference schemas are expected in ../shared/reference (\(reference.path))")
+                     "the schemas are expected in schemas/ of the repository (\(folder.path))")
     }
 }
 
@@ -253,6 +253,11 @@ struct RunCommandTests {
         #expect(try CLI.run(["run", csv.path, "--spool", spool.path, "--memo-version", "1.1"]).status == 0)
         let validate = try CLI.run(["validate", spool.path, "--schema", Schemas.memo11])
         #expect(validate.status == 0, "\(validate.stdout)")
+        // Without --schema: the shipped schemas, 1.1 for these messages, run from another folder.
+        let shipped = try CLI.run(["validate", spool.path], in: directory)
+        #expect(shipped.status == 0, "\(shipped.stdout)\(shipped.stderr)")
+        #expect(shipped.stdout.contains("digital (MeMo 1.1) envelopes against \(Schemas.memo11)"), "\(shipped.stdout)")
+        #expect(!shipped.stdout.contains("not checked"))
         let bad = try CLI.run(["run", csv.path, "--spool", directory.appendingPathComponent("x").path, "--memo-version", "2.0"])
         #expect(bad.status == 2)
         #expect(bad.stderr.contains("--memo-version"))

@@ -2,33 +2,23 @@ public import Foundation
 internal import TOMLKit
 
 extension Campaign {
-    /// The campaign file used when none is named: `templates/campaign.toml`.
-    ///
-    /// Looked up in the current directory first, then beside the installed binary
-    /// (`<prefix>/share/postbatch/templates`).
-    public static func defaultFile() -> URL {
-        let local = URL(fileURLWithPath: "templates/campaign.toml")
-        if FileManager.default.fileExists(atPath: local.path) { return local }
-        // /proc/self/exe names the binary even when it was found through PATH
-        // (then argv[0] is a bare `postbatch`, which would resolve against the
-        // working folder).
-        let procExecutable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-        let executable = procExecutable.path != "/proc/self/exe" ? procExecutable
-            : URL(fileURLWithPath: CommandLine.arguments.first ?? "postbatch").resolvingSymlinksInPath()
-        let installed = executable.deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("share/postbatch/templates/campaign.toml")
-        if FileManager.default.fileExists(atPath: installed.path) { return installed }
-        return local
-    }
-
     /// Reads a campaign settings file.
     ///
-    /// - Parameter file: a TOML file with the tables `campaign`, `sender`,
-    ///   `titles.da` and `titles.en`; see `templates/campaign.toml`.
-    /// - Returns: the settings; the template folder is the file's folder.
+    /// - Parameters:
+    ///   - file: a TOML file with the tables `campaign`, `sender`, `titles.da` and
+    ///     `titles.en`; see `templates/campaign.toml`.
+    ///   - locator: picks the template folder (``CampaignLocator/templateDirectory(campaignFile:declared:)``);
+    ///     without one, the folder `templates = "…"` names, or else the file's own folder.
+    /// - Returns: the settings.
     /// - Throws: ``CampaignError`` naming the file, the key and what was expected
     ///   when the file is unreadable, not TOML, or a key is missing or malformed.
-    public static func load(from file: URL) throws(CampaignError) -> Campaign {
+    public static func load(from file: URL, locator: CampaignLocator? = nil) throws(CampaignError) -> Campaign {
+        try loadLocated(from: file, locator: locator).campaign
+    }
+
+    /// Reads a campaign settings file and says which rule picked its template folder.
+    static func loadLocated(from file: URL, locator: CampaignLocator?)
+        throws(CampaignError) -> (campaign: Campaign, templates: CampaignLocator.TemplateLocation) {
         let path = file.path
         let text: String
         do {
@@ -47,7 +37,10 @@ extension Campaign {
             throw CampaignError(code: .syntax, file: path, detail: "not a TOML file")
         }
         var reader = Reader(file: path, root: table)
-        return try reader.campaign(templateDirectory: file.deletingLastPathComponent())
+        let declared = try reader.optionalString("campaign.templates")
+        let templates = (locator ?? CampaignLocator(environment: [:], share: nil))
+            .templateDirectory(campaignFile: file, declared: declared)
+        return (try reader.campaign(templateDirectory: templates.directory), templates)
     }
 
     /// Reads keys from a TOML table, turning every gap into a ``CampaignError``.
@@ -81,6 +74,12 @@ extension Campaign {
                                     detail: "expected \(expected), found \"\(text)\"")
             }
             return text
+        }
+
+        /// A text that may be absent; present, it must be a non-empty string.
+        func optionalString(_ key: String) throws(CampaignError) -> String? {
+            guard value(key) != nil else { return nil }
+            return try string(key, expected: "a folder, relative to the campaign file")
         }
 
         /// A list of one-line texts, like the sender's address.

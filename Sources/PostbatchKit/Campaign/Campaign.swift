@@ -2,8 +2,9 @@ public import Foundation
 
 /// The settings of one mailing campaign: who sends, when, and what each letter is called.
 ///
-/// Read from `templates/campaign.toml` (or the file `--campaign` names) with
-/// ``Campaign/load(from:)``. The template folder is the folder of that file.
+/// Read from the campaign file ``CampaignLocator`` finds (`--campaign`,
+/// `$POSTBATCH_CAMPAIGN`, `./templates/campaign.toml`, …) with ``Campaign/load(from:locator:)``.
+/// The template folder is `templates = "…"` in that file, or the file's folder.
 public struct Campaign: Sendable {
     /// A stable identifier of the campaign, part of every messageUUID: `nemid-mitid-2021`.
     public let id: String
@@ -126,6 +127,11 @@ public struct Campaign: Sendable {
         self.labels = labels
         self.notifications = notifications
         self.print = print
+    }
+
+    /// A group's template, relative to the template folder: `da/bank.mustache`.
+    public static func templateFile(_ group: LetterGroup, _ language: Language) -> String {
+        "\(language.rawValue)/\(group.slug).mustache"
     }
 
     /// The title of a group's letter in a language.

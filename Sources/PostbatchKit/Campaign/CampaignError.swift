@@ -5,6 +5,7 @@ public struct CampaignError: Error, Sendable, CustomStringConvertible {
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         fileprivate enum Storage: String {
             case unreadable = "campaign_unreadable"
+            case notFound = "campaign_not_found"
             case syntax = "campaign_syntax"
             case missingKey = "campaign_missing_key"
             case invalidValue = "campaign_invalid_value"
@@ -12,6 +13,8 @@ public struct CampaignError: Error, Sendable, CustomStringConvertible {
         fileprivate let storage: Storage
         /// The file could not be read.
         public static var unreadable: Self { .init(storage: .unreadable) }
+        /// No campaign file was named and none was found on the search path.
+        public static var notFound: Self { .init(storage: .notFound) }
         /// The file is not valid TOML.
         public static var syntax: Self { .init(storage: .syntax) }
         /// A required key is absent.

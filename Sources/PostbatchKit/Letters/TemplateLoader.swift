@@ -11,7 +11,7 @@ struct TemplateLoader {
 
     /// The template's path relative to the template folder: `da/bank.mustache`.
     static func groupFile(_ group: LetterGroup, _ language: Language) -> String {
-        "\(language.rawValue)/\(group.slug).mustache"
+        Campaign.templateFile(group, language)
     }
 
     /// Every template source of one language, checked for tags, by library name.

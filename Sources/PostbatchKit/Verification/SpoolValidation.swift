@@ -4,9 +4,13 @@ internal import Foundation
 ///
 /// Loose `.xml` files and the entries of `.tar.lzma` containers are read one at a
 /// time, so memory stays flat. Envelopes under `digital/` are MeMo messages and
-/// are checked against the MeMo schema given; those under `print/` against the
-/// fjernprint schema given. An envelope whose kind has no schema is counted as
-/// not checked, not as a failure. Schemas are loaded once, without network access.
+/// those under `print/` fjernprint letters. With the shipped schemas
+/// (``validate(spool:shipped:onEnvelope:)``) each MeMo message is checked against the
+/// schema of the version its `memoVersion` names; with schemas given by path
+/// (``validate(spool:schemas:onEnvelope:)``) against the one MeMo schema given. An envelope
+/// whose kind has no schema is counted as not checked, not as a failure. Schemas are
+/// loaded once, without network access. ``Result/uses`` says which schema checked which
+/// envelopes.
 public struct SpoolValidation: Sendable {
     /// One envelope that does not validate.
     public struct Failure: Sendable, CustomStringConvertible {
@@ -28,6 +32,31 @@ public struct SpoolValidation: Sendable {
         public var failures: [Failure] = []
         /// Envelopes of a kind no schema was given for: `digital` or `print`.
         public var unchecked: [Channel: Int] = [:]
+        /// Which schema checked how many envelopes, in the order the schemas were first used.
+        public var uses: [SchemaUse] = []
+
+        mutating func count(_ envelopes: String, schema: String) {
+            if let index = uses.firstIndex(where: { $0.schema == schema && $0.envelopes == envelopes }) {
+                uses[index].count += 1
+            } else {
+                uses.append(SchemaUse(schema: schema, envelopes: envelopes, count: 1))
+            }
+        }
+    }
+
+    /// How many envelopes of one kind one schema checked.
+    public struct SchemaUse: Sendable, Hashable, CustomStringConvertible {
+        /// The schema file.
+        public let schema: String
+        /// Which envelopes: `digital (MeMo 1.2)`, `print (fjernprint)`, `digital`.
+        public let envelopes: String
+        /// How many.
+        public var count: Int
+
+        /// `246 digital (MeMo 1.2) envelopes against /usr/share/…/MeMo_core.xsd`.
+        public var description: String {
+            "\(count) \(envelopes) envelope\(count == 1 ? "" : "s") against \(schema)"
+        }
     }
 
     /// The kind of envelope a schema describes.
@@ -59,7 +88,7 @@ public struct SpoolValidation: Sendable {
     ///   ``SpoolError`` when a container cannot be read.
     public static func validate(spool: String, schemas: [String],
                                 onEnvelope: (Int) -> Void = { _ in }) throws -> Result {
-        var validators: [Channel: SchemaValidator] = [:]
+        var validators: [Channel: Chosen] = [:]
         for path in schemas where !FileManager.default.isReadableFile(atPath: path) {
             throw EnvelopeError(code: .schemaNotFound, detail: "\(path): no such schema file (or it cannot be read); name an XSD with --schema")
         }
@@ -68,9 +97,67 @@ public struct SpoolValidation: Sendable {
                 throw EnvelopeError(code: .schemaLoad, field: nil,
                                     detail: "\(path) is neither the MeMo schema nor the fjernprint ForsendelseI schema")
             }
-            validators[kind.channel] = try SchemaValidator(
-                schemaPath: path, expectedRoots: kind == .memo ? [.memoMessage] : [.forsendelseI])
+            validators[kind.channel] = Chosen(
+                validator: try SchemaValidator(schemaPath: path,
+                                               expectedRoots: kind == .memo ? [.memoMessage] : [.forsendelseI]),
+                schema: path, envelopes: kind.channel.rawValue)
         }
+        return try validate(spool: spool, onEnvelope: onEnvelope) { channel, _ in validators[channel] }
+    }
+
+    /// Validates a spool against the schemas postbatch ships.
+    ///
+    /// Each MeMo message is checked against the schema of its `memoVersion` (1.1 or 1.2;
+    /// anything else against 1.2, where it fails); each paper letter against the fjernprint
+    /// wrapper schema. A schema is compiled the first time an envelope needs it.
+    ///
+    /// - Parameters:
+    ///   - spool: the spool folder.
+    ///   - shipped: the `schemas/` folder.
+    ///   - onEnvelope: told after each envelope (for progress).
+    /// - Throws: as ``validate(spool:schemas:onEnvelope:)``.
+    public static func validate(spool: String, shipped: ShippedSchemas,
+                                onEnvelope: (Int) -> Void = { _ in }) throws -> Result {
+        var memo: [MemoVersion: Chosen] = [:]
+        var paper: Chosen?
+        return try validate(spool: spool, onEnvelope: onEnvelope) { channel, bytes throws(EnvelopeError) in
+            switch channel {
+            case .digital:
+                let version = memoVersion(of: bytes) ?? .standard
+                if let chosen = memo[version] { return chosen }
+                let path = shipped.memo(version).path
+                let chosen = Chosen(validator: try SchemaValidator(schemaPath: path, expectedRoots: [.memoMessage]),
+                                    schema: path, envelopes: "digital (MeMo \(version))")
+                memo[version] = chosen
+                return chosen
+            case .print:
+                if let paper { return paper }
+                let path = shipped.fjernprint.path
+                let chosen = Chosen(validator: try SchemaValidator(schemaPath: path, expectedRoots: [.forsendelseI]),
+                                    schema: path, envelopes: "print (fjernprint)")
+                paper = chosen
+                return chosen
+            }
+        }
+    }
+
+    /// A compiled schema and how to name what it checks.
+    private struct Chosen {
+        let validator: SchemaValidator
+        let schema: String
+        let envelopes: String
+    }
+
+    /// The `memoVersion` attribute of a MeMo message, read from its first 4 KiB.
+    static func memoVersion(of bytes: [UInt8]) -> MemoVersion? {
+        let head = String(decoding: bytes.prefix(4096), as: UTF8.self)
+        guard let start = head.range(of: "memoVersion=\"") else { return nil }
+        guard let end = head[start.upperBound...].firstIndex(of: "\"") else { return nil }
+        return MemoVersion(rawValue: String(head[start.upperBound..<end]))
+    }
+
+    private static func validate(spool: String, onEnvelope: (Int) -> Void,
+                                 choose: (Channel, [UInt8]) throws(EnvelopeError) -> Chosen?) throws -> Result {
         let root = URL(fileURLWithPath: spool)
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: root.path, isDirectory: &isDirectory), isDirectory.boolValue else {
@@ -92,21 +179,21 @@ public struct SpoolValidation: Sendable {
                 let path = folder.appendingPathComponent(relative).path
                 let shown = "\(channel.rawValue)/\(relative)"
                 if name.hasSuffix(SpoolLayout.envelopeSuffix) {
-                    guard let validator = validators[channel] else {
+                    let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: path)))
+                    guard let chosen = try choose(channel, bytes) else {
                         result.unchecked[channel, default: 0] += 1
                         continue
                     }
-                    let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: path)))
-                    check(bytes, as: shown, with: validator, into: &result)
+                    check(bytes, as: shown, with: chosen, into: &result)
                     onEnvelope(result.checked)
                 } else if name.hasSuffix(SpoolLayout.containerSuffix) {
                     let reader = try TarLZMAReader(path: path)
                     while let entry = try reader.next() {
-                        guard let validator = validators[channel] else {
+                        guard let chosen = try choose(channel, entry.bytes) else {
                             result.unchecked[channel, default: 0] += 1
                             continue
                         }
-                        check(entry.bytes, as: "\(shown)#\(entry.name)", with: validator, into: &result)
+                        check(entry.bytes, as: "\(shown)#\(entry.name)", with: chosen, into: &result)
                         onEnvelope(result.checked)
                     }
                 }
@@ -115,9 +202,10 @@ public struct SpoolValidation: Sendable {
         return result
     }
 
-    private static func check(_ bytes: [UInt8], as file: String, with validator: SchemaValidator, into result: inout Result) {
+    private static func check(_ bytes: [UInt8], as file: String, with chosen: Chosen, into result: inout Result) {
         result.checked += 1
-        let failures = validator.validate(bytes)
+        result.count(chosen.envelopes, schema: chosen.schema)
+        let failures = chosen.validator.validate(bytes)
         if !failures.isEmpty {
             result.failures.append(Failure(file: file, messages: failures.map(\.description)))
         }

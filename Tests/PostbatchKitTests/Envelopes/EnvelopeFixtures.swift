@@ -3,49 +3,56 @@ import Testing
 @testable import PostbatchKit
 import PostbatchTesting
 
-/// Shared inputs for the envelope tests: the reference schemas, a tiny PDF, a campaign,
+/// Shared inputs for the envelope tests: the shipped schemas, a tiny PDF, a campaign,
 /// letters. All people and addresses are fictitious.
 enum EnvelopeFixtures {
     struct MissingReference: Error, CustomStringConvertible {
         let description: String
     }
 
-    /// `../shared/reference` next to the repository root (found by walking up from this file
-    /// to the folder holding `Package.swift`).
-    static func referenceDirectory(filePath: String = #filePath) throws -> URL {
+    /// The repository root: the folder holding `Package.swift`, found by walking up from this file.
+    static func repositoryRoot(filePath: String = #filePath) throws -> URL {
         var folder = URL(fileURLWithPath: filePath).deletingLastPathComponent()
         while folder.path != "/" {
             if FileManager.default.fileExists(atPath: folder.appendingPathComponent("Package.swift").path) {
-                let reference = folder.deletingLastPathComponent().appendingPathComponent("shared/reference")
-                guard FileManager.default.fileExists(atPath: reference.appendingPathComponent("memo-xsd").path),
-                      FileManager.default.fileExists(atPath: reference.appendingPathComponent("fjernprint-xsd").path)
-                else {
-                    throw MissingReference(description:
-                        "the reference schemas are missing: expected memo-xsd/ and fjernprint-xsd/ in \(reference.path)")
-                }
-                return reference
+                return folder
             }
             folder = folder.deletingLastPathComponent()
         }
-        throw MissingReference(description: "no Package.swift above \(filePath); cannot find ../shared/reference")
+        throw MissingReference(description: "no Package.swift above \(filePath)")
+    }
+
+    /// The schemas the product ships: `schemas/` in the repository.
+    static func schemaDirectory() throws -> URL {
+        let schemas = try repositoryRoot().appendingPathComponent("schemas")
+        guard FileManager.default.fileExists(atPath: schemas.appendingPathComponent("memo").path),
+              FileManager.default.fileExists(atPath: schemas.appendingPathComponent("fjernprint").path)
+        else {
+            throw MissingReference(description: "the schemas are missing: expected memo/ and fjernprint/ in \(schemas.path)")
+        }
+        return schemas
+    }
+
+    /// Example envelopes and the tiny PDF: `Tests/Fixtures/` (see its SOURCE.md).
+    static func fixture(_ path: String) throws -> URL {
+        try repositoryRoot().appendingPathComponent("Tests/Fixtures").appendingPathComponent(path)
     }
 
     static func memoSchema(_ version: MemoVersion) throws -> String {
-        let reference = try referenceDirectory()
+        let schemas = try schemaDirectory()
         switch version {
-        case .v1_1: return reference.appendingPathComponent("memo-xsd/v1.1/MeMo_core.xsd").path
-        case .v1_2: return reference.appendingPathComponent("memo-xsd/v1.2/Version1.2/MeMo_core.xsd").path
+        case .v1_1: return schemas.appendingPathComponent("memo/v1.1/MeMo_core.xsd").path
+        case .v1_2: return schemas.appendingPathComponent("memo/v1.2/Version1.2/MeMo_core.xsd").path
         }
     }
 
     static func fjernprintSchema() throws -> String {
-        try referenceDirectory().appendingPathComponent("fjernprint-xsd/wrapper-ForsendelseI.xsd").path
+        try schemaDirectory().appendingPathComponent("fjernprint/wrapper-ForsendelseI.xsd").path
     }
 
     /// The 586-byte one-page reference PDF.
     static func tinyPDF() throws -> [UInt8] {
-        let url = try referenceDirectory().appendingPathComponent("fjernprint-xsd/examples/letter-tiny.pdf")
-        return Array(try Data(contentsOf: url))
+        Array(try Data(contentsOf: fixture("fjernprint/letter-tiny.pdf")))
     }
 
     /// The print supplier's settings of the reference examples (265 is their placeholder).

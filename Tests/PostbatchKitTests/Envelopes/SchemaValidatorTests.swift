@@ -4,23 +4,22 @@ import Testing
 
 @Suite("Schema validator")
 struct SchemaValidatorTests {
-    @Test("the reference examples validate")
+    @Test("the example envelopes validate against the shipped schemas")
     func referenceExamples() throws {
-        let reference = try EnvelopeFixtures.referenceDirectory()
         let memo = try SchemaValidator(schemaPath: EnvelopeFixtures.memoSchema(.v1_2))
         let memo11 = try SchemaValidator(schemaPath: EnvelopeFixtures.memoSchema(.v1_1))
         let paper = try SchemaValidator(schemaPath: EnvelopeFixtures.fjernprintSchema())
         let cases: [(SchemaValidator, String)] = [
-            (memo, "memo-xsd/examples/memo-1.2-minimal.xml"),
-            (memo, "memo-xsd/examples/memo-1.2-full.xml"),
-            (memo11, "memo-xsd/examples/memo-1.1-minimal.xml"),
-            (paper, "fjernprint-xsd/examples/forsendelseI-full-dk.xml"),
-            (paper, "fjernprint-xsd/examples/forsendelseI-greenland.xml"),
-            (paper, "fjernprint-xsd/examples/forsendelseI-faroe-lines.xml"),
-            (paper, "fjernprint-xsd/examples/forsendelseI-foreign-lines.xml"),
+            (memo, "memo/memo-1.2-minimal.xml"),
+            (memo, "memo/memo-1.2-full.xml"),
+            (memo11, "memo/memo-1.1-minimal.xml"),
+            (paper, "fjernprint/forsendelseI-full-dk.xml"),
+            (paper, "fjernprint/forsendelseI-greenland.xml"),
+            (paper, "fjernprint/forsendelseI-faroe-lines.xml"),
+            (paper, "fjernprint/forsendelseI-foreign-lines.xml"),
         ]
         for (validator, path) in cases {
-            let bytes = Array(try Data(contentsOf: reference.appendingPathComponent(path)))
+            let bytes = Array(try Data(contentsOf: EnvelopeFixtures.fixture(path)))
             #expect(validator.validate(bytes).isEmpty, "\(path): \(validator.validate(bytes))")
         }
     }
