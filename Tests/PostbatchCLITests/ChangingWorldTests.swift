@@ -252,4 +252,15 @@ struct ChangingWorldTests {
         #expect(input.status == 2)
         #expect(input.stderr.contains("what differs: input;"), "\(input.stderr)")
     }
+
+    @Test("--force-new-run refuses a spool that went to Digital Post (it has a delivery ledger)")
+    func forceNewRunKeepsDeliveredSpools() throws {
+        let (directory, _, spool, reference) = try Self.finishedSpool(count: 100, seed: 9)
+        try FileManager.default.createDirectory(at: spool.appendingPathComponent(".delivery"), withIntermediateDirectories: true)
+        let other = try CLI.generate(["--count", "100", "--seed", "10"], into: directory, name: "other.csv")
+        let result = try CLI.run(["run", other.path, "--spool", spool.path, "--force-new-run"])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("delivery ledger"), "\(result.stderr)")
+        #expect(try Spool.files(spool).filter { !$0.key.hasPrefix(".delivery") } == reference)
+    }
 }

@@ -70,6 +70,12 @@ extension RunJournal {
 
     /// Refuses, listing them, entries that no postbatch run makes: those are the user's.
     private func refuseForeignEntries() throws {
+        // A spool that went to Digital Post keeps its ledger: deleting it would let a new
+        // run's letters pass for ones already sent (same message ids), or send them twice.
+        if SpoolContents.entries(of: spool.path).contains(SpoolLayout.delivery) {
+            throw RunError(code: .foreignSpool, spool: spool.path,
+                           detail: "this spool has a delivery ledger (\(SpoolLayout.delivery)): its letters were handed to Digital Post, and --force-new-run does not delete that record; start the new run in another --spool folder")
+        }
         let foreign = SpoolContents.foreignEntries(in: spool.path)
         guard foreign.isEmpty else {
             throw RunError(code: .foreignSpool, spool: spool.path,
