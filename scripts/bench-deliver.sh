@@ -16,7 +16,7 @@ cd "$(dirname "$0")/.."
 RECORDS=${BENCH_DELIVER_RECORDS:-50000}
 PER=${BENCH_DELIVER_PER_CONTAINER:-500}
 CONNECTIONS=${BENCH_DELIVER_CONNECTIONS:-4}
-SCHEMA=${BENCH_DELIVER_SCHEMA:-../shared/reference/memo-xsd/v1.2/Version1.2/MeMo_core.xsd}
+SCHEMA=${BENCH_DELIVER_SCHEMA:-schemas/memo/v1.2/Version1.2/MeMo_core.xsd}
 swift build -c release --product postbatch >/dev/null
 swift build -c release --product dp-standin >/dev/null
 BIN=$(swift build -c release --show-bin-path)
