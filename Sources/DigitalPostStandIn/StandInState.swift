@@ -21,6 +21,9 @@ final class StandInState: Sendable {
         var faults: [StandInFault] = []
         var nextID = 0
         var clock = 0
+        /// The page number of every `receipts-bulk` call, and the receipts they handed out.
+        var pagesRequested: [Int] = []
+        var receiptsServed = 0
     }
 
     let state = Mutex(State())
@@ -98,6 +101,8 @@ final class StandInState: Sendable {
             let slice = start < live.count ? Array(live[start..<min(live.count, start + size)]) : []
             let result = ReceiptPage(currentPage: page, totalPages: (live.count + size - 1) / size,
                                      elementsOnPage: slice.count, totalElements: live.count, receipts: slice)
+            state.pagesRequested.append(page)
+            state.receiptsServed += slice.count
             let released = state.delayed
             state.delayed = []
             for receipt in released { Self.add(receipt, to: &state) }

@@ -70,8 +70,8 @@ enum DeliveryFixture {
                             + arguments)
     }
 
-    /// Starts postbatch in the background, for killing.
-    static func start(_ arguments: [String]) throws -> Process {
+    /// Starts postbatch in the background, for killing; its standard error goes to `errors` when given.
+    static func start(_ arguments: [String], errors: URL? = nil) throws -> Process {
         let process = Process()
         process.executableURL = CLI.binary
         process.arguments = arguments
@@ -81,7 +81,12 @@ enum DeliveryFixture {
         environment["POSTBATCH_SYSTEM_SECRET"] = secret
         process.environment = environment
         process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
+        if let errors {
+            _ = FileManager.default.createFile(atPath: errors.path, contents: nil)
+            process.standardError = try FileHandle(forWritingTo: errors)
+        } else {
+            process.standardError = FileHandle.nullDevice
+        }
         try process.run()
         return process
     }

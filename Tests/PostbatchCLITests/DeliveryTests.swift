@@ -104,30 +104,34 @@ struct DeliveryTests {
         let server = try await DeliveryFixture.server(
             validate: false,
             onPost: { number in
-                trigger.state.withLock { if $0.onPost == number, $0.pid > 0 { kill($0.pid, SIGKILL) } }
+                trigger.state.withLock { if $0.onPost == number, $0.pid > 0 { kill($0.pid, $0.signal) } }
             },
             onAccepted: { number in
-                trigger.state.withLock { if $0.onAccepted == number, $0.pid > 0 { kill($0.pid, SIGKILL) } }
+                trigger.state.withLock { if $0.onAccepted == number, $0.pid > 0 { kill($0.pid, $0.signal) } }
             })
         let arguments = ["deliver", spool.path, "--retry-base-ms", "10", "--settle-seconds", "1", "--connections", "2"] + (try DeliveryFixture.endpoint(server))
         // Kill on the k-th request of a process (nothing taken yet), after the k-th container
-        // taken (its answer lost), or after a few milliseconds (start-up, reconciling).
-        enum Point { case post(Int), accepted(Int), after(Int) }
+        // taken (its answer lost), or after a few milliseconds (start-up, reconciling); or
+        // stop it with SIGINT / SIGTERM on its k-th request (it finishes what is in flight).
+        enum Point { case post(Int), accepted(Int), after(Int), stop(Int32, post: Int) }
         let schedule: [Point] = [.after(5), .post(1), .accepted(1), .post(2), .accepted(2), .after(60), .post(3),
-                                 .accepted(3), .post(1), .accepted(1), .post(4), .accepted(2), .after(150),
-                                 .post(2), .accepted(1), .post(5), .accepted(3), .post(1), .accepted(2), .after(250)]
+                                 .stop(SIGINT, post: 2), .accepted(3), .post(1), .accepted(1), .post(4), .accepted(2),
+                                 .after(150), .stop(SIGTERM, post: 1), .post(2), .accepted(1), .post(5), .accepted(3),
+                                 .post(1), .accepted(2), .after(250)]
         var killed = 0
-        for point in schedule {
+        for (index, point) in schedule.enumerated() {
             let base = (posts: server.postRequests, accepted: server.containersAccepted)
             trigger.state.withLock {
                 $0 = KillTrigger.Point()
                 switch point {
                 case .post(let k): $0.onPost = base.posts + k
                 case .accepted(let k): $0.onAccepted = base.accepted + k
+                case .stop(let signal, let k): ($0.onPost, $0.signal) = (base.posts + k, signal)
                 case .after: break
                 }
             }
-            let process = try DeliveryFixture.start(arguments)
+            let errors = directory.appendingPathComponent("deliver-\(index).err")
+            let process = try DeliveryFixture.start(arguments, errors: errors)
             trigger.state.withLock { $0.pid = process.processIdentifier }
             if case .after(let milliseconds) = point {
                 try await Task.sleep(for: .milliseconds(milliseconds))
@@ -136,6 +140,9 @@ struct DeliveryTests {
             await wait(for: process)
             trigger.state.withLock { $0 = KillTrigger.Point() }
             if process.terminationReason == .uncaughtSignal { killed += 1 }
+            if case .stop(let signal, _) = point {
+                try expectStopped(process, by: signal, errors: errors)
+            }
         }
         // How many points catch a running deliver depends on the machine's load (a run may finish
         // the remaining containers before its point comes); the property under test is below.
@@ -149,6 +156,58 @@ struct DeliveryTests {
         let verify = try CLI.run(["verify", spool.path])
         #expect(verify.status == 0, "\(verify.stdout)")
         await server.shutdown()
+    }
+
+    @Test("reconciling after a kill reads only the receipts made since the last reconciliation, not every page")
+    func reconcileFromCursor() async throws {
+        let directory = try Scratch.folder("cli")
+        let (_, spool) = try DeliveryFixture.spool(count: 200, seed: 43, perContainer: 10, in: directory)
+        let digital = try DeliveryFixture.digitalLetters(spool)
+        let trigger = KillTrigger()
+        let server = try await DeliveryFixture.server(validate: false, onAccepted: { number in
+            trigger.state.withLock { if $0.onAccepted == number, $0.pid > 0 { kill($0.pid, SIGKILL) } }
+        })
+        let pageSize = 10
+        let arguments = ["deliver", spool.path, "--connections", "1", "--settle-seconds", "0",
+                         "--receipts-page-size", "\(pageSize)"] + (try DeliveryFixture.endpoint(server))
+        // Two runs killed just after the server took their 4th container (its 201 lost):
+        // the second reconciles the first's uncertain container and reads every receipt.
+        for _ in 0..<2 {
+            let accepted = server.containersAccepted
+            trigger.state.withLock { $0 = KillTrigger.Point(onAccepted: accepted + 4) }
+            let process = try DeliveryFixture.start(arguments)
+            trigger.state.withLock { $0.pid = process.processIdentifier }
+            await wait(for: process)
+            #expect(process.terminationReason == .uncaughtSignal)
+        }
+        trigger.state.withLock { $0 = KillTrigger.Point() }
+        let pagesBefore = server.receiptPagesRequested.count
+        let servedBefore = server.receiptsServed
+        let live = server.liveReceipts
+        #expect(live >= 70, "8 containers of 10 letters taken: \(live) receipts")
+        let final = try DeliveryFixture.run(arguments)
+        #expect(final.status == 0, "\(final.stderr)")
+        let pages = Array(server.receiptPagesRequested.dropFirst(pagesBefore))
+        let served = server.receiptsServed - servedBefore
+        // The last reconciliation starts at the page holding the last receipt read before
+        // (at least 40 receipts in: page 3 or later at 10 a page), not at page 0.
+        #expect((pages.first ?? 0) >= 3, "pages asked for: \(pages)")
+        #expect(served <= live - pageSize, "\(served) of \(live) receipts read again")
+        #expect(Set(server.acceptedCounts.keys) == digital)
+        #expect(server.acceptedCounts.values.allSatisfy { $0 == 1 }, "a message was taken twice")
+        await server.shutdown()
+    }
+
+    /// A deliver stopped by SIGINT or SIGTERM exits 128 + the signal and says what was
+    /// acknowledged, what is pending and how to resume.
+    func expectStopped(_ process: Process, by signal: Int32, errors: URL) throws {
+        let text = try String(contentsOf: errors, encoding: .utf8)
+        #expect(process.terminationReason == .exit && process.terminationStatus == 128 + signal,
+                "signal \(signal): \(process.terminationReason) \(process.terminationStatus): \(text)")
+        #expect(text.contains("stopped by signal \(signal): "), "\(text)")
+        #expect(text.contains("container(s) acknowledged by the server"), "\(text)")
+        #expect(text.contains("letter(s) pending"), "\(text)")
+        #expect(text.contains("To resume, run the same command again"), "\(text)")
     }
 
     func wait(for process: Process) async {
@@ -256,6 +315,7 @@ struct DeliveryTests {
 final class KillTrigger: Sendable {
     struct Point: Sendable {
         var pid: Int32 = 0
+        var signal = SIGKILL
         var onPost: Int?
         var onAccepted: Int?
     }
