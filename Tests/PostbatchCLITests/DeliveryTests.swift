@@ -10,13 +10,23 @@ struct DeliveryTests {
     func fullFlow() async throws {
         try Schemas.require()
         let directory = try Scratch.folder("cli")
-        let (csv, spool) = try DeliveryFixture.spool(count: 3000, seed: 17, perContainer: 250, in: directory)
+        // 1,200 records keep this test cheap for CI; the same flow on 5,000+ letters runs in
+        // `make bench` (scripts/bench-deliver.sh, which checks each step's outcome).
+        let (csv, spool) = try DeliveryFixture.spool(count: 1200, seed: 17, perContainer: 100, in: directory)
         let digital = try DeliveryFixture.digitalLetters(spool)
         let containers = try DeliveryFixture.digitalContainers(spool)
-        #expect(digital.count > 2500 && containers > 8)
+        #expect(digital.count > 1000 && containers > 8)
         let numbers = try CLI.cprNumbers(in: csv)
         let server = try await DeliveryFixture.server()
         var outputs: [String] = []
+
+        // status is read-only: a spool never delivered says so, and gets no ledger.
+        let fresh = try status(spool)
+        #expect(fresh["delivered"] as? Bool == false)
+        #expect((fresh["by_status"] as? [String: Int])?["not_sent"] == digital.count)
+        #expect(!FileManager.default.fileExists(atPath: spool.appendingPathComponent(".delivery").path))
+        let freshTable = try CLI.run(["status", spool.path])
+        #expect(freshTable.stdout.contains("not delivered yet"), "\(freshTable.stdout)")
 
         let dry = try DeliveryFixture.run(["deliver", spool.path, "--dry-run"])
         #expect(dry.status == 0, "\(dry.stderr)")
@@ -48,7 +58,7 @@ struct DeliveryTests {
         #expect(byStatus["not_sent"] == 0 && byStatus["sent"] == 0)
         #expect((byStatus["completed"] ?? 0) > 0 && (byStatus["invalid"] ?? 0) > 0 && (byStatus["received"] ?? 0) > 0)
         let notAllowed = try #require(byStatus["not_allowed"])
-        #expect(notAllowed > 100)
+        #expect(notAllowed > 50)
         #expect(byStatus.values.reduce(0, +) == (try Spool.lines(spool.appendingPathComponent("manifest.csv")).count))
         let problems = try #require(before["problems"] as? [String: Any])
         let kinds = try #require(problems["by_kind"] as? [String: Int])
