@@ -65,6 +65,13 @@ struct DeliveryTests {
         #expect(kinds["invalid"] == byStatus["invalid"] && kinds["not_allowed"] == notAllowed)
 
         let manifestBefore = try Spool.lines(spool.appendingPathComponent("manifest.csv")).count
+        // Not the run's input (the same records and one more line): refused by its hash, nothing written.
+        let other = directory.appendingPathComponent("other.csv")
+        try (try Data(contentsOf: csv) + Data("\n".utf8)).write(to: other)
+        let refused = try CLI.run(["fallback", spool.path, "--input", other.path, "--today", "2021-10-08"])
+        #expect(refused.status == 2, "\(refused.stderr)")
+        #expect(refused.stderr.contains("[input_mismatch]") && refused.stderr.contains("SHA-256"), "\(refused.stderr)")
+        #expect(try Spool.lines(spool.appendingPathComponent("manifest.csv")).count == manifestBefore)
         let fallback = try CLI.run(["fallback", spool.path, "--input", csv.path, "--today", "2021-10-08"])
         outputs += [fallback.stdout, fallback.stderr]
         #expect(fallback.status == 0, "\(fallback.stderr)")
