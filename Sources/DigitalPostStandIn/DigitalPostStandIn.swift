@@ -130,6 +130,8 @@ public final class DigitalPostStandIn: Sendable {
     public var pendingFaults: Int { state.state.withLock { $0.faults.count } }
     /// The page number of every `GET receipts-bulk/`, in order.
     public var receiptPagesRequested: [Int] { state.state.withLock { $0.pagesRequested } }
+    /// Time spent unpacking (and validating) `POST memos/` bodies, summed over the connections.
+    public var postHandlingTime: Duration { state.state.withLock { $0.unpackTime } }
     /// Receipts handed out by `GET receipts-bulk/`, over all pages.
     public var receiptsServed: Int { state.state.withLock { $0.receiptsServed } }
 }
@@ -242,6 +244,8 @@ private struct Connection {
         }
         var messages: [(uuid: String, outcome: RecipientOutcome)] = []
         if configuration.unpack {
+            let unpackStart = ContinuousClock.now
+            defer { state.state.withLock { $0.unpackTime += ContinuousClock.now - unpackStart } }
             let path = "\(configuration.scratch)/\(UUID().uuidString).tar.lzma"
             defer { try? FileManager.default.removeItem(atPath: path) }
             _ = FileManager.default.createFile(atPath: path, contents: Data(body.readableBytesView))

@@ -24,6 +24,8 @@ final class StandInState: Sendable {
         /// The page number of every `receipts-bulk` call, and the receipts they handed out.
         var pagesRequested: [Int] = []
         var receiptsServed = 0
+        /// Time spent handling `POST memos/` bodies, summed over the connections.
+        var unpackTime: Duration = .zero
     }
 
     let state = Mutex(State())

@@ -22,24 +22,13 @@ enum DeliveryFixture {
 
     private static let made = Mutex<TestCertificates?>(nil)
 
-    /// The receipt rule the tests use, by the CPR's last digit: 0 NOT_ALLOWED, 1 INVALID,
-    /// 2 and 3 COMPLETED (after RECEIVED), the rest RECEIVED.
-    static func outcome(_ cpr: String) -> RecipientOutcome {
-        switch cpr.last {
-        case "0": .notAllowed
-        case "1": .invalid(errorCode: "TEST_INVALID")
-        case "2", "3": .completed
-        default: .received
-        }
-    }
-
     /// A stand-in on a free port, validating every MeMo.
     static func server(validate: Bool = true, onPost: (@Sendable (Int) -> Void)? = nil,
                        onAccepted: (@Sendable (Int) -> Void)? = nil) async throws -> DigitalPostStandIn {
         var configuration = DigitalPostStandIn.Configuration(
             certificates: try certificates(), scratch: try Scratch.folder("standin").path)
         configuration.memoSchemaPath = validate ? Schemas.memo12 : nil
-        configuration.outcome = { outcome($0) }
+        configuration.outcome = RecipientOutcome.byLastDigit
         configuration.onPost = onPost
         configuration.onAccepted = onAccepted
         return try await DigitalPostStandIn.start(configuration)

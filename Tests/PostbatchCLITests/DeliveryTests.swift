@@ -175,7 +175,7 @@ struct DeliveryTests {
         await server.shutdown()
     }
 
-    @Test("reconciling after a kill reads only the receipts made since the last reconciliation, not every page")
+    @Test("reconciling after a kill reads only the receipts made since the last time; after deletions it reads all again")
     func reconcileFromCursor() async throws {
         let directory = try Scratch.folder("cli")
         let (_, spool) = try DeliveryFixture.spool(count: 200, seed: 43, perContainer: 10, in: directory)
@@ -187,29 +187,34 @@ struct DeliveryTests {
         let pageSize = 10
         let arguments = ["deliver", spool.path, "--connections", "1", "--settle-seconds", "0",
                          "--receipts-page-size", "\(pageSize)"] + (try DeliveryFixture.endpoint(server))
-        // Two runs killed just after the server took their 4th container (its 201 lost):
-        // the second reconciles the first's uncertain container and reads every receipt.
-        for _ in 0..<2 {
+        /// Runs deliver, killed just after the server took its `k`-th container (its 201 lost),
+        /// or to the end; returns the receipts pages it asked for and the receipts it was served.
+        func deliver(killedAt k: Int?) async throws -> (pages: [Int], served: Int) {
+            let (pages, served) = (server.receiptPagesRequested.count, server.receiptsServed)
             let accepted = server.containersAccepted
-            trigger.state.withLock { $0 = KillTrigger.Point(onAccepted: accepted + 4) }
+            trigger.state.withLock { $0 = KillTrigger.Point(onAccepted: k.map { accepted + $0 }) }
             let process = try DeliveryFixture.start(arguments)
             trigger.state.withLock { $0.pid = process.processIdentifier }
             await wait(for: process)
-            #expect(process.terminationReason == .uncaughtSignal)
+            trigger.state.withLock { $0 = KillTrigger.Point() }
+            #expect(k == nil ? process.terminationStatus == 0 : process.terminationReason == .uncaughtSignal)
+            return (Array(server.receiptPagesRequested.dropFirst(pages)), server.receiptsServed - served)
         }
-        trigger.state.withLock { $0 = KillTrigger.Point() }
-        let pagesBefore = server.receiptPagesRequested.count
-        let servedBefore = server.receiptsServed
+        _ = try await deliver(killedAt: 4)
+        _ = try await deliver(killedAt: 4)  // reconciles the first run's last container: reads every receipt
         let live = server.liveReceipts
         #expect(live >= 70, "8 containers of 10 letters taken: \(live) receipts")
-        let final = try DeliveryFixture.run(arguments)
-        #expect(final.status == 0, "\(final.stderr)")
-        let pages = Array(server.receiptPagesRequested.dropFirst(pagesBefore))
-        let served = server.receiptsServed - servedBefore
-        // The last reconciliation starts at the page holding the last receipt read before
-        // (at least 40 receipts in: page 3 or later at 10 a page), not at page 0.
-        #expect((pages.first ?? 0) >= 3, "pages asked for: \(pages)")
-        #expect(served <= live - pageSize, "\(served) of \(live) receipts read again")
+        let third = try await deliver(killedAt: 4)
+        // It starts at the page holding the last receipt read before (at least 40 receipts
+        // in: page 3 or later at 10 a page), not at page 0.
+        #expect((third.pages.first ?? 0) >= 3, "pages asked for: \(third.pages)")
+        #expect(third.served <= live - pageSize, "\(third.served) of \(live) receipts read again")
+        // `receipts` deletes every receipt on the server: the cursor no longer points at the
+        // receipt it read last, so the next reconciliation reads the list from page 0.
+        let collected = try DeliveryFixture.run(["receipts", spool.path] + DeliveryFixture.endpoint(server))
+        #expect(collected.status == 0, "\(collected.stderr)")
+        let last = try await deliver(killedAt: nil)
+        #expect(last.pages.count >= 2 && last.pages[0] > 0 && last.pages[1] == 0, "pages asked for: \(last.pages)")
         #expect(Set(server.acceptedCounts.keys) == digital)
         #expect(server.acceptedCounts.values.allSatisfy { $0 == 1 }, "a message was taken twice")
         await server.shutdown()
