@@ -57,6 +57,27 @@ public struct SampleGenerator: Sendable {
     private enum Column: CaseIterable {
         case cpr, name, coName, street, postalCode, city, country, status, protected, bank, update, keyApp, exempt,
              language, note
+
+        /// The input field of the column; `note` is a column the input does not know.
+        var field: Field? {
+            switch self {
+            case .cpr: .cpr
+            case .name: .name
+            case .coName: .coName
+            case .street: .street
+            case .postalCode: .postalCode
+            case .city: .city
+            case .country: .country
+            case .status: .cprStatus
+            case .protected: .addressProtected
+            case .bank: .hasOnlineBanking
+            case .update: .needsIDUpdate
+            case .keyApp: .hasKeyApp
+            case .exempt: .digitalPostExempt
+            case .language: .language
+            case .note: nil
+            }
+        }
     }
 
     public init(options: Options) {
@@ -88,25 +109,9 @@ public struct SampleGenerator: Sendable {
     }
 
     private func headerName(_ column: Column) -> String {
-        let danish: String
-        let english: String
-        switch column {
-        case .cpr: (danish, english) = ("personnummer", "cpr")
-        case .name: (danish, english) = ("navn", "name")
-        case .coName: (danish, english) = ("co_navn", "co_name")
-        case .street: (danish, english) = ("adresse", "street")
-        case .postalCode: (danish, english) = ("postnr", "postal_code")
-        case .city: (danish, english) = ("postdistrikt", "city")
-        case .country: (danish, english) = ("land", "country")
-        case .status: (danish, english) = ("status", "cpr_status")
-        case .protected: (danish, english) = ("adressebeskyttet", "address_protected")
-        case .bank: (danish, english) = ("har_netbank", "has_online_banking")
-        case .update: (danish, english) = ("skal_opdatere_id", "needs_id_update")
-        case .keyApp: (danish, english) = ("har_noegleapp", "has_key_app")
-        case .exempt: (danish, english) = ("fritaget_digital_post", "digital_post_exempt")
-        case .language: (danish, english) = ("sprog", "language")
-        case .note: (danish, english) = ("bemaerkning", "note")
-        }
+        // The input's own names: the canonical (English) one and the last, Danish, alias.
+        let (danish, english) = column.field.map { ($0.columnNames.last ?? $0.canonicalName, $0.canonicalName) }
+            ?? ("bemaerkning", "note")
         switch options.headerStyle {
         case .danish: return danish
         case .english: return english
@@ -311,11 +316,11 @@ public struct SampleGenerator: Sendable {
         return words.map { String(repeating: "A\u{030A}", count: $0) }.joined(separator: " ")
     }
 
+    /// The field as CSV, quoted when it must be, and now and then when it need not be.
     private mutating func quoteIfNeeded(_ value: String) -> String {
-        let needs = value.contains(options.delimiter) || value.contains("\"") || value.contains("\n")
-            || value.contains("\r")
+        let needs = CSVText.needsQuotes(value, delimiter: options.delimiter)
         guard needs || (chance(0.02) && !value.isEmpty) else { return value }
-        return "\"" + value.split(separator: "\"", omittingEmptySubsequences: false).joined(separator: "\"\"") + "\""
+        return CSVText.quoted(value)
     }
 }
 
