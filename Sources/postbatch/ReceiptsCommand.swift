@@ -8,7 +8,8 @@ struct ReceiptsCommand: AsyncParsableCommand {
         abstract: "Fetch Digital Post's receipts into the spool's ledger.",
         discussion: """
             Pages through GET {endpoint}/receipts-bulk/, stores each page in the ledger in one \
-            transaction, then deletes the stored receipts on the server. Each letter keeps its \
+            transaction, then deletes the stored receipts on the server (one DELETE per receipt, \
+            as SPEC §6 defines it; --connections of them at once). Each letter keeps its \
             latest status (RECEIVED, COMPLETED, INVALID, NOT_ALLOWED). With --from FILE, imports \
             a JSON file of receipts instead (a receipts-bulk page or a list). Receipts for \
             messages the spool does not hold are stored and listed, not dropped.
@@ -30,16 +31,22 @@ struct ReceiptsCommand: AsyncParsableCommand {
     @Option(help: "Receipts per page.")
     var pageSize: Int = 1000
 
+    @Option(help: "DELETE requests in flight at once (connections to the server).")
+    var connections: Int = 4
+
     @OptionGroup var logging: LoggingOptions
 
     func validate() throws {
         if !(1...10_000).contains(pageSize) { throw ValidationError("--page-size must be from 1 to 10000") }
+        if !(1...64).contains(connections) {
+            throw ValidationError("--connections must be from 1 to 64 (found \(connections))")
+        }
     }
 
     func run() async throws {
         let logger = logging.bootstrap()
         try await withExitCodes {
-            let collector = ReceiptCollector(spool: directory, pageSize: pageSize, logger: logger)
+            let collector = ReceiptCollector(spool: directory, pageSize: pageSize, connections: connections, logger: logger)
             let summary = if let from {
                 try collector.importFile(from)
             } else {

@@ -175,6 +175,49 @@ struct DeliveryTests {
         await server.shutdown()
     }
 
+    @Test("fallback killed with kill -9 at many points and run again: each NOT_ALLOWED letter on paper exactly once")
+    func killedFallbacks() async throws {
+        let directory = try Scratch.folder("cli")
+        let (csv, spool) = try DeliveryFixture.spool(count: 400, seed: 29, perContainer: 100, in: directory)
+        // Every second digital letter is NOT_ALLOWED, by an imported receipts file.
+        let notAllowed = try DeliveryFixture.digitalLetters(spool).sorted().enumerated().filter { $0.offset % 2 == 0 }
+        let receipts: [[String: Any]] = notAllowed.map {
+            ["id": "n\($0.offset)", "messageUUID": $0.element, "receiptStatus": "NOT_ALLOWED",
+             "timeStamp": "2021-10-06T08:00:00Z"]
+        }
+        let file = directory.appendingPathComponent("receipts.json")
+        try JSONSerialization.data(withJSONObject: receipts).write(to: file)
+        #expect(try CLI.run(["receipts", spool.path, "--from", file.path]).status == 0)
+        let manifest = spool.appendingPathComponent("manifest.csv")
+        let before = try Spool.lines(manifest).count
+        let arguments = ["fallback", spool.path, "--input", csv.path, "--today", "2021-10-08"]
+        // Kill after 0.2 s, 0.4 s, ... until a fallback finishes before its kill: start-up,
+        // classifying, planning, writing the envelopes, the manifest and the ledger's mark.
+        var killed = 0
+        for step in 1...40 {
+            let process = try DeliveryFixture.start(arguments)
+            try await Task.sleep(for: .milliseconds(200 * step))
+            guard process.isRunning else { break }
+            kill(process.processIdentifier, SIGKILL)
+            await wait(for: process)
+            killed += 1
+        }
+        #expect(killed >= 3, "the kills must have caught running fallbacks")
+        let final = try CLI.run(arguments)
+        #expect(final.status == 0, "\(final.stderr)")
+        let undeliverable = try #require(try status(spool)["by_status"] as? [String: Int])["not_allowed"] ?? -1
+        let lines = try Spool.lines(manifest)
+        #expect(lines.count - before == notAllowed.count - undeliverable && lines.count - before > 100,
+                "\(lines.count - before) paper letter(s) for \(notAllowed.count) NOT_ALLOWED, \(undeliverable) undeliverable")
+        #expect(Set(lines.map { $0.prefix { $0 != "," } }).count == lines.count, "a letter twice in the manifest")
+        let verify = try CLI.run(["verify", spool.path])
+        #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
+        let again = try CLI.run(arguments)
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(again.stderr.contains("wrote 0 paper letter(s)") || again.stderr.contains("no NOT_ALLOWED letter is waiting"),
+                "\(again.stderr)")
+    }
+
     @Test("reconciling after a kill reads only the receipts made since the last time; after deletions it reads all again")
     func reconcileFromCursor() async throws {
         let directory = try Scratch.folder("cli")

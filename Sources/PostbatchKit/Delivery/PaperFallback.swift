@@ -38,9 +38,9 @@ public struct FallbackSummary: Sendable, Equatable {
 ///
 /// Exactly once, across kills: the paper letter's UUID derives from the CPR; its
 /// folder, date and time are recorded in the ledger before the envelope is written; the
-/// envelope (same bytes on a rerun) is renamed into place, then the manifest is
-/// rewritten with the new lines (atomically, lines already there are not added twice),
-/// and only then is the fallback marked done.
+/// envelopes (same bytes on a rerun) are renamed into place, made durable together by
+/// one `sync()`, then the manifest is rewritten with the new lines (atomically, lines
+/// already there are not added twice), and only then is the fallback marked done.
 public struct PaperFallback: Sendable {
     public let spool: String
     public let input: String
@@ -94,6 +94,7 @@ public struct PaperFallback: Sendable {
     public func run() async throws -> FallbackSummary {
         var lock = try SpoolDirectory(path: spool).lock()
         defer { lock.release() }
+        try removeTemporaries()
         let ledger = try Ledger(spool: spool)
         var summary = FallbackSummary()
         let candidates = try self.candidates(in: ledger)
@@ -120,12 +121,27 @@ public struct PaperFallback: Sendable {
         summary.undeliverable = matches.reasons.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
 
         // Write the envelopes, then the manifest, then mark them done.
-        try appendToManifest(try write(plans, massMailingID: record?.massMailingID ?? "postbatch-fallback"))
+        try appendToManifest(try await write(plans, massMailingID: record?.massMailingID ?? "postbatch-fallback"))
         try markDone(plans, in: ledger)
         summary.written = plans.count
         logger.info("paper letters written", metadata: ["fallback.letters": "\(plans.count)",
                                                         "fallback.undeliverable": "\(matches.reasons.count)"])
         return summary
+    }
+
+    /// Deletes the temporary files a killed fallback left: envelopes under `print/`, the
+    /// manifest in the spool's root. Called while holding the spool's lock.
+    func removeTemporaries() throws(SpoolError) {
+        let removed = try AtomicFileWriter.removeTemporaries(in: "\(spool)/\(Channel.print.rawValue)")
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: spool)) ?? []
+        let manifests = names.filter { AtomicFileWriter.isTemporaryName($0) && $0.hasPrefix(".\(SpoolLayout.manifest)") }
+        for name in manifests where unlink("\(spool)/\(name)") != 0 && errno != ENOENT {
+            throw SpoolError(errno: errno, operation: "unlink", path: "\(spool)/\(name)")
+        }
+        if removed + manifests.count > 0 {
+            logger.notice("removed the temporary files of a stopped fallback",
+                          metadata: ["fallback.temporaries": "\(removed + manifests.count)"])
+        }
     }
 
     /// The NOT_ALLOWED digital letters without a finished paper letter.
@@ -193,36 +209,70 @@ public struct PaperFallback: Sendable {
         return matches
     }
 
-    /// Writes each planned paper envelope into place (the same bytes on a rerun).
+    /// Writes each planned paper envelope into place (the same bytes on a rerun), rendered
+    /// on one worker per core as `run` does, then makes them all durable with one `sync()`.
     ///
-    /// - Returns: each paper letter's uuid and manifest line.
-    func write(_ plans: [Planned], massMailingID: String) throws -> [(uuid: String, line: String)] {
+    /// Each envelope is renamed into place whole (never half a file), without a `fsync` of
+    /// its own: nothing names it before the manifest does, and the manifest is rewritten
+    /// only after the `sync()`, so a power cut cannot leave a manifest line without its file.
+    ///
+    /// - Returns: each paper letter's uuid and manifest line, in the order of `plans`.
+    func write(_ plans: [Planned], massMailingID: String) async throws -> [(uuid: String, line: String)] {
         let composer = try LetterComposer(campaign: campaign)
+        let directory = SpoolDirectory(path: spool)
+        for folder in Set(plans.map { Self.folder(of: $0.file) }) {
+            _ = try directory.makeDirectory(folder)
+        }
         var lines: [(uuid: String, line: String)] = []
-        var factories: [Timestamp: LetterFactory] = [:]
-        for plan in plans {
-            let factory: LetterFactory
-            if let known = factories[plan.time] {
-                factory = known
-            } else {
-                let envelopes = try EnvelopeWriter(campaign: campaign, massMailingID: massMailingID, now: plan.time)
-                factory = try LetterFactory(composer: composer, envelopes: envelopes, renderer: .fast)
-                factories[plan.time] = factory
-            }
-            let batch = BatchKey(channel: .print, date: plan.letter.date, number: 1)
-            let produced = try factory.withRenderers { renderers in
-                try factory.produce(plan.letter, batch: batch, renderers: renderers)
-            }
-            guard produced.uuid == plan.uuid else {
-                throw DeliveryError(code: .fallback, subject: plan.file,
-                                    message: "internal error: the paper letter's id differs from the planned one")
-            }
-            let folder = String(plan.file[..<(plan.file.lastIndex(of: "/") ?? plan.file.endIndex)])
-            let directory = try SpoolDirectory(path: spool).makeDirectory(folder)
-            _ = try AtomicFileWriter(directory: directory).write(produced.envelope, to: "\(plan.uuid).xml")
-            lines.append((plan.uuid, produced.manifestLine(file: plan.file)))
+        lines.reserveCapacity(plans.count)
+        // Normally one time; an interrupted fallback's letters keep the time it planned.
+        var times: [Timestamp] = []
+        for plan in plans where !times.contains(plan.time) { times.append(plan.time) }
+        for time in times {
+            let group = plans.filter { $0.time == time }
+            let envelopes = try EnvelopeWriter(campaign: campaign, massMailingID: massMailingID, now: time)
+            let factory = try LetterFactory(composer: composer, envelopes: envelopes, renderer: .fast)
+            lines += try await write(group, factory: factory)
+        }
+        sync()
+        return lines
+    }
+
+    /// Renders and writes one group of plans (one time) with `factory`, in order.
+    private func write(_ plans: [Planned], factory: LetterFactory) async throws -> [(uuid: String, line: String)] {
+        var files: [String: String] = [:]
+        for plan in plans { files[plan.uuid] = plan.file }
+        var remaining = plans.makeIterator()
+        var lines: [(uuid: String, line: String)] = []
+        _ = try await LetterProduction.run(
+            workers: RunOptions.coreCount, cancellation: RunCancellation(),
+            nextLetter: { remaining.next().map { ($0.letter, BatchKey(channel: .print, date: $0.letter.date, number: 1)) } },
+            make: { [spool, files] letter, batch, renderers in
+                let made = try factory.produce(letter, batch: batch, renderers: renderers)
+                guard let file = files[made.uuid] else {
+                    throw DeliveryError(code: .fallback, subject: made.uuid,
+                                        message: "internal error: a paper letter's id differs from the planned one")
+                }
+                var writer = AtomicFileWriter(directory: "\(spool)/\(Self.folder(of: file))", syncDirectory: false)
+                writer.syncFile = false
+                try writer.write(made.envelope, to: file.split(separator: "/").last.map(String.init) ?? file)
+                return WrittenLetter(batch: batch, manifestLine: made.manifestLine(file: file), envelope: nil,
+                                     size: made.envelope.count)
+            },
+            factory: factory,
+            consume: { results in
+                lines += results.map { (String($0.manifestLine.prefix { $0 != "," }), $0.manifestLine) }
+            })
+        guard lines.count == plans.count, zip(lines, plans).allSatisfy({ $0.uuid == $1.uuid }) else {
+            throw DeliveryError(code: .fallback, subject: spool,
+                                message: "internal error: the paper letters written differ from the planned ones")
         }
         return lines
+    }
+
+    /// The folder of a spool-relative file.
+    static func folder(of file: String) -> String {
+        String(file[..<(file.lastIndex(of: "/") ?? file.endIndex)])
     }
 
     /// Records the paper letters as done, each with its own ledger row.

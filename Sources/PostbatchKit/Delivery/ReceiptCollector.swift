@@ -23,18 +23,25 @@ public struct ReceiptSummary: Sendable, Equatable {
 /// A receipt is deleted on the server only after the transaction that stored it has
 /// committed, so a kill between the two leaves a receipt stored and not deleted: the
 /// next run reads it again, finds its id in the ledger, and deletes it then.
+///
+/// SPEC §6 deletes one receipt per request (`DELETE receipts/{id}`), so a page's deletes
+/// go out `connections` at a time over the client's connection pool; the next page is
+/// read when all of them are answered.
 public struct ReceiptCollector: Sendable {
     /// The spool folder.
     public let spool: String
     /// Receipts per page.
     public let pageSize: Int
+    /// `DELETE` requests in flight at once (and connections to the server).
+    public let connections: Int
     /// Where progress is logged.
     public let logger: Logger
 
     /// A collector for one spool.
-    public init(spool: String, pageSize: Int = 1000, logger: Logger) {
+    public init(spool: String, pageSize: Int = 1000, connections: Int = 4, logger: Logger) {
         self.spool = spool
         self.pageSize = pageSize
+        self.connections = max(1, connections)
         self.logger = logger
     }
 
@@ -47,7 +54,7 @@ public struct ReceiptCollector: Sendable {
         var lock = try SpoolDirectory(path: spool).lock()
         defer { lock.release() }
         let ledger = try Ledger(spool: spool)
-        let client = try DigitalPostClient(endpoint: endpoint, connections: 2)
+        let client = try DigitalPostClient(endpoint: endpoint, connections: connections)
         do {
             let summary = try await fetch(ledger: ledger, client: client)
             await client.shutdown()
@@ -72,15 +79,10 @@ public struct ReceiptCollector: Sendable {
             summary.duplicates += stored.duplicates
             summary.unrecognised += stored.unrecognised
             summary.unknown += stored.unknown
-            var allDeleted = true
-            for receipt in result.receipts {
-                guard let id = receipt.id else {
-                    allDeleted = false
-                    continue
-                }
-                try await client.deleteReceipt(id: id)
-                summary.deleted += 1
-            }
+            let ids = result.receipts.compactMap(\.id)
+            let allDeleted = ids.count == result.receipts.count
+            try await delete(ids, client: client)
+            summary.deleted += ids.count
             logger.info("receipts page stored", metadata: [
                 "receipts.page": "\(page)", "receipts.count": "\(result.receipts.count)",
                 "receipts.total": "\(result.totalElements)",
@@ -90,6 +92,30 @@ public struct ReceiptCollector: Sendable {
             if page >= result.totalPages && !allDeleted { break }
         }
         return summary
+    }
+
+    /// Deletes stored receipts on the server, `connections` requests at a time. The first
+    /// failure cancels the rest and is thrown; the receipts stay stored, and the next run
+    /// reads the undeleted ones again and deletes them then.
+    private func delete(_ ids: [String], client: DigitalPostClient) async throws(DeliveryError) {
+        do {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                var next = ids.makeIterator()
+                for _ in 0..<connections {
+                    guard let id = next.next() else { break }
+                    group.addTask { try await client.deleteReceipt(id: id) }
+                }
+                while try await group.next() != nil {
+                    guard let id = next.next() else { continue }
+                    group.addTask { try await client.deleteReceipt(id: id) }
+                }
+            }
+        } catch let error as DeliveryError {
+            throw error
+        } catch {
+            throw DeliveryError(code: .gaveUp, subject: spool, cause: "\(error)",
+                                message: "deleting the stored receipts on the server stopped")
+        }
     }
 
     /// Imports a JSON file of receipts: a `receipts-bulk` page (`{"receipts": [...]}`) or
