@@ -94,7 +94,7 @@ public final class DigitalPostStandIn: Sendable {
                 try await withThrowingDiscardingTaskGroup { group in
                     for try await connection in connections {
                         group.addTask {
-                            await Connection(configuration: configuration, state: state).serve(connection)
+                            await Connection(configuration: configuration, state: state, number: state.newConnection()).serve(connection)
                         }
                     }
                 }
@@ -134,12 +134,16 @@ public final class DigitalPostStandIn: Sendable {
     public var postHandlingTime: Duration { state.state.withLock { $0.unpackTime } }
     /// Receipts handed out by `GET receipts-bulk/`, over all pages.
     public var receiptsServed: Int { state.state.withLock { $0.receiptsServed } }
+    /// How many connections carried `DELETE receipts/{id}` requests.
+    public var deleteConnections: Int { state.state.withLock { $0.deleteConnections.count } }
 }
 
 /// One client connection: reads requests, answers them.
 private struct Connection {
     let configuration: DigitalPostStandIn.Configuration
     let state: StandInState
+    /// Which connection of the stand-in's this is, from 1.
+    let number: Int
 
     typealias Outbound = NIOAsyncChannelOutboundWriter<HTTPServerResponsePart>
 
@@ -224,7 +228,7 @@ private struct Connection {
             try await respond(outbound, .ok, body: try JSONEncoder().encode(result))
         } else if method == .DELETE, path.hasPrefix("/receipts/") {
             let id = String(path.dropFirst("/receipts/".count)).removingPercentEncoding ?? ""
-            if state.delete(id: id) {
+            if state.delete(id: id, connection: number) {
                 try await respond(outbound, .noContent, body: Data())
             } else {
                 try await respond(outbound, .notFound, json: ["errorCode": "NOT_FOUND", "errorMessage": "no such receipt"])

@@ -26,6 +26,9 @@ final class StandInState: Sendable {
         var receiptsServed = 0
         /// Time spent handling `POST memos/` bodies, summed over the connections.
         var unpackTime: Duration = .zero
+        /// Connections opened so far, and those that carried a `DELETE receipts/{id}`.
+        var connections = 0
+        var deleteConnections: Set<Int> = []
     }
 
     let state = Mutex(State())
@@ -114,9 +117,19 @@ final class StandInState: Sendable {
         }
     }
 
-    /// Deletes a receipt; `false` when there is none with that id.
-    func delete(id: String) -> Bool {
+    /// A number for a new connection.
+    func newConnection() -> Int {
         state.withLock { state in
+            state.connections += 1
+            return state.connections
+        }
+    }
+
+    /// Deletes a receipt; `false` when there is none with that id. `connection` is the
+    /// number of the connection that asked.
+    func delete(id: String, connection: Int) -> Bool {
+        state.withLock { state in
+            state.deleteConnections.insert(connection)
             guard let index = state.receiptIndex.removeValue(forKey: id) else { return false }
             state.receipts[index] = nil
             state.liveReceipts -= 1
