@@ -24,7 +24,7 @@ package final class FastLetterRenderer {
     /// The compiled templates this renderer appends to.
     package let templates: FastLetterTemplates
     private let layout: LetterRenderer
-    private let recorder = GlyphRecorder(collectFonts: false)
+    private let recorder: GlyphRecorder
     private var personal: [UInt8] = []
     /// The Info dictionary's `/Creator` and the XMP's `xmp:CreatorTool`.
     static let creator = "postbatch"
@@ -37,6 +37,7 @@ package final class FastLetterRenderer {
     package init(templates: FastLetterTemplates) throws(LetterError) {
         self.templates = templates
         self.layout = try LetterRenderer()
+        recorder = GlyphRecorder(collectFonts: false, subsetGlyphs: templates.subsetGlyphs)
         personal.reserveCapacity(4096)
     }
 
@@ -64,8 +65,11 @@ package final class FastLetterRenderer {
         for glyph in recorder.glyphs where templates.personalGlyphs[glyph.face]?.contains(glyph.glyph) != true {
             return nil
         }
+        guard recorder.marks.lazy.filter(\.opens).map(\.tag).elementsEqual(template.personalTags) else { return nil }
         personal.removeAll(keepingCapacity: true)
-        FastPDF.content(glyphs: recorder.glyphs, lines: [], advances: templates.advances, into: &personal)
+        var structure = LetterStructure()
+        FastPDF.taggedContent(glyphs: recorder.glyphs, lines: [], marks: recorder.marks, structure: &structure,
+                              advances: templates.advances, into: &personal)
 
         var pdf = template.prefix
         pdf.reserveCapacity(pdf.count + personal.count + 1024)
@@ -74,20 +78,22 @@ package final class FastLetterRenderer {
         pdf += FastPDF.stream(number: 5, personal)
 
         offsets[16] = pdf.count
-        let date = "D:\(content.date.iso.filter(\.isNumber))000000Z"
-        FastPDF.append("16 0 obj\n<< /Title ", to: &pdf)
-        FastPDF.appendTextString(content.title, to: &pdf)
-        FastPDF.append(" /Author ", to: &pdf)
-        FastPDF.appendTextString(content.senderName, to: &pdf)
-        FastPDF.append(" /Subject ", to: &pdf)
-        FastPDF.appendTextString(content.subject, to: &pdf)
-        FastPDF.append(" /Creator (\(Self.creator)) /Producer (\(Self.producer)) /CreationDate (\(date)) "
-                       + "/ModDate (\(date)) >>\nendobj\n", to: &pdf)
+        FastPDFA.appendInfo(content, producer: Self.producer, number: 16, to: &pdf)
 
         // PDF/A-2b: the XMP packet says what the Info dictionary says.
         offsets[FastPDFA.metadataObject] = pdf.count
         FastPDFA.appendMetadata(title: content.title, author: content.senderName, subject: content.subject,
                                 date: content.date.iso, creator: Self.creator, producer: Self.producer, to: &pdf)
+
+        // Rare characters of a name: the page that names the extension font, and the font.
+        if recorder.glyphs.contains(where: { $0.face == .regularExtension }) {
+            offsets[3] = pdf.count
+            pdf += template.extensionPage
+            for object in template.extensionObjects {
+                offsets.append(pdf.count)
+                pdf += object
+            }
+        }
 
         var hash = SHA256()
         hash.update(data: template.digest)
@@ -95,7 +101,7 @@ package final class FastLetterRenderer {
         let id = Array(hash.finalize().prefix(16))
 
         let xref = pdf.count
-        let size = template.offsets.count
+        let size = offsets.count
         FastPDF.append("xref\n0 \(size)\n0000000000 65535 f \n", to: &pdf)
         for number in 1..<size {
             FastPDF.append(DecimalText.padded(offsets[number], width: 10) + " 00000 n \n", to: &pdf)
