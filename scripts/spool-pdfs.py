@@ -17,15 +17,23 @@ The PDFs are read from every envelope of the spool: loose `.xml` files and the m
 - one /OutputIntent /GTS_PDFA1 whose /DestOutputProfile is an RGB ICC profile stream (/N 3);
 - every font descriptor with an embedded font program (/FontFile, /FontFile2 or /FontFile3);
 - tagged PDF: /MarkInfo << /Marked true >>, a /StructTreeRoot, /Lang da or en,
-  /ViewerPreferences << /DisplayDocTitle true >>, a /StructParents on every page.
+  /ViewerPreferences << /DisplayDocTitle true >>, a /StructParents on every page; and,
+  read with scripts/pdfstructure.py, no text outside the structure and the artifacts,
+  no MCID used twice, and page 1's content stream in the structure tree's order.
+
+It ends with the number of PDFs checked, failed, and made by each /Producer.
 """
 import base64
+import collections
 import lzma
 import os
 import re
 import sys
 import tarfile
 import zlib
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import pdfstructure  # noqa: E402
 
 PDF = re.compile(rb">(JVBER[A-Za-z0-9+/=\s]*)<")
 
@@ -111,10 +119,10 @@ def problems(data):
                 found.append(f"the XMP lacks {what}")
         info = doc.get(doc.ref(doc.trailer, b"Info") or 0)
         title = re.search(rb"<dc:title><rdf:Alt><rdf:li[^>]*>(.*?)</rdf:li>", xmp, re.S)
-        if not title or not info_title(info):
+        if not title or not info_string(info, b"Title"):
             found.append("no title in the XMP or the Info dictionary")
         elif title.group(1).decode("utf-8").replace("&amp;", "&").replace("&lt;", "<") \
-                .replace("&gt;", ">").replace("&quot;", '"') != info_title(info):
+                .replace("&gt;", ">").replace("&quot;", '"') != info_string(info, b"Title"):
             found.append("the XMP's dc:title is not the Info dictionary's /Title")
     intents = re.findall(rb"/S /GTS_PDFA1\b.*?/DestOutputProfile (\d+) 0 R|/DestOutputProfile (\d+) 0 R.*?/S /GTS_PDFA1",
                          catalog, re.S)
@@ -139,11 +147,21 @@ def problems(data):
     pages = [body for body in doc.objects.values() if re.search(rb"/Type /Page\b", body)]
     if not pages or any(b"/StructParents" not in page for page in pages):
         found.append("a page without /StructParents")
+    try:
+        tree = pdfstructure.structure(data)
+    except Exception as error:  # a PDF the reader cannot follow is a failure, with the reason
+        return found + [f"the structure cannot be read: {error!r}"]
+    if tree["untagged"]:
+        found.append(f"text outside the structure and the artifacts: {tree['untagged'][:40]!r}")
+    if tree["duplicateMCIDs"]:
+        found.append(f"MCIDs used twice: {tree['duplicateMCIDs']}")
+    if not tree["contentOrder"] or tree["contentOrder"] != tree["treeOrder"]:
+        found.append("page 1's content stream is not in the structure tree's order")
     return found
 
 
-def info_title(info):
-    match = re.search(rb"/Title\s*(\((?:\\.|[^\\)])*\)|<[0-9A-Fa-f]*>)", info)
+def info_string(info, key):
+    match = re.search(rb"/" + key + rb"\s*(\((?:\\.|[^\\)])*\)|<[0-9A-Fa-f]*>)", info)
     if not match:
         return None
     text = match.group(1)
@@ -158,7 +176,7 @@ def main(arguments):
     if len(arguments) != 2 or arguments[0] not in ("sizes", "check"):
         raise SystemExit(__doc__)
     command, spool = arguments
-    sizes, failed = [], 0
+    sizes, failed, producers = [], 0, collections.Counter()
     for name, data in pdfs(spool):
         if data is None:
             print(f"{name}: not exactly one PDF in the envelope")
@@ -166,6 +184,8 @@ def main(arguments):
             continue
         sizes.append(len(data))
         if command == "check":
+            info = Document(data)
+            producers[info_string(info.get(info.ref(info.trailer, b"Info") or 0), b"Producer") or "unknown"] += 1
             found = problems(data)
             if found:
                 failed += 1
@@ -175,7 +195,8 @@ def main(arguments):
     if command == "sizes":
         print(f"{len(sizes)} PDFs, mean {sum(sizes) / len(sizes):.0f} bytes, smallest {min(sizes)}, largest {max(sizes)}")
     else:
-        print(f"{len(sizes)} PDFs checked, {failed} failed")
+        made = ", ".join(f"{count} by {name}" for name, count in sorted(producers.items()))
+        print(f"{len(sizes)} PDFs checked, {failed} failed ({made})")
     return 1 if failed else 0
 
 
