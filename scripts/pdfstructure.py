@@ -3,8 +3,8 @@
 
     scripts/pdfstructure.py LETTER.pdf     prints the structure as JSON
 
-Reads the PDFs postbatch writes (classic cross-reference tables, incremental updates, Flate
-streams; no object streams): the catalog's tagging entries, every page's content streams
+Reads the PDFs postbatch writes (cross-reference tables or streams, object streams,
+incremental updates, Flate streams): the catalog's tagging entries, every page's content streams
 with their marked content (MCIDs, /Artifact, /ActualText spans), the text of each glyph
 through the fonts' ToUnicode maps, and the structure tree from /StructTreeRoot. The JSON:
 
@@ -144,21 +144,32 @@ class Lexer:
 
 
 class PDF:
-    """The objects of a PDF without object streams (the last definition of each wins)."""
+    """The objects of a PDF (the last definition of each wins; a plain object over one
+    packed in an object stream); the trailer, or the cross-reference stream's dictionary."""
 
     def __init__(self, data):
         self.data = data
-        self.offsets = {}
+        self.offsets, self.packed, self.trailer = {}, {}, {}
         for match in re.finditer(rb"(?<![0-9])(\d+) 0 obj\b", data):
             self.offsets[int(match.group(1))] = match.end()
+        for number in list(self.offsets):
+            header = Lexer(data[self.offsets[number]:]).value()
+            if isinstance(header, dict) and header.get("Type") == "ObjStm":
+                stream = self.stream(Ref(number))
+                pairs = [int(value) for value in stream[:header["First"]].split()]
+                for i in range(0, len(pairs), 2):
+                    self.packed.setdefault(pairs[i], Lexer(stream[header["First"] + pairs[i + 1]:]).value())
+            elif isinstance(header, dict) and header.get("Type") == "XRef":
+                self.trailer = header
         trailers = list(re.finditer(rb"trailer\s*", data))
-        self.trailer = Lexer(data[trailers[-1].end():]).value() if trailers else {}
+        if trailers:
+            self.trailer = Lexer(data[trailers[-1].end():]).value()
 
     def get(self, value):
         while isinstance(value, Ref):
             start = self.offsets.get(value.number)
             if start is None:
-                return None
+                return self.packed.get(value.number)
             value = Lexer(self.data[start:]).value()
         return value
 

@@ -65,17 +65,33 @@ def pdfs(spool):
 
 
 class Document:
-    """The objects of a PDF without object streams, the last definition of each winning."""
+    """The objects of a PDF, the last definition of each winning; those of object streams
+    first, so that an object written after its stream's replaces it. The trailer is the
+    last trailer dictionary, or the last cross-reference stream's dictionary."""
 
     OBJECT = re.compile(rb"(?<![0-9])(\d+) 0 obj\b(.*?)\bendobj", re.S)
 
     def __init__(self, data):
         self.data = data
         self.objects = {}
-        for match in self.OBJECT.finditer(data):
-            self.objects[int(match.group(1))] = match.group(2)
+        plain = {int(match.group(1)): match.group(2) for match in self.OBJECT.finditer(data)}
+        self.objects = plain
+        for number, body in list(plain.items()):
+            if b"/Type /ObjStm" in body:
+                self.objects.update(self.packed(number))
+        self.objects.update(plain)
         trailers = re.findall(rb"trailer\s*<<(.*?)>>\s*startxref", data, re.S)
-        self.trailer = trailers[-1] if trailers else b""
+        xrefs = [body for body in plain.values() if b"/Type /XRef" in body]
+        self.trailer = trailers[-1] if trailers else (xrefs[-1].split(b"stream")[0] if xrefs else b"")
+
+    def packed(self, number):
+        """The objects of object stream `number`, by number."""
+        body = self.objects[number]
+        data = self.stream(number)
+        first = int(re.search(rb"/First (\d+)", body).group(1))
+        pairs = [int(value) for value in data[:first].split()]
+        offsets = pairs[1::2] + [len(data) - first]
+        return {pairs[2 * i]: data[first + offsets[i]:first + offsets[i + 1]] for i in range(len(pairs) // 2)}
 
     def get(self, number):
         return self.objects.get(number, b"")
@@ -160,6 +176,17 @@ def problems(data):
     return found
 
 
+# PDFDocEncoding's bytes 0x80-0xA0 that differ from Latin-1 (ISO 32000-1, D.2).
+DOC_ENCODING = {0x80: "•", 0x81: "†", 0x82: "‡", 0x83: "…", 0x84: "—", 0x85: "–", 0x86: "ƒ", 0x87: "⁄", 0x88: "‹",
+                0x89: "›", 0x8A: "−", 0x8B: "‰", 0x8C: "„", 0x8D: "“", 0x8E: "”", 0x8F: "‘", 0x90: "’", 0x91: "‚",
+                0x92: "™", 0x93: "ﬁ", 0x94: "ﬂ", 0x95: "Ł", 0x96: "Œ", 0x97: "Š", 0x98: "Ÿ", 0x99: "Ž", 0x9A: "ı",
+                0x9B: "ł", 0x9C: "œ", 0x9D: "š", 0x9E: "ž", 0xA0: "€"}
+
+
+def doc_decode(raw):
+    return "".join(DOC_ENCODING.get(byte, chr(byte)) for byte in raw)
+
+
 def info_string(info, key):
     match = re.search(rb"/" + key + rb"\s*(\((?:\\.|[^\\)])*\)|<[0-9A-Fa-f]*>)", info)
     if not match:
@@ -167,9 +194,9 @@ def info_string(info, key):
     text = match.group(1)
     if text.startswith(b"<"):
         raw = bytes.fromhex(text[1:-1].decode())
-        return raw[2:].decode("utf-16-be") if raw.startswith(b"\xfe\xff") else raw.decode("latin-1")
+        return raw[2:].decode("utf-16-be") if raw.startswith(b"\xfe\xff") else doc_decode(raw)
     body = re.sub(rb"\\(.)", rb"\1", text[1:-1])
-    return body[2:].decode("utf-16-be") if body.startswith(b"\xfe\xff") else body.decode("latin-1")
+    return body[2:].decode("utf-16-be") if body.startswith(b"\xfe\xff") else doc_decode(body)
 
 
 def main(arguments):

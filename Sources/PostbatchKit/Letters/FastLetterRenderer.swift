@@ -26,6 +26,7 @@ package final class FastLetterRenderer {
     private let layout: LetterRenderer
     private let recorder: GlyphRecorder
     private var personal: [UInt8] = []
+    private let deflater = Deflater()
     /// The Info dictionary's `/Creator` and the XMP's `xmp:CreatorTool`.
     static let creator = "postbatch"
     /// The Info dictionary's `/Producer` and the XMP's `pdf:Producer`.
@@ -73,24 +74,28 @@ package final class FastLetterRenderer {
 
         var pdf = template.prefix
         pdf.reserveCapacity(pdf.count + personal.count + 1024)
-        var offsets = template.offsets
-        offsets[5] = pdf.count
-        pdf += FastPDF.stream(number: 5, personal)
+        var xref = template.xref
+        xref.set(5, offset: pdf.count)
+        if let compressed = deflater.compress(personal) {
+            pdf += FastPDF.stream(number: 5, compressed, extra: "/Filter /FlateDecode ")
+        } else {
+            pdf += FastPDF.stream(number: 5, personal)
+        }
 
-        offsets[16] = pdf.count
+        xref.set(16, offset: pdf.count)
         FastPDFA.appendInfo(content, producer: Self.producer, number: 16, to: &pdf)
 
         // PDF/A-2b: the XMP packet says what the Info dictionary says.
-        offsets[FastPDFA.metadataObject] = pdf.count
+        xref.set(FastPDFA.metadataObject, offset: pdf.count)
         FastPDFA.appendMetadata(title: content.title, author: content.senderName, subject: content.subject,
                                 date: content.date.iso, creator: Self.creator, producer: Self.producer, to: &pdf)
 
         // Rare characters of a name: the page that names the extension font, and the font.
         if recorder.glyphs.contains(where: { $0.face == .regularExtension }) {
-            offsets[3] = pdf.count
+            xref.set(3, offset: pdf.count)
             pdf += template.extensionPage
             for object in template.extensionObjects {
-                offsets.append(pdf.count)
+                xref.set(xref.entries.count, offset: pdf.count)
                 pdf += object
             }
         }
@@ -100,17 +105,7 @@ package final class FastLetterRenderer {
         pdf.withUnsafeBufferPointer { hash.update(bufferPointer: UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: $0[template.prefix.count...]))) }
         let id = Array(hash.finalize().prefix(16))
 
-        let xref = pdf.count
-        let size = offsets.count
-        FastPDF.append("xref\n0 \(size)\n0000000000 65535 f \n", to: &pdf)
-        for number in 1..<size {
-            FastPDF.append(DecimalText.padded(offsets[number], width: 10) + " 00000 n \n", to: &pdf)
-        }
-        FastPDF.append("trailer\n<< /Size \(size) /Root 1 0 R /Info 16 0 R /ID [<", to: &pdf)
-        FastPDF.appendHex(id, to: &pdf)
-        FastPDF.append("> <", to: &pdf)
-        FastPDF.appendHex(id, to: &pdf)
-        FastPDF.append("> ] >>\nstartxref\n\(xref)\n%%EOF\n", to: &pdf)
+        xref.append(to: &pdf, root: 1, info: 16, id: id, deflater: deflater)
         return pdf
     }
 }

@@ -18,55 +18,56 @@ extension FastLetterTemplates {
     struct Fonts {
         var subsets: [FastFontFace: FontSubset] = [:]
         var toUnicode: [FastFontFace: [UInt32: String]] = [:]
-        /// Objects 6–15: Type0 font, CIDFont, descriptor, font file and ToUnicode of each face.
+        /// Objects 6–10: Type0 font, CIDFont, descriptor, font file and ToUnicode of the regular face.
         var objects: [[UInt8]] = []
         /// The compressed font files, by face.
         var files: [FastFontFace: [UInt8]] = [:]
-
-        /// The compressed size of the regular and bold files.
-        var bytes: Int { files.filter { $0.key != .regularExtension }.values.map(\.count).reduce(0, +) }
     }
 
-    /// Subsets the recorded fonts: each face to the glyphs `used` (font glyph ids) and,
-    /// for the regular face, the common characters; the extension to the rest of ``repertoire``.
-    static func fonts(_ recorder: GlyphRecorder, used: [FastFontFace: Set<UInt32>]) throws(LetterError) -> Fonts {
+    /// Subsets the recorded regular face to the glyphs `used` (font glyph ids) and the
+    /// common characters, and the extension to the rest of ``repertoire``: one subset each
+    /// for the run. The bold face is subset per template (``Fonts/bold(_:used:)``).
+    static func fonts(_ recorder: GlyphRecorder, used: Set<UInt32>) throws(LetterError) -> Fonts {
         var fonts = Fonts()
-        let rare = repertoire.filter { !commonCharacters.contains($0) }
-        let faces: [(FastFontFace, FastFontFace, [UInt32])] = [
-            (.regular, .regular, repertoire.filter(commonCharacters.contains)), (.bold, .bold, []),
-            (.regularExtension, .regular, rare),
-        ]
-        for (face, source, characters) in faces {
-            guard let file = recorder.fontFiles[source] else { continue }
-            let subset = try FontSubset(font: file, glyphs: face == .regularExtension ? [] : used[face] ?? [],
-                                        characters: characters)
-            var map: [UInt32: String] = [:]
-            for (glyph, text) in recorder.glyphText[source] ?? [:] {
-                if let subsetGlyph = subset.subsetGlyphs[glyph] { map[subsetGlyph] = text }
-            }
-            for (character, glyph) in subset.characterGlyphs.sorted(by: { $0.key < $1.key }) where map[glyph] == nil {
-                if let scalar = Unicode.Scalar(character) { map[glyph] = String(Character(scalar)) }
-            }
-            fonts.subsets[face] = subset
-            fonts.toUnicode[face] = map
-            fonts.files[face] = try Flate.compress(subset.data)
-        }
-        for face in [FastFontFace.regular, .bold] {
-            let first = 6 + 5 * face.rawValue
-            guard fonts.subsets[face] != nil else {
-                // An unused face still needs its objects: an empty Type0 font is never referenced.
-                for number in first..<(first + 5) {
-                    fonts.objects.append(Array("\(number) 0 obj\nnull\nendobj\n".utf8))
-                }
-                continue
-            }
-            fonts.objects += try fonts.objects(face, first: first)
-        }
+        try fonts.add(.regular, from: recorder, glyphs: used, characters: repertoire.filter(commonCharacters.contains))
+        try fonts.add(.regularExtension, from: recorder, glyphs: [],
+                      characters: repertoire.filter { !commonCharacters.contains($0) })
+        fonts.objects = try fonts.objects(.regular, first: 6)
         return fonts
     }
 }
 
 extension FastLetterTemplates.Fonts {
+    /// Subsets one face of the recorded fonts (the extension is cut from the regular font).
+    mutating func add(_ face: FastFontFace, from recorder: GlyphRecorder, glyphs: Set<UInt32>,
+                      characters: [UInt32]) throws(LetterError) {
+        let source = face == .regularExtension ? FastFontFace.regular : face
+        guard let file = recorder.fontFiles[source] else { return }
+        let subset = try FontSubset(font: file, glyphs: glyphs, characters: characters)
+        var map: [UInt32: String] = [:]
+        for (glyph, text) in recorder.glyphText[source] ?? [:] {
+            if let subsetGlyph = subset.subsetGlyphs[glyph] { map[subsetGlyph] = text }
+        }
+        for (character, glyph) in subset.characterGlyphs.sorted(by: { $0.key < $1.key }) where map[glyph] == nil {
+            if let scalar = Unicode.Scalar(character) { map[glyph] = String(Character(scalar)) }
+        }
+        subsets[face] = subset
+        toUnicode[face] = map
+        files[face] = try Flate.compress(subset.data)
+    }
+
+    /// The run's fonts with the bold face subset to one template's bold glyphs (font glyph
+    /// ids), and the objects 6–15 of both faces.
+    func bold(_ recorder: GlyphRecorder, used: Set<UInt32>) throws(LetterError) -> (fonts: Self, objects: [[UInt8]]) {
+        var fonts = self
+        try fonts.add(.bold, from: recorder, glyphs: used, characters: [])
+        guard fonts.subsets[.bold] != nil else {
+            // An unused face still needs its objects: an empty Type0 font is never referenced.
+            return (fonts, objects + (11..<16).map { Array("\($0) 0 obj\nnull\nendobj\n".utf8) })
+        }
+        return (fonts, objects + (try fonts.objects(.bold, first: 11)))
+    }
+
     /// The five objects of one face, numbered from `first`.
     func objects(_ face: FastFontFace, first: Int) throws(LetterError) -> [[UInt8]] {
         guard let subset = subsets[face], let file = files[face] else { return [] }

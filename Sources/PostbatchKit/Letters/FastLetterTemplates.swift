@@ -33,17 +33,18 @@ package struct FastLetterTemplates: Sendable {
         /// The content it was compiled from; a letter must match it outside the personal parts.
         let fixed: LetterContent
         /// Header and objects 1–4, 6–15 and 18 (the ICC profile), 19–20 (the logo and its
-        /// soft mask) when the campaign has a logo, then the structure tree.
+        /// soft mask) when the campaign has a logo, then the structure tree: the streams as
+        /// objects, the dictionaries packed in one object stream (``FastPDFXref``).
         let prefix: [UInt8]
-        /// Byte offset of each object in ``prefix``, by object number (0, 5, 16 and 17 unused).
-        let offsets: [Int]
+        /// Where each object of ``prefix`` is (5, 16 and 17 are written per letter).
+        let xref: FastPDFXref
         /// SHA-256 of ``prefix``, part of the document `/ID`.
         let digest: [UInt8]
         /// The structure tags the personal parts open, in order: their MCIDs come first.
         let personalTags: [StructureTag]
         /// The page (object 3) of a letter that uses the extension font, which is `/F3`.
         let extensionPage: [UInt8]
-        /// The extension font's objects, numbered from `offsets.count`, for the letters that use it.
+        /// The extension font's objects, numbered from `xref.entries.count`, for the letters that use it.
         let extensionObjects: [[UInt8]]
     }
 
@@ -54,8 +55,6 @@ package struct FastLetterTemplates: Sendable {
     let subsetGlyphs: [FastFontFace: [UInt32: UInt32]]
     /// Advance widths in 1/1000 em, per face and subset glyph.
     let advances: [FastFontFace: [UInt32: Double]]
-    /// The size of the embedded font files (compressed), for reports.
-    package let fontBytes: Int
 
     /// The characters every name and address may use without a fallback.
     static let repertoire: [UInt32] = {
@@ -119,18 +118,10 @@ package struct FastLetterTemplates: Sendable {
             }
         }
 
-        // One subset per face for the whole run; from here on glyph ids are the subsets'.
-        var used: [FastFontFace: Set<UInt32>] = [:]
-        for record in recorded.values {
-            for glyph in record.glyphs { used[glyph.face, default: []].insert(glyph.glyph) }
-        }
-        let fonts = try Self.fonts(recorder, used: used)
-        let subsets = fonts.subsets
-        let subsetGlyphs = subsets.mapValues(\.subsetGlyphs)
-        recorded = recorded.mapValues { record in
-            (record.content, record.glyphs.map { $0.inSubset(subsetGlyphs) }, record.lines, record.marks)
-        }
-        let fontObjects = fonts.objects
+        // One regular subset for the whole run, one bold subset per template.
+        let fonts = try Self.fonts(recorder, used: Set(recorded.values.flatMap { record in
+            record.glyphs.filter { $0.face == .regular }.map(\.glyph)
+        }))
 
         // The sender's logo, as an image with a soft mask at 300 dpi, drawn where the
         // reference renderer draws it.
@@ -161,17 +152,20 @@ package struct FastLetterTemplates: Sendable {
 
         var compiled: [Key: Compiled] = [:]
         for (key, record) in recorded {
+            let (keyFonts, fontObjects) = try fonts.bold(recorder, used: Set(record.glyphs.filter { $0.face == .bold }
+                .map(\.glyph)))
+            let subsetGlyphs = keyFonts.subsets.mapValues(\.subsetGlyphs)
             // Tagged: the personal parts (stream 5, first in reading order), then the fixed parts.
             let structureFirst = FastPDFA.profileObject + 1 + logoObjects.count
-            let tagged = Self.tagged(record.content, glyphs: record.glyphs, lines: record.lines, marks: record.marks,
-                                     logo: logoContent, advances: subsets.mapValues(\.advances), first: structureFirst,
+            let tagged = Self.tagged(record.content, glyphs: record.glyphs.map { $0.inSubset(subsetGlyphs) },
+                                     lines: record.lines, marks: record.marks, logo: logoContent,
+                                     advances: keyFonts.subsets.mapValues(\.advances), first: structureFirst,
                                      renderer: renderer)
             let content = tagged.content
             let stream = compressFixedContent
                 ? FastPDF.stream(number: 4, try Flate.compress(content), extra: "/Filter /FlateDecode ")
                 : FastPDF.stream(number: 4, content)
             var prefix: [UInt8] = Array("%PDF-1.7\n%\u{E2}\u{E3}\u{CF}\u{D3}\n".utf8)
-            var offsets = [Int](repeating: 0, count: structureFirst + tagged.objects.count)
             var objects: [(Int, [UInt8])] = [
                 (1, Array(("1 0 obj\n<< /Type /Catalog /Pages 2 0 R /Metadata \(FastPDFA.metadataObject) 0 R "
                            + "\(FastPDFA.outputIntents) /StructTreeRoot \(structureFirst) 0 R "
@@ -184,21 +178,19 @@ package struct FastLetterTemplates: Sendable {
             objects.append((FastPDFA.profileObject, profileStream))
             objects += logoObjects
             objects += tagged.objects
-            for (number, bytes) in objects {
-                offsets[number] = prefix.count
-                prefix += bytes
-            }
-            let extensionFirst = offsets.count
-            compiled[key] = Compiled(fixed: record.content, prefix: prefix, offsets: offsets,
+            let xref = try FastPDFXref(objects: objects, objectStream: structureFirst + tagged.objects.count,
+                                       appendingTo: &prefix)
+            let extensionFirst = xref.entries.count
+            compiled[key] = Compiled(fixed: record.content, prefix: prefix, xref: xref,
                                      digest: Array(SHA256.hash(data: prefix)), personalTags: tagged.personalTags,
                                      extensionPage: Self.page(xObjects: xObjects, extensionFont: extensionFirst),
                                      extensionObjects: try fonts.objects(.regularExtension, first: extensionFirst))
         }
         self.compiled = compiled
+        // Personal parts are regular: their glyphs are the run's regular and extension subsets'.
         self.personalGlyphs = fonts.toUnicode.mapValues { Set($0.keys) }
-        self.subsetGlyphs = subsetGlyphs
-        self.advances = subsets.mapValues(\.advances)
-        self.fontBytes = fonts.bytes
+        self.subsetGlyphs = fonts.subsets.mapValues(\.subsetGlyphs)
+        self.advances = fonts.subsets.mapValues(\.advances)
     }
 
     /// The page object: A4, the fonts (and the extension font, when given its first object

@@ -121,14 +121,40 @@ enum FastPDFA {
     static func appendInfo(_ letter: LetterContent, producer: String, number: Int, to out: inout [UInt8]) {
         let date = "D:\(letter.date.iso.filter(\.isNumber))000000Z"
         FastPDF.append("\(number) 0 obj\n<< /Title ", to: &out)
-        FastPDF.appendTextString(letter.title, to: &out)
+        appendDocString(letter.title, to: &out)
         FastPDF.append(" /Author ", to: &out)
-        FastPDF.appendTextString(letter.senderName, to: &out)
+        appendDocString(letter.senderName, to: &out)
         FastPDF.append(" /Subject ", to: &out)
-        FastPDF.appendTextString(letter.subject, to: &out)
+        appendDocString(letter.subject, to: &out)
         FastPDF.append(" /Creator (\(FastLetterRenderer.creator)) /Producer ", to: &out)
-        FastPDF.appendTextString(producer, to: &out)
+        appendDocString(producer, to: &out)
         FastPDF.append(" /CreationDate (\(date)) /ModDate (\(date)) >>\nendobj\n", to: &out)
+    }
+
+    /// The PDFDocEncoding byte of each character outside Latin-1 it has (ISO 32000-1, D.2).
+    private static let docEncoding: [Unicode.Scalar: UInt8] = [
+        "•": 0x80, "…": 0x83, "—": 0x84, "–": 0x85, "„": 0x8C, "“": 0x8D, "”": 0x8E, "‘": 0x8F, "’": 0x90,
+        "‚": 0x91, "™": 0x92, "€": 0xA0,
+    ]
+
+    /// Appends a text string as a literal string in PDFDocEncoding (one byte a character:
+    /// Danish and English titles, dashes and quotes), else as UTF-16BE `<FEFF…>`.
+    static func appendDocString(_ text: String, to out: inout [UInt8]) {
+        var bytes: [UInt8] = [UInt8(ascii: "(")]
+        for scalar in text.unicodeScalars {
+            switch scalar.value {
+            case 0x28, 0x29, 0x5C: bytes += [UInt8(ascii: "\\"), UInt8(scalar.value)]
+            case 0x20...0x7E, 0xA1...0xAC, 0xAE...0xFF: bytes.append(UInt8(scalar.value))
+            default:
+                guard let byte = docEncoding[scalar] else {
+                    FastPDF.appendTextString(text, to: &out)
+                    return
+                }
+                bytes.append(byte)
+            }
+        }
+        out += bytes
+        out.append(UInt8(ascii: ")"))
     }
 
     /// Appends text as XML character data: `&`, `<`, `>` and quotes escaped, control characters dropped.

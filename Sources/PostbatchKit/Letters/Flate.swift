@@ -54,3 +54,39 @@ enum Flate {
         return output
     }
 }
+
+/// A zlib deflater kept for many small streams (a letter's personal content and its
+/// cross-reference stream): its state is made once, then reset, at the fastest level.
+///
+/// Not thread-safe: each ``FastLetterRenderer`` owns one.
+final class Deflater {
+    private var stream = z_stream()
+    private var output = [UInt8](repeating: 0, count: 16 * 1024)
+    private let ready: Bool
+
+    init() {
+        ready = deflateInit_(&stream, Z_BEST_SPEED, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK
+    }
+
+    deinit { if ready { deflateEnd(&stream) } }
+
+    /// Compresses bytes as one zlib stream, or returns nil if zlib fails (write them plain then).
+    func compress(_ bytes: [UInt8]) -> [UInt8]? {
+        guard ready, deflateReset(&stream) == Z_OK else { return nil }
+        let bound = Int(deflateBound(&stream, uLong(bytes.count)))
+        if output.count < bound { output = [UInt8](repeating: 0, count: bound) }
+        var input = bytes
+        let status = input.withUnsafeMutableBufferPointer { source in
+            output.withUnsafeMutableBufferPointer { target in
+                stream.next_in = source.baseAddress
+                stream.avail_in = uInt(source.count)
+                stream.next_out = target.baseAddress
+                stream.avail_out = uInt(target.count)
+                return deflate(&stream, Z_FINISH)
+            }
+        }
+        guard status == Z_STREAM_END else { return nil }
+        return Array(output[0..<Int(stream.total_out)])
+    }
+}
+
