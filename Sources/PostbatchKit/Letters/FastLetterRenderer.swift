@@ -5,10 +5,11 @@ internal import Crypto
 /// The fixed parts of a letter (sender, body, footer, fonts) come as bytes from
 /// ``FastLetterTemplates``; per letter the renderer lays out the recipient block
 /// (wrapped and shrunk into the envelope window exactly as ``LetterRenderer`` does,
-/// with the same pango code) and the date, writes them as a small content stream,
-/// and appends the Info dictionary, the XMP metadata (PDF/A-2b), cross-reference
-/// table and trailer. The same
-/// content always gives the same bytes; the document `/ID` is a hash of them.
+/// with the same pango code) and the date, writes them as a small tagged content stream
+/// (the first of the page, as they are the first in reading order), and appends the Info
+/// dictionary, the XMP metadata (PDF/A-2b), the extension font when a name needs it, and
+/// the cross-reference stream (``FastPDFXref``). The same content always gives the same
+/// bytes; the document `/ID` is a hash of them.
 ///
 /// It is **not thread-safe**: like ``LetterRenderer`` it owns a pango context, so
 /// make one per worker and share the ``FastLetterTemplates``:

@@ -124,8 +124,8 @@ public final class LetterRenderer {
     /// Renders a letter as PDF bytes.
     ///
     /// - Parameter letter: the content from ``LetterComposer/compose(_:redactProtectedAddress:)``.
-    /// - Returns: an A4 PDF; one page when the text allows, else as many as needed,
-    ///   each numbered `Side n af N` / `Page n of N`.
+    /// - Returns: an A4 PDF/A-2b, tagged (``LetterStructure``); one page when the text
+    ///   allows, else as many as needed, each numbered `Side n af N` / `Page n of N`.
     /// - Throws: ``LetterError`` with code `letter_pdf` when cairo reports a failure.
     ///   A long name in a digital letter is not an error: it is wrapped or set smaller.
     package func render(_ letter: LetterContent) throws(LetterError) -> [UInt8] {
