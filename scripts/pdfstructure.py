@@ -12,6 +12,7 @@ through the fonts' ToUnicode maps, and the structure tree from /StructTreeRoot. 
     elements                          [{"type", "depth", "text"}] in tree order (text: the
                                       element's own marked content, ActualText applied)
     artifacts, untagged               the text inside /Artifact, and outside any marked content
+    untaggedGraphics                  paths, images and shadings painted outside any marked content
     contentOrder, treeOrder           the MCIDs of page 1 in content-stream order and in tree order
     duplicateMCIDs                    MCIDs that mark more than one sequence on a page
 
@@ -242,6 +243,8 @@ def read_page(pdf, page, number, texts, result):
                 emit(text, stack, texts, number, result)
         elif value == "Tf":
             font = fonts.get(operands[0], ({}, 1))
+        elif value in PAINTING and not stack:
+            result["untaggedGraphics"] += 1
         elif value in ("Tj", "'", '"', "TJ"):
             strings = operands[-1] if value == "TJ" else [operands[-1]]
             text = "".join(decode(font, s) for s in strings if isinstance(s, bytes))
@@ -249,6 +252,10 @@ def read_page(pdf, page, number, texts, result):
             if not spans:
                 emit(text, stack, texts, number, result)
         operands = []
+
+
+# Operators that paint without text: paths, XObjects (images, forms), shadings, inline images.
+PAINTING = {"S", "s", "f", "F", "f*", "B", "B*", "b", "b*", "Do", "sh", "EI"}
 
 
 def emit(text, stack, texts, number, result):
@@ -268,7 +275,8 @@ def structure(data):
     result = {"tagged": bool((pdf.get(catalog.get("MarkInfo")) or {}).get("Marked")),
               "lang": pdf.get(catalog.get("Lang")).decode("latin-1") if catalog.get("Lang") else None,
               "displayDocTitle": bool((pdf.get(catalog.get("ViewerPreferences")) or {}).get("DisplayDocTitle")),
-              "elements": [], "artifacts": "", "untagged": "", "contentOrder": [], "treeOrder": [],
+              "elements": [], "artifacts": "", "untagged": "", "untaggedGraphics": 0,
+              "contentOrder": [], "treeOrder": [],
               "duplicateMCIDs": []}
     pages, refs, queue = [], {}, [catalog.get("Pages")]
     while queue:

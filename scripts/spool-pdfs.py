@@ -169,6 +169,8 @@ def problems(data):
         return found + [f"the structure cannot be read: {error!r}"]
     if tree["untagged"]:
         found.append(f"text outside the structure and the artifacts: {tree['untagged'][:40]!r}")
+    if tree["untaggedGraphics"]:
+        found.append(f"{tree['untaggedGraphics']} paths or images outside the structure and the artifacts")
     if tree["duplicateMCIDs"]:
         found.append(f"MCIDs used twice: {tree['duplicateMCIDs']}")
     if not tree["contentOrder"] or tree["contentOrder"] != tree["treeOrder"]:

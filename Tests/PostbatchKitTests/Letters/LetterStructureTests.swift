@@ -20,6 +20,7 @@ struct LetterStructureTests {
         let elements: [Element]
         let artifacts: String
         let untagged: String
+        let untaggedGraphics: Int
         let contentOrder: [Int]
         let treeOrder: [Int]
         let duplicateMCIDs: [Int]
@@ -71,6 +72,7 @@ struct LetterStructureTests {
         #expect(reading.tagged && reading.displayDocTitle, "\(name)")
         #expect(reading.lang == content.language.rawValue, "\(name)")
         #expect(reading.untagged.isEmpty, "\(name): drawn outside the structure and not an artifact: \(reading.untagged)")
+        #expect(reading.untaggedGraphics == 0, "\(name): lines or images outside the structure and not artifacts")
         #expect(reading.duplicateMCIDs.isEmpty, "\(name)")
         // Reading order: the tree's order, and the content stream's, is the letter's.
         #expect(reading.contentOrder == Array(0..<reading.contentOrder.count), "\(name): \(reading.contentOrder)")
@@ -97,6 +99,16 @@ struct LetterStructureTests {
         let fast = try #require(try FastLetterRenderer(templates: templates).render(content))
         try check(fast, content, name: "fast \(group) \(language) \(channel)")
         try check(try LetterRenderer().render(content), content, name: "reference \(group) \(language) \(channel)")
+    }
+
+    @Test("a PNG or SVG logo is an artifact on both renderers", arguments: ["svg", "png"])
+    func logo(kind: String) throws {
+        let composer = try FastLetterRendererTests.campaignWithLogo(kind)
+        let templates = try FastLetterTemplates(composer: composer)
+        let content = try composer.compose(LetterFixtures.letter(group: .citizenService, language: .da, channel: .print))
+        let fast = try #require(try FastLetterRenderer(templates: templates).render(content))
+        try check(fast, content, name: "fast, \(kind) logo")
+        try check(try LetterRenderer().render(content), content, name: "reference, \(kind) logo")
     }
 
     @Test("a name with rare characters (the extension font) is tagged and read as written")
