@@ -68,6 +68,7 @@ final class GlyphRecorder: LetterCanvas {
     private(set) var ellipsized = false
 
     private let collect: Bool
+    private var spaceGlyphs: [FastFontFace: UInt32] = [:]
     /// Font glyph id to subset glyph id, per face; nil to record the font's glyph ids.
     private let subsetGlyphs: [FastFontFace: [UInt32: UInt32]]?
     private var gray = 0.0
@@ -178,6 +179,16 @@ final class GlyphRecorder: LetterCanvas {
 
     private static func points(_ units: Int32) -> Double { Double(units) / Double(PANGO_SCALE) }
 
+    /// The space glyph of a face's font, looked up once.
+    private func spaceGlyph(_ face: FastFontFace, _ font: UnsafeMutablePointer<PangoFont>?) -> UInt32? {
+        if let glyph = spaceGlyphs[face] { return glyph }
+        guard let font, let hbFont = pango_font_get_hb_font(font) else { return nil }
+        var glyph: hb_codepoint_t = 0
+        guard hb_font_get_nominal_glyph(hbFont, 0x20, &glyph) != 0 else { return nil }
+        spaceGlyphs[face] = glyph
+        return glyph
+    }
+
     /// Which face and size a run's font is, or nil for anything but DejaVu Sans upright.
     private func face(of font: UnsafeMutablePointer<PangoFont>?) -> (face: FastFontFace, size: Double)? {
         guard let font, let description = pango_font_describe_with_absolute_size(font) else { return nil }
@@ -210,9 +221,14 @@ final class GlyphRecorder: LetterCanvas {
         }
         var position = offset
         for index in 0..<count {
-            let info = infos[index]
+            var info = infos[index]
             defer { position += info.geometry.width }
-            if info.glyph == Self.emptyGlyph { continue }
+            if info.glyph == Self.emptyGlyph {
+                // A space pango does not draw (where a line wraps): an invisible space glyph,
+                // so the text reads "word word", not "wordword".
+                guard let font, let space = spaceGlyph(font.face, item.pointee.analysis.font) else { continue }
+                info.glyph = space
+            }
             if info.glyph & Self.unknownFlag != 0 { missingGlyph = true }
             guard let font, info.glyph & Self.unknownFlag == 0 else {
                 unusual = true
@@ -232,7 +248,7 @@ final class GlyphRecorder: LetterCanvas {
             glyphs.append(PlacedGlyph(glyph: glyph, face: face, size: font.size,
                                       x: x + Self.points(position + info.geometry.x_offset),
                                       y: baseline + Self.points(info.geometry.y_offset), gray: gray))
-            if collect, let text, let clusters = string.pointee.log_clusters {
+            if collect, infos[index].glyph != Self.emptyGlyph, let text, let clusters = string.pointee.log_clusters {
                 collectText(glyph: info.glyph, face: font.face, index: index, count: count,
                             clusters: clusters, item: item.pointee, text: text)
             }

@@ -38,9 +38,15 @@ struct LetterStructureTests {
         String(text.unicodeScalars.filter { !$0.properties.isWhitespace }.map(Character.init))
     }
 
+    /// Text with each run of white space as one space: words stay apart.
+    static func words(_ text: String) -> String {
+        text.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+    }
+
     /// The elements a letter's structure must have, in reading order: recipient, date, sender,
     /// then the body (title, headings, paragraphs, lists), each with its text.
-    static func expected(_ content: LetterContent) -> [(type: String, text: String)] {
+    static func expected(_ content: LetterContent, normalize: (String) -> String = compact)
+        -> [(type: String, text: String)] {
         var elements: [(String, String)] = [
             ("Document", ""),
             ("P", content.recipientLines.joined()),
@@ -59,7 +65,7 @@ struct LetterStructureTests {
             }
             if case .bullet = block { previousIsBullet = true } else { previousIsBullet = false }
         }
-        return elements.map { ($0.0, compact($0.1)) }
+        return elements.map { ($0.0, normalize($0.1)) }
     }
 
     /// Checks one letter's PDF against its content.
@@ -80,6 +86,11 @@ struct LetterStructureTests {
         let found = reading.elements.map { "\($0.type): \(Self.compact($0.text))" }
         let wanted = Self.expected(content).map { "\($0.type): \($0.text)" }
         #expect(found == wanted, "\(name)")
+        // The body's words stay apart where lines wrap (the recipient, date and sender
+        // blocks are set line by line: their lines are not read as one sentence).
+        let body = reading.elements.dropFirst(4).map { "\($0.type): \(Self.words($0.text))" }
+        #expect(body == Self.expected(content, normalize: Self.words).dropFirst(4).map { "\($0.type): \($0.text)" },
+                "\(name)")
         // The artifacts: the return address, the footer and the page number, and nothing else.
         let artifacts = Self.compact(content.returnLine + content.footerText + content.pageLabel(1, of: 1))
         #expect(Self.compact(reading.artifacts) == artifacts, "\(name)")
