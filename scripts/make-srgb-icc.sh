@@ -11,8 +11,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 work=$(mktemp -d "${TMPDIR:-/tmp}/srgb-icc.XXXXXX")
 trap 'rm -rf "$work"' EXIT
+# A C compiler: $CC, else cc, else the clang that comes with the Swift toolchain.
+compiler=${CC:-$(command -v cc || command -v clang)}
 # shellcheck disable=SC2046
-cc -O1 -o "$work/srgb-icc" scripts/srgb-icc.c $(pkg-config --cflags --libs lcms2)
+"$compiler" -O1 -o "$work/srgb-icc" scripts/srgb-icc.c $(pkg-config --cflags --libs lcms2)
 "$work/srgb-icc" > "$work/sRGB.icc"
 if [[ ${1:-} == --icc ]]; then
   cp "$work/sRGB.icc" "$2"
