@@ -216,7 +216,8 @@ public struct PaperFallback: Sendable {
     /// its own: nothing names it before the manifest does, and the manifest is rewritten
     /// only after the `sync()`, so a power cut cannot leave a manifest line without its file.
     ///
-    /// - Returns: each paper letter's uuid and manifest line, in the order of `plans`.
+    /// - Returns: each paper letter's uuid and manifest line: grouped by the time each was
+    ///   planned at (normally one), in the order of `plans` within a group.
     func write(_ plans: [Planned], massMailingID: String) async throws -> [(uuid: String, line: String)] {
         let composer = try LetterComposer(campaign: campaign)
         let directory = SpoolDirectory(path: spool)
