@@ -1,4 +1,7 @@
 public import ArgumentParser
+public import Logging
 public import PostbatchKit
 
 extension ReportFormat: ExpressibleByArgument {}
+extension ConsoleLogHandler.Format: ExpressibleByArgument {}
+extension Logger.Level: @retroactive ExpressibleByArgument {}

@@ -23,7 +23,8 @@ struct DeliverCommand: AsyncParsableCommand {
             (refused container, TLS failure, ledger error).
 
             Examples:
-              postbatch deliver spool --endpoint https://api.test.digitalpost.dk/apis/v1 --cert foces.pem --key foces.key
+              postbatch deliver spool --endpoint https://api.test.digitalpost.dk/apis/v1 \\
+                  --cert foces.pem --key foces.key
               postbatch deliver spool --dry-run
             """
     )
@@ -84,9 +85,7 @@ struct DeliverCommand: AsyncParsableCommand {
             options.settleTime = .seconds(settleSeconds)
             let endpoint = dryRun ? nil : try endpointOptions.load()
             let deliverer = Deliverer(spool: directory, endpoint: endpoint, options: options, logger: logger)
-            let reporter = ProgressReporter(isEnabled: progressOptions.isEnabled, totalBytes: nil) { text in
-                FileHandle.standardError.write(Data(text.utf8))
-            }
+            let reporter = progressOptions.reporter()
             let started = ContinuousClock.now
             let summary: DeliverySummary
             do {

@@ -26,8 +26,10 @@ struct StatsCommand: AsyncParsableCommand {
     var format: ReportFormat = .table
 
     @Option(help: ArgumentHelp("Also write one line per rejected record (line,reason,detail; CPR masked) to this file.",
-                               valueName: "file"))
+                               valueName: "file"), completion: .file(extensions: ["csv"]))
     var rejects: String?
+
+    @OptionGroup var logging: LoggingOptions
 
     func run() async throws {
         try await withExitCodes {
@@ -40,7 +42,7 @@ struct StatsCommand: AsyncParsableCommand {
                     rejectsWriter = try TextFileWriter(path: rejects)
                     try rejectsWriter?.write(RecordLists.rejectsHeader)
                 } catch {
-                    reportMessage("cannot create the rejects file: \(whyCannotCreate(rejects))")
+                    reportMessage("cannot create the rejects file: \(whyCannotCreate(rejects))", code: "not_writable")
                     throw Exit.usage
                 }
             }
@@ -48,7 +50,7 @@ struct StatsCommand: AsyncParsableCommand {
             let progress = progressOptions.reporter(input: inputOptions.input)
             defer { progress.finish() }
             let statistics = try classifier.tally(progressEvery: 16_384, progress: { statistics, bytesRead in
-                progress.update(records: statistics.records, letters: statistics.totalLetters,
+                progress.update(phase: "classifying", records: statistics.records, letters: statistics.totalLetters,
                                 rejected: statistics.totalRejected, bytesRead: bytesRead)
             }, onRejected: { rejection in
                 guard writeFailure == nil else { return }
@@ -62,7 +64,7 @@ struct StatsCommand: AsyncParsableCommand {
             }
             if let writeFailure, let rejects {
                 reportMessage("writing the rejects file \(rejects) failed (is the disk full?): "
-                              + "\(writeFailure.localizedDescription); the statistics were not printed")
+                              + "\(writeFailure.localizedDescription); the statistics were not printed", code: "io")
                 throw Exit.io
             }
             FileHandle.standardOutput.write(Data(statistics.rendered(as: format, input: classifier.file).utf8))

@@ -27,12 +27,14 @@ struct InputPass {
     ///   - copy: receives every byte of the input (to keep standard input for the second pass).
     ///   - fingerprints: receives every record's fingerprint, in order (``InputFingerprints``).
     ///   - onRejected, onSkipped: receive the list lines in input order.
+    ///   - progress: told every 16,384 records the statistics so far and the bytes read.
     static func read(input: String, delimiter: Character?, schedule: WaveSchedule, batchSize: Int, shard: Shard?,
                      cancellation: RunCancellation,
                      copy: ((UnsafeRawBufferPointer) -> Void)?,
                      fingerprints: (UInt64) -> Void = { _ in },
                      onRejected: (ClassificationError) -> Void,
-                     onSkipped: (SkippedRecord) -> Void) throws -> InputPass {
+                     onSkipped: (SkippedRecord) -> Void,
+                     progress: (Statistics, Int) -> Void = { _, _ in }) throws -> InputPass {
         final class Hashing {
             var hasher = SHA256()
         }
@@ -52,6 +54,7 @@ struct InputPass {
                 if sinceCheck == 16_384 {
                     sinceCheck = 0
                     if cancellation.isCancelled { throw Interrupted() }
+                    progress(classifier.statistics, classifier.bytesRead)
                 }
                 switch outcome {
                 case .letter(let letter):

@@ -53,7 +53,7 @@ struct WritingRun {
         let repaired: JournalAudit
         switch try start(journal: journal, staged: staged, identity: identity, parts: parts) {
         case .complete:
-            logger.notice("nothing new: the spool already holds every letter of this input",
+            logger.info("nothing new: the spool already holds every letter of this input",
                           metadata: ["letters": "\(pass.statistics.totalLetters)"])
             return RunSummary(outcome: .alreadyComplete, statistics: pass.statistics, lettersWritten: 0,
                               lettersAlreadyDone: pass.batchSizes.values.reduce(0, +), resumed: false, fallbacks: 0)
@@ -66,7 +66,7 @@ struct WritingRun {
         let (written, alreadyDone, fallbacks) = try await writePending(journal: journal, pass: pass, record: record,
                                                                        now: now)
         if let signal = options.cancellation.signalNumber {
-            logger.notice("run interrupted; run the same command again to finish", metadata: [
+            logger.info("run interrupted; run the same command again to finish", metadata: [
                 "signal": "\(signal)", "letters.written": "\(written)",
             ])
             return RunSummary(outcome: .interrupted(signal: signal), statistics: pass.statistics, lettersWritten: written,
@@ -96,7 +96,9 @@ struct WritingRun {
         logger.info("input pass started", metadata: ["input": "\(options.input == "-" ? "<stdin>" : options.input)"])
         do {
             let staged = try StagedInput.read(options: options, schedule: campaign.schedule, batchSize: batchSize,
-                                              journal: journal)
+                                              journal: journal) { [progress] statistics, bytesRead in
+                progress(RunProgress(reading: statistics, bytesRead: bytesRead))
+            }
             let statistics = staged.pass.statistics
             if options.refuseQuotedLineBreaks, let first = statistics.multilineRanges.first {
                 staged.abort()
@@ -222,7 +224,7 @@ struct WritingRun {
                 consume: { results in
                     try await sink.accept(results)
                     written += results.count
-                    progress(RunProgress(lettersWritten: written, lettersToWrite: toWrite))
+                    progress(RunProgress(phase: .writing, lettersWritten: written, lettersToWrite: toWrite))
                 })
             try await sink.finish()
         } catch let error as RunError {
@@ -234,7 +236,7 @@ struct WritingRun {
         }
         // Interrupted: batches still open are not recorded; a re-run writes them again.
         if factory.fallbackCount > 0 {
-            logger.notice("some letters were rendered by the reference renderer", metadata: ["letters": "\(factory.fallbackCount)"])
+            logger.info("some letters were rendered by the reference renderer", metadata: ["letters": "\(factory.fallbackCount)"])
         }
         return (written, factory.fallbackCount)
     }
