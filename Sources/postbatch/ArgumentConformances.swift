@@ -3,5 +3,6 @@ public import Logging
 public import PostbatchKit
 
 extension ReportFormat: ExpressibleByArgument {}
+extension Language: ExpressibleByArgument {}
 extension ConsoleLogHandler.Format: ExpressibleByArgument {}
 extension Logger.Level: @retroactive ExpressibleByArgument {}

@@ -48,7 +48,7 @@ func say(_ message: String) {
 /// library's messages end with what to do; these name a file the person may not know of.)
 func hint(for error: any Error) -> String? {
     switch error {
-    case is CampaignError:
+    case is CampaignError, is ReportError:
         return "'postbatch config' shows which campaign file and templates are used, and why"
     default:
         return nil
@@ -99,7 +99,7 @@ func exitStatus(for error: any Error) -> ExitCode {
     switch error {
     case let error as CommandFailure:
         return error.exit
-    case is InputError, is CampaignError:
+    case is InputError, is CampaignError, is ReportError:
         return Exit.usage
     case let error as RunError:
         return error.afterWriting ? Exit.io : Exit.usage

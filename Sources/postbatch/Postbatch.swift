@@ -19,7 +19,7 @@ struct Postbatch: AsyncParsableCommand {
               postbatch verify spool
               postbatch help stats
             """,
-        version: "0.1.0",
+        version: PostbatchVersion.current,
         subcommands: [RunCommand.self, PreviewCommand.self, StatsCommand.self, ValidateCommand.self, VerifyCommand.self,
                       DeliverCommand.self, ReceiptsCommand.self, StatusCommand.self, FallbackCommand.self,
                       ConfigCommand.self,

@@ -69,6 +69,10 @@ struct RunCommand: AsyncParsableCommand {
                                valueName: "format"))
     var format: OutputFormat = .text
 
+    @Option(help: ArgumentHelp("Language of the spool's report.html (default: report_language of the campaign, else da).",
+                               valueName: "language"))
+    var reportLanguage: Language?
+
     @OptionGroup var logging: LoggingOptions
     @OptionGroup var progressOptions: ProgressOptions
 
@@ -103,11 +107,12 @@ struct RunCommand: AsyncParsableCommand {
         let logger = logging.bootstrap()
         try await withExitCodes(json: format == .json ? "run" : nil) {
             let started = ContinuousClock.now
+            // Signals first: a stop during start-up then ends as a stop, with SPEC's exit code.
             let cancellation = RunCancellation()
-            let options = try runOptions(cancellation: cancellation)
-            let campaign = try campaignOptions.load()
             let signals = SignalWatch(cancellation: cancellation)
             defer { signals.stop() }
+            let options = try runOptions(cancellation: cancellation)
+            let campaign = try campaignOptions.load()
             let reporter = progressOptions.reporter(input: inputOptions.input)
             defer { reporter.finish() }
             let summary = try await SpoolRun.run(options: options, campaign: campaign, logger: logger) { progress in
@@ -137,6 +142,7 @@ struct RunCommand: AsyncParsableCommand {
             workers: workers, renderer: RendererChoice(rawValue: renderer) ?? .fast,
             shard: shard.flatMap(Shard.init(argument:)), cancellation: cancellation)
         options.refuseQuotedLineBreaks = strict
+        options.reportLanguage = reportLanguage
         return options
     }
 

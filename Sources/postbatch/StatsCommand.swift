@@ -25,6 +25,10 @@ struct StatsCommand: AsyncParsableCommand {
     @Option(help: "Output format: table, json, csv or html (one self-contained page).")
     var format: ReportFormat = .table
 
+    @Option(help: ArgumentHelp("Language of --format html (default: report_language of the campaign, else da).",
+                               valueName: "language"))
+    var reportLanguage: Language?
+
     @Option(help: ArgumentHelp("Also write one line per rejected record (line,reason,detail; CPR masked) to this file.",
                                valueName: "file"), completion: .file(extensions: ["csv"]))
     var rejects: String?
@@ -34,6 +38,8 @@ struct StatsCommand: AsyncParsableCommand {
     func run() async throws {
         try await withExitCodes {
             let campaign = try campaignOptions.load()
+            // The page's template is read before the input, so a broken one stops at once.
+            let template = format == .html ? try ReportTemplate.locate(templates: campaign.templateDirectory) : nil
             let classifier = try InputClassifier(path: inputOptions.input, delimiter: inputOptions.delimiterCharacter,
                                                  schedule: campaign.schedule)
             var rejectsWriter: TextFileWriter?
@@ -67,7 +73,11 @@ struct StatsCommand: AsyncParsableCommand {
                               + "\(writeFailure.localizedDescription); the statistics were not printed", code: "io")
                 throw Exit.io
             }
-            FileHandle.standardOutput.write(Data(statistics.rendered(as: format, input: classifier.file).utf8))
+            let page = template.map { template in
+                (HTMLReportOptions(input: classifier.file, language: reportLanguage ?? campaign.reportLanguage,
+                                   printDay: campaign.schedule.printDay), template)
+            }
+            FileHandle.standardOutput.write(Data(statistics.rendered(as: format, input: classifier.file, page: page).utf8))
             reportNotes(statistics, input: classifier.file)
         }
     }

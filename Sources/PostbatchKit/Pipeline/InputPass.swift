@@ -13,6 +13,8 @@ struct InputPass {
 
     let statistics: Statistics
     let inputSHA256: String
+    /// The input's size in bytes, as read.
+    let inputBytes: Int
     /// Letters per batch, counting only the letters of the run's shard.
     let batchSizes: [BatchKey: Int]
     /// The letters of the run's shard alone (with a shard).
@@ -77,6 +79,6 @@ struct InputPass {
         // A signal may have ended standard input early: that is no input's end.
         if cancellation.isCancelled { throw Interrupted() }
         return InputPass(statistics: classifier.statistics, inputSHA256: Hex.string(hashing.hasher.finalize()),
-                         batchSizes: sizes, shardLetters: shardLetters)
+                         inputBytes: classifier.bytesRead, batchSizes: sizes, shardLetters: shardLetters)
     }
 }

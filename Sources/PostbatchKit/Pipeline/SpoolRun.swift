@@ -114,7 +114,9 @@ public enum SpoolRun {
             return try await DryRun(options: options, campaign: campaign, composer: composer, logger: logger,
                                      progress: progress).run()
         }
+        // A report template that does not load stops the run before anything is written.
+        let template = try ReportTemplate.locate(templates: campaign.templateDirectory)
         return try await WritingRun(options: options, campaign: campaign, composer: composer, logger: logger,
-                                     progress: progress).run()
+                                     progress: progress, template: template).run()
     }
 }

@@ -17,6 +17,10 @@ struct WritingRun {
     let composer: LetterComposer
     let logger: Logger
     let progress: @Sendable (RunProgress) -> Void
+    /// The report page's template, loaded before anything is written.
+    let template: ReportTemplate
+    /// When the run started, for the report's duration.
+    let started = ContinuousClock.now
 
     var batchSize: Int {
         options.container == .none ? SpoolLayout.lettersPerFolder : max(1, options.perContainer)
@@ -33,9 +37,7 @@ struct WritingRun {
         try? FileManager.default.removeItem(atPath: journal.inputCopyPath)
         defer { try? FileManager.default.removeItem(atPath: journal.inputCopyPath) }
         let leftovers = try AtomicFileWriter.removeTemporaries(in: spool.path)
-        if leftovers > 0 {
-            logger.info("removed temporary files of an interrupted run", metadata: ["files": "\(leftovers)"])
-        }
+        if leftovers > 0 { logger.info("removed temporary files of an interrupted run", metadata: ["files": "\(leftovers)"]) }
 
         let staged: StagedInput
         switch try readInput(journal: journal, spool: spool, existed: existed, lock: &lock) {
@@ -54,7 +56,7 @@ struct WritingRun {
         switch try start(journal: journal, staged: staged, identity: identity, parts: parts) {
         case .complete:
             logger.info("nothing new: the spool already holds every letter of this input",
-                          metadata: ["letters": "\(pass.statistics.totalLetters)"])
+                        metadata: ["letters": "\(pass.statistics.totalLetters)"])
             return RunSummary(outcome: .alreadyComplete, statistics: pass.statistics, lettersWritten: 0,
                               lettersAlreadyDone: pass.batchSizes.values.reduce(0, +), resumed: false, fallbacks: 0)
         case .write(let record, let audit):
@@ -74,12 +76,27 @@ struct WritingRun {
                               repairedBatches: repaired.batches.count, repairs: repaired.summary)
         }
 
-        let page = try SpoolPublication(spool: spool, journal: journal).publish(pass: pass, options: options)
+        let page = try publish(spool: spool, journal: journal, pass: pass, record: record, parts: parts, fallbacks: fallbacks)
         try journal.save(record.completed(reportHTMLSHA256: page))
         logger.info("run finished", metadata: ["letters.written": "\(written)", "spool.path": "\(spool.path)"])
         return RunSummary(outcome: .completed, statistics: pass.statistics, lettersWritten: written,
                           lettersAlreadyDone: alreadyDone, resumed: earlier != nil, fallbacks: fallbacks,
                           repairedBatches: repaired.batches.count, repairs: repaired.summary)
+    }
+
+    /// Writes manifest, lists and report (the page with the run's facts); returns the page's SHA-256.
+    private func publish(spool: SpoolDirectory, journal: RunJournal, pass: InputPass, record: RunRecord,
+                         parts: [String: String], fallbacks: Int) throws -> String {
+        let facts = RunFacts(
+            when: record.now, input: options.input == "-" ? "<stdin>" : options.input, inputBytes: pass.inputBytes,
+            inputSHA256: pass.inputSHA256, campaign: campaign.id, templateVersion: parts["templates"] ?? "",
+            letters: pass.batchSizes.values.reduce(0, +), containers: options.container == .none ? 0 : pass.batchSizes.count,
+            fallbacks: fallbacks, duration: ContinuousClock.now - started)
+        let page = HTMLReportOptions(input: options.input == "-" ? nil : options.input,
+                                     language: options.reportLanguage ?? campaign.reportLanguage,
+                                     printDay: campaign.schedule.printDay, facts: facts)
+        return try SpoolPublication(spool: spool, journal: journal).publish(pass: pass, options: options, page: page,
+                                                                            template: template)
     }
 
     /// How the input pass ended.
