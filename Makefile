@@ -76,12 +76,15 @@ letters-png: build
 check-html:
 	scripts/check-html.sh $(SAMPLE)
 
-## The man page, from the command's own help (swift-argument-parser's generate-manual plugin).
+## The man page, from the command's own help (swift-argument-parser's generate-manual plugin),
+## without the hidden commands and with SPEC's exit codes (scripts/man-page.py).
 ## The plugin builds every product first; it does so in debug mode, so that it neither
 ## rebuilds the release binary without $(RELEASE_FLAGS) nor makes a second release build.
 man:
 	mkdir -p .build/man
 	$(SWIFT) package --disable-sandbox plugin generate-manual --configuration debug --output-directory .build/man
+	$$($(SWIFT) build --show-bin-path)/postbatch --experimental-dump-help > .build/man/help.json
+	scripts/man-page.py .build/man/postbatch.1 .build/man/help.json
 
 ## Shell completion scripts for bash, zsh and fish.
 completions: release
