@@ -47,7 +47,10 @@ public final class ProgressReporter: Sendable {
     private struct State {
         var style: Style
         var totalBytes: Int?
+        /// Rates and times left count from here: ``show(_:totalBytes:)``, a new phase, or the first update.
         var start: ContinuousClock.Instant?
+        /// The phase last drawn.
+        var phase: String?
         var lastDraw: ContinuousClock.Instant?
         /// The text of the frame on screen (redraw), or `nil` when none is.
         var frame: String?
@@ -104,10 +107,12 @@ public final class ProgressReporter: Sendable {
     ///   - totalBytes: the input's size, for the share read and the time left.
     public func show(_ style: Style, totalBytes: Int? = nil) {
         finish()
+        let instant = now()
         state.withLock { state in
             state.style = style
             state.totalBytes = totalBytes.flatMap { $0 > 0 ? $0 : nil }
-            state.start = nil
+            state.start = instant
+            state.phase = nil
             state.lastDraw = nil
         }
     }
@@ -122,7 +127,7 @@ public final class ProgressReporter: Sendable {
     ///   - rejected: records rejected.
     ///   - bytesRead: bytes of input read, for the share and the time left.
     public func update(phase: String? = nil, records: Int, letters: Int, rejected: Int, bytesRead: Int) {
-        draw { elapsed, totalBytes in
+        draw(phase: phase) { elapsed, totalBytes in
             Self.joined(phase, Self.line(records: records, letters: letters, rejected: rejected, bytesRead: bytesRead,
                                          totalBytes: totalBytes, elapsed: elapsed))
         }
@@ -131,7 +136,7 @@ public final class ProgressReporter: Sendable {
     /// Redraws the line for a pass whose total is known: `letters` done of `total`,
     /// with rate, share and ETA; at most once per ``minimumInterval``.
     public func update(phase: String? = nil, letters written: Int, of total: Int) {
-        draw { elapsed, _ in
+        draw(phase: phase) { elapsed, _ in
             let seconds = Self.seconds(elapsed)
             var parts = ["letters \(HTMLPage.grouped(written)) of \(HTMLPage.grouped(total))"]
             if seconds >= 0.05 {
@@ -158,8 +163,9 @@ public final class ProgressReporter: Sendable {
     }
 
     /// Draws `text(elapsed)`: in place at most once per ``minimumInterval`` on a terminal,
-    /// as a plain line at most once per the plain interval otherwise.
-    private func draw(_ text: (Duration, Int?) -> String) {
+    /// as a plain line at most once per the plain interval otherwise. A new phase restarts
+    /// the clock of rates and times left, and is drawn at once on a terminal.
+    private func draw(phase: String?, _ text: (Duration, Int?) -> String) {
         let instant = now()
         let output: String? = state.withLock { state in
             let interval: Duration
@@ -167,6 +173,13 @@ public final class ProgressReporter: Sendable {
             case .off: return nil
             case .redraw: interval = minimumInterval
             case .plain(let every): interval = every
+            }
+            if let phase, phase != state.phase {
+                if state.phase != nil {
+                    state.start = instant
+                    if state.style == .redraw { state.lastDraw = nil }
+                }
+                state.phase = phase
             }
             let start = state.start ?? instant
             state.start = start

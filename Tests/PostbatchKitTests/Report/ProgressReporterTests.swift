@@ -101,6 +101,23 @@ struct ProgressReporterTests {
         #expect(output.all.first?.hasPrefix("writing letters · letters 10 of 100") == true)
     }
 
+    @Test("rates count from show(), and again from the start of each phase")
+    func phases() throws {
+        let output = Output()
+        let clock = Clock()
+        let reporter = ProgressReporter(style: .off, totalBytes: nil, now: { clock.now() }) { output.append($0) }
+        reporter.show(.redraw, totalBytes: 1_000)
+        clock.advance(.seconds(10))
+        reporter.update(phase: "reading input", records: 100_000, letters: 90_000, rejected: 0, bytesRead: 500)
+        #expect(try #require(output.all.last).contains("reading input · records 100,000 · letters 90,000 · rejected 0 · 10,000 records/s · 50 % · ETA 0:10"))
+        clock.advance(.seconds(1))
+        reporter.update(phase: "writing letters", letters: 0, of: 100)
+        #expect(try #require(output.all.last).contains("writing letters · letters 0 of 100 · 0 %"))
+        clock.advance(.seconds(2))
+        reporter.update(phase: "writing letters", letters: 50, of: 100)
+        #expect(try #require(output.all.last).contains("writing letters · letters 50 of 100 · 25 letters/s · 50 % · ETA 0:02"))
+    }
+
     @Test("show switches the style and clears a drawn frame first")
     func showSwitches() {
         let output = Output()
