@@ -48,16 +48,20 @@ public struct ReportTemplate: Sendable {
     ///
     /// - Parameter templates: the campaign's template folder.
     public static func locate(templates: URL?) throws(ReportError) -> ReportTemplate {
-        var candidates = templates.map { [$0.appendingPathComponent("report")] } ?? []
-        if let shared = ShareDirectory.current() { candidates.append(shared.templates.appendingPathComponent("report")) }
-        let found = candidates.first {
-            FileManager.default.fileExists(atPath: $0.appendingPathComponent(pageFile).path)
-        }
-        guard let found else {
-            throw ReportError(code: .templateMissing, file: candidates.first?.path ?? "report/\(pageFile)",
+        guard let found = folder(templates: templates) else {
+            throw ReportError(code: .templateMissing,
+                              file: templates?.appendingPathComponent("report").path ?? "report/\(pageFile)",
                               detail: "no report template here nor among the shipped templates")
         }
-        return try load(folder: found)
+        return try load(folder: found.folder)
+    }
+
+    /// The folder ``locate(templates:)`` reads, and whether it is the shipped one; `nil`
+    /// when there is none.
+    public static func folder(templates: URL?) -> (folder: URL, shipped: Bool)? {
+        var candidates = templates.map { [($0.appendingPathComponent("report"), false)] } ?? []
+        if let shared = ShareDirectory.current() { candidates.append((shared.templates.appendingPathComponent("report"), true)) }
+        return candidates.first { FileManager.default.fileExists(atPath: $0.0.appendingPathComponent(pageFile).path) }
     }
 
     /// The page for a context.
