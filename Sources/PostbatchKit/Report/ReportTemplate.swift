@@ -11,14 +11,17 @@ public struct ReportTemplate: Sendable {
     /// The folder the template was read from.
     public let folder: URL
     let library: MustacheLibrary
+    /// The page's words in each language (`words.<language>.toml`).
+    let words: [Language: ReportWords]
 
     /// The file name of the page template in its folder.
     static let pageFile = "report.mustache"
 
-    /// Reads every `.mustache` file of `folder`.
+    /// Reads every `.mustache` file of `folder`, and the words of each language.
     ///
     /// - Throws: ``ReportError`` `report_template_missing` when the folder has no
-    ///   `report.mustache`; `report_template_syntax` when a file is not valid Mustache.
+    ///   `report.mustache`; `report_template_syntax` when a file is not valid Mustache;
+    ///   `report_words` when a language's words are missing or incomplete.
     public static func load(folder: URL) throws(ReportError) -> ReportTemplate {
         let page = folder.appendingPathComponent(pageFile)
         guard FileManager.default.fileExists(atPath: page.path) else {
@@ -40,7 +43,17 @@ public struct ReportTemplate: Sendable {
                 throw ReportError(code: .templateSyntax, file: url.path, detail: "not valid Mustache (\(error))")
             }
         }
-        return ReportTemplate(folder: folder, library: library)
+        var words: [Language: ReportWords] = [:]
+        for language in Language.allCases {
+            words[language] = try ReportWords.read(folder.appendingPathComponent(ReportWords.fileName(language)))
+        }
+        let labels = Set(words.values.flatMap(\.labels.keys))
+        for (language, some) in words where Set(some.labels.keys) != labels {
+            throw ReportError(code: .words, file: folder.appendingPathComponent(ReportWords.fileName(language)).path,
+                              detail: "[labels] lacks \(labels.subtracting(some.labels.keys).sorted().joined(separator: ", ")), "
+                                  + "which the other language has")
+        }
+        return ReportTemplate(folder: folder, library: library, words: words)
     }
 
     /// The template beside a campaign's letter templates (`<templates>/report/`) when there

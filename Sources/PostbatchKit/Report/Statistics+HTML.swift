@@ -40,7 +40,7 @@ extension Statistics {
     ///
     /// All text, the input name included, is HTML-escaped.
     public func html(_ options: HTMLReportOptions = HTMLReportOptions(), template: ReportTemplate) -> String {
-        let words = ReportWords.of(options.language)
+        let words = template.words[options.language] ?? .none
         let danish = options.language == .da
         let separator: Character = danish ? "." : ","
         let values = Dictionary(entries.map { ($0.key, $0.value) }, uniquingKeysWith: { first, _ in first })

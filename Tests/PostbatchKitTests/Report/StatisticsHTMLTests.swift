@@ -90,7 +90,7 @@ struct StatisticsHTMLTests {
     func languages(language: Language) throws {
         let statistics = try sample()
         let html = try page(statistics, HTMLReportOptions(language: language))
-        let words = ReportWords.of(language)
+        let words = try #require(try Self.template().words[language])
         #expect(html.contains("<html lang=\"\(language.rawValue)\">"))
         for group in LetterGroup.allCases { #expect(html.contains(HTMLPage.escape(try #require(words.groups[group])))) }
         for (code, _) in statistics.rejectedByReason {
@@ -109,16 +109,36 @@ struct StatisticsHTMLTests {
     }
 
     @Test("every reject reason and the listed skip statuses have words in both languages")
-    func everyReasonHasWords() {
+    func everyReasonHasWords() throws {
+        let template = try Self.template()
         for language in Language.allCases {
-            let words = ReportWords.of(language)
+            let words = try #require(template.words[language])
             for code in ClassificationError.Code.allCases {
                 #expect(words.rejections[code].map { !$0.reason.isEmpty && !$0.fix.isEmpty } == true, "\(code) \(language)")
             }
             for status in [10, 30, 50, 60, 70, 90] { #expect(words.skipReason("status_\(status)") != "status_\(status)") }
             #expect(words.skipReason("status_42").hasSuffix(" 42"))
-            #expect(Set(words.labels.keys) == Set(ReportWords.of(.da).labels.keys), "the same labels in both")
         }
+    }
+
+    @Test("a words file without a reason, or with a label the other language lacks, stops the template's loading")
+    func incompleteWords() throws {
+        let folder = try Scratch.folder("report-words")
+        let shipped = try Self.template().folder
+        for file in try FileManager.default.contentsOfDirectory(atPath: shipped.path) {
+            try FileManager.default.copyItem(at: shipped.appendingPathComponent(file), to: folder.appendingPathComponent(file))
+        }
+        _ = try ReportTemplate.load(folder: folder)
+        let english = folder.appendingPathComponent("words.en.toml")
+        let text = try String(contentsOf: english, encoding: .utf8)
+        try Data(text.replacingOccurrences(of: "[rejections.duplicate_cpr]", with: "[rejections.duplicate_xyz]").utf8)
+            .write(to: english)
+        let missing = #expect(throws: ReportError.self) { try ReportTemplate.load(folder: folder) }
+        #expect(missing?.code == .words && missing?.description.contains("duplicate_cpr") == true)
+        try Data(text.replacingOccurrences(of: "title = ", with: "heading = ").utf8).write(to: english)
+        let label = #expect(throws: ReportError.self) { try ReportTemplate.load(folder: folder) }
+        #expect(label?.code == .words, "\(String(describing: label))")
+        #expect([" title", " heading"].contains { label?.description.contains($0) == true }, "names the label")
     }
 
     @Test("reasons are sorted by count, largest first")
