@@ -14,6 +14,9 @@ public struct ReportTemplate: Sendable {
     /// The page's words in each language (`words.<language>.toml`).
     let words: [Language: ReportWords]
 
+    /// The report's folder in a template folder: `report`.
+    public static let folderName = "report"
+
     /// The file name of the page template in its folder.
     static let pageFile = "report.mustache"
 
@@ -63,7 +66,7 @@ public struct ReportTemplate: Sendable {
     public static func locate(templates: URL?) throws(ReportError) -> ReportTemplate {
         guard let found = folder(templates: templates) else {
             throw ReportError(code: .templateMissing,
-                              file: templates?.appendingPathComponent("report").path ?? "report/\(pageFile)",
+                              file: templates?.appendingPathComponent(folderName).path ?? "\(folderName)/\(pageFile)",
                               detail: "no report template here nor among the shipped templates")
         }
         return try load(folder: found.folder)
@@ -72,8 +75,8 @@ public struct ReportTemplate: Sendable {
     /// The folder ``locate(templates:)`` reads, and whether it is the shipped one; `nil`
     /// when there is none.
     public static func folder(templates: URL?) -> (folder: URL, shipped: Bool)? {
-        var candidates = templates.map { [($0.appendingPathComponent("report"), false)] } ?? []
-        if let shared = ShareDirectory.current() { candidates.append((shared.templates.appendingPathComponent("report"), true)) }
+        var candidates = templates.map { [($0.appendingPathComponent(folderName), false)] } ?? []
+        if let shared = ShareDirectory.current() { candidates.append((shared.templates.appendingPathComponent(folderName), true)) }
         return candidates.first { FileManager.default.fileExists(atPath: $0.0.appendingPathComponent(pageFile).path) }
     }
 
