@@ -8,6 +8,7 @@
 #                                    # needs about 40 GB: free space is checked first)
 #   BENCH_SIZES="100000" BENCH_RUN_SIZES="10000" scripts/bench.sh   # a quick look
 #   BENCH_PACKAGE=1 scripts/bench.sh # also the in-process benchmarks (package-benchmark)
+#   BENCH_DELIVER=0 scripts/bench.sh # without the delivery benchmark (scripts/bench-deliver.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -101,6 +102,13 @@ for n in $RUN_SIZES; do
   run_measure "run --container tar.lzma" "$n" "$letters" "$BIN" run "$WORK/input.csv" --spool "$WORK/spool" --now 2021-10-01T08:00:00Z --container tar.lzma
   rm -rf "$WORK/spool"
 done
+
+# Delivery: deliver with its ledger against the loopback stand-in, next to a curl baseline,
+# and the full flow (receipts, fallback, status, verify) on the same spool.
+if [ "${BENCH_DELIVER:-1}" != 0 ]; then
+  echo "-- delivery (scripts/bench-deliver.sh; BENCH_DELIVER=0 skips it)"
+  scripts/bench-deliver.sh
+fi
 
 if [ -n "${BENCH_PACKAGE:-}" ]; then
   echo "-- in-process benchmarks (package-benchmark)"

@@ -5,10 +5,11 @@ internal import Crypto
 /// The fixed parts of a letter (sender, body, footer, fonts) come as bytes from
 /// ``FastLetterTemplates``; per letter the renderer lays out the recipient block
 /// (wrapped and shrunk into the envelope window exactly as ``LetterRenderer`` does,
-/// with the same pango code) and the date, writes them as a small content stream,
-/// and appends the Info dictionary, the XMP metadata (PDF/A-2b), cross-reference
-/// table and trailer. The same
-/// content always gives the same bytes; the document `/ID` is a hash of them.
+/// with the same pango code) and the date, writes them as a small tagged content stream
+/// (the first of the page, as they are the first in reading order), and appends the Info
+/// dictionary, the XMP metadata (PDF/A-2b), the extension font when a name needs it, and
+/// the cross-reference stream (``FastPDFXref``). The same content always gives the same
+/// bytes; the document `/ID` is a hash of them.
 ///
 /// It is **not thread-safe**: like ``LetterRenderer`` it owns a pango context, so
 /// make one per worker and share the ``FastLetterTemplates``:
@@ -24,8 +25,9 @@ package final class FastLetterRenderer {
     /// The compiled templates this renderer appends to.
     package let templates: FastLetterTemplates
     private let layout: LetterRenderer
-    private let recorder = GlyphRecorder(collectFonts: false)
+    private let recorder: GlyphRecorder
     private var personal: [UInt8] = []
+    private let deflater = Deflater()
     /// The Info dictionary's `/Creator` and the XMP's `xmp:CreatorTool`.
     static let creator = "postbatch"
     /// The Info dictionary's `/Producer` and the XMP's `pdf:Producer`.
@@ -37,6 +39,7 @@ package final class FastLetterRenderer {
     package init(templates: FastLetterTemplates) throws(LetterError) {
         self.templates = templates
         self.layout = try LetterRenderer()
+        recorder = GlyphRecorder(collectFonts: false, subsetGlyphs: templates.subsetGlyphs)
         personal.reserveCapacity(4096)
     }
 
@@ -64,47 +67,46 @@ package final class FastLetterRenderer {
         for glyph in recorder.glyphs where templates.personalGlyphs[glyph.face]?.contains(glyph.glyph) != true {
             return nil
         }
+        guard recorder.marks.lazy.filter(\.opens).map(\.tag).elementsEqual(template.personalTags) else { return nil }
         personal.removeAll(keepingCapacity: true)
-        FastPDF.content(glyphs: recorder.glyphs, lines: [], advances: templates.advances, into: &personal)
+        var structure = LetterStructure()
+        FastPDF.taggedContent(glyphs: recorder.glyphs, lines: [], marks: recorder.marks, structure: &structure,
+                              advances: templates.advances, into: &personal)
 
         var pdf = template.prefix
         pdf.reserveCapacity(pdf.count + personal.count + 1024)
-        var offsets = template.offsets
-        offsets[5] = pdf.count
-        pdf += FastPDF.stream(number: 5, personal)
+        var xref = template.xref
+        xref.set(5, offset: pdf.count)
+        if let compressed = deflater.compress(personal) {
+            pdf += FastPDF.stream(number: 5, compressed, extra: "/Filter /FlateDecode ")
+        } else {
+            pdf += FastPDF.stream(number: 5, personal)
+        }
 
-        offsets[16] = pdf.count
-        let date = "D:\(content.date.iso.filter(\.isNumber))000000Z"
-        FastPDF.append("16 0 obj\n<< /Title ", to: &pdf)
-        FastPDF.appendTextString(content.title, to: &pdf)
-        FastPDF.append(" /Author ", to: &pdf)
-        FastPDF.appendTextString(content.senderName, to: &pdf)
-        FastPDF.append(" /Subject ", to: &pdf)
-        FastPDF.appendTextString(content.subject, to: &pdf)
-        FastPDF.append(" /Creator (\(Self.creator)) /Producer (\(Self.producer)) /CreationDate (\(date)) "
-                       + "/ModDate (\(date)) >>\nendobj\n", to: &pdf)
+        xref.set(16, offset: pdf.count)
+        FastPDFA.appendInfo(content, producer: Self.producer, number: 16, to: &pdf)
 
         // PDF/A-2b: the XMP packet says what the Info dictionary says.
-        offsets[FastPDFA.metadataObject] = pdf.count
+        xref.set(FastPDFA.metadataObject, offset: pdf.count)
         FastPDFA.appendMetadata(title: content.title, author: content.senderName, subject: content.subject,
                                 date: content.date.iso, creator: Self.creator, producer: Self.producer, to: &pdf)
+
+        // Rare characters of a name: the page that names the extension font, and the font.
+        if recorder.glyphs.contains(where: { $0.face == .regularExtension }) {
+            xref.set(3, offset: pdf.count)
+            pdf += template.extensionPage
+            for object in template.extensionObjects {
+                xref.set(xref.entries.count, offset: pdf.count)
+                pdf += object
+            }
+        }
 
         var hash = SHA256()
         hash.update(data: template.digest)
         pdf.withUnsafeBufferPointer { hash.update(bufferPointer: UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: $0[template.prefix.count...]))) }
         let id = Array(hash.finalize().prefix(16))
 
-        let xref = pdf.count
-        let size = template.offsets.count
-        FastPDF.append("xref\n0 \(size)\n0000000000 65535 f \n", to: &pdf)
-        for number in 1..<size {
-            FastPDF.append(DecimalText.padded(offsets[number], width: 10) + " 00000 n \n", to: &pdf)
-        }
-        FastPDF.append("trailer\n<< /Size \(size) /Root 1 0 R /Info 16 0 R /ID [<", to: &pdf)
-        FastPDF.appendHex(id, to: &pdf)
-        FastPDF.append("> <", to: &pdf)
-        FastPDF.appendHex(id, to: &pdf)
-        FastPDF.append("> ] >>\nstartxref\n\(xref)\n%%EOF\n", to: &pdf)
+        xref.append(to: &pdf, root: 1, info: 16, id: id, deflater: deflater)
         return pdf
     }
 }

@@ -11,7 +11,8 @@ internal import Crypto
 /// The layout comes from the reference ``LetterRenderer`` itself (same fonts,
 /// sizes, breaks and positions); the glyphs are read from pango's glyph runs.
 /// DejaVu Sans and DejaVu Sans Bold are embedded as CIDFontType2 subsets made with
-/// HarfBuzz, with their original glyph ids, `/W` widths and a ToUnicode map. The
+/// HarfBuzz, renumbered without gaps (the subset's glyph ids are the CIDs), with `/W`
+/// widths and a ToUnicode map. The
 /// regular face also holds the repertoire of names and addresses: Basic Latin,
 /// Latin-1, Latin Extended-A and common punctuation.
 ///
@@ -31,26 +32,29 @@ package struct FastLetterTemplates: Sendable {
     struct Compiled: Sendable {
         /// The content it was compiled from; a letter must match it outside the personal parts.
         let fixed: LetterContent
-        /// Header and objects 1–4, 6–15 and 18 (the ICC profile), and 19–20 (the logo and its
-        /// soft mask) when the campaign has a logo.
+        /// Header and objects 1–4, 6–15 and 18 (the ICC profile), 19–20 (the logo and its
+        /// soft mask) when the campaign has a logo, then the structure tree: the streams as
+        /// objects, the dictionaries packed in one object stream (``FastPDFXref``).
         let prefix: [UInt8]
-        /// Byte offset of each object in ``prefix``, by object number (0, 5, 16 and 17 unused).
-        let offsets: [Int]
+        /// Where each object of ``prefix`` is (5, 16 and 17 are written per letter).
+        let xref: FastPDFXref
         /// SHA-256 of ``prefix``, part of the document `/ID`.
         let digest: [UInt8]
+        /// The structure tags the personal parts open, in order: their MCIDs come first.
+        let personalTags: [StructureTag]
+        /// The page (object 3) of a letter that uses the extension font, which is `/F3`.
+        let extensionPage: [UInt8]
+        /// The extension font's objects, numbered from `xref.entries.count`, for the letters that use it.
+        let extensionObjects: [[UInt8]]
     }
 
     let compiled: [Key: Compiled]
-    /// Glyphs a personal part may use, per face: kept in the subset and in the ToUnicode map.
+    /// Subset glyphs a personal part may use, per face: kept in the subset and in the ToUnicode map.
     let personalGlyphs: [FastFontFace: Set<UInt32>]
-    /// Advance widths in 1/1000 em, per face and glyph.
+    /// The subset glyph id (the PDF's CID) of each font glyph id pango may give, per face.
+    let subsetGlyphs: [FastFontFace: [UInt32: UInt32]]
+    /// Advance widths in 1/1000 em, per face and subset glyph.
     let advances: [FastFontFace: [UInt32: Double]]
-    /// The size of the embedded font files (compressed), for reports.
-    package let fontBytes: Int
-
-    /// Where the Debian package `icc-profiles-free` installs the sRGB IEC61966-2.1
-    /// profile that the PDF/A-2b output intent embeds.
-    package static let sRGBProfilePath = "/usr/share/color/icc/sRGB.icc"
 
     /// The characters every name and address may use without a fallback.
     static let repertoire: [UInt32] = {
@@ -67,17 +71,16 @@ package struct FastLetterTemplates: Sendable {
     ///     give the fixed text.
     ///   - compressFixedContent: Flate-compress the fixed page content (smaller PDFs;
     ///     off gives PDFs that compress better in a container).
-    ///   - iccProfile: the sRGB ICC profile embedded as the PDF/A output intent, read
-    ///     once; by default `/usr/share/color/icc/sRGB.icc` from the Debian package
-    ///     `icc-profiles-free`.
+    ///   - iccProfile: a file with the sRGB ICC profile embedded as the PDF/A output
+    ///     intent, read once; nil (the default) for the built-in ``SRGBProfile``.
     /// - Throws: ``LetterError`` with code `letter_pdf` if pango, HarfBuzz or zlib fail,
-    ///   or if the ICC profile is missing or not an RGB profile (the error names the
-    ///   file and the package to install), or a template error from composing the
+    ///   or if a named ICC profile is missing or not an RGB profile (the error names the
+    ///   file), or a template error from composing the
     ///   probe letters. A template the fast path cannot handle (more than one page, a
     ///   font other than DejaVu Sans) is not an error: its letters make
     ///   ``FastLetterRenderer/render(_:)`` return nil.
     package init(composer: LetterComposer, compressFixedContent: Bool = true,
-                iccProfile: String = FastLetterTemplates.sRGBProfilePath) throws(LetterError) {
+                iccProfile: String? = nil) throws(LetterError) {
         // PDF/A-2b needs the output intent: fail before any work when its profile is missing.
         let profileStream = try FastPDFA.profileStream(FastPDFA.loadProfile(at: iccProfile))
         let renderer = try LetterRenderer()
@@ -85,7 +88,8 @@ package struct FastLetterTemplates: Sendable {
         guard case .success(let cpr) = CPR.parse(Array("0707077077".utf8)) else {
             throw LetterError(code: .pdf, file: "letter", detail: "the probe CPR number does not parse")
         }
-        var recorded: [Key: (content: LetterContent, glyphs: [PlacedGlyph], lines: [StrokedLine])] = [:]
+        var recorded: [Key: (content: LetterContent, glyphs: [PlacedGlyph], lines: [StrokedLine],
+                             marks: [StructureMark])] = [:]
         for group in LetterGroup.allCases {
             for language in Language.allCases {
                 for (channel, abroad) in [(Channel.digital, false), (.print, false), (.print, true)] {
@@ -96,13 +100,17 @@ package struct FastLetterTemplates: Sendable {
                     let letter = Letter(sequence: 0, line: 0, recipient: recipient, group: group, channel: channel,
                                         date: composer.campaign.firstDay)
                     let content = try composer.compose(letter)
-                    let before = (recorder.glyphs.count, recorder.lines.count)
+                    let before = (recorder.glyphs.count, recorder.lines.count, recorder.marks.count)
                     let pages = try renderer.drawFixedParts(content, on: recorder)
                     let unusual = recorder.unusual
                     let glyphs = Array(recorder.glyphs[before.0...])
                     let lines = Array(recorder.lines[before.1...])
+                    let marks = recorder.marks[before.2...].map {
+                        StructureMark(tag: $0.tag, opens: $0.opens, glyph: $0.glyph - before.0)
+                    }
                     if pages == 1 && !unusual {
-                        recorded[Key(group: group, language: language, channel: channel, abroad: abroad)] = (content, glyphs, lines)
+                        recorded[Key(group: group, language: language, channel: channel, abroad: abroad)] =
+                            (content, glyphs, lines, marks)
                     }
                     // Keep the collected text and fonts, drop only the unusual flag.
                     if unusual { recorder.clearUnusual() }
@@ -110,38 +118,10 @@ package struct FastLetterTemplates: Sendable {
             }
         }
 
-        // One subset per face for the whole run.
-        var subsets: [FastFontFace: FontSubset] = [:]
-        var toUnicode: [FastFontFace: [UInt32: String]] = [:]
-        for face in FastFontFace.allCases {
-            guard let file = recorder.fontFiles[face] else { continue }
-            let used = Set(recorded.values.flatMap { $0.glyphs.filter { $0.face == face }.map(\.glyph) })
-            let subset = try FontSubset(font: file, glyphs: used, characters: face == .regular ? Self.repertoire : [])
-            var map = recorder.glyphText[face] ?? [:]
-            for (character, glyph) in subset.characterGlyphs.sorted(by: { $0.key < $1.key }) where map[glyph] == nil {
-                if let scalar = Unicode.Scalar(character) { map[glyph] = String(Character(scalar)) }
-            }
-            subsets[face] = subset
-            toUnicode[face] = map.filter { subset.glyphs.contains($0.key) }
-        }
-        var fontObjects: [[UInt8]] = []
-        var fontBytes = 0
-        for face in FastFontFace.allCases {
-            let first = 6 + 5 * face.rawValue
-            guard let subset = subsets[face] else {
-                // An unused face still needs its objects: an empty Type0 font is never referenced.
-                for number in first..<(first + 5) {
-                    fontObjects.append(Array("\(number) 0 obj\nnull\nendobj\n".utf8))
-                }
-                continue
-            }
-            let file = try Flate.compress(subset.data)
-            fontBytes += file.count
-            let hash = SHA256.hash(data: subset.data)
-            let tag = String(hash.prefix(6).map { Character(Unicode.Scalar(UInt8(ascii: "A") + $0 % 26)) })
-            fontObjects += try FastPDF.fontObjects(first: first, subset: subset, compressedFile: file,
-                                                   toUnicode: toUnicode[face] ?? [:], tag: tag)
-        }
+        // One regular subset for the whole run, one bold subset per template.
+        let fonts = try Self.fonts(recorder, used: Set(recorded.values.flatMap { record in
+            record.glyphs.filter { $0.face == .regular }.map(\.glyph)
+        }))
 
         // The sender's logo, as an image with a soft mask at 300 dpi, drawn where the
         // reference renderer draws it.
@@ -172,37 +152,54 @@ package struct FastLetterTemplates: Sendable {
 
         var compiled: [Key: Compiled] = [:]
         for (key, record) in recorded {
-            var content: [UInt8] = logoContent
-            FastPDF.content(glyphs: record.glyphs, lines: record.lines, advances: subsets.mapValues(\.advances),
-                            into: &content)
+            let (keyFonts, fontObjects) = try fonts.bold(recorder, used: Set(record.glyphs.filter { $0.face == .bold }
+                .map(\.glyph)))
+            let subsetGlyphs = keyFonts.subsets.mapValues(\.subsetGlyphs)
+            // Tagged: the personal parts (stream 5, first in reading order), then the fixed parts.
+            let structureFirst = FastPDFA.profileObject + 1 + logoObjects.count
+            let tagged = Self.tagged(record.content, glyphs: record.glyphs.map { $0.inSubset(subsetGlyphs) },
+                                     lines: record.lines, marks: record.marks, logo: logoContent,
+                                     advances: keyFonts.subsets.mapValues(\.advances), first: structureFirst,
+                                     renderer: renderer)
+            let content = tagged.content
             let stream = compressFixedContent
                 ? FastPDF.stream(number: 4, try Flate.compress(content), extra: "/Filter /FlateDecode ")
                 : FastPDF.stream(number: 4, content)
             var prefix: [UInt8] = Array("%PDF-1.7\n%\u{E2}\u{E3}\u{CF}\u{D3}\n".utf8)
-            var offsets = [Int](repeating: 0, count: FastPDFA.profileObject + 1 + logoObjects.count)
             var objects: [(Int, [UInt8])] = [
                 (1, Array(("1 0 obj\n<< /Type /Catalog /Pages 2 0 R /Metadata \(FastPDFA.metadataObject) 0 R "
-                           + "\(FastPDFA.outputIntents) >>\nendobj\n").utf8)),
+                           + "\(FastPDFA.outputIntents) /StructTreeRoot \(structureFirst) 0 R "
+                           + "\(LetterStructure.catalogEntries(language: key.language))>>\nendobj\n").utf8)),
                 (2, Array("2 0 obj\n<< /Type /Pages /Kids [3 0 R] /Count 1 >>\nendobj\n".utf8)),
-                (3, Array(("3 0 obj\n<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595.276 841.89] "
-                           + "/Resources << /Font << /F1 6 0 R /F2 11 0 R >>\(xObjects) >> /Contents [4 0 R 5 0 R] >>\n"
-                           + "endobj\n").utf8)),
+                (3, Self.page(xObjects: xObjects, extensionFont: nil)),
                 (4, stream),
             ]
             for (index, object) in fontObjects.enumerated() { objects.append((6 + index, object)) }
             objects.append((FastPDFA.profileObject, profileStream))
             objects += logoObjects
-            for (number, bytes) in objects {
-                offsets[number] = prefix.count
-                prefix += bytes
-            }
-            compiled[key] = Compiled(fixed: record.content, prefix: prefix, offsets: offsets,
-                                     digest: Array(SHA256.hash(data: prefix)))
+            objects += tagged.objects
+            let xref = try FastPDFXref(objects: objects, objectStream: structureFirst + tagged.objects.count,
+                                       appendingTo: &prefix)
+            let extensionFirst = xref.entries.count
+            compiled[key] = Compiled(fixed: record.content, prefix: prefix, xref: xref,
+                                     digest: Array(SHA256.hash(data: prefix)), personalTags: tagged.personalTags,
+                                     extensionPage: Self.page(xObjects: xObjects, extensionFont: extensionFirst),
+                                     extensionObjects: try fonts.objects(.regularExtension, first: extensionFirst))
         }
         self.compiled = compiled
-        self.personalGlyphs = toUnicode.mapValues { Set($0.keys) }
-        self.advances = subsets.mapValues(\.advances)
-        self.fontBytes = fontBytes
+        // Personal parts are regular: their glyphs are the run's regular and extension subsets'.
+        self.personalGlyphs = fonts.toUnicode.mapValues { Set($0.keys) }
+        self.subsetGlyphs = fonts.subsets.mapValues(\.subsetGlyphs)
+        self.advances = fonts.subsets.mapValues(\.advances)
+    }
+
+    /// The page object: A4, the fonts (and the extension font, when given its first object
+    /// number), the logo, the personal content first, the structure's parent tree key 0.
+    static func page(xObjects: String, extensionFont: Int?) -> [UInt8] {
+        let extensionFont = extensionFont.map { " /F3 \($0) 0 R" } ?? ""
+        return Array(("3 0 obj\n<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595.276 841.89] "
+                      + "/Resources << /Font << /F1 6 0 R /F2 11 0 R\(extensionFont) >>\(xObjects) >> "
+                      + "/Contents [5 0 R 4 0 R] /StructParents 0 >>\nendobj\n").utf8)
     }
 
     /// The compiled template for a letter, if the letter's fixed parts are the template's.

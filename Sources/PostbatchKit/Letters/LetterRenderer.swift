@@ -65,6 +65,9 @@ public final class LetterRenderer {
         var all: [OpaquePointer] { [body, title, heading, senderName, sender, small, footer, recipient] }
     }
 
+    /// The Info dictionary's `/Producer` and the XMP's `pdf:Producer`.
+    static let producer = "postbatch reference renderer (cairo \(String(cString: cairo_version_string())))"
+
     /// Body text size in points.
     static let bodySize = 10.0
     /// The recipient block's largest and smallest font sizes (digital letters: name and c/o).
@@ -121,8 +124,8 @@ public final class LetterRenderer {
     /// Renders a letter as PDF bytes.
     ///
     /// - Parameter letter: the content from ``LetterComposer/compose(_:redactProtectedAddress:)``.
-    /// - Returns: an A4 PDF; one page when the text allows, else as many as needed,
-    ///   each numbered `Side n af N` / `Page n of N`.
+    /// - Returns: an A4 PDF/A-2b, tagged (``LetterStructure``); one page when the text
+    ///   allows, else as many as needed, each numbered `Side n af N` / `Page n of N`.
     /// - Throws: ``LetterError`` with code `letter_pdf` when cairo reports a failure.
     ///   A long name in a digital letter is not an error: it is wrapped or set smaller.
     package func render(_ letter: LetterContent) throws(LetterError) -> [UInt8] {
@@ -160,19 +163,21 @@ public final class LetterRenderer {
 
         var windowText = LetterBox(x: LetterPage.recipientBox.x, y: LetterPage.recipientBox.y, width: 0, height: 0)
         var recipientSize = Self.recipientSizes.largest
+        // Drawn in reading order, each part inside its structure tags: the content stream
+        // reads as the letter does (recipient, date, sender, then the body).
+        canvas.beginTag(.document)
         for page in 0..<placement.pageCount {
             if page == 0 {
-                drawFoldMarks(canvas)
-                drawSender(canvas, letter, logo: logo)
-                let returnBox = drawText(canvas, letter.returnLine, font: fonts.small, in: LetterPage.returnLine,
-                                         ellipsize: true, gray: 0.25)
                 let fitted = drawRecipient(canvas, letter)
-                windowText = returnBox.union(fitted.box)
                 recipientSize = fitted.size
                 drawDate(canvas, letter)
+                drawFoldMarks(canvas)
+                drawSender(canvas, letter, logo: logo)
+                windowText = drawReturnLine(canvas, letter).union(fitted.box)
             }
             drawBody(canvas, placement, page: page)
             drawFooter(canvas, letter, page: page, of: placement.pageCount)
+            if page + 1 == placement.pageCount { canvas.endTag(.document) }
             cairo_show_page(cr)
         }
         cairo_surface_finish(surface)
@@ -181,7 +186,8 @@ public final class LetterRenderer {
             let reason = cairo_status_to_string(status).map { String(cString: $0) } ?? "unknown"
             throw LetterError(code: .pdf, file: "letter", detail: "cairo failed to write the PDF: \(reason)")
         }
-        return RenderedLetter(pdf: sink.bytes, pageCount: placement.pageCount, windowText: windowText,
+        return RenderedLetter(pdf: try Self.conforming(sink.bytes, letter), pageCount: placement.pageCount,
+                              windowText: windowText,
                               recipientFontSize: recipientSize)
     }
 
@@ -221,6 +227,17 @@ public final class LetterRenderer {
         var bytes: [UInt8] = []
 
         init() { bytes.reserveCapacity(32 * 1024) }
+    }
+
+    /// cairo's PDF made PDF/A-2b and tagged like the fast path's letters: one conformance
+    /// for every letter of a run. What cairo drew outside the structure tags becomes an artifact.
+    private static func conforming(_ cairoPDF: [UInt8], _ letter: LetterContent) throws(LetterError) -> [UInt8] {
+        var pdf = cairoPDF
+        let artifacts = try CairoArtifacts.markedContentStreams(in: pdf)
+        try PDFAUpdate.append(to: &pdf, letter: letter, producer: producer,
+                              catalogEntries: LetterStructure.catalogEntries(language: letter.language, marked: false),
+                              objects: artifacts)
+        return pdf
     }
 
     private func setMetadata(_ surface: OpaquePointer, _ letter: LetterContent) {
@@ -293,12 +310,16 @@ public final class LetterRenderer {
         let page: Int
         let x: Double
         let baseline: Double
+        /// The index of the line's block.
+        let block: Int
     }
 
     /// The body laid out on pages.
     private struct Placement {
+        var blocks: [LetterBlock] = []
         var lines: [PlacedLine] = []
-        var bullets: [(page: Int, x: Double, baseline: Double)] = []
+        /// Where each bullet block's bullet goes, by block index.
+        var bullets: [Int: (page: Int, x: Double, baseline: Double)] = [:]
         var pageCount = 1
     }
 
@@ -365,7 +386,7 @@ public final class LetterRenderer {
     /// A heading moves to the next page with the first lines of what follows it;
     /// a paragraph may break between lines.
     private func place(_ blocks: [LetterBlock]) -> Placement {
-        var placement = Placement()
+        var placement = Placement(blocks: blocks)
         let bulletIndent = LetterPage.mm(5)
         var page = 0
         var y = LetterPage.firstBodyTop
@@ -412,10 +433,10 @@ public final class LetterRenderer {
                 }
                 let baseline = top + (line.baseline - offset)
                 if number == 0 && block.isBullet {
-                    placement.bullets.append((page, LetterPage.bodyLeft + LetterPage.mm(1), baseline))
+                    placement.bullets[index] = (page, LetterPage.bodyLeft + LetterPage.mm(1), baseline)
                 }
                 placement.lines.append(PlacedLine(layout: layout, line: Int32(number), page: page,
-                                                  x: x, baseline: baseline))
+                                                  x: x, baseline: baseline, block: index))
                 y = top + (line.top - offset) + line.height
             }
             previous = block
@@ -426,22 +447,48 @@ public final class LetterRenderer {
 
     // MARK: - Drawing
 
+    /// Draws the body lines of one page, each block inside its structure tags, a bullet
+    /// before its item's first line.
     private func drawBody(_ canvas: some LetterCanvas, _ placement: Placement, page: Int) {
         canvas.setGray(0)
+        let bulletLayout = self.layout(0)
+        pango_layout_set_font_description(bulletLayout, fonts.body)
+        setRuns(bulletLayout, [LetterRun("•")])
+        var current: Int?
         for line in placement.lines where line.page == page {
+            if line.block != current {
+                if let current { closeBlock(canvas, placement.blocks, current, last: false) }
+                openBlock(canvas, placement.blocks, line.block, pageStart: current == nil)
+                current = line.block
+                if line.line == 0, let bullet = placement.bullets[line.block], bullet.page == page,
+                   let first = pango_layout_get_line_readonly(bulletLayout, 0) {
+                    canvas.beginTag(.label)
+                    canvas.showLayoutLine(first, x: bullet.x, baseline: bullet.baseline)
+                    canvas.endTag(.label)
+                }
+                if case .bullet = placement.blocks[line.block] { canvas.beginTag(.listBody) }
+            }
             guard let layoutLine = pango_layout_get_line_readonly(line.layout, line.line) else { continue }
             canvas.showLayoutLine(layoutLine, x: line.x, baseline: line.baseline)
         }
-        if placement.bullets.contains(where: { $0.page == page }) {
-            let layout = self.layout(0)
-            pango_layout_set_font_description(layout, fonts.body)
-            setRuns(layout, [LetterRun("•")])
-            if let first = pango_layout_get_line_readonly(layout, 0) {
-                for bullet in placement.bullets where bullet.page == page {
-                    canvas.showLayoutLine(first, x: bullet.x, baseline: bullet.baseline)
-                }
-            }
+        if let current { closeBlock(canvas, placement.blocks, current, last: true) }
+    }
+
+    /// Opens a body block's tags: `H1`, `H2`, `P`, or `LI` (in an `L` that starts here).
+    private func openBlock(_ canvas: some LetterCanvas, _ blocks: [LetterBlock], _ index: Int, pageStart: Bool) {
+        if blocks[index].isBullet && (pageStart || index == 0 || !blocks[index - 1].isBullet) {
+            canvas.beginTag(.list)
         }
+        canvas.beginTag(blocks[index].structureTag)
+    }
+
+    /// Closes a body block's tags, and its list when the next block is not an item of it
+    /// or the page ends.
+    private func closeBlock(_ canvas: some LetterCanvas, _ blocks: [LetterBlock], _ index: Int, last: Bool) {
+        let bullet = blocks[index].isBullet
+        if bullet { canvas.endTag(.listBody) }
+        canvas.endTag(blocks[index].structureTag)
+        if bullet && (last || index + 1 >= blocks.count || !blocks[index + 1].isBullet) { canvas.endTag(.list) }
     }
 
     /// Draws one piece of text in a box; returns the box the text takes.
@@ -492,10 +539,12 @@ public final class LetterRenderer {
             let top = logoBox.maxY + LetterPage.mm(3)
             box = LetterBox(x: box.x, y: top, width: box.width, height: max(0, box.maxY - top))
         }
+        canvas.beginTag(.paragraph)
         let name = drawText(canvas, letter.senderName, font: fonts.senderName, in: box)
         let address = ([""] + letter.senderAddressLines + ["", letter.senderContact]).joined(separator: "\n")
         let rest = LetterBox(x: box.x, y: name.maxY, width: box.width, height: max(0, box.maxY - name.maxY))
         drawText(canvas, address, font: fonts.sender, in: rest, gray: 0.15)
+        canvas.endTag(.paragraph)
     }
 
     /// Sets the recipient lines in the window.
@@ -512,7 +561,7 @@ public final class LetterRenderer {
             pango_font_description_set_absolute_size(fonts.recipient, Self.addressSize * Double(PANGO_SCALE))
             pango_layout_set_font_description(layout, fonts.recipient)
             setRuns(layout, [LetterRun(lines.joined(separator: "\n"))])
-            return (show(canvas, layout, at: box), Self.addressSize)
+            return (showParagraph(canvas, layout, at: box), Self.addressSize)
         }
         pango_layout_set_width(layout, Self.units(box.width))
         setRuns(layout, [LetterRun(lines.joined(separator: "\n"))])
@@ -536,7 +585,24 @@ public final class LetterRenderer {
             }
             size -= 0.5
         }
-        return (show(canvas, layout, at: box), size)
+        return (showParagraph(canvas, layout, at: box), size)
+    }
+
+    /// Shows a layout as one paragraph of the structure.
+    private func showParagraph(_ canvas: some LetterCanvas, _ layout: OpaquePointer, at box: LetterBox) -> LetterBox {
+        canvas.beginTag(.paragraph)
+        defer { canvas.endTag(.paragraph) }
+        return show(canvas, layout, at: box)
+    }
+
+    /// The sender's return address above the recipient in the window: an artifact (the
+    /// sender block says it to a reader). Returns the box it takes.
+    @discardableResult
+    private func drawReturnLine(_ canvas: some LetterCanvas, _ letter: LetterContent) -> LetterBox {
+        canvas.beginTag(.artifact)
+        defer { canvas.endTag(.artifact) }
+        return drawText(canvas, letter.returnLine, font: fonts.small, in: LetterPage.returnLine, ellipsize: true,
+                        gray: 0.25)
     }
 
     /// Short marks in the left margin: where to fold for a DL envelope, and the punch mark.
@@ -552,6 +618,8 @@ public final class LetterRenderer {
 
     /// The letter's date, right-aligned at the bottom of the right column, and its reference below.
     private func drawDate(_ canvas: some LetterCanvas, _ letter: LetterContent) {
+        canvas.beginTag(.paragraph)
+        defer { canvas.endTag(.paragraph) }
         let date = drawText(canvas, letter.dateText, font: fonts.sender, in: LetterPage.dateBox, align: PANGO_ALIGN_RIGHT)
         // The letter's reference under the date, for the citizen to quote to support staff.
         var top = date.maxY + 1
@@ -567,7 +635,10 @@ public final class LetterRenderer {
         }
     }
 
+    /// The rule, the footer line and the page number: artifacts.
     private func drawFooter(_ canvas: some LetterCanvas, _ letter: LetterContent, page: Int, of count: Int) {
+        canvas.beginTag(.artifact)
+        defer { canvas.endTag(.artifact) }
         canvas.setGray(0.6)
         canvas.setLineWidth(0.5)
         canvas.moveTo(LetterPage.bodyLeft, LetterPage.footerRule)
@@ -599,7 +670,7 @@ extension LetterRenderer {
         let placement = place(letter.blocks)
         drawFoldMarks(canvas)
         drawSender(canvas, letter, logo: try logo(for: letter))
-        drawText(canvas, letter.returnLine, font: fonts.small, in: LetterPage.returnLine, ellipsize: true, gray: 0.25)
+        drawReturnLine(canvas, letter)
         drawBody(canvas, placement, page: 0)
         drawFooter(canvas, letter, page: 0, of: placement.pageCount)
         return placement.pageCount
@@ -637,6 +708,10 @@ protocol LetterCanvas: AnyObject {
     func showLayoutLine(_ line: UnsafeMutablePointer<PangoLayoutLine>, x: Double, baseline: Double)
     /// Draws the sender's logo into a box.
     func drawLogo(_ logo: SenderLogo, in box: LetterBox)
+    /// Opens a structure element (``StructureTag``) around what is drawn until ``endTag(_:)``.
+    func beginTag(_ tag: StructureTag)
+    /// Closes the innermost element ``beginTag(_:)`` opened.
+    func endTag(_ tag: StructureTag)
 }
 
 /// The reference canvas: draws with cairo, in the order the calls come.
@@ -664,6 +739,16 @@ private final class CairoCanvas: LetterCanvas {
     func drawLogo(_ logo: SenderLogo, in box: LetterBox) {
         logo.draw(cr, in: box)
     }
+
+    /// cairo writes structure tags as they come; it cannot mark artifacts, so artifacts are
+    /// left untagged and ``CairoArtifacts`` marks what is untagged afterwards.
+    func beginTag(_ tag: StructureTag) {
+        if tag != .artifact { cairo_tag_begin(cr, tag.rawValue, "") }
+    }
+
+    func endTag(_ tag: StructureTag) {
+        if tag != .artifact { cairo_tag_end(cr, tag.rawValue) }
+    }
 }
 
 // MARK: - Not Sendable
@@ -683,5 +768,15 @@ extension LetterBlock {
 
     fileprivate var isBullet: Bool {
         if case .bullet = self { true } else { false }
+    }
+
+    /// The structure element of the block; a bullet's `LI` holds its `Lbl` and `LBody`.
+    fileprivate var structureTag: StructureTag {
+        switch self {
+        case .title: .title
+        case .heading: .heading
+        case .paragraph: .paragraph
+        case .bullet: .listItem
+        }
     }
 }
