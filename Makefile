@@ -38,8 +38,9 @@ test: setup fuzz-compile
 	$(SWIFT) test --skip-build
 
 ## What CI runs after `make test`: setup.sh's install and stop branches, a clean clone's
-## `make sample`, the Debian package (static binary, install, run, remove), the deployment files.
-check: check-setup check-clone check-deb check-deploy
+## `make sample`, the Debian package (static binary, install, run, remove), the deployment files,
+## the HTML report in headless Chromium (both languages, phone and desktop width).
+check: check-setup check-clone check-deb check-deploy check-html
 
 check-setup:
 	scripts/check-setup.sh
@@ -70,17 +71,20 @@ letters-png: build
 	$(SWIFT) run --skip-build postbatch preview samples/letters.csv --per-group 100 --format pdf --out letters-png
 	scripts/letters-png.sh letters-png
 
-## Render the HTML report of the sample with headless Chromium (phone and desktop
-## width) and check the screenshots are not blank. Needs the Debian package chromium.
+## Render the HTML report of the sample with headless Chromium, in Danish and English, at
+## phone and desktop width; fail on a blank or overflowing page. Installs chromium when missing.
 check-html:
 	scripts/check-html.sh $(SAMPLE)
 
-## The man page, from the command's own help (swift-argument-parser's generate-manual plugin).
+## The man page, from the command's own help (swift-argument-parser's generate-manual plugin),
+## without the hidden commands and with SPEC's exit codes (scripts/man-page.py).
 ## The plugin builds every product first; it does so in debug mode, so that it neither
 ## rebuilds the release binary without $(RELEASE_FLAGS) nor makes a second release build.
 man:
 	mkdir -p .build/man
 	$(SWIFT) package --disable-sandbox plugin generate-manual --configuration debug --output-directory .build/man
+	$$($(SWIFT) build --show-bin-path)/postbatch --experimental-dump-help > .build/man/help.json
+	scripts/man-page.py .build/man/postbatch.1 .build/man/help.json
 
 ## Shell completion scripts for bash, zsh and fish.
 completions: release

@@ -2,7 +2,8 @@
 # Makes sure this machine has the Debian packages postbatch needs to build and test.
 #
 #   scripts/setup.sh            what `make sample` and `make test` need (both call this first)
-#   scripts/setup.sh --checks   also what the CI checks need (scripts/check-*.sh): systemd-analyze, readelf
+#   scripts/setup.sh --checks   also what the CI checks need (scripts/check-*.sh): systemd-analyze, readelf,
+#                               chromium (the HTML report's screenshots)
 #
 # Cheap when everything is there: one `pkg-config --exists` per C library, one `command -v`
 # per tool, one file test per data file; nothing is installed or fetched. When something is
@@ -69,6 +70,7 @@ if $checks; then
     "readelf binutils"
     "dpkg-deb dpkg"
     "unshare util-linux"
+    "chromium chromium"
   )
 fi
 

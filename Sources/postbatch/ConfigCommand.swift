@@ -24,6 +24,8 @@ struct ConfigCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Campaign settings file to check instead of the search path.", valueName: "file"))
     var campaign: String?
 
+    @OptionGroup var logging: LoggingOptions
+
     func run() async throws {
         let report = ConfigurationReport(locator: CampaignLocator(), option: campaign)
         FileHandle.standardOutput.write(Data((report.description + "\n").utf8))

@@ -28,7 +28,8 @@ struct DeliverCommand: AsyncParsableCommand {
             SIGTERM (run again to resume).
 
             Examples:
-              postbatch deliver spool --endpoint https://api.test.digitalpost.dk/apis/v1 --cert foces.pem --key foces.key
+              postbatch deliver spool --endpoint https://api.test.digitalpost.dk/apis/v1 \\
+                  --cert foces.pem --key foces.key
               postbatch deliver spool --dry-run
             """
     )
@@ -101,9 +102,7 @@ struct DeliverCommand: AsyncParsableCommand {
             defer { signals.stop() }
             let endpoint = dryRun ? nil : try endpointOptions.load()
             let deliverer = Deliverer(spool: directory, endpoint: endpoint, options: options, logger: logger)
-            let reporter = ProgressReporter(isEnabled: progressOptions.isEnabled, totalBytes: nil) { text in
-                FileHandle.standardError.write(Data(text.utf8))
-            }
+            let reporter = progressOptions.reporter()
             let started = ContinuousClock.now
             let summary: DeliverySummary
             do {

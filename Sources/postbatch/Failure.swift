@@ -12,61 +12,111 @@ enum Exit {
     static let io = ExitCode(3)
 }
 
-/// Prints `error: …` to standard error.
+/// Standard error for the whole process. Messages, log lines (``LoggingOptions``) and the
+/// progress line all go through it, so a message never lands on top of a progress frame.
+let console = ProgressReporter(style: .off, totalBytes: nil, columns: { ProgressReporter.terminalColumns() }) { text in
+    FileHandle.standardError.write(Data(text.utf8))
+}
+
+/// Prints `postbatch: error: … [code]` to standard error, and a hint line when one helps.
 func report(_ error: any Error) {
-    reportMessage(String(describing: error))
+    console.message("postbatch: error: \(error)")
+    if let hint = (error as? CommandFailure)?.hint ?? hint(for: error) { console.message("hint: \(hint)") }
 }
 
 /// Prints the statistics' notes (quoted fields over several lines) to standard error, at most ten.
 func reportNotes(_ statistics: Statistics, input: String) {
     let notes = statistics.notes
     guard !notes.isEmpty else { return }
-    var text = notes.prefix(10).map { "postbatch: warning: \(input): \($0)\n" }.joined()
-    if notes.count > 10 { text += "postbatch: warning: \(input): … (report.json's notes list them all)\n" }
-    FileHandle.standardError.write(Data(text.utf8))
+    for note in notes.prefix(10) { console.message("postbatch: warning: \(input): \(note)") }
+    if notes.count > 10 { console.message("postbatch: warning: \(input): … (report.json's notes list them all)") }
 }
 
-/// Prints `error: <message>` to standard error.
-func reportMessage(_ message: String) {
-    FileHandle.standardError.write(Data("error: \(message)\n".utf8))
+/// Prints `postbatch: error: <message> [<code>]` to standard error, and a hint line when given.
+/// The code defaults to `usage` (a flag, a setting or a file named on the command line; exit 2).
+func reportMessage(_ message: String, code: String = "usage", hint: String? = nil) {
+    console.message("postbatch: error: \(message) [\(code)]")
+    if let hint { console.message("hint: \(hint)") }
+}
+
+/// Prints `postbatch: <message>` to standard error: what a command did, for a person.
+func say(_ message: String) {
+    console.message("postbatch: \(message)")
+}
+
+/// What to do next, for the errors where the message alone does not say it. (Most of the
+/// library's messages end with what to do; these name a file the person may not know of.)
+func hint(for error: any Error) -> String? {
+    switch error {
+    case is CampaignError, is ReportError:
+        return "'postbatch config' shows which campaign file and templates are used, and why"
+    default:
+        return nil
+    }
+}
+
+/// A failure the command line finds itself (a flag the parser cannot check, a missing
+/// file): printed like the library's errors, with a code and an exit status.
+struct CommandFailure: Error, CustomStringConvertible {
+    let message: String
+    let code: String
+    var exit = Exit.usage
+    var hint: String?
+
+    var description: String { "\(message) [\(code)]" }
 }
 
 /// Runs a command body, turning postbatch's errors into a message and SPEC's exit code.
-func withExitCodes<T>(_ body: () async throws -> T) async throws -> T {
+///
+/// - Parameter command: with `--format json`, the command's name: a failure then also
+///   prints a ``FailureOutput`` document on standard output.
+func withExitCodes<T>(json command: String? = nil, _ body: () async throws -> T) async throws -> T {
     do {
         return try await body()
-    } catch let error as InputError {
-        report(error)
-        throw Exit.usage
-    } catch let error as CampaignError {
-        report(error)
-        throw Exit.usage
-    } catch let error as RunError {
-        report(error)
-        throw error.afterWriting ? Exit.io : Exit.usage
-    } catch let error as LetterError {
-        report(error)
-        // Template errors stop a run before it writes; a letter that cannot be drawn stops it
-        // during the run, where what was written stays valid.
-        throw error.code == .pdf || error.code == .unprintableText ? Exit.io : Exit.usage
-    } catch let error as EnvelopeError {
-        report(error)
-        // A schema that is missing or does not compile is configuration, not I/O.
-        throw error.code == .schemaNotFound || error.code == .schemaLoad ? Exit.usage : Exit.io
-    } catch let error as SpoolError {
-        report(error)
-        throw error.code == .locked || error.code == .notASpool ? Exit.usage : Exit.io
-    } catch let error as DeliveryError {
-        report(error)
-        let usage: [DeliveryError.Code] = [.configuration, .credentials, .notASpool, .receiptsFile, .inputMismatch]
-        throw usage.contains(error.code) ? Exit.usage : Exit.io
     } catch let error as ExitCode {
         throw error
     } catch {
-        // Not one of the library's errors: a bug. Say so, and keep SPEC's exit code for a
-        // failure during the run (what was written stays valid and resumable).
-        reportMessage("\(error) [internal]")
-        throw Exit.io
+        let exit = exitStatus(for: error)
+        let problem = CommandOutput.problem(from: error)
+        if problem.code == "internal" {
+            // Not one of the library's errors: a bug. Say so, and keep SPEC's exit code for a
+            // failure during the run (what was written stays valid and resumable).
+            reportMessage(problem.message, code: "internal")
+        } else {
+            report(error)
+        }
+        if let command {
+            let document = FailureOutput(command: command, exitStatus: exit.rawValue, problem: problem)
+            FileHandle.standardOutput.write(Data(CommandOutput.json(document).utf8))
+        }
+        throw exit
+    }
+}
+
+/// SPEC's exit code for one of postbatch's errors: 2 when nothing was written (usage,
+/// configuration, input structure, a refused spool), 3 for I/O during a run.
+func exitStatus(for error: any Error) -> ExitCode {
+    switch error {
+    case let error as CommandFailure:
+        return error.exit
+    case is InputError, is CampaignError, is ReportError:
+        return Exit.usage
+    case let error as RunError:
+        return error.afterWriting ? Exit.io : Exit.usage
+    case let error as LetterError:
+        // Template errors stop a run before it writes; a letter that cannot be drawn stops it
+        // during the run, where what was written stays valid.
+        return error.code == .pdf || error.code == .unprintableText ? Exit.io : Exit.usage
+    case let error as EnvelopeError:
+        // A schema that is missing or does not compile is configuration, not I/O.
+        return error.code == .schemaNotFound || error.code == .schemaLoad ? Exit.usage : Exit.io
+    case let error as SpoolError:
+        return error.code == .locked || error.code == .notASpool ? Exit.usage : Exit.io
+    case let error as DeliveryError:
+        let usage: [DeliveryError.Code] = [.configuration, .credentials, .notASpool, .receiptsFile, .inputMismatch]
+        return usage.contains(error.code) ? Exit.usage : Exit.io
+    default:
+        return Exit.io
     }
 }
 

@@ -13,7 +13,8 @@ struct GenerateCommand: AsyncParsableCommand {
 
             Examples:
               postbatch generate --count 1000000 --seed 7 > big.csv
-              postbatch generate --count 300 --defect-rate 0.1 --header english --delimiter ,
+              postbatch generate --count 300 --defect-rate 0.1 \\
+                  --header english --delimiter ,
             """,
         shouldDisplay: false
     )
@@ -38,6 +39,8 @@ struct GenerateCommand: AsyncParsableCommand {
 
     @Flag(help: "End lines with CRLF.")
     var crlf = false
+
+    @OptionGroup var logging: LoggingOptions
 
     func run() async throws {
         guard let style = SampleGenerator.Options.HeaderStyle(rawValue: header) else {

@@ -4,10 +4,12 @@ import PostbatchKit
 
 /// Options shared by every command that reads an input CSV.
 struct InputOptions: ParsableArguments {
-    @Argument(help: ArgumentHelp("The input CSV file, or - for standard input.", valueName: "input"))
+    @Argument(help: ArgumentHelp("The input CSV file, or - for standard input.", valueName: "input"),
+              completion: .file())
     var input: String
 
-    @Option(help: ArgumentHelp("Field delimiter, ; or , (default: detected from the header).", valueName: "char"))
+    @Option(help: ArgumentHelp("Field delimiter, ; or , (default: detected from the header).", valueName: "char"),
+            completion: .list([";", ","]))
     var delimiter: String?
 
     func validate() throws {
@@ -25,7 +27,7 @@ struct CampaignOptions: ParsableArguments {
         "Campaign settings file (default: $POSTBATCH_CAMPAIGN, ./templates/campaign.toml, "
             + "$XDG_CONFIG_HOME/postbatch/campaign.toml, /etc/postbatch/campaign.toml, the installed one; "
             + "'postbatch config' shows which).",
-        valueName: "file"))
+        valueName: "file"), completion: .file(extensions: ["toml"]))
     var campaign: String?
 
     @Option(help: ArgumentHelp("First day of digital delivery, YYYY-MM-DD (default: from the campaign).", valueName: "date"))
@@ -66,6 +68,14 @@ struct CampaignOptions: ParsableArguments {
     }
 }
 
+/// `--format text|json` of `run`, `verify` and `validate`.
+enum OutputFormat: String, CaseIterable, ExpressibleByArgument {
+    /// For people: the report table, problem lines and a summary.
+    case text
+    /// One JSON document on standard output (`docs/json-output.md`).
+    case json
+}
+
 /// Whether to show a progress line on standard error.
 struct ProgressOptions: ParsableArguments {
     @Flag(help: "Show progress on standard error even when it is not a terminal.")
@@ -85,10 +95,17 @@ struct ProgressOptions: ParsableArguments {
         progress || (!quiet && isatty(2) != 0)
     }
 
-    /// A reporter writing to standard error, sized from the input when it is a file.
-    func reporter(input: String) -> ProgressReporter {
-        ProgressReporter(isEnabled: isEnabled, totalBytes: ProgressReporter.inputSize(path: input)) { text in
-            FileHandle.standardError.write(Data(text.utf8))
-        }
+    /// How progress is shown: redrawn in place on a terminal; with `--progress` and
+    /// standard error a file or pipe, a plain line every ten seconds; otherwise not at all.
+    var style: ProgressReporter.Style {
+        guard isEnabled else { return .off }
+        return isatty(2) != 0 ? .redraw : .plain(every: .seconds(10))
+    }
+
+    /// The process's ``console``, showing progress as the flags say, sized from the input
+    /// when it is a file.
+    func reporter(input: String? = nil) -> ProgressReporter {
+        console.show(style, totalBytes: input.flatMap(ProgressReporter.inputSize(path:)))
+        return console
     }
 }

@@ -16,7 +16,8 @@ struct PreviewCommand: AsyncParsableCommand {
               postbatch preview samples/records.csv
               postbatch preview samples/records.csv --format pdf --per-group 2
               postbatch preview samples/records.csv --open
-              postbatch preview samples/records.csv --group citizen-service --language en --format pdf --out letters
+              postbatch preview samples/records.csv --group citizen-service \\
+                  --language en --format pdf --out letters
             """
     )
 
@@ -31,20 +32,25 @@ struct PreviewCommand: AsyncParsableCommand {
     var perGroup: Int = 1
 
     @Option(help: ArgumentHelp("Only this group: 1-5 or its slug (bank, bank-update, mitid-dk, mitid-dk-update, citizen-service).",
-                               valueName: "group"))
+                               valueName: "group"),
+            completion: .list(LetterGroup.allCases.map { "\($0.rawValue)" } + LetterGroup.allCases.map(\.slug)))
     var group: String?
 
-    @Option(help: ArgumentHelp("Only this language: da or en.", valueName: "language"))
+    @Option(help: ArgumentHelp("Only this language: da or en.", valueName: "language"),
+            completion: .list(Language.allCases.map(\.rawValue)))
     var language: String?
 
     @Option(help: "What to make: text, pdf or xml.")
     var format: Format = .text
 
-    @Option(help: ArgumentHelp("Folder for pdf and xml files (default: a new temporary folder).", valueName: "dir"))
+    @Option(help: ArgumentHelp("Folder for pdf and xml files (default: a new temporary folder).", valueName: "dir"),
+            completion: .directory)
     var out: String?
 
     @Flag(help: "Write the PDFs to a new temporary folder and print their paths, to open them (same as --format pdf).")
     var open = false
+
+    @OptionGroup var logging: LoggingOptions
 
     func validate() throws {
         if !(1...1000).contains(perGroup) { throw ValidationError("--per-group must be from 1 to 1000") }
@@ -68,7 +74,7 @@ struct PreviewCommand: AsyncParsableCommand {
             let samples = try preview.samples(input: inputOptions.input, delimiter: inputOptions.delimiterCharacter,
                                               selection: selection)
             if samples.isEmpty {
-                FileHandle.standardError.write(Data("postbatch: no letter in the input matches the selection\n".utf8))
+                say("no letter in the input matches the selection")
                 return
             }
             let format = open ? Format.pdf : self.format
@@ -98,7 +104,7 @@ struct PreviewCommand: AsyncParsableCommand {
             url = URL(fileURLWithPath: out)
         } else {
             url = FileManager.default.temporaryDirectory.appendingPathComponent("postbatch-preview-\(UUID().uuidString.prefix(8).lowercased())")
-            FileHandle.standardError.write(Data("postbatch: writing previews into \(url.path)\n".utf8))
+            say("writing previews into \(url.path)")
         }
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true,
                                                 attributes: [.posixPermissions: 0o700])

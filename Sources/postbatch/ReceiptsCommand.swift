@@ -15,7 +15,8 @@ struct ReceiptsCommand: AsyncParsableCommand {
             messages the spool does not hold are stored and listed, not dropped.
 
             Examples:
-              postbatch receipts spool --endpoint https://api.test.digitalpost.dk/apis/v1 --cert foces.pem --key foces.key
+              postbatch receipts spool --endpoint https://api.test.digitalpost.dk/apis/v1 \\
+                  --cert foces.pem --key foces.key
               postbatch receipts spool --from receipts.json
             """
     )

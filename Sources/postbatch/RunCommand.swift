@@ -16,7 +16,8 @@ struct RunCommand: AsyncParsableCommand {
 
             Examples:
               postbatch run samples/records.csv --spool spool
-              postbatch run export.csv --spool /data/spool --container tar.lzma --per-container 500
+              postbatch run export.csv --spool /data/spool \\
+                  --container tar.lzma --per-container 500
               postbatch run export.csv --dry-run
             """
     )
@@ -24,16 +25,18 @@ struct RunCommand: AsyncParsableCommand {
     @OptionGroup var inputOptions: InputOptions
     @OptionGroup var campaignOptions: CampaignOptions
 
-    @Option(help: ArgumentHelp("The spool folder to write (created private, 0700).", valueName: "dir"))
+    @Option(help: ArgumentHelp("The spool folder to write (created private, 0700).", valueName: "dir"), completion: .directory)
     var spool: String?
 
     @Flag(help: "Do everything but write: classify, render, and print the report.")
     var dryRun = false
 
-    @Option(help: ArgumentHelp("MeMo version of digital envelopes: 1.2 or 1.1.", valueName: "version"))
+    @Option(help: ArgumentHelp("MeMo version of digital envelopes: 1.2 or 1.1.", valueName: "version"),
+            completion: .list(["1.2", "1.1"]))
     var memoVersion: String = "1.2"
 
-    @Option(help: ArgumentHelp("How envelopes are stored: none (one file each) or tar.lzma.", valueName: "kind"))
+    @Option(help: ArgumentHelp("How envelopes are stored: none (one file each) or tar.lzma.", valueName: "kind"),
+            completion: .list(RunOptions.Container.allCases.map(\.rawValue)))
     var container: String = "none"
 
     @Option(help: "Messages per container with --container tar.lzma.")
@@ -53,7 +56,7 @@ struct RunCommand: AsyncParsableCommand {
     var workers: Int?
 
     @Option(help: ArgumentHelp("PDF renderer: fast (compiled templates, falling back to reference when needed) or reference.",
-                               valueName: "kind"))
+                               valueName: "kind"), completion: .list(["fast", "reference"]))
     var renderer: String = "fast"
 
     @Option(help: ArgumentHelp("Write only shard K of N (by CPR hash); the whole input is still classified.", valueName: "K/N"))
@@ -61,6 +64,14 @@ struct RunCommand: AsyncParsableCommand {
 
     @Flag(help: "Exit with 1 when any record was rejected.")
     var strict = false
+
+    @Option(help: ArgumentHelp("Standard output: text (the report table) or json (one document, docs/json-output.md).",
+                               valueName: "format"))
+    var format: OutputFormat = .text
+
+    @Option(help: ArgumentHelp("Language of the spool's report.html (default: report_language of the campaign, else da).",
+                               valueName: "language"))
+    var reportLanguage: Language?
 
     @OptionGroup var logging: LoggingOptions
     @OptionGroup var progressOptions: ProgressOptions
@@ -94,64 +105,75 @@ struct RunCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = logging.bootstrap()
-        try await withExitCodes {
-            guard let memo = MemoVersion(argument: memoVersion) else {
-                reportMessage("unknown --memo-version '\(memoVersion)'; expected 1.2 or 1.1")
-                throw Exit.usage
-            }
-            let time: Timestamp? = try now.map { text in
-                guard let time = Timestamp(iso: text) else {
-                    reportMessage("--now must be a UTC time like 2021-10-01T08:00:00Z (found '\(text)')")
-                    throw Exit.usage
-                }
-                return time
-            }
-            let campaign = try campaignOptions.load()
+        try await withExitCodes(json: format == .json ? "run" : nil) {
+            let started = ContinuousClock.now
+            // Signals first: a stop during start-up then ends as a stop, with SPEC's exit code.
             let cancellation = RunCancellation()
             let signals = SignalWatch(cancellation: cancellation)
             defer { signals.stop() }
-            var options = RunOptions(
-                input: inputOptions.input, spool: spool ?? "", delimiter: inputOptions.delimiterCharacter,
-                memoVersion: memo, container: RunOptions.Container(rawValue: container) ?? .none,
-                perContainer: perContainer, compressionLevel: lzmaLevel, now: time, dryRun: dryRun, forceNewRun: forceNewRun, workers: workers,
-                renderer: RendererChoice(rawValue: renderer) ?? .fast,
-                shard: shard.flatMap(Shard.init(argument:)), cancellation: cancellation)
-            options.refuseQuotedLineBreaks = strict
+            let options = try runOptions(cancellation: cancellation)
+            let campaign = try campaignOptions.load()
             let reporter = progressOptions.reporter(input: inputOptions.input)
-            let summary: RunSummary
-            do {
-                summary = try await SpoolRun.run(options: options, campaign: campaign, logger: logger) { progress in
-                    reporter.update(letters: progress.lettersWritten, of: progress.lettersToWrite)
-                }
-                reporter.finish()
-            } catch {
-                reporter.finish()
-                throw error
+            defer { reporter.finish() }
+            let summary = try await SpoolRun.run(options: options, campaign: campaign, logger: logger) { progress in
+                Self.show(progress, on: reporter)
             }
-            if case .interrupted = summary.outcome {} else {
-                FileHandle.standardOutput.write(Data(summary.statistics.rendered(as: .table, input: inputOptions.input).utf8))
-                reportNotes(summary.statistics, input: inputOptions.input)
-            }
-            switch summary.outcome {
-            case .completed:
-                let resumed = summary.resumed ? " (resumed; \(summary.lettersAlreadyDone) were already there)" : ""
-                if summary.repairedBatches > 0 {
-                    FileHandle.standardError.write(Data("postbatch: repaired \(summary.repairedBatches) recorded batch\(summary.repairedBatches == 1 ? "" : "es") whose files were missing or damaged (\(summary.repairs)): written again\n".utf8))
-                }
-                let fallbacks = summary.fallbacks > 0 ? "; \(summary.fallbacks) by the reference renderer" : ""
-                FileHandle.standardError.write(Data("postbatch: wrote \(summary.lettersWritten) letters into \(options.spool)\(resumed)\(fallbacks)\n".utf8))
-            case .alreadyComplete:
-                FileHandle.standardError.write(Data("postbatch: nothing new: \(options.spool) already holds every letter of this input\n".utf8))
-            case .dryRun:
-                FileHandle.standardError.write(Data("postbatch: dry run: nothing was written\n".utf8))
-            case .interrupted(let signal):
-                FileHandle.standardError.write(Data("postbatch: stopped by signal \(signal) after \(summary.lettersWritten) letters; run the same command again to finish\n".utf8))
-                throw ExitCode(128 + signal)
-            }
-            if strict, summary.statistics.totalRejected > 0 {
-                throw Exit.rejected
-            }
+            reporter.finish()
+            try finish(summary, options: options, elapsed: ContinuousClock.now - started)
         }
+    }
+
+    /// The library's options from the flags; a flag the parser could not check is a usage error.
+    private func runOptions(cancellation: RunCancellation) throws -> RunOptions {
+        guard let memo = MemoVersion(argument: memoVersion) else {
+            throw CommandFailure(message: "unknown --memo-version '\(memoVersion)'; expected 1.2 or 1.1", code: "usage")
+        }
+        let time: Timestamp? = try now.map { text in
+            guard let time = Timestamp(iso: text) else {
+                throw CommandFailure(message: "--now must be a UTC time like 2021-10-01T08:00:00Z (found '\(text)')",
+                                     code: "usage")
+            }
+            return time
+        }
+        var options = RunOptions(
+            input: inputOptions.input, spool: spool ?? "", delimiter: inputOptions.delimiterCharacter,
+            memoVersion: memo, container: RunOptions.Container(rawValue: container) ?? .none,
+            perContainer: perContainer, compressionLevel: lzmaLevel, now: time, dryRun: dryRun, forceNewRun: forceNewRun,
+            workers: workers, renderer: RendererChoice(rawValue: renderer) ?? .fast,
+            shard: shard.flatMap(Shard.init(argument:)), cancellation: cancellation)
+        options.refuseQuotedLineBreaks = strict
+        options.reportLanguage = reportLanguage
+        return options
+    }
+
+    /// Draws a run's progress: against the input's bytes while reading, the plan's letters while writing.
+    private static func show(_ progress: RunProgress, on reporter: ProgressReporter) {
+        switch progress.phase {
+        case .writing:
+            reporter.update(phase: progress.phase.rawValue, letters: progress.lettersWritten, of: progress.lettersToWrite)
+        case .reading:
+            reporter.update(phase: progress.phase.rawValue, records: progress.records, letters: progress.lettersQueued,
+                            rejected: progress.rejected, bytesRead: progress.bytesRead)
+        case .rendering:
+            reporter.update(phase: progress.phase.rawValue, records: progress.records, letters: progress.lettersWritten,
+                            rejected: progress.rejected, bytesRead: progress.bytesRead)
+        }
+    }
+
+    /// Prints the report (unless stopped), the notes and the final line; throws the exit code.
+    private func finish(_ summary: RunSummary, options: RunOptions, elapsed: Duration) throws {
+        if format == .json {
+            let document = RunOutput(summary: summary, options: options, elapsed: elapsed, strict: strict)
+            FileHandle.standardOutput.write(Data(CommandOutput.json(document).utf8))
+        } else if case .interrupted = summary.outcome {} else {
+            FileHandle.standardOutput.write(Data(summary.statistics.rendered(as: .table, input: inputOptions.input).utf8))
+        }
+        if case .interrupted = summary.outcome {} else { reportNotes(summary.statistics, input: inputOptions.input) }
+        summary.repairNote.map(say)
+        summary.fallbackNote.map(say)
+        say(summary.finalLine(spool: options.spool, elapsed: elapsed))
+        if case .interrupted(let signal) = summary.outcome { throw ExitCode(128 + signal) }
+        if strict, summary.statistics.totalRejected > 0 { throw Exit.rejected }
     }
 }
 

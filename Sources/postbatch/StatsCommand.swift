@@ -25,13 +25,21 @@ struct StatsCommand: AsyncParsableCommand {
     @Option(help: "Output format: table, json, csv or html (one self-contained page).")
     var format: ReportFormat = .table
 
+    @Option(help: ArgumentHelp("Language of --format html (default: report_language of the campaign, else da).",
+                               valueName: "language"))
+    var reportLanguage: Language?
+
     @Option(help: ArgumentHelp("Also write one line per rejected record (line,reason,detail; CPR masked) to this file.",
-                               valueName: "file"))
+                               valueName: "file"), completion: .file(extensions: ["csv"]))
     var rejects: String?
+
+    @OptionGroup var logging: LoggingOptions
 
     func run() async throws {
         try await withExitCodes {
             let campaign = try campaignOptions.load()
+            // The page's template is read before the input, so a broken one stops at once.
+            let template = format == .html ? try ReportTemplate.locate(templates: campaign.templateDirectory) : nil
             let classifier = try InputClassifier(path: inputOptions.input, delimiter: inputOptions.delimiterCharacter,
                                                  schedule: campaign.schedule)
             var rejectsWriter: TextFileWriter?
@@ -40,7 +48,7 @@ struct StatsCommand: AsyncParsableCommand {
                     rejectsWriter = try TextFileWriter(path: rejects)
                     try rejectsWriter?.write(RecordLists.rejectsHeader)
                 } catch {
-                    reportMessage("cannot create the rejects file: \(whyCannotCreate(rejects))")
+                    reportMessage("cannot create the rejects file: \(whyCannotCreate(rejects))", code: "not_writable")
                     throw Exit.usage
                 }
             }
@@ -48,7 +56,7 @@ struct StatsCommand: AsyncParsableCommand {
             let progress = progressOptions.reporter(input: inputOptions.input)
             defer { progress.finish() }
             let statistics = try classifier.tally(progressEvery: 16_384, progress: { statistics, bytesRead in
-                progress.update(records: statistics.records, letters: statistics.totalLetters,
+                progress.update(phase: "classifying", records: statistics.records, letters: statistics.totalLetters,
                                 rejected: statistics.totalRejected, bytesRead: bytesRead)
             }, onRejected: { rejection in
                 guard writeFailure == nil else { return }
@@ -62,10 +70,14 @@ struct StatsCommand: AsyncParsableCommand {
             }
             if let writeFailure, let rejects {
                 reportMessage("writing the rejects file \(rejects) failed (is the disk full?): "
-                              + "\(writeFailure.localizedDescription); the statistics were not printed")
+                              + "\(writeFailure.localizedDescription); the statistics were not printed", code: "io")
                 throw Exit.io
             }
-            FileHandle.standardOutput.write(Data(statistics.rendered(as: format, input: classifier.file).utf8))
+            let page = template.map { template in
+                (HTMLReportOptions(input: classifier.file, language: reportLanguage ?? campaign.reportLanguage,
+                                   printDay: campaign.schedule.printDay), template)
+            }
+            FileHandle.standardOutput.write(Data(statistics.rendered(as: format, input: classifier.file, page: page).utf8))
             reportNotes(statistics, input: classifier.file)
         }
     }

@@ -31,6 +31,8 @@ struct StatusCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("List at most this many problems; 0 lists all.", valueName: "n"))
     var maxProblems: Int = 100
 
+    @OptionGroup var logging: LoggingOptions
+
     func validate() throws {
         if format == .csv { throw ValidationError("--format must be table, json or html") }
         if staleAfter < 0 { throw ValidationError("--stale-after must be 0 hours or more") }

@@ -27,7 +27,7 @@ struct VerifyCommand: AsyncParsableCommand {
             """
     )
 
-    @Argument(help: ArgumentHelp("The spool folder a run wrote (its --spool).", valueName: "dir"))
+    @Argument(help: ArgumentHelp("The spool folder a run wrote (its --spool).", valueName: "dir"), completion: .directory)
     var directory: String
 
     @Option(help: ArgumentHelp("Print at most this many problems; 0 prints all. The summary counts all.",
@@ -37,63 +37,67 @@ struct VerifyCommand: AsyncParsableCommand {
     @Flag(name: .shortAndLong, help: "Print only problems, no summary.")
     var quiet = false
 
+    @OptionGroup var logging: LoggingOptions
+
     func validate() throws {
         if maxProblems < 0 {
             throw ValidationError("--max-problems must be 0 (all) or more (found \(maxProblems))")
         }
     }
 
+    @Option(help: ArgumentHelp("Standard output: text (problem lines and a summary) or json (one document, "
+                               + "docs/json-output.md).", valueName: "format"))
+    var format: OutputFormat = .text
+
     func run() async throws {
         let output = FileHandle.standardOutput
-        var printed = 0
-        var verification: SpoolVerification
-        do {
+        var shown: [SpoolProblem] = []
+        let verification: SpoolVerification = try await withExitCodes(json: format == .json ? "verify" : nil) {
             // The delivery ledger, when there is one: its paper fallbacks are manifest
             // letters the run's report does not count.
-            let ledger: LedgerCheck?
-            do {
-                ledger = try LedgerCheck.run(spool: directory)
-            } catch {
-                report(error)
-                throw Exit.io
-            }
-            verification = try SpoolVerifier(root: directory, excludedFromReport: ledger?.fallbackLetters ?? [])
+            let ledger = try LedgerCheck.run(spool: directory)
+            var verification = try SpoolVerifier(root: directory, excludedFromReport: ledger?.fallbackLetters ?? [])
                 .verify { problem in
-                    guard maxProblems == 0 || printed < maxProblems else { return }
-                    printed += 1
-                    output.write(Data("\(problem)\n".utf8))
+                    guard maxProblems == 0 || shown.count < maxProblems else { return }
+                    shown.append(problem)
+                    if format == .text { output.write(Data("\(problem)\n".utf8)) }
                 }
             for problem in ledger?.problems ?? [] {
                 verification.problemCounts[problem.code, default: 0] += 1
-                guard maxProblems == 0 || printed < maxProblems else { continue }
-                printed += 1
-                output.write(Data("\(problem)\n".utf8))
+                guard maxProblems == 0 || shown.count < maxProblems else { continue }
+                shown.append(problem)
+                if format == .text { output.write(Data("\(problem)\n".utf8)) }
             }
-        } catch let exit as ExitCode {
-            throw exit
-        } catch {
-            // The one error verify throws: DIR is not a spool (`not_a_spool`).
-            report(error)
-            throw Exit.usage
+            return verification
         }
-        let count = verification.problemCount
-        if count > printed {
-            output.write(Data("… and \(count - printed) more problem(s); --max-problems 0 prints all\n".utf8))
-        }
-        if !quiet {
-            var summary = "\(directory): \(verification.letters) letter(s) in the manifest; checked "
-                + "\(verification.filesChecked) file(s), \(verification.containersChecked) container(s) with "
-                + "\(verification.entriesChecked) entr\(verification.entriesChecked == 1 ? "y" : "ies"), "
-                + "\(verification.bytesChecked) bytes. "
-            if verification.isValid {
-                summary += "OK: the spool matches its manifest."
-            } else {
-                let kinds = verification.problemCounts.sorted { $0.key < $1.key }
-                    .map { "\($0.value) \($0.key)" }.joined(separator: ", ")
-                summary += "\(count) problem(s): \(kinds)."
-            }
-            output.write(Data((summary + "\n").utf8))
+        if format == .json {
+            output.write(Data(CommandOutput.json(VerifyOutput(spool: directory, verification: verification,
+                                                               problems: shown)).utf8))
+        } else {
+            printSummary(verification, shown: shown.count)
         }
         if !verification.isValid { throw ExitCode(1) }
+    }
+
+    /// `… and N more problem(s)` and, unless `--quiet`, the summary line.
+    private func printSummary(_ verification: SpoolVerification, shown: Int) {
+        let output = FileHandle.standardOutput
+        let count = verification.problemCount
+        if count > shown {
+            output.write(Data("… and \(count - shown) more problem(s); --max-problems 0 prints all\n".utf8))
+        }
+        guard !quiet else { return }
+        var summary = "\(directory): \(verification.letters) letter(s) in the manifest; checked "
+            + "\(verification.filesChecked) file(s), \(verification.containersChecked) container(s) with "
+            + "\(verification.entriesChecked) entr\(verification.entriesChecked == 1 ? "y" : "ies"), "
+            + "\(verification.bytesChecked) bytes. "
+        if verification.isValid {
+            summary += "OK: the spool matches its manifest."
+        } else {
+            let kinds = verification.problemCounts.sorted { $0.key < $1.key }
+                .map { "\($0.value) \($0.key)" }.joined(separator: ", ")
+            summary += "\(count) problem(s): \(kinds)."
+        }
+        output.write(Data((summary + "\n").utf8))
     }
 }

@@ -12,6 +12,8 @@ struct ConfigCommandTests {
         #expect(result.stdout.contains("campaign:  \(templates.appendingPathComponent("campaign.toml").path)  (./templates/campaign.toml)"),
                 "\(result.stdout)")
         #expect(result.stdout.contains("templates: \(templates.path)  (beside the campaign file)"), "\(result.stdout)")
+        #expect(result.stdout.contains("report:    \(templates.appendingPathComponent("report").path)  (beside the templates; in da"),
+                "\(result.stdout)")
         #expect(result.stdout.contains("schemas:   \(CLI.root.appendingPathComponent("schemas").path)  (source tree of the binary)"),
                 "\(result.stdout)")
     }

@@ -41,7 +41,7 @@ struct FaultTests {
         let full = try CLI.run(["run", csv.path, "--spool", spool.path, "--now", now])
         #expect(full.status == 3)
         #expect(full.stderr.contains("disk_full"), "\(full.stderr)")
-        #expect(full.stderr.split(separator: "\n").contains { $0.hasPrefix("error: ") })
+        #expect(full.stderr.split(separator: "\n").contains { $0.hasPrefix("postbatch: error: ") })
         // What is there is whole: every envelope validates, no temporary file is left.
         let partial = try Spool.files(spool)
         #expect(!partial.keys.contains { $0.contains(".tmp-") })

@@ -137,7 +137,7 @@ struct StatsCommandTests {
         let result = try CLI.run(["stats", input.path])
         #expect(result.status == 2)
         #expect(result.stdout.isEmpty)
-        #expect(result.stderr.hasPrefix("error: \(input.path):"))
+        #expect(result.stderr.hasPrefix("postbatch: error: \(input.path):"))
         #expect(result.stderr.contains("[\(code)]"))
         #expect(result.stderr.contains(phrase))
         #expect(result.stderr.split(separator: "\n").count == 1)
@@ -153,7 +153,7 @@ struct StatsCommandTests {
             let result = try CLI.run(["stats", path])
             #expect(result.status == 2, "\(path)")
             #expect(result.stdout.isEmpty)
-            #expect(result.stderr.hasPrefix("error: "))
+            #expect(result.stderr.hasPrefix("postbatch: error: "))
         }
         #expect(try CLI.run(["stats", latin1.path]).stderr.contains("not_utf8"))
     }

@@ -40,7 +40,9 @@ extension Campaign {
         let declared = try reader.optionalString("campaign.templates")
         let templates = (locator ?? CampaignLocator(environment: [:], share: nil))
             .templateDirectory(campaignFile: file, declared: declared)
-        return (try reader.campaign(templateDirectory: templates.directory), templates)
+        var campaign = try reader.campaign(templateDirectory: templates.directory)
+        campaign.reportLanguage = try reader.reportLanguage()
+        return (campaign, templates)
     }
 
     /// Reads keys from a TOML table, turning every gap into a ``CampaignError``.
@@ -74,6 +76,14 @@ extension Campaign {
                                     detail: "expected \(expected), found \"\(text)\"")
             }
             return text
+        }
+
+        /// `campaign.report_language`: `da` (the default) or `en`.
+        func reportLanguage() throws(CampaignError) -> Language {
+            guard value("campaign.report_language") != nil else { return .da }
+            let text = try string("campaign.report_language", pattern: { Language(rawValue: $0) != nil },
+                                  expected: "da or en")
+            return Language(rawValue: text) ?? .da
         }
 
         /// A text that may be absent; present, it must be a non-empty string.

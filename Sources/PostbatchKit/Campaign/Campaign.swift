@@ -30,6 +30,9 @@ public struct Campaign: Sendable {
     /// What the print supplier needs in every fjernprint envelope; `nil` when the campaign
     /// file does not say, and then a run with paper letters is refused.
     public let print: PrintSettings?
+    /// The language of the HTML report (`report_language` under `[campaign]`; default Danish).
+    /// `--report-language` overrides it.
+    public var reportLanguage: Language = .da
 
     /// The organisation that sends the letters.
     public struct Sender: Sendable {
@@ -146,9 +149,11 @@ public struct Campaign: Sendable {
 
     /// The same campaign with some settings replaced, as command-line options do.
     public func with(firstDay: CalendarDate? = nil, waves: Int? = nil, printDay: CalendarDate? = nil) -> Campaign {
-        Campaign(id: id, sender: sender, firstDay: firstDay ?? self.firstDay, waves: waves ?? self.waves,
-                 printDay: printDay ?? self.printDay, titles: titles, templateDirectory: templateDirectory,
-                 labels: labels, notifications: notifications, print: print)
+        var campaign = Campaign(id: id, sender: sender, firstDay: firstDay ?? self.firstDay, waves: waves ?? self.waves,
+                                printDay: printDay ?? self.printDay, titles: titles, templateDirectory: templateDirectory,
+                                labels: labels, notifications: notifications, print: print)
+        campaign.reportLanguage = reportLanguage
+        return campaign
     }
 
     /// The delivery schedule these settings give.

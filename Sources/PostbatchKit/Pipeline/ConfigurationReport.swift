@@ -34,6 +34,12 @@ public struct ConfigurationReport: Sendable, CustomStringConvertible {
         case .success(let located):
             lines.append("campaign:  \(located.location.file.path)  (\(located.location.rule))")
             lines.append("templates: \(located.templates.directory.path)  (\(located.templates.rule))")
+            if let report = ReportTemplate.folder(templates: located.templates.directory) {
+                lines.append("report:    \(report.folder.path)  (\(report.shipped ? "shipped" : "beside the templates"); "
+                             + "in \(located.campaign.reportLanguage) unless --report-language says otherwise)")
+            } else {
+                lines.append("report:    no report/report.mustache beside the templates nor shipped: run and stats --format html fail")
+            }
         case .failure(let error):
             lines.append("campaign:  none usable: \(error)")
         }

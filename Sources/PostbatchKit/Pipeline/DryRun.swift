@@ -33,7 +33,8 @@ struct DryRun {
             factory: factory,
             consume: { results in
                 rendered += results.count
-                progress(RunProgress(lettersWritten: rendered, lettersToWrite: classifier.statistics.totalLetters))
+                // The letters to come are not known before the input's end: the share is of bytes read.
+                progress(RunProgress(rendering: classifier.statistics, letters: rendered, bytesRead: classifier.bytesRead))
             })
         logger.info("dry run finished", metadata: ["letters": "\(produced)", "fallbacks": "\(factory.fallbackCount)"])
         if let signal = options.cancellation.signalNumber {

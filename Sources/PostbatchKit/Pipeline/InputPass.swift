@@ -13,6 +13,8 @@ struct InputPass {
 
     let statistics: Statistics
     let inputSHA256: String
+    /// The input's size in bytes, as read.
+    let inputBytes: Int
     /// Letters per batch, counting only the letters of the run's shard.
     let batchSizes: [BatchKey: Int]
     /// The letters of the run's shard alone (with a shard).
@@ -27,12 +29,14 @@ struct InputPass {
     ///   - copy: receives every byte of the input (to keep standard input for the second pass).
     ///   - fingerprints: receives every record's fingerprint, in order (``InputFingerprints``).
     ///   - onRejected, onSkipped: receive the list lines in input order.
+    ///   - progress: told every 16,384 records the statistics so far and the bytes read.
     static func read(input: String, delimiter: Character?, schedule: WaveSchedule, batchSize: Int, shard: Shard?,
                      cancellation: RunCancellation,
                      copy: ((UnsafeRawBufferPointer) -> Void)?,
                      fingerprints: (UInt64) -> Void = { _ in },
                      onRejected: (ClassificationError) -> Void,
-                     onSkipped: (SkippedRecord) -> Void) throws -> InputPass {
+                     onSkipped: (SkippedRecord) -> Void,
+                     progress: (Statistics, Int) -> Void = { _, _ in }) throws -> InputPass {
         final class Hashing {
             var hasher = SHA256()
         }
@@ -52,6 +56,7 @@ struct InputPass {
                 if sinceCheck == 16_384 {
                     sinceCheck = 0
                     if cancellation.isCancelled { throw Interrupted() }
+                    progress(classifier.statistics, classifier.bytesRead)
                 }
                 switch outcome {
                 case .letter(let letter):
@@ -74,6 +79,6 @@ struct InputPass {
         // A signal may have ended standard input early: that is no input's end.
         if cancellation.isCancelled { throw Interrupted() }
         return InputPass(statistics: classifier.statistics, inputSHA256: Hex.string(hashing.hasher.finalize()),
-                         batchSizes: sizes, shardLetters: shardLetters)
+                         inputBytes: classifier.bytesRead, batchSizes: sizes, shardLetters: shardLetters)
     }
 }

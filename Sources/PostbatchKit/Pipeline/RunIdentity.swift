@@ -49,10 +49,12 @@ enum RunIdentity {
         close("--now")
         add("shard=\(includingShard ? options.shard?.description ?? "-" : "-")")
         close("--shard")
-        // The templates shape every PDF: hash every file under the template folder.
+        // The templates shape every PDF: hash every file under the template folder, but for
+        // the HTML report's template and words (report/), which shape no letter.
         let root = campaign.templateDirectory.standardizedFileURL
         let manager = FileManager.default
-        let files = (manager.enumerator(atPath: root.path)?.allObjects as? [String] ?? []).sorted()
+        let files = (manager.enumerator(atPath: root.path)?.allObjects as? [String] ?? [])
+            .filter { !$0.hasPrefix(ReportTemplate.folderName + "/") && $0 != ReportTemplate.folderName }.sorted()
         for relative in files {
             let url = root.appendingPathComponent(relative)
             var isDirectory: ObjCBool = false

@@ -47,6 +47,8 @@ public struct RunOptions: Sendable {
     /// Refuse, before writing anything, an input with a quoted field over several lines
     /// (`--strict`): one stray `"` can join many records into one field.
     public var refuseQuotedLineBreaks = false
+    /// The language of the spool's `report.html`; `nil` takes the campaign's (`--report-language`).
+    public var reportLanguage: Language?
 
     /// Options with the defaults of `postbatch run`.
     public init(input: String, spool: String, delimiter: Character? = nil, memoVersion: MemoVersion = .standard,

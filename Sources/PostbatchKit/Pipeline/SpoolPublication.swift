@@ -6,8 +6,9 @@ internal import Glibc
 ///
 /// `manifest.csv` is the journal's batch records in manifest order; the reject and
 /// skip lists move from the journal's staging into place; `report.json` and
-/// `report.html` are written from the first pass's statistics. Each file appears
-/// atomically; publishing again after a crash gives the same bytes.
+/// `report.html` are written from the first pass's statistics (the page with the run's
+/// facts). Each file appears atomically; publishing again after a crash gives the same
+/// bytes, but for the page's duration.
 struct SpoolPublication {
     let spool: SpoolDirectory
     let journal: RunJournal
@@ -15,7 +16,7 @@ struct SpoolPublication {
     /// Writes the hand-over files.
     ///
     /// - Returns: the SHA-256 of `report.html`, for the journal.
-    func publish(pass: InputPass, options: RunOptions) throws -> String {
+    func publish(pass: InputPass, options: RunOptions, page: HTMLReportOptions, template: ReportTemplate) throws -> String {
         let writer = AtomicFileWriter(directory: spool.path)
         try writeManifest(with: writer)
         for name in [SpoolLayout.rejects, SpoolLayout.skipped] {
@@ -26,9 +27,9 @@ struct SpoolPublication {
         }
         let shard = options.shard.map { ShardReport(index: $0.index, count: $0.count, letters: pass.shardLetters) }
         try writer.write(Array(pass.statistics.json(shard: shard, includingNotes: true).utf8), to: SpoolLayout.report)
-        let page = Array(pass.statistics.html(input: options.input == "-" ? nil : options.input).utf8)
-        try writer.write(page, to: SpoolLayout.reportHTML)
-        return Hex.string(SHA256.hash(data: page))
+        let html = Array(pass.statistics.html(page, template: template).utf8)
+        try writer.write(html, to: SpoolLayout.reportHTML)
+        return Hex.string(SHA256.hash(data: html))
     }
 
     private func writeManifest(with writer: AtomicFileWriter) throws {

@@ -34,12 +34,51 @@ public struct RunSummary: Sendable {
     public var repairs = ""
 }
 
-/// How far a run has come, for a progress line.
+/// How far a run has come, for a progress line: always against a total known in
+/// advance (bytes of the input while reading it, the plan's letters while writing).
 public struct RunProgress: Sendable {
-    /// Letters written so far by this attempt.
+    /// What the run is doing.
+    public enum Phase: String, Sendable {
+        /// Pass 1: classifying the input (share: bytes read of the input's size).
+        case reading = "reading input"
+        /// Pass 2: rendering and writing the letters of the plan.
+        case writing = "writing letters"
+        /// `--dry-run`'s one pass: classifying and rendering (share: bytes read).
+        case rendering = "rendering (dry run)"
+    }
+
+    /// What the run is doing.
+    public let phase: Phase
+    /// Letters written (rendered in a dry run) so far by this attempt.
     public let lettersWritten: Int
-    /// Letters this attempt has to write in all.
+    /// Letters this attempt has to write in all (``Phase/writing`` only; else 0).
     public let lettersToWrite: Int
+    /// Records read so far (reading and rendering).
+    public var records = 0
+    /// Records rejected so far (reading and rendering).
+    public var rejected = 0
+    /// Bytes of input read so far (reading and rendering).
+    public var bytesRead = 0
+
+    init(phase: Phase, lettersWritten: Int, lettersToWrite: Int) {
+        self.phase = phase
+        self.lettersWritten = lettersWritten
+        self.lettersToWrite = lettersToWrite
+    }
+
+    init(reading statistics: Statistics, bytesRead: Int) {
+        self.init(phase: .reading, lettersWritten: 0, lettersToWrite: 0)
+        (records, rejected, self.bytesRead) = (statistics.records, statistics.totalRejected, bytesRead)
+        lettersQueued = statistics.totalLetters
+    }
+
+    init(rendering statistics: Statistics, letters: Int, bytesRead: Int) {
+        self.init(phase: .rendering, lettersWritten: letters, lettersToWrite: 0)
+        (records, rejected, self.bytesRead) = (statistics.records, statistics.totalRejected, bytesRead)
+    }
+
+    /// Letters found in the input so far (reading).
+    public var lettersQueued = 0
 }
 
 /// `postbatch run`: the whole pipeline from input CSV to a finished spool (SPEC §3).
@@ -75,7 +114,9 @@ public enum SpoolRun {
             return try await DryRun(options: options, campaign: campaign, composer: composer, logger: logger,
                                      progress: progress).run()
         }
+        // A report template that does not load stops the run before anything is written.
+        let template = try ReportTemplate.locate(templates: campaign.templateDirectory)
         return try await WritingRun(options: options, campaign: campaign, composer: composer, logger: logger,
-                                     progress: progress).run()
+                                     progress: progress, template: template).run()
     }
 }

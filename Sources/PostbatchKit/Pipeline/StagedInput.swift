@@ -19,7 +19,8 @@ final class StagedInput {
     /// - Throws: ``InputError`` (input structure), ``SpoolError`` (staging failed), or
     ///   ``InputPass/Interrupted``; nothing stays staged then.
     static func read(options: RunOptions, schedule: WaveSchedule, batchSize: Int,
-                     journal: RunJournal) throws -> StagedInput {
+                     journal: RunJournal,
+                     progress: (Statistics, Int) -> Void = { _, _ in }) throws -> StagedInput {
         let staging = AtomicFileWriter(directory: journal.directory)
         var files: [PendingFile] = []
         do {
@@ -53,7 +54,8 @@ final class StagedInput {
                     fingerprintBuffer.removeAll(keepingCapacity: true)
                 },
                 onRejected: { rejection in keep { () throws(SpoolError) in try rejects.write(Array(RecordLists.line(for: rejection).utf8)) } },
-                onSkipped: { record in keep { () throws(SpoolError) in try skipped.write(Array(RecordLists.line(for: record).utf8)) } })
+                onSkipped: { record in keep { () throws(SpoolError) in try skipped.write(Array(RecordLists.line(for: record).utf8)) } },
+                progress: progress)
             keep { () throws(SpoolError) in try fingerprints.write(fingerprintBuffer) }
             if let sinkError { throw sinkError }
             return StagedInput(pass: pass, files: files)

@@ -17,6 +17,10 @@ struct WritingRun {
     let composer: LetterComposer
     let logger: Logger
     let progress: @Sendable (RunProgress) -> Void
+    /// The report page's template, loaded before anything is written.
+    let template: ReportTemplate
+    /// When the run started, for the report's duration.
+    let started = ContinuousClock.now
 
     var batchSize: Int {
         options.container == .none ? SpoolLayout.lettersPerFolder : max(1, options.perContainer)
@@ -33,9 +37,7 @@ struct WritingRun {
         try? FileManager.default.removeItem(atPath: journal.inputCopyPath)
         defer { try? FileManager.default.removeItem(atPath: journal.inputCopyPath) }
         let leftovers = try AtomicFileWriter.removeTemporaries(in: spool.path)
-        if leftovers > 0 {
-            logger.info("removed temporary files of an interrupted run", metadata: ["files": "\(leftovers)"])
-        }
+        if leftovers > 0 { logger.info("removed temporary files of an interrupted run", metadata: ["files": "\(leftovers)"]) }
 
         let staged: StagedInput
         switch try readInput(journal: journal, spool: spool, existed: existed, lock: &lock) {
@@ -53,8 +55,8 @@ struct WritingRun {
         let repaired: JournalAudit
         switch try start(journal: journal, staged: staged, identity: identity, parts: parts) {
         case .complete:
-            logger.notice("nothing new: the spool already holds every letter of this input",
-                          metadata: ["letters": "\(pass.statistics.totalLetters)"])
+            logger.info("nothing new: the spool already holds every letter of this input",
+                        metadata: ["letters": "\(pass.statistics.totalLetters)"])
             return RunSummary(outcome: .alreadyComplete, statistics: pass.statistics, lettersWritten: 0,
                               lettersAlreadyDone: pass.batchSizes.values.reduce(0, +), resumed: false, fallbacks: 0)
         case .write(let record, let audit):
@@ -66,7 +68,7 @@ struct WritingRun {
         let (written, alreadyDone, fallbacks) = try await writePending(journal: journal, pass: pass, record: record,
                                                                        now: now)
         if let signal = options.cancellation.signalNumber {
-            logger.notice("run interrupted; run the same command again to finish", metadata: [
+            logger.info("run interrupted; run the same command again to finish", metadata: [
                 "signal": "\(signal)", "letters.written": "\(written)",
             ])
             return RunSummary(outcome: .interrupted(signal: signal), statistics: pass.statistics, lettersWritten: written,
@@ -74,12 +76,27 @@ struct WritingRun {
                               repairedBatches: repaired.batches.count, repairs: repaired.summary)
         }
 
-        let page = try SpoolPublication(spool: spool, journal: journal).publish(pass: pass, options: options)
+        let page = try publish(spool: spool, journal: journal, pass: pass, record: record, parts: parts, fallbacks: fallbacks)
         try journal.save(record.completed(reportHTMLSHA256: page))
         logger.info("run finished", metadata: ["letters.written": "\(written)", "spool.path": "\(spool.path)"])
         return RunSummary(outcome: .completed, statistics: pass.statistics, lettersWritten: written,
                           lettersAlreadyDone: alreadyDone, resumed: earlier != nil, fallbacks: fallbacks,
                           repairedBatches: repaired.batches.count, repairs: repaired.summary)
+    }
+
+    /// Writes manifest, lists and report (the page with the run's facts); returns the page's SHA-256.
+    private func publish(spool: SpoolDirectory, journal: RunJournal, pass: InputPass, record: RunRecord,
+                         parts: [String: String], fallbacks: Int) throws -> String {
+        let facts = RunFacts(
+            when: record.now, input: options.input == "-" ? "<stdin>" : options.input, inputBytes: pass.inputBytes,
+            inputSHA256: pass.inputSHA256, campaign: campaign.id, templateVersion: parts["templates"] ?? "",
+            letters: pass.batchSizes.values.reduce(0, +), containers: options.container == .none ? 0 : pass.batchSizes.count,
+            fallbacks: fallbacks, duration: ContinuousClock.now - started)
+        let page = HTMLReportOptions(input: options.input == "-" ? nil : options.input,
+                                     language: options.reportLanguage ?? campaign.reportLanguage,
+                                     printDay: campaign.schedule.printDay, facts: facts)
+        return try SpoolPublication(spool: spool, journal: journal).publish(pass: pass, options: options, page: page,
+                                                                            template: template)
     }
 
     /// How the input pass ended.
@@ -96,7 +113,9 @@ struct WritingRun {
         logger.info("input pass started", metadata: ["input": "\(options.input == "-" ? "<stdin>" : options.input)"])
         do {
             let staged = try StagedInput.read(options: options, schedule: campaign.schedule, batchSize: batchSize,
-                                              journal: journal)
+                                              journal: journal) { [progress] statistics, bytesRead in
+                progress(RunProgress(reading: statistics, bytesRead: bytesRead))
+            }
             let statistics = staged.pass.statistics
             if options.refuseQuotedLineBreaks, let first = statistics.multilineRanges.first {
                 staged.abort()
@@ -222,7 +241,7 @@ struct WritingRun {
                 consume: { results in
                     try await sink.accept(results)
                     written += results.count
-                    progress(RunProgress(lettersWritten: written, lettersToWrite: toWrite))
+                    progress(RunProgress(phase: .writing, lettersWritten: written, lettersToWrite: toWrite))
                 })
             try await sink.finish()
         } catch let error as RunError {
@@ -234,7 +253,7 @@ struct WritingRun {
         }
         // Interrupted: batches still open are not recorded; a re-run writes them again.
         if factory.fallbackCount > 0 {
-            logger.notice("some letters were rendered by the reference renderer", metadata: ["letters": "\(factory.fallbackCount)"])
+            logger.info("some letters were rendered by the reference renderer", metadata: ["letters": "\(factory.fallbackCount)"])
         }
         return (written, factory.fallbackCount)
     }

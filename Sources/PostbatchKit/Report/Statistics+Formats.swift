@@ -6,18 +6,30 @@ public enum ReportFormat: String, CaseIterable, Sendable {
     case json
     /// One `key,value` line per number, keys as dotted JSON paths.
     case csv
-    /// One self-contained HTML page with a chart per group (see ``Statistics/html(input:)``).
+    /// One self-contained HTML page with a chart per group (see ``Statistics/html(_:template:)``).
     case html
 }
 
 extension Statistics {
     /// The report in a format, ending with a line break.
-    public func rendered(as format: ReportFormat, input: String? = nil) -> String {
+    ///
+    /// - Parameters:
+    ///   - input: the input's name, for the table's and the page's heading.
+    ///   - page: for HTML, the page's options (language, paper day) and template; without it
+    ///     the shipped template in English, or, when none is found, a page that says so.
+    public func rendered(as format: ReportFormat, input: String? = nil,
+                        page: (options: HTMLReportOptions, template: ReportTemplate)? = nil) -> String {
         switch format {
-        case .table: table(input: input)
-        case .json: json()
-        case .csv: csv()
-        case .html: html(input: input)
+        case .table: return table(input: input)
+        case .json: return json()
+        case .csv: return csv()
+        case .html:
+            if let page { return html(page.options, template: page.template) }
+            do {
+                return html(HTMLReportOptions(input: input), template: try ReportTemplate.locate(templates: nil))
+            } catch {
+                return "<!DOCTYPE html>\n<title>postbatch</title>\n<p>\(HTMLPage.escape(error.description))</p>\n"
+            }
         }
     }
 
@@ -132,72 +144,47 @@ extension Statistics {
 
     /// A table for people.
     public func table(input: String? = nil) -> String {
-        var lines: [String] = []
-        let digital = letters(channel: .digital)
-        let paper = letters(channel: .print)
-        func number(_ value: Int) -> String {
-            // 1234567 → 1,234,567
-            let digits = Array(String(value))
-            var out = ""
-            for (index, digit) in digits.enumerated() {
-                if index > 0, (digits.count - index) % 3 == 0 { out += "," }
-                out.append(digit)
-            }
-            return out
-        }
-        func pad(_ text: String, _ width: Int, right: Bool = false) -> String {
-            let gap = String(repeating: " ", count: max(0, width - text.count))
-            return right ? gap + text : text + gap
-        }
-        func share(_ part: Int, of whole: Int) -> String {
-            guard whole > 0 else { return "" }
-            let tenths = (part * 1000 + whole / 2) / whole
+        let (digital, paper) = (letters(channel: .digital), letters(channel: .print))
+        let number = { HTMLPage.grouped($0) }
+        let row = Self.tableRow
+        func share(_ part: Int) -> String {
+            guard totalLetters > 0 else { return "" }
+            let tenths = (part * 1000 + totalLetters / 2) / totalLetters
             return "\(tenths / 10).\(tenths % 10) %"
         }
-        if let input { lines.append("Input: \(input)") }
+        var lines: [String] = input.map { ["Input: \($0)"] } ?? []
         lines.append("Records: \(number(records))")
         lines.append("  = digital \(number(digital)) + print \(number(paper)) + skipped \(number(totalSkipped)) + rejected \(number(totalRejected))"
                      + (isConserved ? "" : "   (DOES NOT ADD UP)"))
-        lines.append("")
-        lines.append(pad("Letters by group", 28) + pad("digital", 11, right: true) + pad("print", 11, right: true)
-                     + pad("total", 11, right: true) + pad("share", 9, right: true))
+        lines += ["", row("Letters by group", ["digital", "print", "total"], "share")]
         for group in LetterGroup.allCases {
-            lines.append(pad("  \(group.rawValue) \(group.slug)", 28)
-                         + pad(number(letters(group: group, channel: .digital)), 11, right: true)
-                         + pad(number(letters(group: group, channel: .print)), 11, right: true)
-                         + pad(number(letters(group: group)), 11, right: true)
-                         + pad(share(letters(group: group), of: totalLetters), 9, right: true))
+            lines.append(row("  \(group.rawValue) \(group.slug)",
+                             [number(letters(group: group, channel: .digital)), number(letters(group: group, channel: .print)),
+                              number(letters(group: group))], share(letters(group: group))))
         }
-        lines.append(pad("  all groups", 28) + pad(number(digital), 11, right: true)
-                     + pad(number(paper), 11, right: true) + pad(number(totalLetters), 11, right: true))
-        lines.append("")
-        lines.append("Letters by language")
+        lines.append(row("  all groups", [number(digital), number(paper), number(totalLetters)], nil))
+        lines += ["", "Letters by language"]
         for language in Language.allCases {
-            let count = letters(language: language)
-            lines.append(pad("  \(language.rawValue)", 28) + pad(number(count), 11, right: true)
-                         + pad(share(count, of: totalLetters), 9, right: true))
+            lines.append(row("  \(language.rawValue)", [number(letters(language: language))], share(letters(language: language))))
         }
-        lines.append("")
-        lines.append("Letters by date")
+        lines += ["", "Letters by date"]
         if lettersByDate.isEmpty { lines.append("  (none)") }
-        for (date, count) in lettersByDate {
-            lines.append(pad("  \(date.iso)", 28) + pad(number(count), 11, right: true)
-                         + pad(share(count, of: totalLetters), 9, right: true))
-        }
-        lines.append("")
-        lines.append("Skipped by reason" + pad(number(totalSkipped), 22, right: true))
-        for (reason, count) in skippedByReason {
-            lines.append(pad("  \(reason)", 28) + pad(number(count), 11, right: true))
-        }
-        lines.append("")
-        lines.append("Rejected by reason" + pad(number(totalRejected), 21, right: true))
-        for (code, count) in rejectedByReason {
-            lines.append(pad("  \(code)", 28) + pad(number(count), 11, right: true))
-        }
-        lines.append("")
-        lines.append("Warnings")
-        lines.append(pad("  cpr_no_mod11", 28) + pad(number(modulus11Warnings), 11, right: true))
+        for (date, count) in lettersByDate { lines.append(row("  \(date.iso)", [number(count)], share(count))) }
+        lines += ["", row("Skipped by reason", [number(totalSkipped)], nil)]
+        for (reason, count) in skippedByReason { lines.append(row("  \(reason)", [number(count)], nil)) }
+        lines += ["", row("Rejected by reason", [number(totalRejected)], nil)]
+        for (code, count) in rejectedByReason { lines.append(row("  \(code)", [number(count)], nil)) }
+        lines += ["", "Warnings", row("  cpr_no_mod11", [number(modulus11Warnings)], nil)]
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// One row of the table: the label in 28 columns, each number right-aligned in 11, the share in 9.
+    static func tableRow(_ label: String, _ columns: [String], _ share: String?) -> String {
+        func pad(_ text: String, _ width: Int, right: Bool = true) -> String {
+            let gap = String(repeating: " ", count: max(0, width - text.count))
+            return right ? gap + text : text + gap
+        }
+        return pad(label, 28, right: false) + columns.map { pad($0, 11) }.joined() + (share.map { pad($0, 9) } ?? "")
     }
 }
 

@@ -17,6 +17,28 @@ struct SpoolRunTests {
         return URL(fileURLWithPath: "templates/campaign.toml")
     }()
 
+    @Test("a run's identity covers the letter templates, not the HTML report's template and words")
+    func identityLeavesTheReportOut() throws {
+        let folder = try Scratch.folder("identity")
+        let shipped = Self.templates.deletingLastPathComponent()
+        for item in try FileManager.default.contentsOfDirectory(atPath: shipped.path) {
+            try FileManager.default.copyItem(at: shipped.appendingPathComponent(item), to: folder.appendingPathComponent(item))
+        }
+        let options = RunOptions(input: "records.csv", spool: "spool")
+        func templatesPart() throws -> String? {
+            let campaign = try Campaign.load(from: folder.appendingPathComponent("campaign.toml"))
+            #expect(campaign.templateDirectory.standardizedFileURL.path == folder.standardizedFileURL.path)
+            return try RunIdentity.parts(inputSHA256: "0", campaign: campaign, options: options).parts["templates"]
+        }
+        let before = try templatesPart()
+        let words = folder.appendingPathComponent("report/words.en.toml")
+        try Data((try String(contentsOf: words, encoding: .utf8) + "# a new comment\n").utf8).write(to: words)
+        #expect(try templatesPart() == before, "a changed report word is the same run")
+        let letter = folder.appendingPathComponent(Campaign.templateFile(.bank, .da))
+        try Data((try String(contentsOf: letter, encoding: .utf8) + "\n").utf8).write(to: letter)
+        #expect(try templatesPart() != before, "a changed letter template is another run")
+    }
+
     @Test("the sample through the pipeline at trace level logs no full CPR number")
     func noCPRInLogs() async throws {
         var generator = SampleGenerator(options: .init(count: 300, seed: 5, defectRate: 0.2))
