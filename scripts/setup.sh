@@ -54,6 +54,8 @@ tools=(
   "flock util-linux"
   "lzma xz-utils"
   "openssl openssl"
+  "zsh zsh"
+  "fish fish"
 )
 # Files read at run time or by the tests.
 files=(

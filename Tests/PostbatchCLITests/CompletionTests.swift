@@ -3,8 +3,9 @@ import PostbatchTesting
 import Testing
 
 /// The shell completion scripts the binary generates: bash's is run (its `compgen` answers
-/// are checked in a folder with a CSV, a TOML file and a spool folder); zsh's and fish's, whose
-/// shells this machine does not have, are checked for the same values and kinds.
+/// are checked in a folder with a CSV, a TOML file and a spool folder), and so are fish's
+/// (`complete -C`); zsh's must parse (`zsh -n`) and name the same values and kinds (zsh has
+/// no way to ask for completions outside an interactive shell short of a pseudo-terminal).
 @Suite("shell completions and the man page", .serialized)
 struct CompletionTests {
     /// What bash offers for the last word of `line` (`postbatch run --container ''`).
@@ -27,17 +28,23 @@ struct CompletionTests {
         return result.stdout.split(separator: "\n").map(String.init).filter { !$0.isEmpty }.sorted()
     }
 
-    @Test("bash: files for the input and --campaign, folders for --spool, verify and validate, every enumerated value")
-    func bashCompletes() throws {
+    /// A folder with a CSV, a TOML file and a spool folder, and `shell`'s generated script in it.
+    func folder(for shell: String) throws -> (directory: URL, script: URL) {
         let directory = try Scratch.folder("completion")
-        let script = directory.appendingPathComponent("postbatch.bash")
-        let generated = try CLI.run(["--generate-completion-script", "bash"])
+        let script = directory.appendingPathComponent("postbatch.\(shell)")
+        let generated = try CLI.run(["--generate-completion-script", shell])
         #expect(generated.status == 0)
         try Data(generated.stdout.utf8).write(to: script)
         try Data("cpr\n".utf8).write(to: directory.appendingPathComponent("export.csv"))
         try Data("[campaign]\n".utf8).write(to: directory.appendingPathComponent("mine.toml"))
         try FileManager.default.createDirectory(at: directory.appendingPathComponent("outbox"),
                                                 withIntermediateDirectories: true)
+        return (directory, script)
+    }
+
+    @Test("bash: files for the input and --campaign, folders for --spool, verify and validate, every enumerated value")
+    func bashCompletes() throws {
+        let (directory, script) = try folder(for: "bash")
 
         let cases: [([String], [String])] = [
             (["postbatch", "run", "--container", ""], ["none", "tar.lzma"]),
@@ -67,20 +74,52 @@ struct CompletionTests {
         #expect(!subcommands.contains("generate"), "the hidden command is not offered")
     }
 
-    @Test("zsh and fish: the same values and kinds", arguments: ["zsh", "fish"])
-    func otherShells(shell: String) throws {
-        let generated = try CLI.run(["--generate-completion-script", shell])
+    @Test("fish: the same files, folders and values as bash, asked with `complete -C`")
+    func fishCompletes() throws {
+        let (directory, script) = try folder(for: "fish")
+        /// What fish offers for `line` (the candidates, without their descriptions).
+        func offered(_ line: String) throws -> [String] {
+            let result = try CLI.execute(URL(fileURLWithPath: "/usr/bin/fish"),
+                                         ["--no-config", "-c", "source \(script.path); complete -C '\(line)'"],
+                                         in: directory)
+            #expect(result.stderr.isEmpty, "\(result.stderr)")
+            return result.stdout.split(separator: "\n").map { String($0.prefix { $0 != "\t" }) }.sorted()
+        }
+        let cases: [(String, [String])] = [
+            ("postbatch run --container ", ["none", "tar.lzma"]),
+            ("postbatch run --renderer ", ["fast", "reference"]),
+            ("postbatch run --report-language ", ["da", "en"]),
+            ("postbatch stats --format ", ["csv", "html", "json", "table"]),
+            ("postbatch verify --log-level ", ["critical", "debug", "error", "info", "notice", "trace", "warning"]),
+            ("postbatch run --spool ", ["outbox/"]),
+            ("postbatch verify ", ["outbox/"]),
+            ("postbatch validate ", ["outbox/"]),
+            ("postbatch run --campaign ", ["mine.toml", "outbox/"]),
+        ]
+        for (line, expected) in cases {
+            let candidates = try offered(line)
+            #expect(candidates == expected, "\(line) offers \(candidates)")
+        }
+        let subcommands = try offered("postbatch ")
+        #expect(subcommands.contains("run") && subcommands.contains("verify"))
+        #expect(!subcommands.contains("generate"), "the hidden command is not offered")
+    }
+
+    @Test("zsh: the script parses (zsh -n) and names the same values and kinds")
+    func zshScript() throws {
+        let directory = try Scratch.folder("completion")
+        let generated = try CLI.run(["--generate-completion-script", "zsh"])
         #expect(generated.status == 0)
         let script = generated.stdout
+        let file = directory.appendingPathComponent("_postbatch")
+        try Data(script.utf8).write(to: file)
+        let parsed = try CLI.execute(URL(fileURLWithPath: "/usr/bin/zsh"), ["-n", file.path], in: directory)
+        #expect(parsed.status == 0 && parsed.stderr.isEmpty, "\(parsed.stderr)")
         for value in ["tar.lzma", "reference", "1.1", "citizen-service", "critical", "html"] {
-            #expect(script.contains(value), "\(shell): \(value)")
+            #expect(script.contains(value), "zsh: \(value)")
         }
         // Folder completion for --spool, file completion restricted to .toml for --campaign.
-        if shell == "zsh" {
-            #expect(script.contains("_files -/") && script.contains("*.toml"), "\(script.prefix(2000))")
-        } else {
-            #expect(script.contains("__fish_complete_directories") && script.contains("toml"), "\(script.prefix(2000))")
-        }
+        #expect(script.contains("_files -/") && script.contains("*.toml"), "\(script.prefix(2000))")
     }
 
     @Test("the man page: scripts/man-page.py drops the hidden commands and lists SPEC's exit codes")
