@@ -27,7 +27,7 @@ measure() {
   for _ in $(seq "$REPEAT"); do
     local start end rss
     start=$(date +%s.%N)
-    /usr/bin/time -f "%M" -o "$WORK/rss" taskset -c 0 "$@" >/dev/null
+    /usr/bin/time -f "%M" -o "$WORK/rss" taskset -c 0 "$@" >/dev/null 2>"$WORK/measure-stderr"
     end=$(date +%s.%N)
     rss=$(tail -n 1 "$WORK/rss")
     local elapsed
@@ -39,7 +39,20 @@ measure() {
   done
   awk -v label="$label" -v n="$count" -v t="$best" -v rss="$best_rss" -v unit="$unit" \
     'BEGIN { printf "%-28s %10d %9.3f s %12.0f %s/s %8.1f MB peak RSS\n", label, n, t, n / t, unit, rss / 1024 }'
+  fallbacks
 }
+
+# The fast path's count of letters left to the reference renderer, from a run's last words.
+fallbacks() {
+  local file=${1:-$WORK/measure-stderr}
+  grep -o "the fast path left [0-9]* of [0-9]* letters" "$file" | sed 's/^/     /' || true
+}
+
+# Templates with personal values anywhere (a salutation, a date in the body, a personal
+# paragraph): the shipped templates with the test fixture's introduction laid over them.
+PERSONAL="$WORK/personal-templates"
+cp -r templates "$PERSONAL"
+cp -r Tests/Fixtures/personal-letters/. "$PERSONAL/"
 
 echo "postbatch benchmark — $(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc) cores, $(uname -m), best of $REPEAT, pinned to core 0"
 printf '%-28s %10s %11s %18s %20s\n' "what" "records" "wall" "rate" "memory"
@@ -90,7 +103,13 @@ for n in $RUN_SIZES; do
   fi
   run_measure "baseline: cp input" "$n" "$letters" cp "$WORK/input.csv" "$WORK/copy.csv"
   run_measure "run --dry-run" "$n" "$letters" "$BIN" run "$WORK/input.csv" --dry-run --now 2021-10-01T08:00:00Z
-  run_measure "  same, one core" "$n" "$letters" taskset -c 0 "$BIN" run "$WORK/input.csv" --dry-run --now 2021-10-01T08:00:00Z --workers 1
+  fallbacks "$WORK/stderr"
+  run_measure "run --dry-run, personal" "$n" "$letters" "$BIN" run "$WORK/input.csv" --dry-run --now 2021-10-01T08:00:00Z --campaign "$PERSONAL/campaign.toml"
+  fallbacks "$WORK/stderr"
+  # Static against personal templates on one core, best of $REPEAT each, in turn: the ratio of
+  # the two is what the fast path's handling of personal values costs.
+  measure "  static, one core" "$letters" letters "$BIN" run "$WORK/input.csv" --dry-run --now 2021-10-01T08:00:00Z --workers 1
+  measure "  personal, one core" "$letters" letters "$BIN" run "$WORK/input.csv" --dry-run --now 2021-10-01T08:00:00Z --workers 1 --campaign "$PERSONAL/campaign.toml"
   if [ -z "${reference_done:-}" ]; then
     # The reference renderer is the baseline; on the first size only (at 1 M it alone takes half an hour).
     run_measure "  reference renderer" "$n" "$letters" "$BIN" run "$WORK/input.csv" --dry-run --now 2021-10-01T08:00:00Z --renderer reference

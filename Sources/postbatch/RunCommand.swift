@@ -143,7 +143,7 @@ struct RunCommand: AsyncParsableCommand {
             case .alreadyComplete:
                 FileHandle.standardError.write(Data("postbatch: nothing new: \(options.spool) already holds every letter of this input\n".utf8))
             case .dryRun:
-                FileHandle.standardError.write(Data("postbatch: dry run: nothing was written\n".utf8))
+                FileHandle.standardError.write(Data("postbatch: dry run: nothing was written\(Self.fallbackNote(summary, options))\n".utf8))
             case .interrupted(let signal):
                 FileHandle.standardError.write(Data("postbatch: stopped by signal \(signal) after \(summary.lettersWritten) letters; run the same command again to finish\n".utf8))
                 throw ExitCode(128 + signal)
@@ -152,6 +152,14 @@ struct RunCommand: AsyncParsableCommand {
                 throw Exit.rejected
             }
         }
+    }
+}
+
+extension RunCommand {
+    /// What a dry run says of the fast path: how many letters it left to the reference renderer.
+    static func fallbackNote(_ summary: RunSummary, _ options: RunOptions) -> String {
+        guard options.renderer == .fast else { return "" }
+        return "; the fast path left \(summary.fallbacks) of \(summary.statistics.totalLetters) letters to the reference renderer"
     }
 }
 
