@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
-# CI check that the repository is self-contained (`make check-clone`, run by .ci/run after
-# `make test`): `git clone` of the committed HEAD into a new temporary folder, where no
-# development reference folder exists beside it, then the README's `make sample` there, then `verify` and
-# `validate` (with the schemas of the clone) on the spool it wrote.
+# CI check that the repository is self-contained (`make check-clone`): the README's
+# `make sample` in a clean clone where no development reference folder exists beside it,
+# then `verify` and `validate` (with the schemas of the clone) on the spool it wrote.
 #
-# It builds the clone from scratch (one debug build); SwiftPM's shared repository cache under
-# ~/.cache is used as on any machine. Uncommitted changes are not in the clone: commit first.
+# Two ways to get the clean clone:
+# - by default, `git clone` of the committed HEAD into a new temporary folder, built from
+#   scratch there (one full debug build; uncommitted changes are not in the clone: commit first);
+# - with CHECK_CLONE_IN_PLACE=1 (what .ci/run does), the current checkout is the clean clone:
+#   .ci/run clones the repository into a temporary folder first and runs `make test` and
+#   `make check` inside it, so the clone is checked to be unmodified (no tracked file changed,
+#   no untracked file that .gitignore does not name) and to have no reference folder beside
+#   it, and `make sample` reuses the build `make test` made there instead of a second one.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 fail() { echo "check-clone: FAILED: $*" >&2; exit 1; }
@@ -16,9 +21,18 @@ outside+="shared"
 
 work=$(mktemp -d /tmp/postbatch-clone.XXXXXX)
 trap 'rm -rf "$work"' EXIT
-git clone --quiet --no-hardlinks "$PWD" "$work/postbatch"
-cd "$work/postbatch"
-echo "check-clone: cloned $(git rev-parse --short HEAD) into $PWD"
+if [[ ${CHECK_CLONE_IN_PLACE:-0} == 1 ]]; then
+  changes=$(git status --porcelain --untracked-files=all)
+  [[ -z $changes ]] || fail "CHECK_CLONE_IN_PLACE=1, but this checkout is not a clean clone:
+$changes"
+  clone=$PWD
+  echo "check-clone: this checkout ($(git rev-parse --short HEAD), $PWD) is the clean clone"
+else
+  git clone --quiet --no-hardlinks "$PWD" "$work/postbatch"
+  clone=$work/postbatch
+  cd "$clone"
+  echo "check-clone: cloned $(git rev-parse --short HEAD) into $PWD"
+fi
 [[ ! -e $outside ]] || fail "$outside exists beside the clone"
 
 # Nothing in the repository may need files outside it.
@@ -36,9 +50,9 @@ letters=$(($(wc -l < spool/manifest.csv) - 1))
 
 # From another folder, so that only the binary's own lookup finds templates and schemas.
 cd "$work"
-postbatch/.build/debug/postbatch verify postbatch/spool
-postbatch/.build/debug/postbatch validate postbatch/spool | tee validate.txt
-grep -q "against $work/postbatch/schemas/memo/v1.2/Version1.2/MeMo_core.xsd" validate.txt \
+"$clone/.build/debug/postbatch" verify "$clone/spool"
+"$clone/.build/debug/postbatch" validate "$clone/spool" | tee validate.txt
+grep -q "against $clone/schemas/memo/v1.2/Version1.2/MeMo_core.xsd" validate.txt \
   || fail "validate did not use the clone's shipped schemas"
-postbatch/.build/debug/postbatch config
+"$clone/.build/debug/postbatch" config
 echo "check-clone: OK ($letters letters)"

@@ -57,6 +57,27 @@ public struct SampleGenerator: Sendable {
     private enum Column: CaseIterable {
         case cpr, name, coName, street, postalCode, city, country, status, protected, bank, update, keyApp, exempt,
              language, note
+
+        /// The input field of the column; `note` is a column the input does not know.
+        var field: Field? {
+            switch self {
+            case .cpr: .cpr
+            case .name: .name
+            case .coName: .coName
+            case .street: .street
+            case .postalCode: .postalCode
+            case .city: .city
+            case .country: .country
+            case .status: .cprStatus
+            case .protected: .addressProtected
+            case .bank: .hasOnlineBanking
+            case .update: .needsIDUpdate
+            case .keyApp: .hasKeyApp
+            case .exempt: .digitalPostExempt
+            case .language: .language
+            case .note: nil
+            }
+        }
     }
 
     public init(options: Options) {
@@ -88,25 +109,9 @@ public struct SampleGenerator: Sendable {
     }
 
     private func headerName(_ column: Column) -> String {
-        let danish: String
-        let english: String
-        switch column {
-        case .cpr: (danish, english) = ("personnummer", "cpr")
-        case .name: (danish, english) = ("navn", "name")
-        case .coName: (danish, english) = ("co_navn", "co_name")
-        case .street: (danish, english) = ("adresse", "street")
-        case .postalCode: (danish, english) = ("postnr", "postal_code")
-        case .city: (danish, english) = ("postdistrikt", "city")
-        case .country: (danish, english) = ("land", "country")
-        case .status: (danish, english) = ("status", "cpr_status")
-        case .protected: (danish, english) = ("adressebeskyttet", "address_protected")
-        case .bank: (danish, english) = ("har_netbank", "has_online_banking")
-        case .update: (danish, english) = ("skal_opdatere_id", "needs_id_update")
-        case .keyApp: (danish, english) = ("har_noegleapp", "has_key_app")
-        case .exempt: (danish, english) = ("fritaget_digital_post", "digital_post_exempt")
-        case .language: (danish, english) = ("sprog", "language")
-        case .note: (danish, english) = ("bemaerkning", "note")
-        }
+        // The input's own names: the canonical (English) one and the last, Danish, alias.
+        let (danish, english) = column.field.map { ($0.columnNames.last ?? $0.canonicalName, $0.canonicalName) }
+            ?? ("bemaerkning", "note")
         switch options.headerStyle {
         case .danish: return danish
         case .english: return english
@@ -181,8 +186,35 @@ public struct SampleGenerator: Sendable {
 
     private mutating func record(_ index: Int) -> String {
         let defect: Defect? = chance(options.defectRate) ? pick(Defect.allCases) : nil
-        var values: [Column: String] = [:]
-        var cpr = Self.cpr(for: index, hyphen: chance(0.3))
+        var draft = cleanDraft(index)
+        if let defect { apply(defect, to: &draft) }
+        if defect == nil, !draft.cpr.isEmpty { lastCleanCPR = draft.cpr }
+
+        let values: [Column: String] = [
+            .cpr: draft.cpr, .name: draft.name, .coName: draft.coName, .street: draft.street,
+            .postalCode: draft.postal, .city: draft.city, .country: draft.country, .status: draft.status,
+            .protected: draft.protectedFlag, .bank: draft.bankValue, .update: draft.updateValue,
+            .keyApp: draft.keyAppValue, .exempt: draft.exemptValue, .language: draft.language,
+            .note: chance(0.02) ? "ring \"efter\" kl. 10;\nbagdør" : (chance(0.1) ? "  fri tekst  " : ""),
+        ]
+        var fields = columns.map { quoteIfNeeded(values[$0] ?? "") }
+        if draft.dropField { fields.removeLast() }
+        if draft.extraField { fields.append("ekstra") }
+        return fields.joined(separator: String(options.delimiter)) + lineEnd
+    }
+
+    /// One record's fields as text, as the generator builds them.
+    private struct Draft {
+        var cpr, name, coName, street, postal, city, country, status: String
+        var protectedFlag, bankValue, updateValue, keyAppValue, exemptValue, language: String
+        var dropField = false
+        var extraField = false
+    }
+
+    /// The fields of one record as the people in a real register would have them: a mix of
+    /// spellings, optional fields and addresses, before any defect.
+    private mutating func cleanDraft(_ index: Int) -> Draft {
+        let cpr = Self.cpr(for: index, hyphen: chance(0.3))
         let first = pick(Self.firstNames)
         var name = "\(first) \(pick(Self.lastNames))"
         if chance(0.05) { name = "\(pick(Self.lastNames)), \(first)" }   // needs quoting when the delimiter is ','
@@ -195,7 +227,7 @@ public struct SampleGenerator: Sendable {
         let bank = chance(0.75)
         let update = chance(0.25)
         let keyApp = update ? chance(0.6) : chance(0.5)
-        var language = chance(0.1) ? pick(["en", "EN"]) : pick(["da", "", "DA"])
+        let language = chance(0.1) ? pick(["en", "EN"]) : pick(["da", "", "DA"])
         var country = ""
         var street = "\(pick(Self.streets)) \(1 + random.next() % 120)"
         if chance(0.3) { street += ", \(random.next() % 5). \(pick(["tv", "th", "mf"]))" }
@@ -213,82 +245,63 @@ public struct SampleGenerator: Sendable {
             let words = flag ? ["1", "true", "yes", "y", "ja", "j", "x", "Ja", "TRUE"] : ["0", "false", "no", "n", "nej", "Nej"]
             return words[Int(random.next() % UInt64(words.count))]
         }
-        var protectedFlag = chance(0.02) ? yes(true, &random) : (chance(0.5) ? "" : yes(false, &random))
-        var bankValue = yes(bank, &random)
+        let protectedFlag = chance(0.02) ? yes(true, &random) : (chance(0.5) ? "" : yes(false, &random))
+        let bankValue = yes(bank, &random)
         let updateValue = yes(update, &random)
         let keyAppValue = chance(0.2) ? (keyApp ? yes(true, &random) : "") : yes(keyApp, &random)
-        var exemptValue = exempt ? yes(true, &random) : (chance(0.6) ? "" : yes(false, &random))
+        let exemptValue = exempt ? yes(true, &random) : (chance(0.6) ? "" : yes(false, &random))
         var coName = chance(0.05) ? "c/o \(pick(Self.firstNames)) \(pick(Self.lastNames))" : ""
         if chance(0.01) { coName = pick(["Dødsbo efter Karen B. Jensen", "C/O Familien Schmidt", "Kommunen"]) }
-        var dropField = false
-        var extraField = false
+        return Draft(cpr: cpr, name: name, coName: coName, street: street, postal: postal, city: city,
+                     country: country, status: status, protectedFlag: protectedFlag, bankValue: bankValue,
+                     updateValue: updateValue, keyAppValue: keyAppValue, exemptValue: exemptValue,
+                     language: language)
+    }
 
+    /// Gives a draft the defect that makes it rejected for one reason of SPEC §2.
+    private mutating func apply(_ defect: Defect, to draft: inout Draft) {
         switch defect {
-        case .malformedRow?: if chance(0.5) { dropField = true } else { extraField = true }
-        case .invalidCPR?: cpr = pick([String(cpr.prefix(9)), "12345X7890", "", "0101-901234", cpr + "1"])
-        case .invalidCPRDate?: cpr = pick(["3201901234", "0013901234", "2902011234", "310490-1234"])
-        case .missingName?: name = pick(Self.blankNames)
-        case .invalidName?:
-            name = pick([String(repeating: "Å", count: 131), "Anna\tJensen", Self.decomposed(count: 131)])
-        case .invalidBoolean?:
-            if chance(0.5) { bankValue = pick(["maybe", "2", "sand", ""]) } else { protectedFlag = "perhaps" }
-        case .invalidStatus?: status = pick(["1", "x1", "001", "AB"])
-        case .invalidLanguage?: language = pick(["de", "dansk", "english", "fr"])
-        case .invalidCountry?: country = pick(["XX", "Deutschland", "DNK", "Denmark"])
-        case .duplicateCPR?:
+        case .malformedRow: if chance(0.5) { draft.dropField = true } else { draft.extraField = true }
+        case .invalidCPR: draft.cpr = pick([String(draft.cpr.prefix(9)), "12345X7890", "", "0101-901234", draft.cpr + "1"])
+        case .invalidCPRDate: draft.cpr = pick(["3201901234", "0013901234", "2902011234", "310490-1234"])
+        case .missingName: draft.name = pick(Self.blankNames)
+        case .invalidName:
+            draft.name = pick([String(repeating: "Å", count: 131), "Anna\tJensen", Self.decomposed(count: 131)])
+        case .invalidBoolean:
+            if chance(0.5) { draft.bankValue = pick(["maybe", "2", "sand", ""]) } else { draft.protectedFlag = "perhaps" }
+        case .invalidStatus: draft.status = pick(["1", "x1", "001", "AB"])
+        case .invalidLanguage: draft.language = pick(["de", "dansk", "english", "fr"])
+        case .invalidCountry: draft.country = pick(["XX", "Deutschland", "DNK", "Denmark"])
+        case .duplicateCPR:
             if let earlier = lastCleanCPR {
-                cpr = earlier.contains("-") ? earlier.replacingHyphen() : String(earlier.prefix(6)) + "-" + earlier.suffix(4)
+                draft.cpr = earlier.contains("-") ? earlier.replacingHyphen() : String(earlier.prefix(6)) + "-" + earlier.suffix(4)
             } else {
-                cpr = "bad"   // the very first record cannot be a duplicate: make it invalid_cpr
+                draft.cpr = "bad"   // the very first record cannot be a duplicate: make it invalid_cpr
             }
-        case .missingAddress?:
-            status = "01"; exemptValue = "ja"; country = ""
-            (postal, city) = pick(Self.danishTowns)
-            if chance(0.5) { street = "" } else { postal = "" }
-        case .invalidPostalCode?:
-            status = "01"; exemptValue = "ja"; country = "DK"
-            postal = pick(["12345", "12A4", "123"])
-        case .addressTooLong?:
-            status = "01"; exemptValue = "ja"
+        case .missingAddress:
+            draft.status = "01"; draft.exemptValue = "ja"; draft.country = ""
+            (draft.postal, draft.city) = pick(Self.danishTowns)
+            if chance(0.5) { draft.street = "" } else { draft.postal = "" }
+        case .invalidPostalCode:
+            draft.status = "01"; draft.exemptValue = "ja"; draft.country = "DK"
+            draft.postal = pick(["12345", "12A4", "123"])
+        case .addressTooLong:
+            draft.status = "01"; draft.exemptValue = "ja"
             switch random.next() % 4 {
             case 0:   // a c/o line of 38 characters
-                country = ""; (postal, city) = pick(Self.danishTowns)
-                coName = "Dødsbo efter Karen Birgitte Jensen"
+                draft.country = ""; (draft.postal, draft.city) = pick(Self.danishTowns)
+                draft.coName = "Dødsbo efter Karen Birgitte Jensen"
             case 1:   // a street part of 52 characters
-                country = "DK"; (postal, city) = pick(Self.danishTowns)
-                street = "Den Gamle Landevej ved Kongens Lyngby Hovedgade 143B, 4. sal"
+                draft.country = "DK"; (draft.postal, draft.city) = pick(Self.danishTowns)
+                draft.street = "Den Gamle Landevej ved Kongens Lyngby Hovedgade 143B, 4. sal"
             case 2:   // seven lines: name, c/o, three street lines, postal line, country
-                country = "DE"; postal = "24937"; city = "Flensburg"; coName = "c/o Familien Schmidt"
-                street = "Friedrich-Ebert-Straße 117a, Hinterhaus links, Aufgang B, 3. Obergeschoss"
+                draft.country = "DE"; draft.postal = "24937"; draft.city = "Flensburg"; draft.coName = "c/o Familien Schmidt"
+                draft.street = "Friedrich-Ebert-Straße 117a, Hinterhaus links, Aufgang B, 3. Obergeschoss"
             default:  // a two-word name of 43 characters: no middle name to shorten
-                country = ""; (postal, city) = pick(Self.danishTowns)
-                name = "Maximiliane Ærenlund-Østergaard-Løvenskiold"
+                draft.country = ""; (draft.postal, draft.city) = pick(Self.danishTowns)
+                draft.name = "Maximiliane Ærenlund-Østergaard-Løvenskiold"
             }
-        case nil:
-            break
         }
-        if defect == nil, !cpr.isEmpty { lastCleanCPR = cpr }
-
-        values[.cpr] = cpr
-        values[.name] = name
-        values[.coName] = coName
-        values[.street] = street
-        values[.postalCode] = postal
-        values[.city] = city
-        values[.country] = country
-        values[.status] = status
-        values[.protected] = protectedFlag
-        values[.bank] = bankValue
-        values[.update] = updateValue
-        values[.keyApp] = keyAppValue
-        values[.exempt] = exemptValue
-        values[.language] = language
-        values[.note] = chance(0.02) ? "ring \"efter\" kl. 10;\nbagdør" : (chance(0.1) ? "  fri tekst  " : "")
-
-        var fields = columns.map { quoteIfNeeded(values[$0] ?? "") }
-        if dropField { fields.removeLast() }
-        if extraField { fields.append("ekstra") }
-        return fields.joined(separator: String(options.delimiter)) + lineEnd
     }
 
     /// A name of `count` characters after NFC (spaces included) whose letters are written
@@ -303,11 +316,11 @@ public struct SampleGenerator: Sendable {
         return words.map { String(repeating: "A\u{030A}", count: $0) }.joined(separator: " ")
     }
 
+    /// The field as CSV, quoted when it must be, and now and then when it need not be.
     private mutating func quoteIfNeeded(_ value: String) -> String {
-        let needs = value.contains(options.delimiter) || value.contains("\"") || value.contains("\n")
-            || value.contains("\r")
+        let needs = CSVText.needsQuotes(value, delimiter: options.delimiter)
         guard needs || (chance(0.02) && !value.isEmpty) else { return value }
-        return "\"" + value.split(separator: "\"", omittingEmptySubsequences: false).joined(separator: "\"\"") + "\""
+        return CSVText.quoted(value)
     }
 }
 

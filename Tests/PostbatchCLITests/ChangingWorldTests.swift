@@ -221,8 +221,14 @@ struct ChangingWorldTests {
         // Half the input, then silence with the pipe held open.
         let bytes = try Data(contentsOf: csv)
         try input.fileHandleForWriting.write(contentsOf: bytes.prefix(bytes.count / 2))
-        Thread.sleep(forTimeInterval: 1)
+        // The run has started (its signal handlers are in place) once it keeps its journal;
+        // on a loaded machine that can take longer than a fixed pause.
         let copy = spool.appendingPathComponent(".journal")
+        let started = Date()
+        while !FileManager.default.fileExists(atPath: copy.path), Date().timeIntervalSince(started) < 20 {
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        Thread.sleep(forTimeInterval: 0.5)
         kill(process.processIdentifier, SIGINT)
         let start = Date()
         while process.isRunning, Date().timeIntervalSince(start) < 5 { Thread.sleep(forTimeInterval: 0.02) }

@@ -120,6 +120,17 @@ extension Campaign {
                                 pattern: { $0.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) } },
                                 expected: "letters, digits, '-', '_' or '.'")
             let firstDay = try date("campaign.first_day", required: true)!
+            let printDay = try printDay()
+            let waves = try waves()
+            let sender = try sender(templateDirectory: templateDirectory)
+            let texts = try texts()
+            return Campaign(id: id, sender: sender, firstDay: firstDay, waves: waves, printDay: printDay,
+                            titles: texts.titles, templateDirectory: templateDirectory, labels: texts.labels,
+                            notifications: texts.notifications, print: try printSettings())
+        }
+
+        /// `campaign.print_day`: optional, and a Danish business day when given.
+        private func printDay() throws(CampaignError) -> CalendarDate? {
             let printDay = try date("campaign.print_day", required: false)
             if let printDay, !printDay.isDanishBusinessDay {
                 let next = printDay.nextDanishBusinessDay()
@@ -127,6 +138,11 @@ extension Campaign {
                                     detail: "\(printDay.iso) is a \(printDay.weekdayName) that is not a Danish business day "
                                         + "(weekend or public holiday); expected a business day such as \(next.weekdayName) \(next.iso)")
             }
+            return printDay
+        }
+
+        /// `campaign.waves`: 1 to 366 days.
+        private func waves() throws(CampaignError) -> Int {
             guard let wavesNode = value("campaign.waves") else {
                 throw CampaignError(code: .missingKey, file: file, key: "campaign.waves",
                                     detail: "missing; expected a whole number of days from 1 to 366")
@@ -135,6 +151,11 @@ extension Campaign {
                 throw CampaignError(code: .invalidValue, file: file, key: "campaign.waves",
                                     detail: "expected a whole number of days from 1 to 366")
             }
+            return waves
+        }
+
+        /// `[sender]`, its English presentation and its logo (a file beside the campaign file).
+        private func sender(templateDirectory: URL) throws(CampaignError) -> Sender {
             let cvr = try string("sender.cvr", pattern: { $0.count == 8 && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) },
                                  expected: "a CVR number of 8 digits")
             let name = try string("sender.name", maxLength: Campaign.maximumTitleLength)
@@ -158,7 +179,13 @@ extension Campaign {
                 }
                 logo = url
             }
-            let oneLine: (String) -> Bool = { !$0.unicodeScalars.contains { $0.properties.generalCategory == .control } }
+            return Sender(cvr: cvr, name: name, addressLines: addressLines, contact: contact, english: english, logo: logo)
+        }
+
+        /// Titles, inbox labels and notifications per language (and group).
+        private func texts() throws(CampaignError) -> (titles: [Language: [LetterGroup: String]],
+                                                       labels: [Language: [LetterGroup: String]],
+                                                       notifications: [Language: String]) {
             var titles: [Language: [LetterGroup: String]] = [:]
             var labels: [Language: [LetterGroup: String]] = [:]
             var notifications: [Language: String] = [:]
@@ -166,47 +193,58 @@ extension Campaign {
                 for group in LetterGroup.allCases {
                     let title = try string(
                         "titles.\(language.rawValue).\(group.slug)", maxLength: Campaign.maximumTitleLength,
-                        pattern: oneLine, expected: "a one-line title")
+                        pattern: Self.isOneLine, expected: "a one-line title")
                     titles[language, default: [:]][group] = title
-                    let labelKey = "labels.\(language.rawValue).\(group.slug)"
-                    if value(labelKey) != nil {
-                        labels[language, default: [:]][group] = try string(
-                            labelKey, maxLength: Campaign.maximumLabelLength, pattern: oneLine,
-                            expected: "a one-line inbox label")
-                    } else if title.count > Campaign.maximumLabelLength {
-                        throw CampaignError(code: .missingKey, file: file, key: labelKey,
-                                            detail: "missing; the title is \(title.count) characters, and an inbox "
-                                                + "label may have at most \(Campaign.maximumLabelLength)")
+                    if let label = try label(language: language, group: group, title: title) {
+                        labels[language, default: [:]][group] = label
                     }
                 }
                 let notificationKey = "notification.\(language.rawValue)"
                 if value(notificationKey) != nil {
                     notifications[language] = try string(notificationKey, maxLength: Campaign.maximumNotificationLength,
-                                                         pattern: oneLine, expected: "a one-line notification text")
+                                                         pattern: Self.isOneLine, expected: "a one-line notification text")
                 }
             }
-            var print: PrintSettings?
-            if value("print") != nil {
-                guard let typeNode = value("print.shipment_type") else {
-                    throw CampaignError(code: .missingKey, file: file, key: "print.shipment_type",
-                                        detail: "missing; expected the ForsendelseTypeIdentifikator your print supplier gave you")
-                }
-                guard let shipmentType = typeNode.int, shipmentType > 0 else {
-                    throw CampaignError(code: .invalidValue, file: file, key: "print.shipment_type",
-                                        detail: "expected a positive whole number (ForsendelseTypeIdentifikator)")
-                }
-                let receiptsText = try string("print.receipts", expected: "one of Alle, Ingen, Kun fejl (KvitteringsTypeKode)")
-                guard let receipts = PrintSettings.Receipts(rawValue: receiptsText) else {
-                    throw CampaignError(code: .invalidValue, file: file, key: "print.receipts",
-                                        detail: "expected one of Alle, Ingen, Kun fejl (KvitteringsTypeKode), found \"\(receiptsText)\"")
-                }
-                print = PrintSettings(shipmentType: shipmentType, receipts: receipts)
+            return (titles, labels, notifications)
+        }
+
+        /// `labels.<language>.<group>`: required when the title is too long to be the inbox label.
+        private func label(language: Language, group: LetterGroup, title: String) throws(CampaignError) -> String? {
+            let labelKey = "labels.\(language.rawValue).\(group.slug)"
+            if value(labelKey) != nil {
+                return try string(labelKey, maxLength: Campaign.maximumLabelLength, pattern: Self.isOneLine,
+                                  expected: "a one-line inbox label")
             }
-            return Campaign(id: id, sender: Sender(cvr: cvr, name: name, addressLines: addressLines, contact: contact,
-                                                   english: english, logo: logo),
-                            firstDay: firstDay, waves: waves, printDay: printDay, titles: titles,
-                            templateDirectory: templateDirectory, labels: labels, notifications: notifications,
-                            print: print)
+            if title.count > Campaign.maximumLabelLength {
+                throw CampaignError(code: .missingKey, file: file, key: labelKey,
+                                    detail: "missing; the title is \(title.count) characters, and an inbox "
+                                        + "label may have at most \(Campaign.maximumLabelLength)")
+            }
+            return nil
+        }
+
+        /// Text with no control character (no line break, no tab).
+        private static func isOneLine(_ text: String) -> Bool {
+            !text.unicodeScalars.contains { $0.properties.generalCategory == .control }
+        }
+
+        /// `[print]`: the fjernprint codes of the print supplier, all or nothing.
+        private func printSettings() throws(CampaignError) -> PrintSettings? {
+            guard value("print") != nil else { return nil }
+            guard let typeNode = value("print.shipment_type") else {
+                throw CampaignError(code: .missingKey, file: file, key: "print.shipment_type",
+                                    detail: "missing; expected the ForsendelseTypeIdentifikator your print supplier gave you")
+            }
+            guard let shipmentType = typeNode.int, shipmentType > 0 else {
+                throw CampaignError(code: .invalidValue, file: file, key: "print.shipment_type",
+                                    detail: "expected a positive whole number (ForsendelseTypeIdentifikator)")
+            }
+            let receiptsText = try string("print.receipts", expected: "one of Alle, Ingen, Kun fejl (KvitteringsTypeKode)")
+            guard let receipts = PrintSettings.Receipts(rawValue: receiptsText) else {
+                throw CampaignError(code: .invalidValue, file: file, key: "print.receipts",
+                                    detail: "expected one of Alle, Ingen, Kun fejl (KvitteringsTypeKode), found \"\(receiptsText)\"")
+            }
+            return PrintSettings(shipmentType: shipmentType, receipts: receipts)
         }
     }
 }

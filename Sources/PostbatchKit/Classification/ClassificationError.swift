@@ -96,6 +96,9 @@ public struct ClassificationError: Error, Sendable, CustomStringConvertible {
     public let field: String?
     /// What was found and what was expected.
     public let detail: String
+    /// The record's CPR number when it had a valid one (every reason after
+    /// `invalid_cpr_date`): for matching a rejected record to a letter, never shown.
+    package var cpr: CPR?
 
     /// A rejection of the record starting at `line`; `detail` must hold no personal data.
     public init(code: Code, file: String, line: Int, field: String?, detail: String) {

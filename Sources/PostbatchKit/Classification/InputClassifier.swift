@@ -29,10 +29,31 @@ public enum RecordOutcome<Accepted: Sendable>: Sendable {
     case rejected(ClassificationError)
 }
 
+extension RecordOutcome<LetterDecision> {
+    /// The CPR number of a record that was not rejected.
+    fileprivate var acceptedCPR: CPR? {
+        switch self {
+        case .letter(let decision): decision.cpr
+        case .skipped(let skipped): skipped.cpr
+        case .rejected: nil
+        }
+    }
+}
+
 /// The outcome of one input record, with its letter.
 public typealias Outcome = RecordOutcome<Letter>
 
 extension RecordOutcome where Accepted == Letter {
+    /// The record's CPR number when it had a valid one: every outcome but a rejection
+    /// for `malformed_row`, `invalid_cpr` or `invalid_cpr_date`.
+    package var cpr: CPR? {
+        switch self {
+        case .letter(let letter): letter.recipient.cpr
+        case .skipped(let skipped): skipped.cpr
+        case .rejected(let error): error.cpr
+        }
+    }
+
     /// The input line where the record starts.
     public var line: Int {
         switch self {
@@ -82,9 +103,6 @@ public final class InputClassifier {
         get { classifier.paperForAll }
         set { classifier.paperForAll = newValue }
     }
-
-    /// The CPR number of the record ``next()`` classified last, when it had a valid one.
-    var lastRecordCPR: CPR? { classifier.lastCPR }
 
     /// Opens an input that a signal may stop while it waits on standard input: when
     /// `shouldStop` says so, the input ends early (the caller checks why).
@@ -194,7 +212,7 @@ public final class InputClassifier {
         if record.endLine > record.line {
             statistics.addMultilineRecord(lines: record.line...record.endLine)
         }
-        if classifier.lastFailsModulus11 {
+        if let cpr = verdict.acceptedCPR, !cpr.passesModulus11 {
             statistics.addModulus11Warning()
         }
         return verdict

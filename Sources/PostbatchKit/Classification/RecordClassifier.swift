@@ -48,14 +48,9 @@ final class RecordClassifier {
     private let keyAppColumn: Int?
     private let booleanColumns: [(field: Field, column: Int, required: Bool)]
 
-    /// The last classified record's CPR number (valid after any verdict but
-    /// `malformed_row`, `invalid_cpr` and `invalid_cpr_date`).
-    private(set) var lastCPR: CPR?
     /// Treat every record that would get a letter as a paper letter, with the paper
     /// checks of SPEC §2: for `fallback`, which sends NOT_ALLOWED letters on paper.
     var paperForAll = false
-    /// Whether the last record that was not rejected fails the modulus-11 check.
-    private(set) var lastFailsModulus11 = false
 
     init(header: Header, file: String, schedule: WaveSchedule) {
         self.header = header
@@ -75,145 +70,178 @@ final class RecordClassifier {
             .compactMap { field in header.column(of: field).map { (field, $0, field.isRequired) } }
     }
 
-    private func reject(_ code: ClassificationError.Code, _ record: CSVRecord, _ field: Field?, _ detail: String) -> RecordOutcome<LetterDecision> {
-        .rejected(ClassificationError(code: code, file: file, line: record.line,
-                                      field: field.map { header.columnName(of: $0) }, detail: detail))
+    private func rejection(_ code: ClassificationError.Code, _ record: CSVRecord, _ field: Field?,
+                           _ detail: String) -> ClassificationError {
+        ClassificationError(code: code, file: file, line: record.line,
+                            field: field.map { header.columnName(of: $0) }, detail: detail)
     }
 
-    /// Decides the outcome of the next record.
+    /// Decides the outcome of the next record: the checks of SPEC §2 in its order, the
+    /// first that fails gives the reject reason.
     func classify(_ record: CSVRecord) -> RecordOutcome<LetterDecision> {
-        lastCPR = nil
-        lastFailsModulus11 = false
-
-        // 1. malformed_row
-        if record.isOversized {
-            return reject(.malformedRow, record, nil,
-                          "the record is longer than \(CSVReader.maximumRecordBytes) bytes or has more than \(header.columnCount) fields; expected \(header.columnCount) fields")
-        }
-        if record.isUnterminated {
-            return reject(.malformedRow, record, nil,
-                          "a quoted field is not closed before the end of the input; expected a closing '\"'")
-        }
-        if record.fieldCount != header.columnCount {
-            return reject(.malformedRow, record, nil,
-                          "expected \(header.columnCount) fields as in the header, found \(record.fieldCount)")
-        }
-
-        // 2–3. invalid_cpr, invalid_cpr_date
         let cpr: CPR
-        switch CPR.parse(record.field(cprColumn)) {
-        case .success(let value):
-            cpr = value
-            lastCPR = value
-        case .failure(.notTenDigits(let found)):
-            return reject(.invalidCPR, record, .cpr,
-                          "expected 10 digits (DDMMYYSSSS, one '-' allowed after the 6th), found \(found) digit\(found == 1 ? "" : "s")\(record.field(cprColumn).count > found ? " and other characters" : "")")
-        case .failure(.noSuchDate(let masked)):
-            return reject(.invalidCPRDate, record, .cpr,
-                          "\(masked) is not a real date of birth; expected DDMMYY of an existing day (the 7th digit gives the century)")
+        do throws(ClassificationError) {
+            try checkShape(of: record)
+            cpr = try parseCPR(of: record)
+        } catch {
+            return .rejected(error)
         }
+        do throws(ClassificationError) {
+            return try decide(record, cpr: cpr)
+        } catch {
+            var error = error
+            error.cpr = cpr
+            return .rejected(error)
+        }
+    }
 
-        // 4–5. missing_name, invalid_name
-        let name = record.field(nameColumn)
-        if name.isEmpty {
-            return reject(.missingName, record, .name, "is empty; expected the recipient's name")
-        }
-        if Self.isBlank(name) {
-            return reject(.missingName, record, .name,
-                          "holds only spaces, zero-width or combining characters; expected a name a reader can see")
-        }
-        if let problem = Self.nameProblem(name) {
-            return reject(.invalidName, record, .name, problem)
-        }
-
-        // 6. invalid_boolean, every yes/no field
-        var flags: UInt32 = 0
-        for (field, column, required) in booleanColumns {
-            let value = record.field(column)
-            if value.isEmpty {
-                if required {
-                    return reject(.invalidBoolean, record, field,
-                                  "is empty; expected yes or no (1 true yes y ja j x / 0 false no n nej)")
-                }
-                continue
-            }
-            guard let flag = Self.boolean(value) else {
-                return reject(.invalidBoolean, record, field,
-                              "expected yes or no (1 true yes y ja j x / 0 false no n nej), found \(Self.shown(value))")
-            }
-            if flag { flags |= 1 << UInt32(field.rawValue) }
-        }
-
-        // 7. invalid_status
-        var status = 1
-        if let statusColumn, case let value = record.field(statusColumn), !value.isEmpty {
-            guard value.count == 2, value.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else {
-                return reject(.invalidStatus, record, .cprStatus, "expected 2 digits, like 01, found \(Self.shown(value))")
-            }
-            status = Int(value[0] - 0x30) * 10 + Int(value[1] - 0x30)
-        }
-
-        // 8. invalid_language
-        var language = Language.da
-        if let languageColumn, case let value = record.field(languageColumn), !value.isEmpty {
-            guard let parsed = Self.language(value) else {
-                return reject(.invalidLanguage, record, .language, "expected da or en, found \(Self.shown(value))")
-            }
-            language = parsed
-        }
-
-        // 9. invalid_country
-        let country: String
-        if let countryColumn {
-            let value = record.field(countryColumn)
-            guard let code = Country.code(for: value) else {
-                return reject(.invalidCountry, record, .country,
-                              "expected an ISO 3166 alpha-2 code (DK, GL, FO, DE, …) or Danmark, Grønland, Færøerne, found \(Self.shown(value))")
-            }
-            country = code
-        } else {
-            country = "DK"
-        }
+    /// The checks after the CPR number's (SPEC §2, reasons 4–13), then the decision.
+    private func decide(_ record: CSVRecord, cpr: CPR) throws(ClassificationError) -> RecordOutcome<LetterDecision> {
+        try checkName(of: record)
+        let flags = try parseFlags(of: record)
+        let status = try parseStatus(of: record)
+        let language = try parseLanguage(of: record)
+        let country = try parseCountry(of: record)
 
         // 10. duplicate_cpr
         let key = Self.duplicateKey(cpr)
         if seen.contains(key) {
-            return reject(.duplicateCPR, record, .cpr,
-                          "\(cpr) was already taken by an earlier record; expected each person once")
+            throw rejection(.duplicateCPR, record, .cpr,
+                            "\(cpr) was already taken by an earlier record; expected each person once")
         }
 
         // 11–13. missing_address, invalid_postal_code, address_too_long: only for would-be paper letters.
-        func flag(_ field: Field) -> Bool { flags & (1 << UInt32(field.rawValue)) != 0 }
         let sends = Self.sendingMask & (1 << UInt128(status)) != 0
-        let exempt = flag(.digitalPostExempt) || paperForAll
+        let exempt = flags.contains(.digitalPostExempt) || paperForAll
         if sends && exempt {
-            if let problem = addressProblem(record, country: country) {
-                return problem
-            }
+            try checkAddress(of: record, country: country)
         }
 
         // Not rejected: the record takes its number.
         seen.insert(key)
-        lastFailsModulus11 = !cpr.passesModulus11
         guard sends else {
             return .skipped(SkippedRecord(line: record.line, status: status, cpr: cpr))
         }
-        let group = LetterGroup(needsIDUpdate: flag(.needsIDUpdate), hasKeyApp: flag(.hasKeyApp),
-                                hasOnlineBanking: flag(.hasOnlineBanking))
+        let group = LetterGroup(needsIDUpdate: flags.contains(.needsIDUpdate), hasKeyApp: flags.contains(.hasKeyApp),
+                                hasOnlineBanking: flags.contains(.hasOnlineBanking))
         if exempt {
-            return .letter(LetterDecision(group: group, channel: .print, language: language, date: schedule.printDay,
-                                          cpr: cpr))
+            return .letter(LetterDecision(group: group, channel: .print, language: language,
+                                          date: schedule.printDay, cpr: cpr))
         }
         let date = schedule.digitalDate(forDigitalIndex: digitalCount)
         digitalCount += 1
         return .letter(LetterDecision(group: group, channel: .digital, language: language, date: date, cpr: cpr))
     }
 
-    private func addressProblem(_ record: CSVRecord, country: String) -> RecordOutcome<LetterDecision>? {
+    /// 1. malformed_row
+    private func checkShape(of record: CSVRecord) throws(ClassificationError) {
+        if record.isOversized {
+            throw rejection(.malformedRow, record, nil,
+                            "the record is longer than \(CSVReader.maximumRecordBytes) bytes or has more than \(header.columnCount) fields; expected \(header.columnCount) fields")
+        }
+        if record.isUnterminated {
+            throw rejection(.malformedRow, record, nil,
+                            "a quoted field is not closed before the end of the input; expected a closing '\"'")
+        }
+        if record.fieldCount != header.columnCount {
+            throw rejection(.malformedRow, record, nil,
+                            "expected \(header.columnCount) fields as in the header, found \(record.fieldCount)")
+        }
+    }
+
+    /// 2–3. invalid_cpr, invalid_cpr_date
+    private func parseCPR(of record: CSVRecord) throws(ClassificationError) -> CPR {
+        switch CPR.parse(record.field(cprColumn)) {
+        case .success(let value):
+            return value
+        case .failure(.notTenDigits(let found)):
+            let others = record.field(cprColumn).count > found ? " and other characters" : ""
+            throw rejection(.invalidCPR, record, .cpr,
+                            "expected 10 digits (DDMMYYSSSS, one '-' allowed after the 6th), found \(found) digit\(found == 1 ? "" : "s")\(others)")
+        case .failure(.noSuchDate(let masked)):
+            throw rejection(.invalidCPRDate, record, .cpr,
+                            "\(masked) is not a real date of birth; expected DDMMYY of an existing day (the 7th digit gives the century)")
+        }
+    }
+
+    /// 4–5. missing_name, invalid_name
+    private func checkName(of record: CSVRecord) throws(ClassificationError) {
+        let name = record.field(nameColumn)
+        if name.isEmpty {
+            throw rejection(.missingName, record, .name, "is empty; expected the recipient's name")
+        }
+        if Self.isBlank(name) {
+            throw rejection(.missingName, record, .name,
+                            "holds only spaces, zero-width or combining characters; expected a name a reader can see")
+        }
+        if let problem = Self.nameProblem(name) {
+            throw rejection(.invalidName, record, .name, problem)
+        }
+    }
+
+    /// The yes/no fields that hold yes.
+    private struct Flags {
+        var bits: UInt32 = 0
+        func contains(_ field: Field) -> Bool { bits & (1 << UInt32(field.rawValue)) != 0 }
+        mutating func insert(_ field: Field) { bits |= 1 << UInt32(field.rawValue) }
+    }
+
+    /// 6. invalid_boolean, every yes/no field
+    private func parseFlags(of record: CSVRecord) throws(ClassificationError) -> Flags {
+        var flags = Flags()
+        for (field, column, required) in booleanColumns {
+            let value = record.field(column)
+            if value.isEmpty {
+                if required {
+                    throw rejection(.invalidBoolean, record, field,
+                                    "is empty; expected yes or no (1 true yes y ja j x / 0 false no n nej)")
+                }
+                continue
+            }
+            guard let flag = Self.boolean(value) else {
+                throw rejection(.invalidBoolean, record, field,
+                                "expected yes or no (1 true yes y ja j x / 0 false no n nej), found \(Self.shown(value))")
+            }
+            if flag { flags.insert(field) }
+        }
+        return flags
+    }
+
+    /// 7. invalid_status; an absent or empty status is 01.
+    private func parseStatus(of record: CSVRecord) throws(ClassificationError) -> Int {
+        guard let statusColumn, case let value = record.field(statusColumn), !value.isEmpty else { return 1 }
+        guard value.count == 2, value.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else {
+            throw rejection(.invalidStatus, record, .cprStatus, "expected 2 digits, like 01, found \(Self.shown(value))")
+        }
+        return Int(value[0] - 0x30) * 10 + Int(value[1] - 0x30)
+    }
+
+    /// 8. invalid_language; an absent or empty language is Danish.
+    private func parseLanguage(of record: CSVRecord) throws(ClassificationError) -> Language {
+        guard let languageColumn, case let value = record.field(languageColumn), !value.isEmpty else { return .da }
+        guard let parsed = Self.language(value) else {
+            throw rejection(.invalidLanguage, record, .language, "expected da or en, found \(Self.shown(value))")
+        }
+        return parsed
+    }
+
+    /// 9. invalid_country; an absent column is Denmark.
+    private func parseCountry(of record: CSVRecord) throws(ClassificationError) -> String {
+        guard let countryColumn else { return "DK" }
+        let value = record.field(countryColumn)
+        guard let code = Country.code(for: value) else {
+            throw rejection(.invalidCountry, record, .country,
+                            "expected an ISO 3166 alpha-2 code (DK, GL, FO, DE, …) or Danmark, Grønland, Færøerne, found \(Self.shown(value))")
+        }
+        return code
+    }
+
+    /// 11–13. missing_address, invalid_postal_code, address_too_long
+    private func checkAddress(of record: CSVRecord, country: String) throws(ClassificationError) {
         for field in [Field.street, .postalCode, .city] {
             guard let column = header.column(of: field), !record.field(column).isEmpty else {
-                return reject(.missingAddress, record, field,
-                              "is empty; a paper letter needs street, postal code and city")
+                throw rejection(.missingAddress, record, field,
+                                "is empty; a paper letter needs street, postal code and city")
             }
         }
         let postalCode = record.field(header.column(of: .postalCode) ?? 0)
@@ -223,8 +251,8 @@ final class RecordClassifier {
         default: nil
         }
         if let digits, postalCode.count != digits || !postalCode.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
-            return reject(.invalidPostalCode, record, .postalCode,
-                          "expected \(digits) digits for \(country), found \(postalCode.count) character\(postalCode.count == 1 ? "" : "s")")
+            throw rejection(.invalidPostalCode, record, .postalCode,
+                            "expected \(digits) digits for \(country), found \(postalCode.count) character\(postalCode.count == 1 ? "" : "s")")
         }
         // The block the letter and the envelope will print: it must fit, nothing is cut.
         func text(_ field: Field) -> String {
@@ -233,9 +261,8 @@ final class RecordClassifier {
         let address = PostalAddress(street: text(.street), postalCode: text(.postalCode), city: text(.city),
                                     countryCode: country)
         if case .failure(let overflow) = AddressBlock.build(name: text(.name), coName: text(.coName), address: address) {
-            return reject(.addressTooLong, record, overflow.field, overflow.detail)
+            throw rejection(.addressTooLong, record, overflow.field, overflow.detail)
         }
-        return nil
     }
 
     /// Builds the recipient of a record that got a letter.

@@ -110,7 +110,7 @@ public struct PaperFallback: Sendable {
         var reasons: [String: String] = [:]
         var mismatches: [String] = []
         while let outcome = try classifier.next() {
-            guard let cpr = classifier.lastRecordCPR else { continue }
+            guard let cpr = outcome.cpr else { continue }
             let uuid = MessageID.derive(campaignID: campaign.id, cpr: cpr, for: .digitalMessage).description
             guard let candidate = byUUID[uuid], found[uuid] == nil, reasons[uuid] == nil else { continue }
             switch outcome {

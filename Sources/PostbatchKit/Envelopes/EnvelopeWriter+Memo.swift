@@ -28,29 +28,35 @@ extension EnvelopeWriter {
     public func digitalEnvelope(for letter: Letter, pdf: [UInt8]) throws(EnvelopeError) -> [UInt8] {
         try requireDocument(pdf, for: letter)
         let memo = MemoEnvelope.prefix
-        let limit = Self.memoTextLimit
-        let messageID = MessageID.derive(campaignID: campaign.id, cpr: letter.recipient.cpr, for: .digitalMessage)
-        let title = title(for: letter)
-        let label = label(for: letter)
-        let reference = MessageID.supportReference(campaignID: campaign.id, cpr: letter.recipient.cpr)
-        let notification = campaign.notifications[letter.language]
-            .map { FieldText.field($0, maximum: Campaign.maximumNotificationLength) }
-        let name = FieldText.field(letter.recipient.name, maximum: limit)
-
         return try XMLWriter.document(capacity: capacity(for: pdf)) { xml throws(EnvelopeError) in
             try xml.startDocument()
-            try xml.startElement("Message", prefix: memo)
-            try xml.namespace(prefix: memo, uri: MemoEnvelope.namespace)
-            try xml.attribute("memoVersion", memoVersion.rawValue)
-            if let schemaVersion = memoVersion.schemaVersionAttribute {
-                try xml.attribute("memoSchVersion", schemaVersion)
+            try xml.element("Message", prefix: memo) { () throws(EnvelopeError) in
+                try xml.namespace(prefix: memo, uri: MemoEnvelope.namespace)
+                try xml.attribute("memoVersion", memoVersion.rawValue)
+                if let schemaVersion = memoVersion.schemaVersionAttribute {
+                    try xml.attribute("memoSchVersion", schemaVersion)
+                }
+                try writeHeader(for: letter, to: xml)
+                try writeBody(for: letter, pdf: pdf, to: xml)
             }
+            try xml.endDocument()
+        }
+    }
 
-            try xml.startElement("MessageHeader", prefix: memo)
+    /// `MessageHeader`: what the message is, when it may be shown, who sends, who receives.
+    private func writeHeader(for letter: Letter, to xml: XMLWriter) throws(EnvelopeError) {
+        let memo = MemoEnvelope.prefix
+        let cpr = letter.recipient.cpr
+        let messageID = MessageID.derive(campaignID: campaign.id, cpr: cpr, for: .digitalMessage)
+        let notification = campaign.notifications[letter.language]
+            .map { FieldText.field($0, maximum: Campaign.maximumNotificationLength) }
+        let name = FieldText.field(letter.recipient.name, maximum: Self.memoTextLimit)
+        try xml.element("MessageHeader", prefix: memo) { () throws(EnvelopeError) in
             try xml.element("messageType", prefix: memo, text: "DIGITALPOST")
             try xml.element("messageUUID", prefix: memo, text: messageID.description)
-            try xml.element("messageID", prefix: memo, text: reference)
-            try xml.element("label", prefix: memo, text: label)
+            try xml.element("messageID", prefix: memo,
+                            text: MessageID.supportReference(campaignID: campaign.id, cpr: cpr))
+            try xml.element("label", prefix: memo, text: label(for: letter))
             if let notification, !notification.isEmpty {
                 try xml.element("notification", prefix: memo, text: notification)
             }
@@ -58,36 +64,35 @@ extension EnvelopeWriter {
             try xml.element("mandatory", prefix: memo, text: "false")
             try xml.element("legalNotification", prefix: memo, text: "false")
             try xml.element("postType", prefix: memo, text: "MYNDIGHEDSPOST")
-            try xml.startElement("Sender", prefix: memo)
-            try xml.element("senderID", prefix: memo, text: campaign.sender.cvr)
-            try xml.element("idType", prefix: memo, text: "CVR")
-            try xml.element("label", prefix: memo, text: senderName)
-            try xml.endElement()
-            try xml.startElement("Recipient", prefix: memo)
-            try xml.element("recipientID", prefix: memo, text: letter.recipient.cpr.unmaskedDigits)
-            try xml.element("idType", prefix: memo, text: "CPR")
-            if !name.isEmpty {
-                try xml.element("label", prefix: memo, text: name)
+            try xml.element("Sender", prefix: memo) { () throws(EnvelopeError) in
+                try xml.element("senderID", prefix: memo, text: campaign.sender.cvr)
+                try xml.element("idType", prefix: memo, text: "CVR")
+                try xml.element("label", prefix: memo, text: senderName)
             }
-            try xml.endElement()
-            try xml.endElement()  // MessageHeader
+            try xml.element("Recipient", prefix: memo) { () throws(EnvelopeError) in
+                try xml.element("recipientID", prefix: memo, text: cpr.unmaskedDigits)
+                try xml.element("idType", prefix: memo, text: "CPR")
+                if !name.isEmpty {
+                    try xml.element("label", prefix: memo, text: name)
+                }
+            }
+        }
+    }
 
-            try xml.startElement("MessageBody", prefix: memo)
+    /// `MessageBody`: when it was made, and the letter as the one PDF file of its main document.
+    private func writeBody(for letter: Letter, pdf: [UInt8], to xml: XMLWriter) throws(EnvelopeError) {
+        let memo = MemoEnvelope.prefix
+        try xml.element("MessageBody", prefix: memo) { () throws(EnvelopeError) in
             try xml.element("createdDateTime", prefix: memo, text: now.iso)
-            try xml.startElement("MainDocument", prefix: memo)
-            try xml.element("label", prefix: memo, text: title)
-            try xml.startElement("File", prefix: memo)
-            try xml.element("encodingFormat", prefix: memo, text: "application/pdf")
-            try xml.element("filename", prefix: memo, text: pdfFilename(for: letter))
-            try xml.element("language", prefix: memo, text: letter.language.rawValue)
-            try xml.startElement("content", prefix: memo)
-            try xml.base64(pdf)
-            try xml.endElement()
-            try xml.endElement()  // File
-            try xml.endElement()  // MainDocument
-            try xml.endElement()  // MessageBody
-            try xml.endElement()  // Message
-            try xml.endDocument()
+            try xml.element("MainDocument", prefix: memo) { () throws(EnvelopeError) in
+                try xml.element("label", prefix: memo, text: title(for: letter))
+                try xml.element("File", prefix: memo) { () throws(EnvelopeError) in
+                    try xml.element("encodingFormat", prefix: memo, text: "application/pdf")
+                    try xml.element("filename", prefix: memo, text: pdfFilename(for: letter))
+                    try xml.element("language", prefix: memo, text: letter.language.rawValue)
+                    try xml.element("content", prefix: memo) { () throws(EnvelopeError) in try xml.base64(pdf) }
+                }
+            }
         }
     }
 

@@ -43,18 +43,113 @@ extension EnvelopeWriter {
     ///   if libxml2 fails.
     public func paperEnvelope(for letter: Letter, pdf: [UInt8]) throws(EnvelopeError) -> [UInt8] {
         try requireDocument(pdf, for: letter)
-        let recipient = letter.recipient
+        let addressee = try PaperAddressee(letter.recipient)
+        guard let settings = campaign.print else {
+            throw EnvelopeError(code: .invalidField, field: "ForsendelseTypeIdentifikator",
+                                detail: "the campaign file sets no \(Campaign.printKeys.joined(separator: " and ")); "
+                                    + "expected the values your print supplier gives you, under [print]")
+        }
+        let cpr = letter.recipient.cpr
+        let shipmentID = MessageID.derive(campaignID: campaign.id, cpr: cpr, for: .paperShipment)
+        let fp = PaperEnvelope.fjernprint
+        let dkal = PaperEnvelope.dkal.0
+
+        return try XMLWriter.document(capacity: capacity(for: pdf)) { xml throws(EnvelopeError) in
+            try xml.startDocument()
+            try xml.element("ForsendelseI", prefix: fp) { () throws(EnvelopeError) in
+                try xml.namespace(prefix: fp, uri: PaperEnvelope.namespace)
+                for (prefix, uri) in addressee.namespaces {
+                    try xml.namespace(prefix: prefix, uri: uri)
+                }
+                try xml.element("AfsendelseIdentifikator", prefix: fp, text: shipmentID.description)
+                try xml.element("ForsendelseTypeIdentifikator", prefix: fp, text: String(settings.shipmentType))
+                try writeRecipient(addressee, cpr: cpr, to: xml)
+                try xml.element("FilformatNavn", prefix: dkal, text: "PDF")
+                try xml.element("MeddelelseIndholdData", prefix: dkal) { () throws(EnvelopeError) in try xml.base64(pdf) }
+                try writeParameters(for: letter, addressee: addressee, receipts: settings.receipts, to: xml)
+            }
+            try xml.endDocument()
+        }
+    }
+
+    /// `ForsendelseModtager`: the CPR number and the address block.
+    private func writeRecipient(_ addressee: PaperAddressee, cpr: CPR, to xml: XMLWriter) throws(EnvelopeError) {
+        let fp = PaperEnvelope.fjernprint
+        try xml.element("ForsendelseModtager", prefix: fp) { () throws(EnvelopeError) in
+            try xml.element("AfsendelseModtager", prefix: PaperEnvelope.dkal.0) { () throws(EnvelopeError) in
+                try xml.element("CPRnummerIdentifikator", prefix: PaperEnvelope.adir.0, text: cpr.unmaskedDigits)
+            }
+            try xml.element("ModtagerAdresse", prefix: fp) { () throws(EnvelopeError) in
+                try xml.element("PersonName", prefix: PaperEnvelope.itst.0, text: addressee.name)
+                for (element, line) in zip(PaperEnvelope.lineElements, addressee.lines) {
+                    try xml.element(element, prefix: PaperEnvelope.dkccline.0, text: line)
+                }
+                if let postCode = addressee.postCodeField {
+                    try xml.element("PostCodeIdentifier", prefix: PaperEnvelope.dkcc2005.0, text: postCode)
+                }
+                try xml.element("CountryIdentificationCode", prefix: PaperEnvelope.dkcc.0) { () throws(EnvelopeError) in
+                    try xml.attribute("scheme", "iso3166-alpha2")
+                    try xml.text(addressee.country)
+                }
+            }
+        }
+    }
+
+    /// From `TransaktionsParametreI` to `PostParametre`: when, which mailing, which receipts,
+    /// the document, the channel and the print supplier's codes.
+    private func writeParameters(for letter: Letter, addressee: PaperAddressee, receipts: Campaign.PrintSettings.Receipts,
+                                 to xml: XMLWriter) throws(EnvelopeError) {
+        let fp = PaperEnvelope.fjernprint
+        let sd = PaperEnvelope.sd.0
+        let documentID = MessageID.derive(campaignID: campaign.id, cpr: letter.recipient.cpr, for: .paperDocument)
+        try xml.element("TransaktionsParametreI", prefix: fp) { () throws(EnvelopeError) in
+            try xml.element("TransaktionsDatoTid", prefix: fp, text: now.iso)
+            try xml.element("MasseForsendelseIdentifikator", prefix: fp, text: massMailingID)
+            try xml.element("KvitteringsTypeKode", prefix: fp, text: receipts.rawValue)
+        }
+        try xml.element("DokumentParametre", prefix: fp) { () throws(EnvelopeError) in
+            try xml.element("TitelTekst", prefix: sd, text: title(for: letter))
+            try xml.element("UUIDIdentifikator", prefix: sd, text: documentID.description)
+            try xml.element("BrevDato", prefix: sd, text: letter.date.iso)
+        }
+        try xml.element("KanalUafhaengigeParametreI", prefix: fp) { () throws(EnvelopeError) in
+            try xml.element("BrugerNavn", prefix: fp, text: PaperEnvelope.userName)
+            try xml.element("KanalKode", prefix: fp, text: "Fysisk Post")
+        }
+        try xml.element("PrintParametre", prefix: fp) { () throws(EnvelopeError) in
+            try xml.element("SimplexDuplexKode", prefix: fp, text: printParameters.sides.rawValue)
+            try xml.element("FarveSHKode", prefix: fp, text: printParameters.colour.rawValue)
+            try xml.element("KuvertTypeKode", prefix: fp, text: printParameters.envelope.rawValue)
+        }
+        try xml.element("PostParametre", prefix: fp) { () throws(EnvelopeError) in
+            try xml.element("PostKategoriKode", prefix: fp,
+                            text: printParameters.category(forCountry: addressee.country).rawValue)
+        }
+    }
+}
+
+/// What a paper envelope says of its recipient's address, checked: the block the letter's
+/// window prints (SPEC §2), so that the print supplier's label says what the window says.
+private struct PaperAddressee {
+    /// `PersonName`: the block's first line.
+    let name: String
+    /// The block's other lines: c/o, street, postal line, country.
+    let lines: [String]
+    /// The ISO 3166 alpha-2 code, upper case.
+    let country: String
+    /// Denmark's and Greenland's 4-digit postcode as its own field, for sorting.
+    let postCodeField: String?
+
+    init(_ recipient: Recipient) throws(EnvelopeError) {
         guard let address = recipient.address else {
             throw EnvelopeError(code: .missingAddress, field: "ModtagerAdresse",
                                 detail: "the paper letter to \(recipient.cpr) has no postal address")
         }
-        let country = address.countryCode.uppercased()
+        country = address.countryCode.uppercased()
         guard country.utf8.count == 2, country.utf8.allSatisfy({ $0 >= 65 && $0 <= 90 }) else {
             throw EnvelopeError(code: .invalidField, field: "CountryIdentificationCode",
                                 detail: "expected an ISO 3166 alpha-2 country code for \(recipient.cpr)")
         }
-        // The block the letter's window prints (SPEC §2): PersonName is its first line, the
-        // rest are the free lines, so the print supplier's label says what the window says.
         let block: AddressBlock
         switch AddressBlock.build(name: recipient.name, coName: recipient.coName, address: address) {
         case .success(let value): block = value
@@ -66,93 +161,19 @@ extension EnvelopeWriter {
             throw EnvelopeError(code: .invalidField, field: "PersonName",
                                 detail: "expected a non-empty name and a postal line for \(recipient.cpr)")
         }
-        guard let settings = campaign.print else {
-            throw EnvelopeError(code: .invalidField, field: "ForsendelseTypeIdentifikator",
-                                detail: "the campaign file sets no \(Campaign.printKeys.joined(separator: " and ")); "
-                                    + "expected the values your print supplier gives you, under [print]")
-        }
-        let addressLines = Array(block.lines.dropFirst())
+        self.name = name
+        lines = Array(block.lines.dropFirst())
         let postalCode = FieldText.singleLine(address.postalCode)
         let fourDigits = postalCode.utf8.count == 4 && postalCode.utf8.allSatisfy { $0 >= 48 && $0 <= 57 }
-        // Denmark and Greenland also carry the postcode as a field, for sorting.
-        let postCodeField = (country == "DK" || country == "GL") && fourDigits ? postalCode : nil
-        let shipmentID = MessageID.derive(campaignID: campaign.id, cpr: recipient.cpr, for: .paperShipment)
-        let documentID = MessageID.derive(campaignID: campaign.id, cpr: recipient.cpr, for: .paperDocument)
-        let title = title(for: letter)
-        let fp = PaperEnvelope.fjernprint
-        let (dkal, adir, itst, dkcc, dkcc2005, dkccline, sd) =
-            (PaperEnvelope.dkal.0, PaperEnvelope.adir.0, PaperEnvelope.itst.0, PaperEnvelope.dkcc.0,
-             PaperEnvelope.dkcc2005.0, PaperEnvelope.dkccline.0, PaperEnvelope.sd.0)
+        postCodeField = (country == "DK" || country == "GL") && fourDigits ? postalCode : nil
+    }
 
+    /// The namespaces the envelope binds, in the order of its root's declarations.
+    var namespaces: [(String, String)] {
         var namespaces = [PaperEnvelope.dkal, PaperEnvelope.adir, PaperEnvelope.itst, PaperEnvelope.dkcc,
                           PaperEnvelope.dkccline]
         if postCodeField != nil { namespaces.append(PaperEnvelope.dkcc2005) }
         namespaces.append(PaperEnvelope.sd)
-
-        return try XMLWriter.document(capacity: capacity(for: pdf)) { xml throws(EnvelopeError) in
-            try xml.startDocument()
-            try xml.startElement("ForsendelseI", prefix: fp)
-            try xml.namespace(prefix: fp, uri: PaperEnvelope.namespace)
-            for (prefix, uri) in namespaces {
-                try xml.namespace(prefix: prefix, uri: uri)
-            }
-            try xml.element("AfsendelseIdentifikator", prefix: fp, text: shipmentID.description)
-            try xml.element("ForsendelseTypeIdentifikator", prefix: fp, text: String(settings.shipmentType))
-
-            try xml.startElement("ForsendelseModtager", prefix: fp)
-            try xml.startElement("AfsendelseModtager", prefix: dkal)
-            try xml.element("CPRnummerIdentifikator", prefix: adir, text: recipient.cpr.unmaskedDigits)
-            try xml.endElement()
-            try xml.startElement("ModtagerAdresse", prefix: fp)
-            try xml.element("PersonName", prefix: itst, text: name)
-            for (element, line) in zip(PaperEnvelope.lineElements, addressLines) {
-                try xml.element(element, prefix: dkccline, text: line)
-            }
-            if let postCodeField {
-                try xml.element("PostCodeIdentifier", prefix: dkcc2005, text: postCodeField)
-            }
-            try xml.startElement("CountryIdentificationCode", prefix: dkcc)
-            try xml.attribute("scheme", "iso3166-alpha2")
-            try xml.text(country)
-            try xml.endElement()
-            try xml.endElement()  // ModtagerAdresse
-            try xml.endElement()  // ForsendelseModtager
-
-            try xml.element("FilformatNavn", prefix: dkal, text: "PDF")
-            try xml.startElement("MeddelelseIndholdData", prefix: dkal)
-            try xml.base64(pdf)
-            try xml.endElement()
-
-            try xml.startElement("TransaktionsParametreI", prefix: fp)
-            try xml.element("TransaktionsDatoTid", prefix: fp, text: now.iso)
-            try xml.element("MasseForsendelseIdentifikator", prefix: fp, text: massMailingID)
-            try xml.element("KvitteringsTypeKode", prefix: fp, text: settings.receipts.rawValue)
-            try xml.endElement()
-
-            try xml.startElement("DokumentParametre", prefix: fp)
-            try xml.element("TitelTekst", prefix: sd, text: title)
-            try xml.element("UUIDIdentifikator", prefix: sd, text: documentID.description)
-            try xml.element("BrevDato", prefix: sd, text: letter.date.iso)
-            try xml.endElement()
-
-            try xml.startElement("KanalUafhaengigeParametreI", prefix: fp)
-            try xml.element("BrugerNavn", prefix: fp, text: PaperEnvelope.userName)
-            try xml.element("KanalKode", prefix: fp, text: "Fysisk Post")
-            try xml.endElement()
-
-            try xml.startElement("PrintParametre", prefix: fp)
-            try xml.element("SimplexDuplexKode", prefix: fp, text: printParameters.sides.rawValue)
-            try xml.element("FarveSHKode", prefix: fp, text: printParameters.colour.rawValue)
-            try xml.element("KuvertTypeKode", prefix: fp, text: printParameters.envelope.rawValue)
-            try xml.endElement()
-
-            try xml.startElement("PostParametre", prefix: fp)
-            try xml.element("PostKategoriKode", prefix: fp,
-                            text: printParameters.category(forCountry: country).rawValue)
-            try xml.endElement()
-
-            try xml.endElement()  // ForsendelseI
-            try xml.endDocument()
-        }
+        return namespaces
     }
 }

@@ -38,32 +38,4 @@ enum FieldText {
     static func length(_ text: String) -> Int {
         text.unicodeScalars.count
     }
-
-    /// Splits `text` into lines of at most `width` scalars, breaking at spaces where
-    /// possible and inside a word only when the word alone is too long.
-    static func wrap(_ text: String, width: Int) -> [String] {
-        var lines: [String] = []
-        var current = ""
-        for word in singleLine(text).split(separator: " ") {
-            var word = String(word)
-            let separator = current.isEmpty ? 0 : 1
-            if length(current) + separator + length(word) <= width {
-                current += (current.isEmpty ? "" : " ") + word
-                continue
-            }
-            if !current.isEmpty {
-                lines.append(current)
-                current = ""
-            }
-            while length(word) > width {
-                let head = limit(word, to: width)
-                guard !head.isEmpty else { word = ""; break }  // one Character wider than a line: drop it
-                lines.append(head)
-                word = String(word.dropFirst(head.count))
-            }
-            current = word
-        }
-        if !current.isEmpty { lines.append(current) }
-        return lines
-    }
 }

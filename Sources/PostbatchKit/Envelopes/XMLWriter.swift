@@ -120,6 +120,13 @@ final class XMLWriter {
         try endElement()
     }
 
+    /// Writes `<prefix:name>`, what `body` writes, and the closing tag.
+    func element(_ name: String, prefix: String? = nil, _ body: () throws(EnvelopeError) -> Void) throws(EnvelopeError) {
+        try startElement(name, prefix: prefix)
+        try body()
+        try endElement()
+    }
+
     /// Declares `xmlns:prefix="uri"` on the element just opened.
     func namespace(prefix: String, uri: String) throws(EnvelopeError) {
         let result = withXMLChar("xmlns:\(prefix)") { name in

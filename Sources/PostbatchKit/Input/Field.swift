@@ -35,13 +35,13 @@ public enum Field: Int, CaseIterable, Hashable, Sendable, CustomStringConvertibl
         }
     }
 
-    /// Every accepted column name, canonical first, all lower case.
+    /// Every accepted column name, canonical first and the Danish one last, all lower case.
     public var columnNames: [String] {
         switch self {
         case .cpr: ["cpr", "pnr", "cpr_nr", "personnummer"]
         case .name: ["name", "navn"]
         case .coName: ["co_name", "co", "co_navn"]
-        case .street: ["street", "adresse", "address"]
+        case .street: ["street", "address", "adresse"]
         case .postalCode: ["postal_code", "postnr"]
         case .city: ["city", "by", "postdistrikt"]
         case .country: ["country", "land"]

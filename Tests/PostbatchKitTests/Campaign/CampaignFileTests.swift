@@ -88,4 +88,53 @@ struct CampaignFileTests {
         let absent = Self.code { $0.replacingOccurrences(of: "# logo = \"logo.svg\"", with: "logo = \"nowhere.svg\"") }
         #expect(absent.code == .invalidValue && absent.text.contains("nowhere.svg"))
     }
+
+    @Test("schedule keys: waves 1…366, a real first day, a print day that is a Danish business day", arguments: [
+        ("waves = 3 ", "waves = 0 ", CampaignError.Code.invalidValue, "campaign.waves"),
+        ("waves = 3 ", "waves = 367 ", .invalidValue, "campaign.waves"),
+        ("waves = 3 ", "waves = \"three\" ", .invalidValue, "campaign.waves"),
+        ("waves = 3 ", "", .missingKey, "campaign.waves"),
+        ("first_day = 2021-10-06", "first_day = \"2021-02-30\"", .invalidValue, "campaign.first_day"),
+        ("first_day = 2021-10-06", "", .missingKey, "campaign.first_day"),
+        // Saturday, and Christmas Day (a Friday in 2021).
+        ("# print_day = 2021-10-11", "print_day = 2021-10-09", .invalidValue, "2021-10-11"),
+        ("# print_day = 2021-10-11", "print_day = 2021-12-24", .invalidValue, "campaign.print_day"),
+    ])
+    func schedule(old: String, new: String, code: CampaignError.Code, named: String) {
+        let result = Self.code { $0.replacingOccurrences(of: old, with: new) }
+        #expect(result.code == code && result.text.contains(named), "\(result.text)")
+    }
+
+    @Test("a print day on a business day is taken; without one it is left to the schedule")
+    func printDay() throws {
+        let given = try Self.load { $0.replacingOccurrences(of: "# print_day = 2021-10-11", with: "print_day = 2021-10-12") }
+        #expect(given.printDay == CalendarDate(year: 2021, month: 10, day: 12))
+        #expect(given.waves == 3 && given.firstDay == CalendarDate(year: 2021, month: 10, day: 6))
+        #expect(try LetterFixtures.campaign().printDay == nil)
+    }
+
+    @Test("identity keys: the campaign id's characters and an 8-digit CVR number", arguments: [
+        ("id = \"nemid-mitid-2021\"", "id = \"nemid mitid\"", "campaign.id"),
+        ("id = \"nemid-mitid-2021\"", "id = \"\(String(repeating: "a", count: 65))\"", "campaign.id"),
+        ("cvr = \"34051178\"", "cvr = \"3405117\"", "sender.cvr"),
+        ("cvr = \"34051178\"", "cvr = \"3405117X\"", "sender.cvr"),
+    ])
+    func identity(old: String, new: String, key: String) {
+        let result = Self.code { $0.replacingOccurrences(of: old, with: new) }
+        #expect(result.code == .invalidValue && result.text.contains(key), "\(result.text)")
+    }
+
+    @Test("the English sender takes the Danish address when it names none; a title with a line break is refused")
+    func englishSenderAndTitles() throws {
+        let campaign = try Self.load {
+            $0.replacingOccurrences(of: "address = [\"Landgreven 4\", \"1301 København K\", \"Denmark\"]\n", with: "")
+        }
+        #expect(campaign.sender.presentation(in: .en).addressLines == ["Landgreven 4", "1301 København K"])
+        #expect(campaign.sender.presentation(in: .en).name == "Danish Agency for Digital Government")
+        let broken = Self.code {
+            $0.replacingOccurrences(of: "bank = \"Du skal snart skifte fra NemID til MitID – din bank kontakter dig\"",
+                                    with: "bank = \"Du skal snart skifte\\nfra NemID\"")
+        }
+        #expect(broken.code == .invalidValue && broken.text.contains("titles.da.bank"), "\(broken.text)")
+    }
 }

@@ -58,13 +58,6 @@ struct FieldTextTests {
     func singleLine() {
         #expect(FieldText.singleLine("  a\t\r\n b\u{0}\u{FFFF}c  ") == "a b c")
     }
-
-    @Test("wrap breaks at spaces and inside over-long words")
-    func wrap() {
-        let lines = FieldText.wrap("Niels Finsens gøta 5 " + String(repeating: "x", count: 40), width: 34)
-        #expect(lines == ["Niels Finsens gøta 5", String(repeating: "x", count: 34), "xxxxxx"])
-        #expect(lines.allSatisfy { $0.unicodeScalars.count <= 34 })
-    }
 }
 
 @Suite("Timestamp and MeMo version")
