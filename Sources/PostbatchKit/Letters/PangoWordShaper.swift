@@ -22,6 +22,14 @@ final class PangoWordShaper {
     private struct Word {
         let glyphs: [PangoGlyphInfo]
         let logicalWidths: [Int32]
+        /// The sum of the glyphs' advances.
+        var width: Int32 { glyphs.reduce(0) { $0 + $1.geometry.width } }
+    }
+
+    /// A paragraph being broken: its characters, and each word and space with its shape.
+    private struct Paragraph {
+        let scalars: [Unicode.Scalar]
+        let pieces: [(range: Range<Int>, word: Word)]
     }
 
     private let item: UnsafeMutablePointer<PangoItem>
@@ -148,15 +156,15 @@ extension PangoWordShaper {
         guard block.runs.count == 1, let text = block.runs.first?.text else { return nil }
         let scalars = Array(text.unicodeScalars)
         guard !scalars.isEmpty, scalars.allSatisfy(Self.allowed) else { return nil }
-        var widths: [Int32] = []
-        widths.reserveCapacity(scalars.count)
-        for piece in Self.pieces(scalars, 0, scalars.count) { widths += word(piece).logicalWidths }
+        let pieces = Self.pieces(scalars).map { ($0, word(Self.substring(scalars, $0))) }
+        let paragraph = Paragraph(scalars: scalars, pieces: pieces)
+        let widths = paragraph.pieces.flatMap(\.word.logicalWidths)
         guard widths.count == scalars.count, attributes(text, count: scalars.count) else { return nil }
         var lines: [[PlacedGlyph]] = []
         var start = 0
         while start < scalars.count {
-            guard let end = breakLine(scalars, widths, start: start) else { return nil }
-            guard var line = glyphs(scalars, start, end) else { return nil }
+            guard let end = breakLine(paragraph, widths, start: start) else { return nil }
+            guard var line = glyphs(paragraph, start, end) else { return nil }
             // pango empties the glyph of the space a line was broken after (`zero_line_final_space`).
             if end < scalars.count, logAttrs[end - 1].is_white != 0, scalars[end - 1] == " ", !line.isEmpty {
                 line.removeLast()
@@ -172,18 +180,35 @@ extension PangoWordShaper {
     }
 
     /// The text's words and spaces: each space alone, each run of other characters together.
-    private static func pieces(_ scalars: [Unicode.Scalar], _ start: Int, _ end: Int) -> [String] {
-        var pieces: [String] = []
-        var index = start
-        while index < end {
+    private static func pieces(_ scalars: [Unicode.Scalar]) -> [Range<Int>] {
+        var pieces: [Range<Int>] = []
+        var index = 0
+        while index < scalars.count {
             var next = index + 1
             if scalars[index] != " " {
-                while next < end && scalars[next] != " " { next += 1 }
+                while next < scalars.count && scalars[next] != " " { next += 1 }
             }
-            pieces.append(String(String.UnicodeScalarView(scalars[index..<next])))
+            pieces.append(index..<next)
             index = next
         }
         return pieces
+    }
+
+    private static func substring(_ scalars: [Unicode.Scalar], _ range: Range<Int>) -> String {
+        String(String.UnicodeScalarView(scalars[range]))
+    }
+
+    /// The shapes of the text from `start` to `end` as pango shapes a line: whole words as
+    /// they are, a word cut at either end shaped again.
+    private func forEachWord(_ paragraph: Paragraph, _ start: Int, _ end: Int, _ body: (Word) -> Void) {
+        for piece in paragraph.pieces where piece.range.upperBound > start && piece.range.lowerBound < end {
+            if piece.range.lowerBound >= start && piece.range.upperBound <= end {
+                body(piece.word)
+            } else {
+                let cut = max(piece.range.lowerBound, start)..<min(piece.range.upperBound, end)
+                body(word(Self.substring(paragraph.scalars, cut)))
+            }
+        }
     }
 
     /// Reads pango's break attributes of the paragraph into ``logAttrs``; false when
@@ -203,11 +228,9 @@ extension PangoWordShaper {
     }
 
     /// The width of the text from `start` to `end` shaped again, as pango measures a break.
-    private func shapedWidth(_ scalars: [Unicode.Scalar], _ start: Int, _ end: Int) -> Int32 {
+    private func shapedWidth(_ paragraph: Paragraph, _ start: Int, _ end: Int) -> Int32 {
         var total: Int32 = 0
-        for piece in Self.pieces(scalars, start, end) {
-            for glyph in word(piece).glyphs { total += glyph.geometry.width }
-        }
+        forEachWord(paragraph, start, end) { total += $0.width }
         return total
     }
 
@@ -224,13 +247,13 @@ extension PangoWordShaper {
 
     /// One line from `start`, as pango's `process_item` breaks a paragraph's only item:
     /// the end of the line, or nil where pango would insert a hyphen or break a word.
-    private func breakLine(_ scalars: [Unicode.Scalar], _ widths: [Int32], start: Int) -> Int? {
-        let end = scalars.count
+    private func breakLine(_ paragraph: Paragraph, _ widths: [Int32], start: Int) -> Int? {
+        let end = paragraph.scalars.count
         let remaining = width
         let whole = widths[start..<end].reduce(0, +)
         guard let endExtra = extraWidth(at: end, start: start, widths: widths, breakable: true) else { return nil }
         if whole + endExtra <= remaining || end - start == 1 {
-            if shapedWidth(scalars, start, end) + endExtra <= remaining || end - start == 1 { return end }
+            if shapedWidth(paragraph, start, end) + endExtra <= remaining || end - start == 1 { return end }
         }
         var best = (chars: end, width: whole, extra: endExtra)
         var width: Int32 = 0
@@ -243,7 +266,7 @@ extension PangoWordShaper {
                 if width + extra < remaining - safeDistance {
                     best = (index, width, extra)
                 } else {
-                    let measured = shapedWidth(scalars, start, index)
+                    let measured = shapedWidth(paragraph, start, index)
                     let trailing: Int32 = index < end && logAttrs[index - 1].is_white != 0 ? -widths[index - 1] : 0
                     if best.chars == end || measured + trailing <= remaining
                         || measured + trailing < best.width + best.extra {
@@ -259,19 +282,20 @@ extension PangoWordShaper {
     }
 
     /// A line's glyphs, x from its left end and y from its baseline, as ``GlyphRecorder`` records them.
-    private func glyphs(_ scalars: [Unicode.Scalar], _ start: Int, _ end: Int) -> [PlacedGlyph]? {
+    private func glyphs(_ paragraph: Paragraph, _ start: Int, _ end: Int) -> [PlacedGlyph]? {
         var placed: [PlacedGlyph] = []
         var position: Int32 = 0
-        for piece in Self.pieces(scalars, start, end) {
-            for info in word(piece).glyphs {
+        var known = true
+        forEachWord(paragraph, start, end) { word in
+            for info in word.glyphs {
                 defer { position += info.geometry.width }
                 if info.glyph == 0x0FFF_FFFF { continue }  // PANGO_GLYPH_EMPTY
-                guard info.glyph & 0x1000_0000 == 0 else { return nil }  // PANGO_GLYPH_UNKNOWN_FLAG
+                if info.glyph & 0x1000_0000 != 0 { known = false }  // PANGO_GLYPH_UNKNOWN_FLAG
                 placed.append(PlacedGlyph(glyph: info.glyph, face: face, size: size,
                                           x: 0 + Self.points(position + info.geometry.x_offset),
                                           y: 0 + Self.points(info.geometry.y_offset), gray: 0))
             }
         }
-        return placed
+        return known ? placed : nil
     }
 }
