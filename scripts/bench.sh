@@ -10,6 +10,7 @@
 #   BENCH_PACKAGE=1 scripts/bench.sh # also the in-process benchmarks (package-benchmark)
 #   BENCH_TMPFS=/dev/shm scripts/bench.sh   # also a loose run with its spool on tmpfs: on disk,
 #                                    # creating 0.8 ms per file bounds loose runs, not postbatch
+#   BENCH_DELIVER=0 scripts/bench.sh # without the delivery benchmark (scripts/bench-deliver.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -128,6 +129,13 @@ for n in $RUN_SIZES; do
   run_measure "run --container tar.lzma" "$n" "$letters" "$BIN" run "$WORK/input.csv" --spool "$WORK/spool" --now 2021-10-01T08:00:00Z --container tar.lzma
   rm -rf "$WORK/spool"
 done
+
+# Delivery: deliver with its ledger against the loopback stand-in, next to a curl baseline,
+# and the full flow (receipts, fallback, status, verify) on the same spool.
+if [ "${BENCH_DELIVER:-1}" != 0 ]; then
+  echo "-- delivery (scripts/bench-deliver.sh; BENCH_DELIVER=0 skips it)"
+  scripts/bench-deliver.sh
+fi
 
 if [ -n "${BENCH_PACKAGE:-}" ]; then
   echo "-- in-process benchmarks (package-benchmark)"

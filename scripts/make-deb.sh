@@ -88,8 +88,8 @@ for name in $(readelf -d "$binary" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'); do
   packages+=("${owner%%:*}")
 done
 # Read at run time, not linked: DejaVu Sans (fontconfig), the fallback fonts for names in
-# other scripts (Noto, Noto CJK, Symbola), and the sRGB profile of PDF/A letters.
-packages+=(fonts-dejavu-core fonts-noto-core fonts-noto-cjk fonts-symbola icc-profiles-free)
+# other scripts (Noto, Noto CJK, Symbola). The sRGB profile of PDF/A letters is built in.
+packages+=(fonts-dejavu-core fonts-noto-core fonts-noto-cjk fonts-symbola)
 depends=$(printf '%s\n' "${packages[@]}" | sort -u | paste -sd, | sed 's/,/, /g')
 
 size=$(du -sk --exclude=DEBIAN "$stage" | cut -f1)

@@ -25,7 +25,8 @@ need() { # need PACKAGE: remember it once
   missing+=("$1")
 }
 
-# C libraries the package links, by pkg-config module (Package.swift's .systemLibrary targets).
+# C libraries the package links, by pkg-config module (Package.swift's .systemLibrary targets),
+# and littleCMS, which builds the PDF/A sRGB profile (scripts/make-srgb-icc.sh and its test).
 libraries=(
   "libxml-2.0 libxml2-dev"
   "pangocairo libpango1.0-dev"
@@ -35,6 +36,7 @@ libraries=(
   "zlib zlib1g-dev"
   "libarchive libarchive-dev"
   "sqlite3 libsqlite3-dev"
+  "lcms2 liblcms2-dev"
 )
 # Commands the build and the tests run.
 tools=(
@@ -55,7 +57,6 @@ tools=(
 # Files read at run time or by the tests.
 files=(
   "/usr/bin/time time"
-  "/usr/share/color/icc/sRGB.icc icc-profiles-free"
   "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf fonts-dejavu-core"
   "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf fonts-dejavu-core"
   "/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf fonts-noto-core"

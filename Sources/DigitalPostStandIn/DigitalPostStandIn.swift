@@ -128,6 +128,12 @@ public final class DigitalPostStandIn: Sendable {
     public var liveReceipts: Int { state.state.withLock { $0.liveReceipts } }
     /// Faults not injected yet.
     public var pendingFaults: Int { state.state.withLock { $0.faults.count } }
+    /// The page number of every `GET receipts-bulk/`, in order.
+    public var receiptPagesRequested: [Int] { state.state.withLock { $0.pagesRequested } }
+    /// Time spent unpacking (and validating) `POST memos/` bodies, summed over the connections.
+    public var postHandlingTime: Duration { state.state.withLock { $0.unpackTime } }
+    /// Receipts handed out by `GET receipts-bulk/`, over all pages.
+    public var receiptsServed: Int { state.state.withLock { $0.receiptsServed } }
 }
 
 /// One client connection: reads requests, answers them.
@@ -181,44 +187,51 @@ private struct Connection {
                                                               "errorMessage": "unknown sender system or wrong secret"])
             return true
         }
+        if try await refuse(for: fault, outbound: outbound) { return true }
+        if isPost {
+            return try await post(head, body: body, fault: fault, outbound: outbound, validator: &validator)
+        }
+        let below = path.hasPrefix(base) ? String(path.dropFirst(base.count)) : ""
+        try await answer(head.method, path: below, query: query, outbound: outbound)
+        return true
+    }
+
+    /// Answers with the error an injected fault asks for; `false` when it asks for none.
+    func refuse(for fault: StandInFault?, outbound: Outbound) async throws -> Bool {
         switch fault {
         case .unavailable(let seconds)?:
             try await respond(outbound, .serviceUnavailable, json: ["errorCode": "SERVICE_UNAVAILABLE",
                                                                     "errorMessage": "try again later"],
                               headers: [("Retry-After", String(seconds))])
-            return true
         case .tooManyRequests(let seconds)?:
             try await respond(outbound, .tooManyRequests, json: ["errorCode": "TOO_MANY_REQUESTS",
                                                                  "errorMessage": "slow down"],
                               headers: [("Retry-After", String(seconds))])
-            return true
         case .badRequest(let code)?:
             try await respond(outbound, .badRequest, json: ["errorCode": code, "errorMessage": "the request was refused"])
-            return true
         default:
-            break
+            return false
         }
-        if isPost {
-            return try await post(head, body: body, fault: fault, outbound: outbound, validator: &validator)
-        }
-        if head.method == .GET, path == base + "/receipts-bulk/" || path == base + "/receipts-bulk" {
-            let page = Int(query["page"] ?? "0") ?? 0
+        return true
+    }
+
+    /// `GET receipts-bulk/`, `DELETE receipts/{id}`, or 404; `path` is below the base path.
+    func answer(_ method: HTTPMethod, path: String, query: [String: String], outbound: Outbound) async throws {
+        if method == .GET, path == "/receipts-bulk/" || path == "/receipts-bulk" {
+            let page = max(0, Int(query["page"] ?? "0") ?? 0)
             let size = min(Int(query["size"] ?? "100") ?? 100, 10_000)
-            let result = state.page(max(0, page), size: size)
+            let result = state.page(page, size: size)
             try await respond(outbound, .ok, body: try JSONEncoder().encode(result))
-            return true
-        }
-        if head.method == .DELETE, path.hasPrefix(base + "/receipts/") {
-            let id = String(path.dropFirst((base + "/receipts/").count)).removingPercentEncoding ?? ""
+        } else if method == .DELETE, path.hasPrefix("/receipts/") {
+            let id = String(path.dropFirst("/receipts/".count)).removingPercentEncoding ?? ""
             if state.delete(id: id) {
                 try await respond(outbound, .noContent, body: Data())
             } else {
                 try await respond(outbound, .notFound, json: ["errorCode": "NOT_FOUND", "errorMessage": "no such receipt"])
             }
-            return true
+        } else {
+            try await respond(outbound, .notFound, json: ["errorCode": "NOT_FOUND", "errorMessage": "no such resource"])
         }
-        try await respond(outbound, .notFound, json: ["errorCode": "NOT_FOUND", "errorMessage": "no such resource"])
-        return true
     }
 
     /// `POST memos/`: unpack, validate, take, answer with the transmission's receipt.
@@ -231,6 +244,8 @@ private struct Connection {
         }
         var messages: [(uuid: String, outcome: RecipientOutcome)] = []
         if configuration.unpack {
+            let unpackStart = ContinuousClock.now
+            defer { state.state.withLock { $0.unpackTime += ContinuousClock.now - unpackStart } }
             let path = "\(configuration.scratch)/\(UUID().uuidString).tar.lzma"
             defer { try? FileManager.default.removeItem(atPath: path) }
             _ = FileManager.default.createFile(atPath: path, contents: Data(body.readableBytesView))

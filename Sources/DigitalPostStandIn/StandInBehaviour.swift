@@ -8,6 +8,17 @@ public enum RecipientOutcome: Sendable, Equatable {
     case invalid(errorCode: String)
     /// `NOT_ALLOWED` (not registered for Digital Post, or exempt).
     case notAllowed
+
+    /// The rule the tests and the benchmark use, by the CPR's last digit: 0 NOT_ALLOWED,
+    /// 1 INVALID, 2 and 3 COMPLETED (after RECEIVED), the rest RECEIVED.
+    @Sendable public static func byLastDigit(_ cpr: String) -> RecipientOutcome {
+        switch cpr.last {
+        case "0": .notAllowed
+        case "1": .invalid(errorCode: "TEST_INVALID")
+        case "2", "3": .completed
+        default: .received
+        }
+    }
 }
 
 /// A fault the stand-in injects into the next `POST memos/` requests, one each, in order.

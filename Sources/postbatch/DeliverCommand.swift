@@ -18,9 +18,14 @@ struct DeliverCommand: AsyncParsableCommand {
             The sender system's id and secret come from the environment variables \
             POSTBATCH_SYSTEM_ID and POSTBATCH_SYSTEM_SECRET.
 
+            SIGINT or SIGTERM stops it cleanly: no new container is started, the ones in \
+            flight finish, and a summary says what was acknowledged, what is pending and how \
+            to resume; a second signal stops it at once (the ledger stays consistent).
+
             Exit status: 0 every letter is sent; 1 some containers were given up or are still \
             uncertain (run again); 2 usage or configuration error; 3 the delivery stopped \
-            (refused container, TLS failure, ledger error).
+            (refused container, TLS failure, ledger error); 130 or 143 stopped by SIGINT or \
+            SIGTERM (run again to resume).
 
             Examples:
               postbatch deliver spool --endpoint https://api.test.digitalpost.dk/apis/v1 --cert foces.pem --key foces.key
@@ -54,6 +59,10 @@ struct DeliverCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Longest time one request may take, in seconds.", valueName: "seconds"))
     var requestTimeout: Int = 120
 
+    @Option(help: ArgumentHelp("Receipts per page when asking the server which containers it took.",
+                               visibility: .hidden))
+    var receiptsPageSize: Int = 1000
+
     @Flag(help: "Say what would be sent, send nothing.")
     var dryRun = false
 
@@ -70,6 +79,9 @@ struct DeliverCommand: AsyncParsableCommand {
         if maxAttempts < 1 { throw ValidationError("--max-attempts must be 1 or more") }
         if requestTimeout < 1 { throw ValidationError("--request-timeout must be 1 second or more") }
         if settleSeconds < 0 { throw ValidationError("--settle-seconds must be 0 or more") }
+        if !(1...10_000).contains(receiptsPageSize) {
+            throw ValidationError("--receipts-page-size must be from 1 to 10000")
+        }
     }
 
     func run() async throws {
@@ -82,6 +94,11 @@ struct DeliverCommand: AsyncParsableCommand {
             options.retryBaseDelay = .milliseconds(retryBaseMs)
             options.requestTimeout = .seconds(requestTimeout)
             options.settleTime = .seconds(settleSeconds)
+            options.receiptsPageSize = receiptsPageSize
+            let cancellation = RunCancellation()
+            options.cancellation = cancellation
+            let signals = SignalWatch(cancellation: cancellation, secondSignalExits: true)
+            defer { signals.stop() }
             let endpoint = dryRun ? nil : try endpointOptions.load()
             let deliverer = Deliverer(spool: directory, endpoint: endpoint, options: options, logger: logger)
             let reporter = ProgressReporter(isEnabled: progressOptions.isEnabled, totalBytes: nil) { text in
@@ -109,21 +126,38 @@ struct DeliverCommand: AsyncParsableCommand {
                     + "\n").utf8))
                 return
             }
-            let rate = seconds > 0 ? Int(Double(summary.lettersSent) / seconds) : 0
-            var line = "postbatch: sent \(summary.sent) container(s) with \(summary.lettersSent) letter(s), "
-                + "\(summary.bytesSent) bytes in \(String(format: "%.1f", seconds)) s (\(rate) letters/s)"
-            if summary.alreadySent > 0 { line += "; \(summary.alreadySent) container(s) were already sent" }
-            if summary.reconciled > 0 { line += " (\(summary.reconciled) found in the server's receipts)" }
-            if summary.retries > 0 { line += "; \(summary.retries) retried request(s)" }
-            err.write(Data((line + "\n").utf8))
-            for failure in summary.failures {
-                err.write(Data("postbatch: not sent: \(failure)\n".utf8))
-            }
-            if summary.remaining > 0 {
-                err.write(Data(("postbatch: \(summary.remaining) container(s) not known to be taken; "
-                    + "run the same command again\n").utf8))
-                throw ExitCode(1)
-            }
+            try printSummary(summary, seconds: seconds)
+        }
+    }
+
+    /// The final lines on standard error; throws the exit code when something is left.
+    private func printSummary(_ summary: DeliverySummary, seconds: Double) throws {
+        let err = FileHandle.standardError
+        let rate = seconds > 0 ? Int(Double(summary.lettersSent) / seconds) : 0
+        var line = "postbatch: sent \(summary.sent) container(s) with \(summary.lettersSent) letter(s), "
+            + "\(summary.bytesSent) bytes in \(String(format: "%.1f", seconds)) s (\(rate) letters/s)"
+        if summary.alreadySent > 0 { line += "; \(summary.alreadySent) container(s) were already sent" }
+        if summary.reconciled > 0 { line += " (\(summary.reconciled) found in the server's receipts)" }
+        if summary.retries > 0 { line += "; \(summary.retries) retried request(s)" }
+        err.write(Data((line + "\n").utf8))
+        for failure in summary.failures {
+            err.write(Data("postbatch: not sent: \(failure)\n".utf8))
+        }
+        if let signal = summary.interruptedBy {
+            // What an operator stopping a national mailing needs: what went, what is open, how to go on.
+            let acknowledged = summary.alreadySent + summary.sent
+            err.write(Data(("postbatch: stopped by signal \(signal): \(acknowledged) of \(summary.transmissions) "
+                + "container(s) acknowledged by the server (\(summary.sent) in this run); "
+                + "\(summary.remaining) container(s) with \(summary.lettersRemaining) letter(s) pending"
+                + (summary.uncertain > 0 ? ", of which \(summary.uncertain) with an unknown outcome" : "")
+                + ". To resume, run the same command again: it first asks the server's receipts about the "
+                + "unknown ones, then sends only what the server never took\n").utf8))
+            throw ExitCode(128 + signal)
+        }
+        if summary.remaining > 0 {
+            err.write(Data(("postbatch: \(summary.remaining) container(s) not known to be taken; "
+                + "run the same command again\n").utf8))
+            throw ExitCode(1)
         }
     }
 }

@@ -167,11 +167,20 @@ extension RunCommand {
 final class SignalWatch {
     private let sources: [any DispatchSourceSignal]
 
-    init(cancellation: RunCancellation) {
+    /// - Parameter secondSignalExits: a second signal ends the process at once (exit
+    ///   128 + the signal) instead of waiting for the work in flight (`deliver`, whose
+    ///   ledger is consistent at every moment).
+    init(cancellation: RunCancellation, secondSignalExits: Bool = false) {
         sources = [SIGINT, SIGTERM].map { number in
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { cancellation.cancel(signal: number) }
+            source.setEventHandler {
+                if secondSignalExits, cancellation.isCancelled {
+                    FileHandle.standardError.write(Data("postbatch: stopped at once by a second signal\n".utf8))
+                    exit(128 + number)
+                }
+                cancellation.cancel(signal: number)
+            }
             source.resume()
             return source
         }

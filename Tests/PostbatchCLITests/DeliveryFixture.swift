@@ -22,24 +22,13 @@ enum DeliveryFixture {
 
     private static let made = Mutex<TestCertificates?>(nil)
 
-    /// The receipt rule the tests use, by the CPR's last digit: 0 NOT_ALLOWED, 1 INVALID,
-    /// 2 and 3 COMPLETED (after RECEIVED), the rest RECEIVED.
-    static func outcome(_ cpr: String) -> RecipientOutcome {
-        switch cpr.last {
-        case "0": .notAllowed
-        case "1": .invalid(errorCode: "TEST_INVALID")
-        case "2", "3": .completed
-        default: .received
-        }
-    }
-
     /// A stand-in on a free port, validating every MeMo.
     static func server(validate: Bool = true, onPost: (@Sendable (Int) -> Void)? = nil,
                        onAccepted: (@Sendable (Int) -> Void)? = nil) async throws -> DigitalPostStandIn {
         var configuration = DigitalPostStandIn.Configuration(
             certificates: try certificates(), scratch: try Scratch.folder("standin").path)
         configuration.memoSchemaPath = validate ? Schemas.memo12 : nil
-        configuration.outcome = { outcome($0) }
+        configuration.outcome = RecipientOutcome.byLastDigit
         configuration.onPost = onPost
         configuration.onAccepted = onAccepted
         return try await DigitalPostStandIn.start(configuration)
@@ -70,8 +59,8 @@ enum DeliveryFixture {
                             + arguments)
     }
 
-    /// Starts postbatch in the background, for killing.
-    static func start(_ arguments: [String]) throws -> Process {
+    /// Starts postbatch in the background, for killing; its standard error goes to `errors` when given.
+    static func start(_ arguments: [String], errors: URL? = nil) throws -> Process {
         let process = Process()
         process.executableURL = CLI.binary
         process.arguments = arguments
@@ -81,7 +70,12 @@ enum DeliveryFixture {
         environment["POSTBATCH_SYSTEM_SECRET"] = secret
         process.environment = environment
         process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
+        if let errors {
+            _ = FileManager.default.createFile(atPath: errors.path, contents: nil)
+            process.standardError = try FileHandle(forWritingTo: errors)
+        } else {
+            process.standardError = FileHandle.nullDevice
+        }
         try process.run()
         return process
     }

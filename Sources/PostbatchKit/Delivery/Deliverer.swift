@@ -28,6 +28,10 @@ public struct DeliveryOptions: Sendable {
     public var requestTimeout: Duration = .seconds(120)
     /// LZMA level for packing loose envelopes into containers.
     public var packingLevel = 1
+    /// Set by SIGINT or SIGTERM: no new container is started, the ones in flight finish,
+    /// and ``Deliverer/run(dryRun:progress:)`` returns a summary with
+    /// ``DeliverySummary/interruptedBy`` set.
+    public var cancellation: RunCancellation?
 
     /// The defaults.
     public init() {}
@@ -53,6 +57,13 @@ public struct DeliverySummary: Sendable, Equatable {
     public var retries = 0
     /// Transmissions still not known to be taken (their outcome unknown, or not sent).
     public var remaining = 0
+    /// Letters in them.
+    public var lettersRemaining = 0
+    /// Of ``remaining``, those whose outcome is unknown (a cut connection, or a signal
+    /// during the request): the next run asks the server's receipts about them first.
+    public var uncertain = 0
+    /// The signal that stopped the delivery early (SIGINT 2, SIGTERM 15), or `nil`.
+    public var interruptedBy: Int32?
     /// Transmissions refused for good or given up after every retry, with the reason.
     public var failures: [String] = []
     /// Letters' envelopes to send, for `--dry-run`: containers that would be sent now.
@@ -154,11 +165,12 @@ public struct Deliverer: Sendable {
         var summary = start
         // A killed run leaves transmissions `sending`: ask the server before anything else.
         if try ledger.transmissions().contains(where: { $0.state == .sending }) {
-            let settled = try await reconcile(ledger: ledger, client: client)
-            summary.reconciled = settled.sent
-            logger.notice("reconciled interrupted transmissions with the server's receipts", metadata: [
-                "delivery.taken": "\(settled.sent)", "delivery.not_taken": "\(settled.pending)",
-            ])
+            if let settled = try await reconcile(ledger: ledger, client: client) {
+                summary.reconciled = settled.sent
+                logger.notice("reconciled interrupted transmissions with the server's receipts", metadata: [
+                    "delivery.taken": "\(settled.sent)", "delivery.not_taken": "\(settled.pending)",
+                ])
+            }
         }
         var transmissions = try ledger.transmissions()
         summary.alreadySent = transmissions.filter { $0.state == .sent }.count
@@ -167,7 +179,7 @@ public struct Deliverer: Sendable {
         progress(DeliveryProgress(lettersDone: counters.lettersDone, lettersTotal: lettersTotal))
         let limiter = options.maxRate.map { RateLimiter(perSecond: $0) }
         var round = 0
-        while true {
+        while !isCancelled {
             let queue = transmissions.filter { $0.state == .pending || $0.state == .failed }
             if !queue.isEmpty {
                 logger.info("sending containers", metadata: [
@@ -179,30 +191,60 @@ public struct Deliverer: Sendable {
             }
             transmissions = try ledger.transmissions()
             let uncertain = transmissions.filter { $0.state == .sending }
-            if uncertain.isEmpty || round >= options.reconcileRounds { break }
+            if uncertain.isEmpty || round >= options.reconcileRounds || isCancelled { break }
             round += 1
             logger.notice("connections were cut: asking the server which containers it took", metadata: [
                 "delivery.uncertain": "\(uncertain.count)", "delivery.round": "\(round)",
             ])
-            let settled = try await reconcile(ledger: ledger, client: client)
+            guard let settled = try await reconcile(ledger: ledger, client: client) else { break }
             summary.reconciled += settled.sent
             transmissions = try ledger.transmissions()
             if settled.pending == 0 { break }
         }
+        return try finish(summary, counters: counters, transmissions: ledger.transmissions())
+    }
+
+    /// The summary at the end: what this run sent, what is left, and why it stopped.
+    private func finish(_ start: DeliverySummary, counters: Counters,
+                        transmissions: [Ledger.Transmission]) throws -> DeliverySummary {
+        var summary = start
         let snapshot = counters.snapshot()
         summary.sent = snapshot.sent
         summary.lettersSent = snapshot.lettersSent
         summary.bytesSent = snapshot.bytes
         summary.retries = snapshot.retries
         summary.failures = snapshot.failures
-        summary.remaining = transmissions.filter { $0.state != .sent }.count
+        let open = transmissions.filter { $0.state != .sent }
+        summary.remaining = open.count
+        summary.lettersRemaining = open.reduce(0) { $0 + $1.letters }
+        summary.uncertain = open.filter { $0.state == .sending }.count
+        summary.interruptedBy = options.cancellation?.signalNumber
         if let fatal = snapshot.fatal { throw fatal }
+        if let signal = summary.interruptedBy {
+            logger.notice("delivery stopped by a signal", metadata: [
+                "signal": "\(signal)", "delivery.sent": "\(summary.sent)", "delivery.remaining": "\(summary.remaining)",
+            ])
+        }
         return summary
     }
 
-    /// Asks the server for every receipt it holds (without deleting any), stores them,
-    /// and settles the `sending` transmissions from them.
-    func reconcile(ledger: Ledger, client: DigitalPostClient) async throws(DeliveryError) -> (sent: Int, pending: Int) {
+    /// Whether SIGINT or SIGTERM asked the delivery to stop.
+    private var isCancelled: Bool { options.cancellation?.isCancelled ?? false }
+
+    /// Sleeps for `duration`, or less when a signal asks the delivery to stop.
+    private func pause(_ duration: Duration) async {
+        let end = ContinuousClock.now + duration
+        while !isCancelled, ContinuousClock.now < end {
+            try? await Task.sleep(for: min(.milliseconds(100), end - ContinuousClock.now))
+        }
+    }
+
+    /// Asks the server for the receipts it made since the last time (without deleting
+    /// any; see ``Ledger/receiptCursor()``), stores them, and settles the `sending`
+    /// transmissions from them.
+    ///
+    /// - Returns: how many became sent and pending; `nil` when a signal stopped it first.
+    func reconcile(ledger: Ledger, client: DigitalPostClient) async throws(DeliveryError) -> (sent: Int, pending: Int)? {
         if let started = try ledger.latestUncertainStart() {
             // Timestamps have whole seconds: count the started second as a whole one.
             let settled = started.secondsSinceEpoch + 1 + options.settleTime.components.seconds
@@ -210,23 +252,21 @@ public struct Deliverer: Sendable {
             if wait > 0 {
                 logger.info("waiting for the server to settle before asking for receipts",
                             metadata: ["delivery.wait.seconds": "\(wait)"])
-                try? await Task.sleep(for: .seconds(wait))
+                await pause(.seconds(wait))
             }
         }
-        var page = 0
-        while true {
-            let result = try await client.receipts(page: page, size: options.receiptsPageSize)
-            _ = try ledger.store(result.receipts)
-            page += 1
-            if page >= result.totalPages || result.receipts.isEmpty { break }
-        }
+        if isCancelled { return nil }
+        let read = try await ReceiptCursor.readNew(ledger: ledger, client: client, pageSize: options.receiptsPageSize)
+        logger.info("receipts read for reconciling", metadata: [
+            "receipts.read": "\(read.receipts)", "receipts.pages": "\(read.pages)", "receipts.first_page": "\(read.firstPage)",
+        ])
         return try ledger.settleUncertain()
     }
 
     // MARK: - Sending
 
     /// Sends `queue` with ``DeliveryOptions/connections`` tasks; stops taking new work
-    /// after a permanent refusal.
+    /// after a permanent refusal or a signal.
     private func send(_ queue: [Ledger.Transmission], ledger: Ledger, client: DigitalPostClient, limiter: RateLimiter?,
                       counters: Counters, progress: @escaping @Sendable (Int) -> Void) async throws {
         let next = QueuePosition()
@@ -234,7 +274,7 @@ public struct Deliverer: Sendable {
             for _ in 0..<max(1, min(options.connections, queue.count)) {
                 group.addTask {
                     while true {
-                        if counters.stopped || Task.isCancelled { return }
+                        if counters.stopped || isCancelled || Task.isCancelled { return }
                         let index = next.take()
                         guard index < queue.count else { return }
                         try await transmit(queue[index], ledger: ledger, client: client, limiter: limiter,
@@ -247,7 +287,7 @@ public struct Deliverer: Sendable {
         }
     }
 
-    /// Sends one transmission, retrying transient failures.
+    /// Sends one transmission, retrying transient failures (not after a signal).
     private func transmit(_ transmission: Ledger.Transmission, ledger: Ledger, client: DigitalPostClient,
                           limiter: RateLimiter?, counters: Counters) async throws {
         let key = transmission.key
@@ -255,8 +295,9 @@ public struct Deliverer: Sendable {
         var attempt = 0
         while true {
             attempt += 1
-            if counters.stopped { return }
+            if counters.stopped || isCancelled { return }
             await limiter?.wait()
+            if isCancelled { return }
             try ledger.markSending(key)
             let outcome: DigitalPostClient.SendOutcome
             do {
@@ -266,43 +307,8 @@ public struct Deliverer: Sendable {
                 try ledger.markNotTaken(key, httpStatus: nil, error: error.description)
                 throw error
             }
-            let wait: Duration
-            switch outcome {
-            case .accepted(let status, let receipt):
-                try ledger.markSent(key, httpStatus: status, transmissionId: receipt?.transmissionId)
-                counters.sent(letters: transmission.letters, bytes: bytes.readableBytes)
-                logger.debug("container sent", metadata: ["delivery.container": "\(key)", "http.status": "\(status)"])
-                return
-            case .refused(let status, let detail, let retryAfter, let transient):
-                guard transient else {
-                    try ledger.markFailed(key, httpStatus: status, error: detail)
-                    let error = DeliveryError(
-                        code: .permanent, subject: key, cause: detail,
-                        message: "Digital Post refused the container \(key) (HTTP \(status)); "
-                            + "nothing more is sent: fix the cause, then run deliver again")
-                    counters.fail(error, description: "\(key): \(detail)")
-                    logger.error("container refused", metadata: ["delivery.container": "\(key)", "http.status": "\(status)"])
-                    return
-                }
-                try ledger.markNotTaken(key, httpStatus: status, error: detail)
-                wait = retryAfter ?? backoff(attempt: attempt)
-                logger.warning("server busy, retrying", metadata: [
-                    "delivery.container": "\(key)", "http.status": "\(status)", "delivery.attempt": "\(attempt)",
-                ])
-            case .notSent(let detail):
-                try ledger.markNotTaken(key, httpStatus: nil, error: detail)
-                wait = backoff(attempt: attempt)
-                logger.warning("cannot connect, retrying", metadata: [
-                    "delivery.container": "\(key)", "delivery.attempt": "\(attempt)", "error": "\(detail)",
-                ])
-            case .uncertain(let detail):
-                // The server may have it: never send it again before its receipts say it has not.
-                try ledger.markUncertain(key, error: detail)
-                counters.retried()
-                logger.warning("connection cut during a transmission; its receipts will tell whether it arrived",
-                               metadata: ["delivery.container": "\(key)", "error": "\(detail)"])
-                return
-            }
+            guard let wait = try record(outcome, of: transmission, bytes: bytes.readableBytes, attempt: attempt,
+                                        ledger: ledger, counters: counters) else { return }
             counters.retried()
             if attempt >= options.maxAttempts {
                 try ledger.markFailed(key, httpStatus: nil, error: "gave up after \(attempt) attempts")
@@ -310,7 +316,51 @@ public struct Deliverer: Sendable {
                 logger.error("container given up", metadata: ["delivery.container": "\(key)"])
                 return
             }
-            try await Task.sleep(for: wait)
+            await pause(wait)
+        }
+    }
+
+    /// Records the outcome of one request in the ledger and the counters.
+    ///
+    /// - Returns: how long to wait before the next attempt, or `nil` when the
+    ///   transmission is done with for this run (sent, refused for good, or uncertain).
+    private func record(_ outcome: DigitalPostClient.SendOutcome, of transmission: Ledger.Transmission, bytes: Int,
+                        attempt: Int, ledger: Ledger, counters: Counters) throws(DeliveryError) -> Duration? {
+        let key = transmission.key
+        switch outcome {
+        case .accepted(let status, let receipt):
+            try ledger.markSent(key, httpStatus: status, transmissionId: receipt?.transmissionId)
+            counters.sent(letters: transmission.letters, bytes: bytes)
+            logger.debug("container sent", metadata: ["delivery.container": "\(key)", "http.status": "\(status)"])
+            return nil
+        case .refused(let status, let detail, _, false):
+            try ledger.markFailed(key, httpStatus: status, error: detail)
+            let error = DeliveryError(
+                code: .permanent, subject: key, cause: detail,
+                message: "Digital Post refused the container \(key) (HTTP \(status)); "
+                    + "nothing more is sent: fix the cause, then run deliver again")
+            counters.fail(error, description: "\(key): \(detail)")
+            logger.error("container refused", metadata: ["delivery.container": "\(key)", "http.status": "\(status)"])
+            return nil
+        case .refused(let status, let detail, let retryAfter, true):
+            try ledger.markNotTaken(key, httpStatus: status, error: detail)
+            logger.warning("server busy, retrying", metadata: [
+                "delivery.container": "\(key)", "http.status": "\(status)", "delivery.attempt": "\(attempt)",
+            ])
+            return retryAfter ?? backoff(attempt: attempt)
+        case .notSent(let detail):
+            try ledger.markNotTaken(key, httpStatus: nil, error: detail)
+            logger.warning("cannot connect, retrying", metadata: [
+                "delivery.container": "\(key)", "delivery.attempt": "\(attempt)", "error": "\(detail)",
+            ])
+            return backoff(attempt: attempt)
+        case .uncertain(let detail):
+            // The server may have it: never send it again before its receipts say it has not.
+            try ledger.markUncertain(key, error: detail)
+            counters.retried()
+            logger.warning("connection cut during a transmission; its receipts will tell whether it arrived",
+                           metadata: ["delivery.container": "\(key)", "error": "\(detail)"])
+            return nil
         }
     }
 

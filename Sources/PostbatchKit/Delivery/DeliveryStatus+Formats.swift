@@ -12,6 +12,10 @@ extension DeliveryStatus {
         }
     }
 
+    /// What the formats say of a spool without a ledger.
+    static let neverDelivered = "not delivered yet: 'postbatch deliver' has not run on this spool (it has no ledger), "
+        + "so every digital letter is not sent"
+
     func table() -> String {
         let states = LetterState.allCases
         var rows: [[String]] = [["group", "channel"] + states.map(\.title) + ["total"]]
@@ -36,6 +40,7 @@ extension DeliveryStatus {
                 text += widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ") + "\n"
             }
         }
+        if !delivered { text += "\n\(Self.neverDelivered)\n" }
         text += "\nproblems: \(problemCount)"
         if !problemCounts.isEmpty {
             text += " (" + problemCounts.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }
@@ -79,6 +84,7 @@ extension DeliveryStatus {
                 },
             ] as [String: Any],
             "unknown_receipts": unknownReceipts,
+            "delivered": delivered,
         ]
     }
 
@@ -105,6 +111,7 @@ extension DeliveryStatus {
         let totals = states.map { total($0) }
         body += "<tr class=total><td>all</td><td></td>" + totals.map { "<td class=n>\($0)</td>" }.joined()
             + "<td class=n>\(totals.reduce(0, +))</td></tr></tbody></table>\n"
+        if !delivered { body += "<p>\(escape(Self.neverDelivered))</p>\n" }
         body += "<h2>Problems: \(problemCount)</h2>\n<table><thead><tr><th>kind</th><th>message</th><th>group</th><th>channel</th><th>detail</th></tr></thead><tbody>\n"
         for problem in problems {
             body += "<tr><td>\(escape(problem.kind))</td><td><code>\(problem.uuid)</code></td><td>\(problem.group.rawValue)</td>"

@@ -44,6 +44,9 @@ public struct DeliveryStatus: Sendable, Equatable {
     public var problemCounts: [String: Int] = [:]
     /// Receipts for messages the spool does not hold.
     public var unknownReceipts = 0
+    /// Whether `deliver` has run on the spool (it has a ledger). When not, every digital
+    /// letter counts as not sent and no problem is listed.
+    public var delivered = true
 
     /// Problems in all.
     public var problemCount: Int { problemCounts.values.reduce(0, +) }
@@ -53,7 +56,11 @@ public struct DeliveryStatus: Sendable, Equatable {
         counts.values.flatMap { $0.values }.reduce(0) { $0 + ($1[state] ?? 0) }
     }
 
-    /// Reads the status of a spool from its ledger (filling the ledger from the manifest first).
+    /// Reads the status of a spool from its ledger, without writing anything.
+    ///
+    /// A spool `deliver` has never touched has no ledger, and none is made: its counts
+    /// come from the manifest (every digital letter not sent), ``delivered`` is `false`
+    /// and no problem is listed.
     ///
     /// - Parameters:
     ///   - spool: the spool folder.
@@ -63,13 +70,21 @@ public struct DeliveryStatus: Sendable, Equatable {
     /// - Throws: ``DeliveryError`` `not_a_spool` or `ledger`.
     public static func read(spool: String, staleAfter: Duration = .seconds(24 * 3600), maxProblems: Int = 100,
                             now: Timestamp = Timestamp.now()) throws -> DeliveryStatus {
-        let ledger = try Ledger(spool: spool)
         var status = DeliveryStatus()
         for group in LetterGroup.allCases {
             for channel in Channel.allCases {
                 for state in LetterState.allCases { status.counts[group, default: [:]][channel, default: [:]][state] = 0 }
             }
         }
+        guard FileManager.default.fileExists(atPath: DeliveryLayout.ledgerPath(spool: spool)) else {
+            status.delivered = false
+            try ManifestEntry.read(spool: spool) { entry in
+                status.counts[entry.group, default: [:]][entry.channel, default: [:]][entry.channel == .print ? .paper : .notSent,
+                                                                                      default: 0] += 1
+            }
+            return status
+        }
+        let ledger = try Ledger(spool: spool, readManifest: false)
         let limit = Timestamp(secondsSinceEpoch: now.secondsSinceEpoch - staleAfter.components.seconds).iso
         try ledger.read("read") { db in
             let rows = try Row.fetchCursor(db, sql: """
@@ -80,51 +95,41 @@ public struct DeliveryStatus: Sendable, Equatable {
             while let row = try rows.next() {
                 guard let group = LetterGroup(rawValue: row["letterGroup"]),
                       let channel = Channel(rawValue: row["channel"]) else { continue }
-                let uuid: String = row["uuid"]
-                let receipt = (row["status"] as String?).flatMap { ReceiptStatus(rawValue: $0) }
-                let fallback: String? = row["fallbackUUID"]
-                let undeliverable: String? = row["undeliverable"]
-                let transmissionState: String? = row["tstate"]
-                func problem(_ kind: String, _ detail: String) {
-                    status.problemCounts[kind, default: 0] += 1
-                    if maxProblems == 0 || status.problems.count < maxProblems {
-                        status.problems.append(Problem(kind: kind, uuid: uuid, group: group, channel: channel, detail: detail))
-                    }
-                }
-                let state: LetterState
-                if channel == .print || fallback != nil {
-                    state = .paper
-                } else if let receipt {
-                    switch receipt {
-                    case .received: state = .received
-                    case .completed: state = .completed
-                    case .invalid:
-                        state = .invalid
-                        problem("invalid", row["errorCode"] ?? "no error code")
-                    case .notAllowed:
-                        state = .notAllowed
-                        if let undeliverable {
-                            problem("undeliverable", undeliverable)
-                        } else {
-                            problem("not_allowed", "run 'postbatch fallback' to send it on paper")
-                        }
-                    }
-                } else if transmissionState == "sent" {
-                    state = .sent
-                    let finished: String? = row["finishedAt"]
-                    if let finished, finished < limit {
-                        problem("stale", "sent in \(row["transmission"] as String? ?? "?") at \(finished), no receipt since")
-                    }
-                } else {
-                    state = .notSent
-                    let detail = transmissionState == "failed" ? "refused: \(row["transmission"] as String? ?? "?")"
-                        : transmissionState == "sending" ? "outcome unknown: run deliver again" : "not sent yet"
-                    problem("not_sent", detail)
-                }
+                let (state, problem) = classify(row, channel: channel, staleBefore: limit)
                 status.counts[group, default: [:]][channel, default: [:]][state, default: 0] += 1
+                guard let (kind, detail) = problem else { continue }
+                status.problemCounts[kind, default: 0] += 1
+                if maxProblems == 0 || status.problems.count < maxProblems {
+                    status.problems.append(Problem(kind: kind, uuid: row["uuid"], group: group, channel: channel, detail: detail))
+                }
             }
             status.unknownReceipts = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM receipt WHERE known = 0") ?? 0
         }
         return status
+    }
+
+    /// A letter's state from its ledger row, and the problem it is, if any (kind, detail).
+    private static func classify(_ row: Row, channel: Channel,
+                                 staleBefore limit: String) -> (LetterState, (String, String)?) {
+        let transmissionState: String? = row["tstate"]
+        let container = row["transmission"] as String? ?? "?"
+        if channel == .print || (row["fallbackUUID"] as String?) != nil { return (.paper, nil) }
+        switch (row["status"] as String?).flatMap({ ReceiptStatus(rawValue: $0) }) {
+        case .received?: return (.received, nil)
+        case .completed?: return (.completed, nil)
+        case .invalid?: return (.invalid, ("invalid", row["errorCode"] ?? "no error code"))
+        case .notAllowed?:
+            if let reason = row["undeliverable"] as String? { return (.notAllowed, ("undeliverable", reason)) }
+            return (.notAllowed, ("not_allowed", "run 'postbatch fallback' to send it on paper"))
+        case nil:
+            break
+        }
+        if transmissionState == "sent" {
+            guard let finished = row["finishedAt"] as String?, finished < limit else { return (.sent, nil) }
+            return (.sent, ("stale", "sent in \(container) at \(finished), no receipt since"))
+        }
+        let detail = transmissionState == "failed" ? "refused: \(container)"
+            : transmissionState == "sending" ? "outcome unknown: run deliver again" : "not sent yet"
+        return (.notSent, ("not_sent", detail))
     }
 }

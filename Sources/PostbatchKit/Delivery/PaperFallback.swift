@@ -29,9 +29,12 @@ public struct FallbackSummary: Sendable, Equatable {
 /// `undeliverable` with the reason. It is dated the next Danish business day and
 /// written under `print/<date>/<NNNN>/<uuid>.xml` with its own manifest line.
 ///
-/// The input must be the run's input: each NOT_ALLOWED letter is found by its message
-/// UUID, which derives from the campaign and the CPR number; a letter whose group or
-/// language differs, or an input in which none of them is found, stops the command.
+/// The input must be the run's input: its SHA-256 must match the input hash the run
+/// recorded in `.journal/run.json`, and each NOT_ALLOWED letter is found by its message
+/// UUID (which derives from the campaign and the CPR number) with the group and language
+/// the run gave it. Otherwise the command stops before it writes anything
+/// (`input_mismatch`). A run record of an older postbatch without the hash is matched by
+/// the letters alone.
 ///
 /// Exactly once, across kills: the paper letter's UUID derives from the CPR; its
 /// folder, date and time are recorded in the ledger before the envelope is written; the
@@ -74,17 +77,60 @@ public struct PaperFallback: Sendable {
         let time: Timestamp
     }
 
+    /// What the input says of the candidates.
+    struct Matches {
+        /// Candidates whose record passes the paper checks, as a paper letter.
+        var found: [String: Letter] = [:]
+        /// Candidates that cannot go on paper, with the reason.
+        var reasons: [String: String] = [:]
+    }
+
     /// Writes the paper letters.
     ///
-    /// - Throws: ``DeliveryError`` `input_mismatch` when the input is not the run's;
-    ///   `ledger`, `not_a_spool`, `fallback`; ``InputError``, ``LetterError``,
-    ///   ``EnvelopeError``, ``SpoolError`` from the stages it reuses.
+    /// - Throws: ``DeliveryError`` `input_mismatch` when the input is not the run's (its
+    ///   SHA-256 differs from the one the run recorded, or its letters differ); `ledger`,
+    ///   `not_a_spool`, `fallback`; ``InputError``, ``LetterError``, ``EnvelopeError``,
+    ///   ``SpoolError``, ``RunError`` from the stages it reuses.
     public func run() async throws -> FallbackSummary {
         var lock = try SpoolDirectory(path: spool).lock()
         defer { lock.release() }
         let ledger = try Ledger(spool: spool)
         var summary = FallbackSummary()
-        let candidates = try ledger.read("read") { db in
+        let candidates = try self.candidates(in: ledger)
+        summary.candidates = candidates.count
+        guard !candidates.isEmpty else { return summary }
+        let record = try RunJournal(spool: SpoolDirectory(path: spool)).load()
+        let matches = try match(candidates, runInput: record?.parts?["input"])
+        let date = today.nextDanishBusinessDay()
+        summary.date = date
+
+        // Plan: folder, date and time of each paper letter, in the ledger before any file.
+        let plans = try plan(candidates: candidates, found: matches.found, date: date, now: Timestamp.now())
+        try ledger.write("plan paper letters in") { db in
+            for plan in plans {
+                try db.execute(sql: """
+                    UPDATE letter SET fallbackUUID = ?, fallbackFile = ?, fallbackTime = ?, undeliverable = NULL
+                    WHERE uuid = ?
+                    """, arguments: [plan.uuid, plan.file, plan.time.iso, plan.original])
+            }
+            for (uuid, reason) in matches.reasons {
+                try db.execute(sql: "UPDATE letter SET undeliverable = ? WHERE uuid = ?", arguments: [reason, uuid])
+            }
+        }
+        summary.undeliverable = matches.reasons.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+
+        // Write the envelopes, then the manifest, then mark them done.
+        try appendToManifest(try write(plans, massMailingID: record?.massMailingID ?? "postbatch-fallback"))
+        try markDone(plans, in: ledger)
+        summary.written = plans.count
+        logger.info("paper letters written", metadata: ["fallback.letters": "\(plans.count)",
+                                                        "fallback.undeliverable": "\(matches.reasons.count)"])
+        return summary
+    }
+
+    /// The NOT_ALLOWED digital letters without a finished paper letter.
+    func candidates(in ledger: Ledger) throws(DeliveryError) -> [Candidate] {
+        try ledger.read("read") { db in
             try Row.fetchAll(db, sql: """
                 SELECT uuid, letterGroup, language, fallbackFile, fallbackTime FROM letter
                 WHERE status = 'NOT_ALLOWED' AND channel = 'digital' AND fallbackDone = 0
@@ -95,67 +141,62 @@ public struct PaperFallback: Sendable {
                                  plannedFile: row["fallbackFile"], plannedTime: row["fallbackTime"])
             }
         }
-        summary.candidates = candidates.count
-        guard !candidates.isEmpty else { return summary }
+    }
+
+    /// Finds each candidate's record in the input, as a paper letter, and checks that the
+    /// input is the run's: its SHA-256 must give the run's recorded input hash
+    /// (`runInput`, from `.journal/run.json`), and every letter found must have the
+    /// group and language the run gave it. Nothing is written before this passes.
+    func match(_ candidates: [Candidate], runInput: String?) throws -> Matches {
         var byUUID: [String: Candidate] = [:]
         for candidate in candidates { byUUID[candidate.uuid] = candidate }
-
-        // Find each candidate's record, as a paper letter.
-        let date = today.nextDanishBusinessDay()
-        summary.date = date
-        let now = Timestamp.now()
-        let classifier = try InputClassifier(path: input, delimiter: delimiter, schedule: campaign.schedule)
+        final class Hashing { var hasher = SHA256() }
+        let hashing = Hashing()
+        let classifier = try InputClassifier(path: input, delimiter: delimiter, schedule: campaign.schedule,
+                                             observer: { hashing.hasher.update(bufferPointer: $0) })
         classifier.paperForAll = true
-        var found: [String: Letter] = [:]
-        var reasons: [String: String] = [:]
+        var matches = Matches()
         var mismatches: [String] = []
         while let outcome = try classifier.next() {
             guard let cpr = outcome.cpr else { continue }
             let uuid = MessageID.derive(campaignID: campaign.id, cpr: cpr, for: .digitalMessage).description
-            guard let candidate = byUUID[uuid], found[uuid] == nil, reasons[uuid] == nil else { continue }
+            guard let candidate = byUUID[uuid], matches.found[uuid] == nil, matches.reasons[uuid] == nil else { continue }
             switch outcome {
-            case .letter(let letter):
-                if letter.group != candidate.group || letter.language != candidate.language {
-                    mismatches.append(uuid)
-                    continue
-                }
-                found[uuid] = letter
-            case .rejected(let error):
-                reasons[uuid] = error.code.description
-            case .skipped(let record):
-                reasons[uuid] = record.reason
+            case .letter(let letter) where letter.group != candidate.group || letter.language != candidate.language:
+                mismatches.append(uuid)
+            case .letter(let letter): matches.found[uuid] = letter
+            case .rejected(let error): matches.reasons[uuid] = error.code.description
+            case .skipped(let record): matches.reasons[uuid] = record.reason
             }
         }
-        if found.isEmpty && reasons.isEmpty || !mismatches.isEmpty {
-            let detail = mismatches.isEmpty
-                ? "none of the \(candidates.count) NOT_ALLOWED letters is in it"
-                : "\(mismatches.count) letter(s) get another group or language from it (first: \(mismatches[0]))"
+        let inputPart = RunIdentity.inputPart(inputSHA256: Hex.string(hashing.hasher.finalize()))
+        let detail: String? = if let runInput, runInput != inputPart {
+            "its SHA-256 differs from the input the run recorded in \(SpoolLayout.journal)/\(SpoolLayout.journalRecord)"
+        } else if !mismatches.isEmpty {
+            "\(mismatches.count) letter(s) get another group or language from it (first: \(mismatches[0]))"
+        } else if matches.found.isEmpty && matches.reasons.isEmpty {
+            "none of the \(candidates.count) NOT_ALLOWED letters is in it"
+        } else {
+            nil
+        }
+        if let detail {
             throw DeliveryError(code: .inputMismatch, subject: input,
                                 message: "\(input) is not the input of the run that wrote \(spool): \(detail); "
                                     + "give the same file the run read")
         }
-        for candidate in candidates where found[candidate.uuid] == nil && reasons[candidate.uuid] == nil {
-            reasons[candidate.uuid] = "not_in_input"
+        if runInput == nil {
+            logger.notice("the spool's run record holds no input hash (an older postbatch wrote it): the input is matched by its letters only")
         }
-
-        // Plan: folder, date and time of each paper letter, in the ledger before any file.
-        let plans = try plan(candidates: candidates, found: found, date: date, now: now)
-        try ledger.write("plan paper letters in") { db in
-            for plan in plans {
-                try db.execute(sql: """
-                    UPDATE letter SET fallbackUUID = ?, fallbackFile = ?, fallbackTime = ?, undeliverable = NULL
-                    WHERE uuid = ?
-                    """, arguments: [plan.uuid, plan.file, plan.time.iso, plan.original])
-            }
-            for (uuid, reason) in reasons {
-                try db.execute(sql: "UPDATE letter SET undeliverable = ? WHERE uuid = ?", arguments: [reason, uuid])
-            }
+        for candidate in candidates where matches.found[candidate.uuid] == nil && matches.reasons[candidate.uuid] == nil {
+            matches.reasons[candidate.uuid] = "not_in_input"
         }
-        summary.undeliverable = reasons.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+        return matches
+    }
 
-        // Write the envelopes, then the manifest, then mark them done.
-        let record = try RunJournal(spool: SpoolDirectory(path: spool)).load()
-        let massMailingID = record?.massMailingID ?? "postbatch-fallback"
+    /// Writes each planned paper envelope into place (the same bytes on a rerun).
+    ///
+    /// - Returns: each paper letter's uuid and manifest line.
+    func write(_ plans: [Planned], massMailingID: String) throws -> [(uuid: String, line: String)] {
         let composer = try LetterComposer(campaign: campaign)
         var lines: [(uuid: String, line: String)] = []
         var factories: [Timestamp: LetterFactory] = [:]
@@ -181,7 +222,11 @@ public struct PaperFallback: Sendable {
             _ = try AtomicFileWriter(directory: directory).write(produced.envelope, to: "\(plan.uuid).xml")
             lines.append((plan.uuid, produced.manifestLine(file: plan.file)))
         }
-        try appendToManifest(lines)
+        return lines
+    }
+
+    /// Records the paper letters as done, each with its own ledger row.
+    func markDone(_ plans: [Planned], in ledger: Ledger) throws(DeliveryError) {
         try ledger.write("record paper letters in") { db in
             for plan in plans {
                 try db.execute(sql: "UPDATE letter SET fallbackDone = 1 WHERE uuid = ?", arguments: [plan.original])
@@ -193,10 +238,6 @@ public struct PaperFallback: Sendable {
                                      plan.letter.language.rawValue, plan.file, plan.original])
             }
         }
-        summary.written = plans.count
-        logger.info("paper letters written", metadata: ["fallback.letters": "\(plans.count)",
-                                                        "fallback.undeliverable": "\(reasons.count)"])
-        return summary
     }
 
     /// Where each found letter goes: a planned file from an interrupted run, or the next

@@ -1,22 +1,20 @@
 internal import Crypto
 
-/// What every letter shares, laid out, shaped and serialised once per run.
+/// Every letter's fixed parts, laid out, shaped and serialised once per run.
 ///
-/// The templates hold the PDF's first bytes (header, the two embedded fonts, the sRGB
-/// ICC profile of the PDF/A-2b output intent and the sender's logo), the content each
-/// group, language and channel was compiled from, and every body block those letters
-/// hold, shaped and broken into lines: the **static** blocks. ``FastLetterRenderer``
-/// shapes only what is personal (the recipient block, the date, and any block that holds
-/// a personal value such as `Kære {{name}},`), places static and personal blocks with the
-/// reference renderer's ``BodyPlacement``, and reuses the compressed content of a page's
-/// static parts wherever they fall in the same place.
+/// For each group, language and channel the templates hold the PDF's first bytes:
+/// header, catalog, page, the page content that is the same in every letter
+/// (sender, return line, body, footer, fold marks), the two embedded fonts and
+/// the sRGB ICC profile of the PDF/A-2b output intent.
+/// ``FastLetterRenderer`` appends only the personal parts to them.
 ///
-/// The layout comes from the reference ``LetterRenderer`` itself (same fonts, sizes,
-/// breaks and positions); the glyphs are read from pango's glyph runs. DejaVu Sans and
-/// DejaVu Sans Bold are embedded as CIDFontType2 subsets made with HarfBuzz, with their
-/// original glyph ids, `/W` widths and a ToUnicode map. The regular face also holds the
-/// repertoire of names and addresses: Basic Latin, Latin-1, Latin Extended-A and common
-/// punctuation.
+/// The layout comes from the reference ``LetterRenderer`` itself (same fonts,
+/// sizes, breaks and positions); the glyphs are read from pango's glyph runs.
+/// DejaVu Sans and DejaVu Sans Bold are embedded as CIDFontType2 subsets made with
+/// HarfBuzz, renumbered without gaps (the subset's glyph ids are the CIDs), with `/W`
+/// widths and a ToUnicode map. The
+/// regular face also holds the repertoire of names and addresses: Basic Latin,
+/// Latin-1, Latin Extended-A and common punctuation.
 ///
 /// The value is immutable and `Sendable`: compile it once and share it between
 /// workers, each with its own ``FastLetterRenderer``.
@@ -30,46 +28,60 @@ package struct FastLetterTemplates: Sendable {
         let abroad: Bool
     }
 
-    /// A body block shaped at compile: its page content is compiled once per position.
-    struct StaticBlock: Sendable {
-        /// A number that names the block in the renderer's page cache.
-        let id: Int
-        let shaped: ShapedBlock
+    /// One compiled template.
+    struct Compiled: Sendable {
+        /// The content it was compiled from; a letter must match it outside the personal parts.
+        let fixed: LetterContent
+        /// Header and objects 1–4, 6–15 and 18 (the ICC profile), 19–20 (the logo and its
+        /// soft mask) when the campaign has a logo, then the structure tree: the streams as
+        /// objects, the dictionaries packed in one object stream (``FastPDFXref``).
+        let prefix: [UInt8]
+        /// Where each object of ``prefix`` is (5, 16 and 17 are written per letter).
+        let xref: FastPDFXref
+        /// SHA-256 of ``prefix``, part of the document `/ID`.
+        let digest: [UInt8]
+        /// The structure tags the personal parts open, in order: their MCIDs come first.
+        let personalTags: [StructureTag]
+        /// The page (object 3) of a letter that uses the extension font, which is `/F3`.
+        let extensionPage: [UInt8]
+        /// The extension font's objects, numbered from `xref.entries.count`, for the letters that use it.
+        let extensionObjects: [[UInt8]]
+        /// Font glyph id to subset glyph id per face, with this template's bold subset.
+        let subsetGlyphs: [FastFontFace: [UInt32: UInt32]]
+        /// Advance widths in 1/1000 em per face and subset glyph, with this template's bold subset.
+        let advances: [FastFontFace: [UInt32: Double]]
+        /// What a letter whose body is not the compiled one starts with (``LetterPrefix``).
+        let letterPrefix: LetterPrefix
+        /// Whether the compiled page is the whole letter; if not, every letter is written whole.
+        let onePage: Bool
     }
 
-    /// The content each key was compiled from: a letter's sender, title, logo and
-    /// return line must be these for the fast path to make it.
-    let fixed: [Key: LetterContent]
-    /// Every block of the compiled letters, for every date of the schedule.
-    let blocks: [LetterBlock: StaticBlock]
-    /// The bullet of a bullet item, from its baseline's left end.
-    let bullet: [PlacedGlyph]
-    /// Header and objects 6–15 (fonts), 18 (the ICC profile) and 19–20 (the logo and its
-    /// soft mask) when the campaign has a logo.
-    let prefix: [UInt8]
-    /// Byte offset of each object in ``prefix`` by object number (0 and per-letter objects unused);
-    /// its count is the number of the first object beyond them.
-    let offsets: [Int]
-    /// SHA-256 of ``prefix``, part of the document `/ID`.
-    let digest: [UInt8]
-    /// The logo drawing at the start of page 1, and the page resources that name it.
-    let logoContent: [UInt8]
-    let xObjects: String
-    /// Whether personal blocks are shaped word by word (``PangoWordShaper``): only when it
-    /// set every compiled block it could take exactly as pango's layout did.
-    let wordShaping: Bool
-    /// Whether page content that is the same in many letters is Flate-compressed.
-    let compressContent: Bool
-    /// Glyphs a personal part may use, per face: kept in the subset and in the ToUnicode map.
-    let personalGlyphs: [FastFontFace: Set<UInt32>]
-    /// Advance widths in 1/1000 em, per face and glyph.
-    let advances: [FastFontFace: [UInt32: Double]]
-    /// The size of the embedded font files (compressed), for reports.
-    package let fontBytes: Int
+    /// The start of a letter that is written whole (a body with personal blocks, or more
+    /// than one page): header, fonts, ICC profile and logo, the font dictionaries in an
+    /// object stream; the letter's pages, content and structure tree follow per letter.
+    struct LetterPrefix: Sendable {
+        let prefix: [UInt8]
+        let xref: FastPDFXref
+        /// SHA-256 of ``prefix``, part of the document `/ID`.
+        let digest: [UInt8]
+        /// The extension font's objects, numbered from `xref.entries.count`.
+        let extensionObjects: [[UInt8]]
+        /// The first object number free for the letter's own objects.
+        let firstFree: Int
+        /// The logo's drawing (an artifact on page 1) and the page resources that name it.
+        let logoContent: [UInt8]
+        let xObjects: String
+    }
 
-    /// Where the Debian package `icc-profiles-free` installs the sRGB IEC61966-2.1
-    /// profile that the PDF/A-2b output intent embeds.
-    package static let sRGBProfilePath = "/usr/share/color/icc/sRGB.icc"
+    let compiled: [Key: Compiled]
+    /// Every body block of the compiled templates; a letter with another block is written whole.
+    let blocks: Set<LetterBlock>
+    /// Subset glyphs a personal part may use, per face: kept in the subset and in the ToUnicode map.
+    let personalGlyphs: [FastFontFace: Set<UInt32>]
+    /// The subset glyph id (the PDF's CID) of each font glyph id pango may give, per face.
+    let subsetGlyphs: [FastFontFace: [UInt32: UInt32]]
+    /// Advance widths in 1/1000 em, per face and subset glyph.
+    let advances: [FastFontFace: [UInt32: Double]]
 
     /// The characters every name and address may use without a fallback.
     static let repertoire: [UInt32] = {
@@ -79,143 +91,139 @@ package struct FastLetterTemplates: Sendable {
         return scalars
     }()
 
-    /// Compiles what the letters of every group, language and channel share.
+    /// Compiles the fixed parts of every group, language and channel.
     ///
     /// - Parameters:
     ///   - composer: the composer the letters come from; its templates and campaign
     ///     give the fixed text.
-    ///   - compressFixedContent: Flate-compress page content shared between letters
-    ///     (smaller PDFs; off gives PDFs that compress better in a container).
-    ///   - iccProfile: the sRGB ICC profile embedded as the PDF/A output intent, read
-    ///     once; by default `/usr/share/color/icc/sRGB.icc` from the Debian package
-    ///     `icc-profiles-free`.
+    ///   - compressFixedContent: Flate-compress the fixed page content (smaller PDFs;
+    ///     off gives PDFs that compress better in a container).
+    ///   - iccProfile: a file with the sRGB ICC profile embedded as the PDF/A output
+    ///     intent, read once; nil (the default) for the built-in ``SRGBProfile``.
     /// - Throws: ``LetterError`` with code `letter_pdf` if pango, HarfBuzz or zlib fail,
-    ///   or if the ICC profile is missing or not an RGB profile (the error names the
-    ///   file and the package to install), or a template error from composing the
-    ///   probe letters. A template the fast path cannot handle (a font other than
-    ///   DejaVu Sans) is not an error: its letters make ``FastLetterRenderer/render(_:)``
-    ///   return nil.
+    ///   or if a named ICC profile is missing or not an RGB profile (the error names the
+    ///   file), or a template error from composing the
+    ///   probe letters. A template the fast path cannot handle (more than one page, a
+    ///   font other than DejaVu Sans) is not an error: its letters make
+    ///   ``FastLetterRenderer/render(_:)`` return nil.
     package init(composer: LetterComposer, compressFixedContent: Bool = true,
-                iccProfile: String = FastLetterTemplates.sRGBProfilePath) throws(LetterError) {
+                iccProfile: String? = nil) throws(LetterError) {
         // PDF/A-2b needs the output intent: fail before any work when its profile is missing.
         let profileStream = try FastPDFA.profileStream(FastPDFA.loadProfile(at: iccProfile))
         let renderer = try LetterRenderer()
         let recorder = GlyphRecorder(collectFonts: true)
-        (fixed, blocks) = try Self.record(composer: composer, renderer: renderer, recorder: recorder)
-        bullet = renderer.shapeBullet(on: recorder)
-        wordShaping = Self.wordShapingAgrees(renderer, blocks)
-        let fonts = try EmbeddedFonts(recorder)
-        let logo = try Self.logo(composer.campaign, box: recorder.logoBox)
-        var prefix: [UInt8] = Array("%PDF-1.7\n%\u{E2}\u{E3}\u{CF}\u{D3}\n".utf8)
-        var offsets = [Int](repeating: 0, count: FastPDFA.profileObject + 1 + logo.objects.count)
-        for (number, bytes) in fonts.objects + [(FastPDFA.profileObject, profileStream)] + logo.objects {
-            offsets[number] = prefix.count
-            prefix += bytes
-        }
-        self.prefix = prefix
-        self.offsets = offsets
-        digest = Array(SHA256.hash(data: prefix))
-        logoContent = logo.content
-        xObjects = logo.xObjects
-        compressContent = compressFixedContent
-        personalGlyphs = fonts.toUnicode.mapValues { Set($0.keys) }
-        advances = fonts.advances
-        fontBytes = fonts.bytes
-    }
-
-    /// The key of a letter whose sender, title, logo and return line are its template's.
-    func key(for content: LetterContent) -> Key? {
-        let key = Key(group: content.group, language: content.language, channel: content.channel,
-                      abroad: content.abroad)
-        guard let fixed = fixed[key], content.title == fixed.title, content.senderName == fixed.senderName,
-              content.senderAddressLines == fixed.senderAddressLines, content.senderContact == fixed.senderContact,
-              content.senderLogo == fixed.senderLogo, content.returnLine == fixed.returnLine
-        else { return nil }
-        return key
-    }
-
-    // MARK: - Compiling
-
-    /// Composes a probe letter for every key and date of the schedule, records the
-    /// page furniture and shapes every body block.
-    private static func record(composer: LetterComposer, renderer: LetterRenderer, recorder: GlyphRecorder)
-        throws(LetterError) -> ([Key: LetterContent], [LetterBlock: StaticBlock]) {
         guard case .success(let cpr) = CPR.parse(Array("0707077077".utf8)) else {
             throw LetterError(code: .pdf, file: "letter", detail: "the probe CPR number does not parse")
         }
-        let schedule = composer.campaign.schedule
-        var dates = [composer.campaign.firstDay]
-        for date in schedule.waveDates + [schedule.printDay] where !dates.contains(date) { dates.append(date) }
-        var fixed: [Key: LetterContent] = [:]
-        var blocks: [LetterBlock: StaticBlock] = [:]
+        var recorded: [Key: (content: LetterContent, glyphs: [PlacedGlyph], lines: [StrokedLine],
+                             marks: [StructureMark], onePage: Bool)] = [:]
         for group in LetterGroup.allCases {
             for language in Language.allCases {
                 for (channel, abroad) in [(Channel.digital, false), (.print, false), (.print, true)] {
-                    let address = abroad
-                        ? PostalAddress(street: "Probe 1", postalCode: "10115", city: "Berlin", countryCode: "DE")
+                    let address = abroad ? PostalAddress(street: "Probe 1", postalCode: "10115", city: "Berlin", countryCode: "DE")
                         : PostalAddress(street: "Probe 1", postalCode: "1000", city: "By", countryCode: "DK")
-                    let recipient = Recipient(cpr: cpr, name: "Probe", coName: nil, address: address,
-                                              addressProtected: false, language: language)
-                    let key = Key(group: group, language: language, channel: channel, abroad: abroad)
-                    for date in dates {
-                        let content = try composer.compose(Letter(sequence: 0, line: 0, recipient: recipient,
-                                                                  group: group, channel: channel, date: date))
-                        if fixed[key] == nil { try renderer.drawFurniture(content, page: 0, of: 1, on: recorder) }
-                        var shaped: [(LetterBlock, ShapedBlock)] = []
-                        for block in content.blocks where blocks[block] == nil {
-                            shaped.append((block, renderer.shapeBlock(block, on: recorder)))
-                        }
-                        // Keep the collected text and fonts, drop only the unusual flag.
-                        if recorder.unusual {
-                            recorder.clearUnusual()
-                            continue
-                        }
-                        if fixed[key] == nil { fixed[key] = content }
-                        for (block, shape) in shaped where blocks[block] == nil {
-                            blocks[block] = StaticBlock(id: blocks.count, shaped: shape)
-                        }
+                    let recipient = Recipient(cpr: cpr, name: "Probe", coName: nil, address: address, addressProtected: false,
+                                              language: language)
+                    let letter = Letter(sequence: 0, line: 0, recipient: recipient, group: group, channel: channel,
+                                        date: composer.campaign.firstDay)
+                    let content = try composer.compose(letter)
+                    let before = (recorder.glyphs.count, recorder.lines.count, recorder.marks.count)
+                    let pages = try renderer.drawFixedParts(content, on: recorder)
+                    let unusual = recorder.unusual
+                    let glyphs = Array(recorder.glyphs[before.0...])
+                    let lines = Array(recorder.lines[before.1...])
+                    let marks = recorder.marks[before.2...].map {
+                        StructureMark(tag: $0.tag, opens: $0.opens, glyph: $0.glyph - before.0)
                     }
+                    if !unusual {
+                        recorded[Key(group: group, language: language, channel: channel, abroad: abroad)] =
+                            (content, glyphs, lines, marks, pages == 1)
+                    }
+                    // Keep the collected text and fonts, drop only the unusual flag.
+                    if unusual { recorder.clearUnusual() }
                 }
             }
         }
-        return (fixed, blocks)
+
+        // One regular subset for the whole run, one bold subset per template.
+        let fonts = try Self.fonts(recorder, used: Set(recorded.values.flatMap { record in
+            record.glyphs.filter { $0.face == .regular }.map(\.glyph)
+        }))
+
+        let logo = try Self.logo(composer.campaign, box: recorder.logoBox)
+        let (logoObjects, logoContent, xObjects) = (logo.objects, logo.content, logo.xObjects)
+
+        var compiled: [Key: Compiled] = [:]
+        for (key, record) in recorded {
+            let (keyFonts, fontObjects) = try fonts.bold(recorder, used: Set(record.glyphs.filter { $0.face == .bold }
+                .map(\.glyph)))
+            let subsetGlyphs = keyFonts.subsets.mapValues(\.subsetGlyphs)
+            // Tagged: the personal parts (stream 5, first in reading order), then the fixed parts.
+            let structureFirst = FastPDFA.profileObject + 1 + logoObjects.count
+            let tagged = Self.tagged(record.content, glyphs: record.glyphs.map { $0.inSubset(subsetGlyphs) },
+                                     lines: record.lines, marks: record.marks, logo: logoContent,
+                                     advances: keyFonts.subsets.mapValues(\.advances), first: structureFirst,
+                                     renderer: renderer)
+            let content = tagged.content
+            let stream = compressFixedContent
+                ? FastPDF.stream(number: 4, try Flate.compress(content), extra: "/Filter /FlateDecode ")
+                : FastPDF.stream(number: 4, content)
+            var prefix: [UInt8] = Array("%PDF-1.7\n%\u{E2}\u{E3}\u{CF}\u{D3}\n".utf8)
+            var objects: [(Int, [UInt8])] = [
+                (1, Array(("1 0 obj\n<< /Type /Catalog /Pages 2 0 R /Metadata \(FastPDFA.metadataObject) 0 R "
+                           + "\(FastPDFA.outputIntents) /StructTreeRoot \(structureFirst) 0 R "
+                           + "\(LetterStructure.catalogEntries(language: key.language))>>\nendobj\n").utf8)),
+                (2, Array("2 0 obj\n<< /Type /Pages /Kids [3 0 R] /Count 1 >>\nendobj\n".utf8)),
+                (3, Self.page(xObjects: xObjects, extensionFont: nil)),
+                (4, stream),
+            ]
+            for (index, object) in fontObjects.enumerated() { objects.append((6 + index, object)) }
+            objects.append((FastPDFA.profileObject, profileStream))
+            objects += logoObjects
+            objects += tagged.objects
+            let xref = try FastPDFXref(objects: objects, objectStream: structureFirst + tagged.objects.count,
+                                       appendingTo: &prefix)
+            let extensionFirst = xref.entries.count
+            let letterPrefix = try Self.letterPrefix(fonts: fonts, objects: fontObjects, profile: profileStream,
+                                                     logo: (logoObjects, logoContent, xObjects))
+            compiled[key] = Compiled(fixed: record.content, prefix: prefix, xref: xref,
+                                     digest: Array(SHA256.hash(data: prefix)), personalTags: tagged.personalTags,
+                                     extensionPage: Self.page(xObjects: xObjects, extensionFont: extensionFirst),
+                                     extensionObjects: try fonts.objects(.regularExtension, first: extensionFirst),
+                                     subsetGlyphs: subsetGlyphs, advances: keyFonts.subsets.mapValues(\.advances),
+                                     letterPrefix: letterPrefix, onePage: record.onePage)
+        }
+        self.compiled = compiled
+        blocks = Set(compiled.values.flatMap(\.fixed.blocks))
+        // Personal parts are regular: their glyphs are the run's regular and extension subsets'.
+        self.personalGlyphs = fonts.toUnicode.mapValues { Set($0.keys) }
+        self.subsetGlyphs = fonts.subsets.mapValues(\.subsetGlyphs)
+        self.advances = fonts.subsets.mapValues(\.advances)
     }
 
-    /// Whether the word shaper sets every compiled block it takes exactly as pango did.
-    private static func wordShapingAgrees(_ renderer: LetterRenderer, _ blocks: [LetterBlock: StaticBlock]) -> Bool {
-        var checked = 0
-        for (block, known) in blocks {
-            guard let shaped = renderer.wordShaper(for: block)?.shape(block) else { continue }
-            guard shaped.metrics == known.shaped.metrics, shaped.lines == known.shaped.lines else { return false }
-            checked += 1
-        }
-        return checked > 0
+    /// The page object: A4, the fonts (and the extension font, when given its first object
+    /// number), the logo, the personal content first, the structure's parent tree key 0.
+    static func page(xObjects: String, extensionFont: Int?) -> [UInt8] {
+        let extensionFont = extensionFont.map { " /F3 \($0) 0 R" } ?? ""
+        return Array(("3 0 obj\n<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595.276 841.89] "
+                      + "/Resources << /Font << /F1 6 0 R /F2 11 0 R\(extensionFont) >>\(xObjects) >> "
+                      + "/Contents [5 0 R 4 0 R] /StructParents 0 >>\nendobj\n").utf8)
     }
 
-    /// The sender's logo as an image with a soft mask at 300 dpi, drawn where the
-    /// reference renderer draws it: its objects, its drawing and the page's resources.
-    private static func logo(_ campaign: Campaign, box: LetterBox?)
-        throws(LetterError) -> (objects: [(Int, [UInt8])], content: [UInt8], xObjects: String) {
-        guard let url = campaign.sender.logo, let box else { return ([], [], "") }
-        let picture = try SenderLogo(url: url).raster(for: box, pixelsPerPoint: 300.0 / 72.0)
-        let image = FastPDFA.profileObject + 1
-        let mask = image + 1
-        let size = "/Width \(picture.width) /Height \(picture.height) /BitsPerComponent 8 "
-        let objects = [
-            (image, FastPDF.stream(number: image, try Flate.compress(picture.rgb),
-                                   extra: "/Type /XObject /Subtype /Image \(size)/ColorSpace /DeviceRGB "
-                                       + "/SMask \(mask) 0 R /Filter /FlateDecode ")),
-            (mask, FastPDF.stream(number: mask, try Flate.compress(picture.alpha),
-                                  extra: "/Type /XObject /Subtype /Image \(size)/ColorSpace /DeviceGray "
-                                      + "/Filter /FlateDecode ")),
-        ]
-        var content: [UInt8] = []
-        FastPDF.append("q ", to: &content)
-        for value in [box.width, 0, 0, box.height, box.x, LetterPage.height - box.maxY] {
-            FastPDF.append(value, to: &content)
-            content.append(0x20)
-        }
-        FastPDF.append("cm /Im1 Do Q\n", to: &content)
-        return (objects, content, " /XObject << /Im1 \(image) 0 R >>")
+    /// The compiled template for a letter, if the letter's fixed parts are the template's.
+    ///
+    /// - Parameter sameBody: the letter's body must be the compiled one too; false for a
+    ///   letter written whole (``LetterPrefix``).
+    func template(for content: LetterContent, sameBody: Bool = true) -> Compiled? {
+        guard let template = compiled[Key(group: content.group, language: content.language, channel: content.channel,
+                                          abroad: content.abroad)]
+        else { return nil }
+        let fixed = template.fixed
+        guard content.title == fixed.title, content.senderName == fixed.senderName,
+              content.senderAddressLines == fixed.senderAddressLines, content.senderContact == fixed.senderContact,
+              !sameBody || (template.onePage && content.blocks == fixed.blocks), content.senderLogo == fixed.senderLogo,
+              content.returnLine == fixed.returnLine
+        else { return nil }
+        return template
     }
 }

@@ -246,7 +246,10 @@ enum FastPDF {
         return out
     }
 
-    /// A ToUnicode CMap for two-byte glyph ids.
+    /// A ToUnicode CMap for two-byte glyph ids: runs of consecutive glyphs that stand for
+    /// consecutive characters as `bfrange`s (subsets number glyphs in font order, which
+    /// follows the alphabet; a range never crosses a change of the high byte), the others
+    /// as `bfchar`s.
     static func cmap(_ toUnicode: [UInt32: String]) -> [UInt8] {
         var out: [UInt8] = []
         append("/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
@@ -254,9 +257,40 @@ enum FastPDF {
                + "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
                + "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n", to: &out)
         let entries = toUnicode.filter { !$0.value.isEmpty }.sorted { $0.key < $1.key }
-        var start = 0
-        while start < entries.count {
-            let chunk = entries[start..<min(start + 100, entries.count)]
+        var ranges: [(first: UInt32, last: UInt32, unit: UInt32)] = []
+        var singles: [(UInt32, String)] = []
+        for (glyph, text) in entries {
+            let units = Array(text.utf16)
+            if units.count == 1, let last = ranges.last, last.last + 1 == glyph,
+               last.unit + (last.last - last.first) + 1 == UInt32(units[0]), glyph & 0xFF != 0, units[0] & 0xFF != 0 {
+                ranges[ranges.count - 1].last = glyph
+            } else if units.count == 1 {
+                ranges.append((glyph, glyph, UInt32(units[0])))
+            } else {
+                singles.append((glyph, text))
+            }
+        }
+        for range in ranges where range.first == range.last {
+            singles.append((range.first, String(decoding: [UInt16(range.unit)], as: UTF16.self)))
+        }
+        let spans = ranges.filter { $0.first != $0.last }
+        for start in stride(from: 0, to: spans.count, by: 100) {
+            let chunk = spans[start..<min(start + 100, spans.count)]
+            appendInteger(chunk.count, to: &out)
+            append(" beginbfrange\n", to: &out)
+            for range in chunk {
+                for value in [range.first, range.last, range.unit] {
+                    out.append(UInt8(ascii: "<"))
+                    appendHex4(value, to: &out)
+                    out.append(UInt8(ascii: ">"))
+                }
+                out.append(0x0A)
+            }
+            append("endbfrange\n", to: &out)
+        }
+        singles.sort { $0.0 < $1.0 }
+        for start in stride(from: 0, to: singles.count, by: 100) {
+            let chunk = singles[start..<min(start + 100, singles.count)]
             appendInteger(chunk.count, to: &out)
             append(" beginbfchar\n", to: &out)
             for (glyph, text) in chunk {
@@ -267,7 +301,6 @@ enum FastPDF {
                 append(">\n", to: &out)
             }
             append("endbfchar\n", to: &out)
-            start += 100
         }
         append("endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n", to: &out)
         return out

@@ -1,21 +1,26 @@
 internal import CHarfBuzz
 
-/// A font file cut down with HarfBuzz `hb-subset`, keeping the original glyph ids.
+/// A font file cut down with HarfBuzz `hb-subset` to the glyphs a run needs, renumbered.
 ///
 /// Made once per run by ``FastLetterTemplates``: the glyphs are those of the fixed
-/// text plus the repertoire of names and addresses, so the glyph ids pango gives
-/// for a name index the subset directly (`/CIDToGIDMap /Identity`).
+/// text plus the repertoire of names and addresses. The subset numbers its glyphs
+/// 0, 1, 2, … without gaps (no `retain-gids`: no empty slots in `loca` and `hmtx`),
+/// and the PDF uses those numbers as CIDs (`/CIDToGIDMap /Identity`); pango's glyph
+/// ids are translated with ``subsetGlyphs``. Hinting and every table a PDF viewer does
+/// not read (layout, `cmap`, device metrics) are dropped.
 ///
 /// This is the only file that talks to HarfBuzz's subsetter: it owns every pointer
 /// and frees it in a `defer`.
 struct FontSubset: Sendable {
-    /// The subset font file (TrueType), hinting and layout tables dropped.
+    /// The subset font file (TrueType): outlines and metrics, no hinting, no layout tables.
     let data: [UInt8]
-    /// The glyph ids the subset keeps (with their outlines, and composites' parts).
+    /// The subset's glyph ids (the PDF's CIDs): 0 (`.notdef`) up to the number kept minus one.
     let glyphs: Set<UInt32>
-    /// The glyph each requested character maps to in the font's cmap.
+    /// The subset glyph id of each kept glyph of the original font (pango's glyph ids).
+    let subsetGlyphs: [UInt32: UInt32]
+    /// The subset glyph each requested character maps to.
     let characterGlyphs: [UInt32: UInt32]
-    /// Advance width of each kept glyph, in 1/1000 em.
+    /// Advance width of each subset glyph, in 1/1000 em.
     let advances: [UInt32: Double]
     /// The PostScript name, `DejaVuSans-Bold`.
     let postScriptName: String
@@ -25,17 +30,21 @@ struct FontSubset: Sendable {
     let descender: Int
     let capHeight: Int
 
+    /// Tables no PDF viewer reads from an embedded CIDFontType2 font: pango did the
+    /// shaping (layout and math tables), the CIDs index the glyphs directly (`cmap`), the
+    /// outlines are drawn unhinted (device metrics, `gasp`), and the PDF names the font
+    /// (`name`; the font descriptor has its PostScript name).
+    private static let droppedTables = ["GSUB", "GPOS", "GDEF", "kern", "hdmx", "VDMX", "LTSH", "DSIG", "gasp",
+                                        "FFTM", "MATH", "cmap", "name"]
+
     /// Subsets a font file.
     ///
     /// - Parameters:
     ///   - font: the font file's bytes.
-    ///   - glyphs: glyph ids to keep.
+    ///   - glyphs: glyph ids of the font to keep.
     ///   - characters: Unicode scalars whose glyphs to keep as well.
     /// - Throws: ``LetterError`` with code `letter_pdf` if HarfBuzz cannot read or subset the font.
     init(font: [UInt8], glyphs: Set<UInt32>, characters: [UInt32]) throws(LetterError) {
-        func failure(_ detail: String) -> LetterError {
-            LetterError(code: .pdf, file: "font", detail: detail)
-        }
         let blob = font.withUnsafeBufferPointer { buffer in
             buffer.baseAddress.flatMap { base in
                 base.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
@@ -43,58 +52,26 @@ struct FontSubset: Sendable {
                 }
             }
         }
-        guard let blob else { throw failure("HarfBuzz could not read the font file") }
+        guard let blob else { throw Self.failure("HarfBuzz could not read the font file") }
         defer { hb_blob_destroy(blob) }
         guard let face = hb_face_create(blob, 0), hb_face_get_glyph_count(face) > 0 else {
-            throw failure("HarfBuzz found no glyphs in the font file")
+            throw Self.failure("HarfBuzz found no glyphs in the font file")
         }
         defer { hb_face_destroy(face) }
-        guard let input = hb_subset_input_create_or_fail() else { throw failure("HarfBuzz could not start a subset") }
-        defer { hb_subset_input_destroy(input) }
-        let glyphSet = hb_subset_input_glyph_set(input)
-        for glyph in glyphs { hb_set_add(glyphSet, glyph) }
-        let unicodeSet = hb_subset_input_unicode_set(input)
-        for character in characters { hb_set_add(unicodeSet, character) }
-        hb_subset_input_set_flags(input, HB_SUBSET_FLAGS_RETAIN_GIDS.rawValue | HB_SUBSET_FLAGS_NO_HINTING.rawValue)
-        // A PDF viewer needs outlines and metrics only; pango already did the shaping.
-        let drop = hb_subset_input_set(input, HB_SUBSET_SETS_DROP_TABLE_TAG)
-        for tag in ["GSUB", "GPOS", "GDEF", "kern", "hdmx", "VDMX", "LTSH", "DSIG", "gasp", "FFTM"] {
-            hb_set_add(drop, Self.tag(tag))
-        }
-        guard let plan = hb_subset_plan_create_or_fail(face, input) else {
-            throw failure("HarfBuzz could not plan the font subset")
-        }
-        defer { hb_subset_plan_destroy(plan) }
-        var kept = Set<UInt32>()
-        if let map = hb_subset_plan_old_to_new_glyph_mapping(plan) {
-            for glyph in 0..<hb_face_get_glyph_count(face) where hb_map_has(map, glyph) != 0 { kept.insert(glyph) }
-        }
-        var characterGlyphs: [UInt32: UInt32] = [:]
-        if let map = hb_subset_plan_unicode_to_old_glyph_mapping(plan) {
-            for character in characters where hb_map_has(map, character) != 0 {
-                characterGlyphs[character] = hb_map_get(map, character)
-            }
-        }
-        guard let subset = hb_subset_plan_execute_or_fail(plan) else {
-            throw failure("HarfBuzz could not subset the font")
-        }
-        defer { hb_face_destroy(subset) }
-        guard let subsetBlob = hb_face_reference_blob(subset) else { throw failure("HarfBuzz wrote no subset") }
-        defer { hb_blob_destroy(subsetBlob) }
-        var length: UInt32 = 0
-        guard let bytes = hb_blob_get_data(subsetBlob, &length), length > 0 else {
-            throw failure("HarfBuzz wrote an empty subset")
-        }
-        data = Array(UnsafeRawBufferPointer(start: bytes, count: Int(length)))
-        self.glyphs = kept
-        self.characterGlyphs = characterGlyphs
+        let subset = try Self.subset(face, glyphs: glyphs, characters: characters)
+        data = subset.data
+        subsetGlyphs = subset.subsetGlyphs
+        self.glyphs = Set(subset.subsetGlyphs.values)
+        characterGlyphs = subset.characterGlyphs
 
-        guard let hbFont = hb_font_create(face) else { throw failure("HarfBuzz could not open the font") }
+        guard let hbFont = hb_font_create(face) else { throw Self.failure("HarfBuzz could not open the font") }
         defer { hb_font_destroy(hbFont) }
         let unitsPerEm = Double(max(hb_face_get_upem(face), 1))
         func thousandths(_ value: Int32) -> Double { Double(value) * 1000 / unitsPerEm }
         var advances: [UInt32: Double] = [:]
-        for glyph in kept { advances[glyph] = thousandths(hb_font_get_glyph_h_advance(hbFont, glyph)) }
+        for (glyph, subsetGlyph) in subsetGlyphs {
+            advances[subsetGlyph] = thousandths(hb_font_get_glyph_h_advance(hbFont, glyph))
+        }
         self.advances = advances
         var extents = hb_font_extents_t()
         hb_font_get_h_extents(hbFont, &extents)
@@ -105,6 +82,49 @@ struct FontSubset: Sendable {
             ? Int(thousandths(cap).rounded()) : ascender
         boundingBox = Self.boundingBox(face).map { Int(thousandths($0).rounded()) }
         postScriptName = Self.postScriptName(face)
+    }
+
+    private static func failure(_ detail: String) -> LetterError {
+        LetterError(code: .pdf, file: "font", detail: detail)
+    }
+
+    /// Plans and writes the subset: its bytes, the glyph renumbering and the characters' glyphs.
+    private static func subset(_ face: OpaquePointer, glyphs: Set<UInt32>, characters: [UInt32]) throws(LetterError)
+        -> (data: [UInt8], subsetGlyphs: [UInt32: UInt32], characterGlyphs: [UInt32: UInt32]) {
+        guard let input = hb_subset_input_create_or_fail() else { throw failure("HarfBuzz could not start a subset") }
+        defer { hb_subset_input_destroy(input) }
+        let glyphSet = hb_subset_input_glyph_set(input)
+        for glyph in glyphs { hb_set_add(glyphSet, glyph) }
+        let unicodeSet = hb_subset_input_unicode_set(input)
+        for character in characters { hb_set_add(unicodeSet, character) }
+        hb_subset_input_set_flags(input, HB_SUBSET_FLAGS_NO_HINTING.rawValue)
+        let drop = hb_subset_input_set(input, HB_SUBSET_SETS_DROP_TABLE_TAG)
+        for tag in droppedTables { hb_set_add(drop, Self.tag(tag)) }
+        guard let plan = hb_subset_plan_create_or_fail(face, input) else {
+            throw failure("HarfBuzz could not plan the font subset")
+        }
+        defer { hb_subset_plan_destroy(plan) }
+        var subsetGlyphs: [UInt32: UInt32] = [:]
+        if let map = hb_subset_plan_old_to_new_glyph_mapping(plan) {
+            for glyph in 0..<hb_face_get_glyph_count(face) where hb_map_has(map, glyph) != 0 {
+                subsetGlyphs[glyph] = hb_map_get(map, glyph)
+            }
+        }
+        var characterGlyphs: [UInt32: UInt32] = [:]
+        if let map = hb_subset_plan_unicode_to_old_glyph_mapping(plan) {
+            for character in characters where hb_map_has(map, character) != 0 {
+                characterGlyphs[character] = subsetGlyphs[hb_map_get(map, character)]
+            }
+        }
+        guard let subset = hb_subset_plan_execute_or_fail(plan) else { throw failure("HarfBuzz could not subset the font") }
+        defer { hb_face_destroy(subset) }
+        guard let subsetBlob = hb_face_reference_blob(subset) else { throw failure("HarfBuzz wrote no subset") }
+        defer { hb_blob_destroy(subsetBlob) }
+        var length: UInt32 = 0
+        guard let bytes = hb_blob_get_data(subsetBlob, &length), length > 0 else {
+            throw failure("HarfBuzz wrote an empty subset")
+        }
+        return (Array(UnsafeRawBufferPointer(start: bytes, count: Int(length))), subsetGlyphs, characterGlyphs)
     }
 
     /// A table tag from its four letters (`HB_TAG`).

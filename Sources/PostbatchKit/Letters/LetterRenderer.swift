@@ -68,6 +68,9 @@ public final class LetterRenderer {
         var all: [OpaquePointer] { [body, title, heading, senderName, sender, small, footer, recipient] }
     }
 
+    /// The Info dictionary's `/Producer` and the XMP's `pdf:Producer`.
+    static let producer = "postbatch reference renderer (cairo \(String(cString: cairo_version_string())))"
+
     /// Body text size in points.
     static let bodySize = 10.0
     /// The recipient block's largest and smallest font sizes (digital letters: name and c/o).
@@ -124,8 +127,8 @@ public final class LetterRenderer {
     /// Renders a letter as PDF bytes.
     ///
     /// - Parameter letter: the content from ``LetterComposer/compose(_:redactProtectedAddress:)``.
-    /// - Returns: an A4 PDF; one page when the text allows, else as many as needed,
-    ///   each numbered `Side n af N` / `Page n of N`.
+    /// - Returns: an A4 PDF/A-2b, tagged (``LetterStructure``); one page when the text
+    ///   allows, else as many as needed, each numbered `Side n af N` / `Page n of N`.
     /// - Throws: ``LetterError`` with code `letter_pdf` when cairo reports a failure.
     ///   A long name in a digital letter is not an error: it is wrapped or set smaller.
     package func render(_ letter: LetterContent) throws(LetterError) -> [UInt8] {
@@ -163,19 +166,21 @@ public final class LetterRenderer {
 
         var windowText = LetterBox(x: LetterPage.recipientBox.x, y: LetterPage.recipientBox.y, width: 0, height: 0)
         var recipientSize = Self.recipientSizes.largest
+        // Drawn in reading order, each part inside its structure tags: the content stream
+        // reads as the letter does (recipient, date, sender, then the body).
+        canvas.beginTag(.document)
         for page in 0..<placement.pageCount {
             if page == 0 {
-                drawFoldMarks(canvas)
-                drawSender(canvas, letter, logo: logo)
-                let returnBox = drawText(canvas, letter.returnLine, font: fonts.small, in: LetterPage.returnLine,
-                                         ellipsize: true, gray: 0.25)
                 let fitted = drawRecipient(canvas, letter)
-                windowText = returnBox.union(fitted.box)
                 recipientSize = fitted.size
                 drawDate(canvas, letter)
+                drawFoldMarks(canvas)
+                drawSender(canvas, letter, logo: logo)
+                windowText = drawReturnLine(canvas, letter).union(fitted.box)
             }
             drawBody(canvas, placement, page: page)
             drawFooter(canvas, letter, page: page, of: placement.pageCount)
+            if page + 1 == placement.pageCount { canvas.endTag(.document) }
             cairo_show_page(cr)
         }
         cairo_surface_finish(surface)
@@ -184,7 +189,8 @@ public final class LetterRenderer {
             let reason = cairo_status_to_string(status).map { String(cString: $0) } ?? "unknown"
             throw LetterError(code: .pdf, file: "letter", detail: "cairo failed to write the PDF: \(reason)")
         }
-        return RenderedLetter(pdf: sink.bytes, pageCount: placement.pageCount, windowText: windowText,
+        return RenderedLetter(pdf: try Self.conforming(sink.bytes, letter), pageCount: placement.pageCount,
+                              windowText: windowText,
                               recipientFontSize: recipientSize)
     }
 
@@ -224,6 +230,17 @@ public final class LetterRenderer {
         var bytes: [UInt8] = []
 
         init() { bytes.reserveCapacity(32 * 1024) }
+    }
+
+    /// cairo's PDF made PDF/A-2b and tagged like the fast path's letters: one conformance
+    /// for every letter of a run. What cairo drew outside the structure tags becomes an artifact.
+    private static func conforming(_ cairoPDF: [UInt8], _ letter: LetterContent) throws(LetterError) -> [UInt8] {
+        var pdf = cairoPDF
+        let artifacts = try CairoArtifacts.markedContentStreams(in: pdf)
+        try PDFAUpdate.append(to: &pdf, letter: letter, producer: producer,
+                              catalogEntries: LetterStructure.catalogEntries(language: letter.language, marked: false),
+                              objects: artifacts)
+        return pdf
     }
 
     private func setMetadata(_ surface: OpaquePointer, _ letter: LetterContent) {
@@ -291,6 +308,7 @@ public final class LetterRenderer {
 
     /// The body laid out on pages: where each line goes, and the layout it comes from (one per block).
     private struct Placement {
+        let blocks: [LetterBlock]
         let lines: BodyPlacement
         let layouts: [OpaquePointer]
         var pageCount: Int { lines.pageCount }
@@ -365,29 +383,56 @@ public final class LetterRenderer {
                 measured.append(body)
             }
         }
-        return Placement(lines: BodyPlacement(blocks: blocks, metrics: measured.map(\.lines)),
+        return Placement(blocks: blocks, lines: BodyPlacement(blocks: blocks, metrics: measured.map(\.lines)),
                          layouts: measured.map(\.layout))
     }
 
     // MARK: - Drawing
 
+    /// Draws the body lines of one page, each block inside its structure tags, a bullet
+    /// before its item's first line.
     private func drawBody(_ canvas: some LetterCanvas, _ placement: Placement, page: Int) {
         canvas.setGray(0)
+        let bulletLayout = self.layout(0)
+        pango_layout_set_font_description(bulletLayout, fonts.body)
+        setRuns(bulletLayout, [LetterRun("•")])
+        var current: Int?
         for line in placement.lines.lines where line.page == page {
+            if line.block != current {
+                if let current { closeBlock(canvas, placement.blocks, current, last: false) }
+                openBlock(canvas, placement.blocks, line.block, pageStart: current == nil)
+                current = line.block
+                if line.line == 0,
+                   let bullet = placement.lines.bullets.first(where: { $0.block == line.block && $0.page == page }),
+                   let first = pango_layout_get_line_readonly(bulletLayout, 0) {
+                    canvas.beginTag(.label)
+                    canvas.showLayoutLine(first, x: bullet.x, baseline: bullet.baseline)
+                    canvas.endTag(.label)
+                }
+                if case .bullet = placement.blocks[line.block] { canvas.beginTag(.listBody) }
+            }
             guard let layoutLine = pango_layout_get_line_readonly(placement.layouts[line.block], Int32(line.line))
             else { continue }
             canvas.showLayoutLine(layoutLine, x: line.x, baseline: line.baseline)
         }
-        if placement.lines.bullets.contains(where: { $0.page == page }) {
-            let layout = self.layout(0)
-            pango_layout_set_font_description(layout, fonts.body)
-            setRuns(layout, [LetterRun("•")])
-            if let first = pango_layout_get_line_readonly(layout, 0) {
-                for bullet in placement.lines.bullets where bullet.page == page {
-                    canvas.showLayoutLine(first, x: bullet.x, baseline: bullet.baseline)
-                }
-            }
+        if let current { closeBlock(canvas, placement.blocks, current, last: true) }
+    }
+
+    /// Opens a body block's tags: `H1`, `H2`, `P`, or `LI` (in an `L` that starts here).
+    private func openBlock(_ canvas: some LetterCanvas, _ blocks: [LetterBlock], _ index: Int, pageStart: Bool) {
+        if blocks[index].isBullet && (pageStart || index == 0 || !blocks[index - 1].isBullet) {
+            canvas.beginTag(.list)
         }
+        canvas.beginTag(blocks[index].structureTag)
+    }
+
+    /// Closes a body block's tags, and its list when the next block is not an item of it
+    /// or the page ends.
+    private func closeBlock(_ canvas: some LetterCanvas, _ blocks: [LetterBlock], _ index: Int, last: Bool) {
+        let bullet = blocks[index].isBullet
+        if bullet { canvas.endTag(.listBody) }
+        canvas.endTag(blocks[index].structureTag)
+        if bullet && (last || index + 1 >= blocks.count || !blocks[index + 1].isBullet) { canvas.endTag(.list) }
     }
 
     /// Draws one piece of text in a box; returns the box the text takes.
@@ -438,10 +483,12 @@ public final class LetterRenderer {
             let top = logoBox.maxY + LetterPage.mm(3)
             box = LetterBox(x: box.x, y: top, width: box.width, height: max(0, box.maxY - top))
         }
+        canvas.beginTag(.paragraph)
         let name = drawText(canvas, letter.senderName, font: fonts.senderName, in: box)
         let address = ([""] + letter.senderAddressLines + ["", letter.senderContact]).joined(separator: "\n")
         let rest = LetterBox(x: box.x, y: name.maxY, width: box.width, height: max(0, box.maxY - name.maxY))
         drawText(canvas, address, font: fonts.sender, in: rest, gray: 0.15)
+        canvas.endTag(.paragraph)
     }
 
     /// Sets the recipient lines in the window.
@@ -458,7 +505,7 @@ public final class LetterRenderer {
             pango_font_description_set_absolute_size(fonts.recipient, Self.addressSize * Double(PANGO_SCALE))
             pango_layout_set_font_description(layout, fonts.recipient)
             setRuns(layout, [LetterRun(lines.joined(separator: "\n"))])
-            return (show(canvas, layout, at: box), Self.addressSize)
+            return (showParagraph(canvas, layout, at: box), Self.addressSize)
         }
         pango_layout_set_width(layout, Self.units(box.width))
         setRuns(layout, [LetterRun(lines.joined(separator: "\n"))])
@@ -482,7 +529,24 @@ public final class LetterRenderer {
             }
             size -= 0.5
         }
-        return (show(canvas, layout, at: box), size)
+        return (showParagraph(canvas, layout, at: box), size)
+    }
+
+    /// Shows a layout as one paragraph of the structure.
+    private func showParagraph(_ canvas: some LetterCanvas, _ layout: OpaquePointer, at box: LetterBox) -> LetterBox {
+        canvas.beginTag(.paragraph)
+        defer { canvas.endTag(.paragraph) }
+        return show(canvas, layout, at: box)
+    }
+
+    /// The sender's return address above the recipient in the window: an artifact (the
+    /// sender block says it to a reader). Returns the box it takes.
+    @discardableResult
+    private func drawReturnLine(_ canvas: some LetterCanvas, _ letter: LetterContent) -> LetterBox {
+        canvas.beginTag(.artifact)
+        defer { canvas.endTag(.artifact) }
+        return drawText(canvas, letter.returnLine, font: fonts.small, in: LetterPage.returnLine, ellipsize: true,
+                        gray: 0.25)
     }
 
     /// Short marks in the left margin: where to fold for a DL envelope, and the punch mark.
@@ -498,6 +562,8 @@ public final class LetterRenderer {
 
     /// The letter's date, right-aligned at the bottom of the right column, and its reference below.
     private func drawDate(_ canvas: some LetterCanvas, _ letter: LetterContent) {
+        canvas.beginTag(.paragraph)
+        defer { canvas.endTag(.paragraph) }
         let date = drawText(canvas, letter.dateText, font: fonts.sender, in: LetterPage.dateBox, align: PANGO_ALIGN_RIGHT)
         // The letter's reference under the date, for the citizen to quote to support staff.
         var top = date.maxY + 1
@@ -513,7 +579,10 @@ public final class LetterRenderer {
         }
     }
 
+    /// The rule, the footer line and the page number: artifacts.
     private func drawFooter(_ canvas: some LetterCanvas, _ letter: LetterContent, page: Int, of count: Int) {
+        canvas.beginTag(.artifact)
+        defer { canvas.endTag(.artifact) }
         canvas.setGray(0.6)
         canvas.setLineWidth(0.5)
         canvas.moveTo(LetterPage.bodyLeft, LetterPage.footerRule)
@@ -533,22 +602,44 @@ public final class LetterRenderer {
 // MARK: - Fast path
 
 extension LetterRenderer {
-    /// Draws what a page shows besides the recipient, the date and the body: on page 1
-    /// the fold marks, sender and return line; on every page the footer with its page label.
+    /// Draws the parts of page 1 that are the same in every letter of a group,
+    /// language and channel: fold marks, sender, return line, body and footer.
     ///
-    /// The fast path (``FastLetterTemplates``) records them at the places
-    /// ``renderDetailed(_:)`` puts them.
+    /// - Returns: the number of pages the letter needs. The body of later pages is drawn
+    ///   too, over page 1 (the glyphs it needs); the compiled page is used only for
+    ///   one-page letters.
+    func drawFixedParts(_ letter: LetterContent, on canvas: some LetterCanvas) throws(LetterError) -> Int {
+        let placement = place(letter.blocks)
+        drawFoldMarks(canvas)
+        drawSender(canvas, letter, logo: try logo(for: letter))
+        drawReturnLine(canvas, letter)
+        for page in 0..<placement.pageCount { drawBody(canvas, placement, page: page) }
+        drawFooter(canvas, letter, page: 0, of: placement.pageCount)
+        return placement.pageCount
+    }
+
+    /// Draws a whole letter page by page, in the order and with the tags of
+    /// ``renderDetailed(_:)``, calling `pageDone` after each page.
     ///
+    /// - Returns: the number of pages.
     /// - Throws: ``LetterError`` `letter_pdf` when the campaign's logo cannot be read.
-    func drawFurniture(_ letter: LetterContent, page: Int, of count: Int,
-                       on canvas: some LetterCanvas) throws(LetterError) {
-        if page == 0 {
-            drawFoldMarks(canvas)
-            drawSender(canvas, letter, logo: try logo(for: letter))
-            drawText(canvas, letter.returnLine, font: fonts.small, in: LetterPage.returnLine, ellipsize: true,
-                     gray: 0.25)
+    func drawLetter(_ letter: LetterContent, on canvas: some LetterCanvas,
+                    pageDone: (Int) -> Void) throws(LetterError) -> Int {
+        let placement = place(letter.blocks)
+        let logo = try logo(for: letter)
+        for page in 0..<placement.pageCount {
+            if page == 0 {
+                _ = drawRecipient(canvas, letter)
+                drawDate(canvas, letter)
+                drawFoldMarks(canvas)
+                drawSender(canvas, letter, logo: logo)
+                drawReturnLine(canvas, letter)
+            }
+            drawBody(canvas, placement, page: page)
+            drawFooter(canvas, letter, page: page, of: placement.pageCount)
+            pageDone(page)
         }
-        drawFooter(canvas, letter, page: page, of: count)
+        return placement.pageCount
     }
 
     /// Shapes a body block as ``renderDetailed(_:)`` does and records each line's glyphs
@@ -594,19 +685,6 @@ extension LetterRenderer {
         return shaper
     }
 
-    /// Records the bullet of a bullet item, with x and y from its baseline's left end.
-    func shapeBullet(on recorder: GlyphRecorder) -> [PlacedGlyph] {
-        let layout = self.layout(0)
-        pango_layout_set_font_description(layout, fonts.body)
-        setRuns(layout, [LetterRun("•")])
-        recorder.setGray(0)
-        let start = recorder.glyphs.count
-        if let first = pango_layout_get_line_readonly(layout, 0) {
-            recorder.showLayoutLine(first, x: 0, baseline: 0)
-        }
-        return Array(recorder.glyphs[start...])
-    }
-
     /// Draws the personal parts of page 1: the recipient block, fitted into the
     /// window as ``renderDetailed(_:)`` fits it, and the date.
     ///
@@ -639,6 +717,10 @@ protocol LetterCanvas: AnyObject {
     func showLayoutLine(_ line: UnsafeMutablePointer<PangoLayoutLine>, x: Double, baseline: Double)
     /// Draws the sender's logo into a box.
     func drawLogo(_ logo: SenderLogo, in box: LetterBox)
+    /// Opens a structure element (``StructureTag``) around what is drawn until ``endTag(_:)``.
+    func beginTag(_ tag: StructureTag)
+    /// Closes the innermost element ``beginTag(_:)`` opened.
+    func endTag(_ tag: StructureTag)
 }
 
 /// The reference canvas: draws with cairo, in the order the calls come.
@@ -666,6 +748,16 @@ private final class CairoCanvas: LetterCanvas {
     func drawLogo(_ logo: SenderLogo, in box: LetterBox) {
         logo.draw(cr, in: box)
     }
+
+    /// cairo writes structure tags as they come; it cannot mark artifacts, so artifacts are
+    /// left untagged and ``CairoArtifacts`` marks what is untagged afterwards.
+    func beginTag(_ tag: StructureTag) {
+        if tag != .artifact { cairo_tag_begin(cr, tag.rawValue, "") }
+    }
+
+    func endTag(_ tag: StructureTag) {
+        if tag != .artifact { cairo_tag_end(cr, tag.rawValue) }
+    }
 }
 
 // MARK: - Not Sendable
@@ -674,3 +766,15 @@ private final class CairoCanvas: LetterCanvas {
 /// make one per worker instead of sharing one.
 @available(*, unavailable)
 extension LetterRenderer: Sendable {}
+
+extension LetterBlock {
+    /// The structure element of the block; a bullet's `LI` holds its `Lbl` and `LBody`.
+    var structureTag: StructureTag {
+        switch self {
+        case .title: .title
+        case .heading: .heading
+        case .paragraph: .paragraph
+        case .bullet: .listItem
+        }
+    }
+}

@@ -6,6 +6,9 @@ enum FastFontFace: Int, Hashable, Sendable, CaseIterable {
     case regular = 0
     /// DejaVu Sans Bold.
     case bold = 1
+    /// DejaVu Sans glyphs of rare characters of names and addresses, a subset of their own
+    /// that only the letters using them embed (see ``FastLetterTemplates/fonts(_:used:)``).
+    case regularExtension = 2
 }
 
 /// One glyph where pango put it, in PDF points from the page's top-left corner.
@@ -20,6 +23,13 @@ struct PlacedGlyph: Hashable, Sendable {
     let y: Double
     /// Grey level, 0 black.
     let gray: Double
+}
+
+extension PlacedGlyph {
+    /// The same glyph numbered as in the embedded subset (``FontSubset/subsetGlyphs``).
+    func inSubset(_ subsetGlyphs: [FastFontFace: [UInt32: UInt32]]) -> PlacedGlyph {
+        PlacedGlyph(glyph: subsetGlyphs[face]?[glyph] ?? 0, face: face, size: size, x: x, y: y, gray: gray)
+    }
 }
 
 /// A stroked straight line.
@@ -42,6 +52,8 @@ final class GlyphRecorder: LetterCanvas {
     private(set) var glyphs: [PlacedGlyph] = []
     /// The stroked lines, in drawing order.
     private(set) var lines: [StrokedLine] = []
+    /// Where structure tags open and close among the glyphs.
+    private(set) var marks: [StructureMark] = []
     /// The text each glyph stands for, from pango's clusters (only when asked for).
     private(set) var glyphText: [FastFontFace: [UInt32: String]] = [:]
     /// The bytes of the font file of each face used (only when asked for).
@@ -56,6 +68,9 @@ final class GlyphRecorder: LetterCanvas {
     private(set) var ellipsized = false
 
     private let collect: Bool
+    private var spaceGlyphs: [FastFontFace: UInt32] = [:]
+    /// Font glyph id to subset glyph id, per face; nil to record the font's glyph ids.
+    private let subsetGlyphs: [FastFontFace: [UInt32: UInt32]]?
     private var gray = 0.0
     private var lineWidth = 2.0
     private var pathStart: (x: Double, y: Double)?
@@ -68,10 +83,14 @@ final class GlyphRecorder: LetterCanvas {
 
     /// Creates an empty recorder.
     ///
-    /// - Parameter collectFonts: also keep each glyph's text and the font files
-    ///   (for compiling templates; slower).
-    init(collectFonts: Bool) {
+    /// - Parameters:
+    ///   - collectFonts: also keep each glyph's text and the font files
+    ///     (for compiling templates; slower).
+    ///   - subsetGlyphs: record glyphs with their ids in these subsets; a glyph a subset
+    ///     lacks sets ``unusual``.
+    init(collectFonts: Bool, subsetGlyphs: [FastFontFace: [UInt32: UInt32]]? = nil) {
         collect = collectFonts
+        self.subsetGlyphs = subsetGlyphs
         glyphs.reserveCapacity(128)
     }
 
@@ -79,6 +98,7 @@ final class GlyphRecorder: LetterCanvas {
     func reset() {
         glyphs.removeAll(keepingCapacity: true)
         lines.removeAll(keepingCapacity: true)
+        marks.removeAll(keepingCapacity: true)
         unusual = false
         missingGlyph = false
         ellipsized = false
@@ -118,6 +138,14 @@ final class GlyphRecorder: LetterCanvas {
         logoBox = box
     }
 
+    func beginTag(_ tag: StructureTag) {
+        marks.append(StructureMark(tag: tag, opens: true, glyph: glyphs.count))
+    }
+
+    func endTag(_ tag: StructureTag) {
+        marks.append(StructureMark(tag: tag, opens: false, glyph: glyphs.count))
+    }
+
     func showLayout(_ layout: OpaquePointer, x: Double, y: Double) {
         if pango_layout_is_ellipsized(layout) != 0 { ellipsized = true }
         guard let iterator = pango_layout_get_iter(layout) else {
@@ -151,6 +179,16 @@ final class GlyphRecorder: LetterCanvas {
 
     private static func points(_ units: Int32) -> Double { Double(units) / Double(PANGO_SCALE) }
 
+    /// The space glyph of a face's font, looked up once.
+    private func spaceGlyph(_ face: FastFontFace, _ font: UnsafeMutablePointer<PangoFont>?) -> UInt32? {
+        if let glyph = spaceGlyphs[face] { return glyph }
+        guard let font, let hbFont = pango_font_get_hb_font(font) else { return nil }
+        var glyph: hb_codepoint_t = 0
+        guard hb_font_get_nominal_glyph(hbFont, 0x20, &glyph) != 0 else { return nil }
+        spaceGlyphs[face] = glyph
+        return glyph
+    }
+
     /// Which face and size a run's font is, or nil for anything but DejaVu Sans upright.
     private func face(of font: UnsafeMutablePointer<PangoFont>?) -> (face: FastFontFace, size: Double)? {
         guard let font, let description = pango_font_describe_with_absolute_size(font) else { return nil }
@@ -183,18 +221,34 @@ final class GlyphRecorder: LetterCanvas {
         }
         var position = offset
         for index in 0..<count {
-            let info = infos[index]
+            var info = infos[index]
             defer { position += info.geometry.width }
-            if info.glyph == Self.emptyGlyph { continue }
+            if info.glyph == Self.emptyGlyph {
+                // A space pango does not draw (where a line wraps): an invisible space glyph,
+                // so the text reads "word word", not "wordword".
+                guard let font, let space = spaceGlyph(font.face, item.pointee.analysis.font) else { continue }
+                info.glyph = space
+            }
             if info.glyph & Self.unknownFlag != 0 { missingGlyph = true }
             guard let font, info.glyph & Self.unknownFlag == 0 else {
                 unusual = true
                 continue
             }
-            glyphs.append(PlacedGlyph(glyph: info.glyph, face: font.face, size: font.size,
+            var (glyph, face) = (info.glyph, font.face)
+            if let subsetGlyphs {
+                if let subsetGlyph = subsetGlyphs[face]?[glyph] {
+                    glyph = subsetGlyph
+                } else if face == .regular, let subsetGlyph = subsetGlyphs[.regularExtension]?[glyph] {
+                    (glyph, face) = (subsetGlyph, .regularExtension)
+                } else {
+                    unusual = true
+                    continue
+                }
+            }
+            glyphs.append(PlacedGlyph(glyph: glyph, face: face, size: font.size,
                                       x: x + Self.points(position + info.geometry.x_offset),
                                       y: baseline + Self.points(info.geometry.y_offset), gray: gray))
-            if collect, let text, let clusters = string.pointee.log_clusters {
+            if collect, infos[index].glyph != Self.emptyGlyph, let text, let clusters = string.pointee.log_clusters {
                 collectText(glyph: info.glyph, face: font.face, index: index, count: count,
                             clusters: clusters, item: item.pointee, text: text)
             }

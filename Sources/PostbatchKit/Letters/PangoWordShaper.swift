@@ -164,11 +164,9 @@ extension PangoWordShaper {
         var start = 0
         while start < scalars.count {
             guard let end = breakLine(paragraph, widths, start: start) else { return nil }
-            guard var line = glyphs(paragraph, start, end) else { return nil }
-            // pango empties the glyph of the space a line was broken after (`zero_line_final_space`).
-            if end < scalars.count, logAttrs[end - 1].is_white != 0, scalars[end - 1] == " ", !line.isEmpty {
-                line.removeLast()
-            }
+            // pango empties the glyph of the space a line was broken after (`zero_line_final_space`);
+            // ``GlyphRecorder`` records it as an invisible space glyph, as this line keeps it.
+            guard let line = glyphs(paragraph, start, end) else { return nil }
             lines.append(line)
             start = end
         }

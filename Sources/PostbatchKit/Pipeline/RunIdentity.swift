@@ -68,6 +68,13 @@ enum RunIdentity {
         return (Hex.string(hasher.finalize()), parts)
     }
 
+    /// The `input` part of ``parts(inputSHA256:campaign:options:includingShard:)`` for an
+    /// input: what the run record keeps of the input's SHA-256, so that `fallback` can tell
+    /// whether it was given the run's input.
+    static func inputPart(inputSHA256: String) -> String {
+        String(Hex.string(SHA256.hash(data: Array("input=\(inputSHA256)\n".utf8))).prefix(16))
+    }
+
     /// The names of the parts that differ, in a sentence: `input, templates`.
     static func differences(_ old: [String: String]?, _ new: [String: String]) -> String? {
         guard let old else { return nil }

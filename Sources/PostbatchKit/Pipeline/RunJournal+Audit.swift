@@ -54,16 +54,13 @@ extension RunJournal {
                 continue
             }
             var checkedContainers = Set<Substring>()
-            for line in records {
-                let fields = line.split(separator: ",", omittingEmptySubsequences: false)
-                guard fields.count == SpoolLayout.manifestColumns.count, fields[0].count == 36,
-                      let bytes = Int(fields[5]), fields[6].count == 64, !fields[7].contains("..")
-                else {
+            for record in records {
+                guard let line = try? ManifestLine(record) else {
                     audit.redo(segment, bad: 1)
                     break
                 }
-                let file = fields[7]
-                if file.hasSuffix(SpoolLayout.containerSuffix) {
+                let (file, bytes) = (line.file, line.bytes)
+                if line.isInContainer {
                     guard !checkedContainers.contains(file) else { continue }
                     checkedContainers.insert(file)
                     if Self.size(of: spool.path + "/" + file) == nil {

@@ -115,78 +115,6 @@ public struct SpoolVerification: Sendable {
 
 // MARK: - The check
 
-/// A message UUID as two 64-bit halves: the index key, 16 bytes instead of a string.
-struct UUIDKey: Hashable {
-    let high: UInt64
-    let low: UInt64
-
-    /// Parses lower-case `8-4-4-4-12` hex.
-    init?(_ text: Substring) {
-        let bytes = Array(text.utf8)
-        guard bytes.count == 36 else { return nil }
-        var high: UInt64 = 0
-        var low: UInt64 = 0
-        var nibbles = 0
-        for (index, byte) in bytes.enumerated() {
-            if [8, 13, 18, 23].contains(index) {
-                guard byte == UInt8(ascii: "-") else { return nil }
-                continue
-            }
-            let value: UInt8
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): value = byte - UInt8(ascii: "0")
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): value = byte - UInt8(ascii: "a") + 10
-            default: return nil
-            }
-            if nibbles < 16 { high = high << 4 | UInt64(value) } else { low = low << 4 | UInt64(value) }
-            nibbles += 1
-        }
-        self.high = high
-        self.low = low
-    }
-}
-
-/// A SHA-256 digest in four words, compared without allocating.
-struct Digest: Equatable {
-    let words: (UInt64, UInt64, UInt64, UInt64)
-
-    init(_ bytes: some Sequence<UInt8>) {
-        var words: [UInt64] = [0, 0, 0, 0]
-        for (index, byte) in bytes.enumerated() where index < 32 {
-            words[index / 8] = words[index / 8] << 8 | UInt64(byte)
-        }
-        self.words = (words[0], words[1], words[2], words[3])
-    }
-
-    /// Parses 64 lower-case hex digits.
-    init?(hex: Substring) {
-        let digits = Array(hex.utf8)
-        guard digits.count == 64 else { return nil }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(32)
-        var index = 0
-        while index < 64 {
-            guard let high = Self.nibble(digits[index]), let low = Self.nibble(digits[index + 1]) else { return nil }
-            bytes.append(high << 4 | low)
-            index += 2
-        }
-        self.init(bytes)
-    }
-
-    private static func nibble(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-        default: nil
-        }
-    }
-
-    static func == (lhs: Digest, rhs: Digest) -> Bool {
-        lhs.words.0 == rhs.words.0 && lhs.words.1 == rhs.words.1
-            && lhs.words.2 == rhs.words.2 && lhs.words.3 == rhs.words.3
-    }
-}
-
 /// One manifest line, as much as the check needs.
 struct Expected {
     let uuid: UUIDKey
@@ -231,15 +159,6 @@ struct Check {
     // MARK: Manifest
 
     mutating func readManifest(at path: String) {
-        guard let file = fopen(path, "r") else {
-            problem(.unreadable, SpoolLayout.manifest, "cannot be read: \(SpoolError.describe(errno: errno))")
-            return
-        }
-        defer { fclose(file) }
-        var buffer: UnsafeMutablePointer<CChar>?
-        var capacity = 0
-        defer { free(buffer) }
-        var lineNumber = 0
         for group in LetterGroup.allCases {
             counts["by_group.\(group.rawValue)"] = 0
             for channel in Channel.allCases { counts["by_group_channel.\(group.rawValue).\(channel.rawValue)"] = 0 }
@@ -247,81 +166,48 @@ struct Check {
         for channel in Channel.allCases { counts["by_channel.\(channel.rawValue)"] = 0 }
         for language in Language.allCases { counts["by_language.\(language.rawValue)"] = 0 }
         counts["total"] = 0
-        while true {
-            let length = getline(&buffer, &capacity, file)
-            guard length >= 0, let buffer else { break }
-            lineNumber += 1
-            var text = String(decoding: UnsafeRawBufferPointer(start: buffer, count: length), as: UTF8.self)
-            while text.hasSuffix("\n") || text.hasSuffix("\r") || text.hasSuffix("\r\n") { text.removeLast() }
-            if lineNumber == 1 {
+        let end = ManifestLine.forEachLine(ofFile: path) { line, number in
+            var text = line
+            if number == 1 {
                 if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
                 if text != SpoolLayout.manifestHeader {
                     problem(.badManifest, SpoolLayout.manifest,
                             "line 1: the header must be exactly '\(SpoolLayout.manifestHeader)' (found '\(Self.shown(text))')")
                     if text.split(separator: ",", omittingEmptySubsequences: false).count == 8,
                        UUIDKey(text.prefix(while: { $0 != "," })) != nil {
-                        addLine(text, number: lineNumber)  // no header: the first line is a letter
+                        addLine(text, number: number)  // no header: the first line is a letter
                     }
                 }
-                continue
+                return
             }
-            if text.isEmpty { continue }
-            addLine(text, number: lineNumber)
+            if !text.isEmpty { addLine(text, number: number) }
         }
-        if ferror(file) != 0 {
-            problem(.unreadable, SpoolLayout.manifest, "reading stopped after line \(lineNumber): \(SpoolError.describe(errno: errno))")
+        switch end {
+        case .cannotOpen(let error):
+            problem(.unreadable, SpoolLayout.manifest, "cannot be read: \(SpoolError.describe(errno: error))")
+        case .stopped(let line, let error):
+            problem(.unreadable, SpoolLayout.manifest, "reading stopped after line \(line): \(SpoolError.describe(errno: error))")
+        case .done:
+            break
         }
         seen = [Bool](repeating: false, count: expected.count)
     }
 
     mutating func addLine(_ text: String, number: Int) {
-        let fields = text.split(separator: ",", omittingEmptySubsequences: false)
-        func bad(_ detail: String) { problem(.badManifest, SpoolLayout.manifest, "line \(number): \(detail)") }
-        guard fields.count == 8 else {
-            bad("expected \(SpoolLayout.manifestColumns.count) fields (\(SpoolLayout.manifestHeader)), found \(fields.count)")
+        let line: ManifestLine
+        do {
+            line = try ManifestLine(text[...])
+        } catch {
+            let detail = error.field.map { "field '\($0)': \(error.expected) (found '\(Self.shown(error.found))')" }
+            problem(.badManifest, SpoolLayout.manifest, "line \(number): \(detail ?? error.expected)")
             return
         }
-        let (uuidText, group, channel, date, language, bytesText, shaText, file) =
-            (fields[0], fields[1], fields[2], fields[3], fields[4], fields[5], fields[6], fields[7])
-        guard let uuid = UUIDKey(uuidText) else {
-            return bad("field 'uuid': expected lower-case 8-4-4-4-12 hex (found '\(Self.shown(uuidText))')")
-        }
-        guard let groupNumber = Int(group), LetterGroup(rawValue: groupNumber) != nil else {
-            return bad("field 'group': expected 1 to 5 (found '\(Self.shown(group))')")
-        }
-        guard Channel(rawValue: String(channel)) != nil else {
-            return bad("field 'channel': expected digital or print (found '\(Self.shown(channel))')")
-        }
-        guard CalendarDate(iso: String(date)) != nil else {
-            return bad("field 'date': expected a date like 2021-10-06 (found '\(Self.shown(date))')")
-        }
-        guard Language(rawValue: String(language)) != nil else {
-            return bad("field 'language': expected da or en (found '\(Self.shown(language))')")
-        }
-        guard let bytes = Int(bytesText), bytes >= 0 else {
-            return bad("field 'bytes': expected a whole number of bytes (found '\(Self.shown(bytesText))')")
-        }
-        guard let digest = Digest(hex: shaText) else {
-            return bad("field 'sha256': expected 64 lower-case hex digits (found '\(Self.shown(shaText))')")
-        }
-        // The file: <channel>/<date>/<NNNN>/<uuid>.xml or <channel>/<date>/<NNNN>.tar.lzma.
-        let parts = file.split(separator: "/", omittingEmptySubsequences: false)
-        let prefixOK = parts.count >= 3 && parts[0] == channel && parts[1] == date
-        let location: String
-        if prefixOK, parts.count == 4, Self.isBatch(parts[2]), parts[3] == "\(uuidText).xml" {
-            location = parts[0..<3].joined(separator: "/")
-        } else if prefixOK, parts.count == 3, parts[2].hasSuffix(SpoolLayout.containerSuffix),
-                  Self.isBatch(parts[2].dropLast(SpoolLayout.containerSuffix.count)) {
-            location = String(file)
-        } else {
-            return bad("field 'file': expected \(channel)/\(date)/NNNN/\(uuidText).xml or \(channel)/\(date)/NNNN.tar.lzma "
-                       + "(found '\(Self.shown(file))')")
-        }
-        if let first = byUUID[uuid] {
+        if let first = byUUID[line.key] {
             problem(.duplicateUUID, SpoolLayout.manifest,
-                    "line \(number): message \(uuidText) is already on line \(expected[Int(first)].line)")
+                    "line \(number): message \(line.uuid) is already on line \(expected[Int(first)].line)")
             return
         }
+        let location = String(line.location)
         let locationID: Int32
         if let known = locationIndex[location] {
             locationID = known
@@ -330,20 +216,17 @@ struct Check {
             locations.append(location)
             locationIndex[location] = locationID
         }
-        byUUID[uuid] = Int32(expected.count)
-        expected.append(Expected(uuid: uuid, location: locationID, bytes: bytes, digest: digest, line: number))
+        byUUID[line.key] = Int32(expected.count)
+        expected.append(Expected(uuid: line.key, location: locationID, bytes: line.bytes, digest: line.digest, line: number))
         result.letters += 1
-        if excludedFromReport.contains(String(uuidText)) { return }
+        if excludedFromReport.contains(String(line.uuid)) { return }
+        let (group, channel) = (line.group.rawValue, line.channel.rawValue)
         counts["total", default: 0] += 1
         counts["by_group.\(group)", default: 0] += 1
         counts["by_channel.\(channel)", default: 0] += 1
         counts["by_group_channel.\(group).\(channel)", default: 0] += 1
-        counts["by_language.\(language)", default: 0] += 1
-        counts["by_date.\(date)", default: 0] += 1
-    }
-
-    static func isBatch(_ name: Substring) -> Bool {
-        name.count == 4 && name.utf8.allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
+        counts["by_language.\(line.language.rawValue)", default: 0] += 1
+        counts["by_date.\(line.date.iso)", default: 0] += 1
     }
 
     /// A value for a message: at most 60 characters, and never a run of six or

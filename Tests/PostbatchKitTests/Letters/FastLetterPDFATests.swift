@@ -81,7 +81,7 @@ struct FastLetterPDFATests {
         let profileDictionary = try LetterFixtures.run("qpdf", ["--show-object=18", url.path]).output
         #expect(profileDictionary.contains("/N 3"))
         let profile = try LetterFixtures.runForData("qpdf", ["--show-object=18", "--filtered-stream-data", url.path]).output
-        let expected = try Data(contentsOf: URL(fileURLWithPath: FastLetterTemplates.sRGBProfilePath))
+        let expected = Data(SRGBProfile.bytes)
         #expect(profile.count == expected.count)
         #expect(profile == expected)
 
@@ -120,6 +120,23 @@ struct FastLetterPDFATests {
         #expect(Self.field("ModDate", in: info) == date)
     }
 
+    @Test("the built-in sRGB profile is the one scripts/srgb-icc.c builds with littleCMS: ICC v4.2, display, RGB, XYZ")
+    func builtInProfile() throws {
+        let folder = try Scratch.folder("icc")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let built = folder.appendingPathComponent("sRGB.icc")
+        let script = try EnvelopeFixtures.repositoryRoot().appendingPathComponent("scripts/make-srgb-icc.sh")
+        #expect(try LetterFixtures.run(script.path, ["--icc", built.path]).status == 0)
+        #expect(Array(try Data(contentsOf: built)) == SRGBProfile.bytes, "rerun scripts/make-srgb-icc.sh")
+        let bytes = SRGBProfile.bytes
+        func field(_ offset: Int) -> String { String(decoding: bytes[offset..<(offset + 4)], as: UTF8.self) }
+        #expect(bytes[0..<4].reduce(0) { $0 << 8 | Int($1) } == bytes.count)
+        #expect(bytes[8] == 4 && bytes[9] == 0x20)
+        #expect(field(12) == "mntr" && field(16) == "RGB " && field(20) == "XYZ " && field(36) == "acsp")
+        #expect(bytes[84..<100].contains { $0 != 0 }, "no profile ID")
+        #expect(try FastPDFA.loadProfile(at: built.path) == bytes)
+    }
+
     @Test("a missing ICC profile stops the template compilation with a clear error")
     func missingProfile() throws {
         let composer = try LetterComposer(campaign: LetterFixtures.campaign())
@@ -129,6 +146,6 @@ struct FastLetterPDFATests {
         }
         #expect(error.code == .pdf)
         #expect(error.file == path)
-        #expect(error.detail.contains("icc-profiles-free"))
+        #expect(error.detail.contains("built-in sRGB profile"))
     }
 }

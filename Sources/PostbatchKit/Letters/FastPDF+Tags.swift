@@ -1,0 +1,54 @@
+/// Tagged page content for the fast path: the glyphs of each structure element in its own
+/// marked-content sequence, in drawing order (which is reading order).
+extension FastPDF {
+    /// Writes lines and glyphs as tagged page content.
+    ///
+    /// The lines (fold marks, the footer rule) and every glyph outside a tag that holds
+    /// content are artifacts (`/Artifact BMC … EMC`); the glyphs of an element that holds
+    /// content are one `/Tag << /MCID n >> BDC … EMC`, its MCID taken from `structure`.
+    ///
+    /// - Parameters:
+    ///   - glyphs: the glyphs in drawing order.
+    ///   - lines: stroked lines, all artifacts.
+    ///   - marks: where tags open and close, from ``GlyphRecorder/marks``.
+    ///   - prefix: content before the lines (the logo), an artifact as well.
+    ///   - structure: the tree the elements join.
+    ///   - advances: advance widths per face and glyph.
+    ///   - out: the content stream to append to.
+    static func taggedContent(glyphs: [PlacedGlyph], lines: [StrokedLine], marks: [StructureMark], prefix: [UInt8] = [],
+                              structure: inout LetterStructure, advances: [FastFontFace: [UInt32: Double]],
+                              into out: inout [UInt8]) {
+        if !prefix.isEmpty || !lines.isEmpty {
+            append("/Artifact BMC\n", to: &out)
+            out += prefix
+            content(glyphs: [], lines: lines, advances: advances, into: &out)
+            append("EMC\n", to: &out)
+        }
+        var open: [(tag: StructureTag, mcid: Int?)] = []
+        var start = 0
+        func flush(until end: Int) {
+            guard end > start else { return }
+            let segment = Array(glyphs[start..<end])
+            start = end
+            if let leaf = open.last, leaf.tag != .artifact, let mcid = leaf.mcid {
+                append("/\(leaf.tag.rawValue) << /MCID ", to: &out)
+                appendInteger(mcid, to: &out)
+                append(" >> BDC\n", to: &out)
+            } else {
+                append("/Artifact BMC\n", to: &out)
+            }
+            content(glyphs: segment, lines: [], advances: advances, into: &out)
+            append("EMC\n", to: &out)
+        }
+        for mark in marks {
+            flush(until: min(mark.glyph, glyphs.count))
+            if mark.opens {
+                open.append((mark.tag, structure.begin(mark.tag)))
+            } else {
+                structure.end(mark.tag)
+                if !open.isEmpty { open.removeLast() }
+            }
+        }
+        flush(until: glyphs.count)
+    }
+}

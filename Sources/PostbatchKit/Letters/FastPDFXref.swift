@@ -1,0 +1,114 @@
+/// The fast path's file structure (PDF 1.5, ISO 32000-1 7.5.7 and 7.5.8): the template's
+/// dictionaries (catalog, page, font dictionaries, structure tree) packed into one
+/// compressed object stream, and a cross-reference stream per letter.
+///
+/// A plain cross-reference table costs 20 bytes per object, and the structure tree's
+/// dictionaries as plain objects about 2 KB per letter; packed and compressed, both are a
+/// fraction of that. PDF/A-2 allows object and cross-reference streams.
+struct FastPDFXref: Sendable {
+    /// One entry: type 0 (free), 1 (at a byte offset) or 2 (in object stream `field2`, at index `field3`).
+    struct Entry: Sendable {
+        var type: UInt8
+        var field2: Int
+        var field3: Int
+    }
+
+    private(set) var entries: [Entry]
+
+    /// Lays out a template's objects after `prefix`: stream objects as they are, every other
+    /// object packed into the object stream numbered `objectStream`.
+    ///
+    /// - Parameters:
+    ///   - objects: whole objects (`n 0 obj … endobj`), by number.
+    ///   - objectStream: the object stream's number, greater than every object's.
+    ///   - prefix: the bytes before them (header and binary comment); the objects are appended.
+    /// - Throws: ``LetterError`` `letter_pdf` if zlib fails.
+    init(objects: [(Int, [UInt8])], objectStream: Int, appendingTo prefix: inout [UInt8]) throws(LetterError) {
+        entries = Array(repeating: Entry(type: 0, field2: 0, field3: 0), count: objectStream + 1)
+        try append(objects: objects, objectStream: objectStream, to: &prefix)
+    }
+
+    /// Appends objects to `pdf`: stream objects as they are, every other object packed into
+    /// a new object stream numbered `objectStream` (numbers past the end extend the table).
+    ///
+    /// - Throws: ``LetterError`` `letter_pdf` if zlib fails.
+    mutating func append(objects: [(Int, [UInt8])], objectStream: Int, to pdf: inout [UInt8]) throws(LetterError) {
+        var header: [UInt8] = []
+        var bodies: [UInt8] = []
+        var index = 0
+        for (number, bytes) in objects {
+            if let body = Self.body(bytes) {
+                FastPDF.append("\(number) \(bodies.count) ", to: &header)
+                bodies += body
+                bodies.append(0x0A)
+                set(number, offset: 0)
+                entries[number] = Entry(type: 2, field2: objectStream, field3: index)
+                index += 1
+            } else {
+                set(number, offset: pdf.count)
+                pdf += bytes
+            }
+        }
+        set(objectStream, offset: pdf.count)
+        pdf += FastPDF.stream(number: objectStream, try Flate.compress(header + bodies),
+                              extra: "/Type /ObjStm /N \(index) /First \(header.count) /Filter /FlateDecode ")
+    }
+
+    /// The body of a non-stream object `n 0 obj\n<body>\nendobj\n`, or nil for a stream.
+    private static func body(_ object: [UInt8]) -> ArraySlice<UInt8>? {
+        guard let start = object.firstIndex(of: 0x0A), object.count >= start + 8 else { return nil }
+        let body = object[(start + 1)..<(object.count - 8)]
+        guard object[(object.count - 8)...].elementsEqual("\nendobj\n".utf8),
+              PDFAUpdate.lastIndex(of: "endstream", in: body) == nil else { return nil }
+        return body
+    }
+
+    /// The rows without their predictor bytes and differences (when zlib failed).
+    private static func rows(_ predicted: [UInt8]) -> [UInt8] {
+        var rows: [UInt8] = []
+        var above: [UInt8] = Array(repeating: 0, count: 7)
+        for start in stride(from: 0, to: predicted.count, by: 8) {
+            let row = (0..<7).map { predicted[start + 1 + $0] &+ above[$0] }
+            rows += row
+            above = row
+        }
+        return rows
+    }
+
+    /// Records an object written at a byte offset (numbers past the end extend the table).
+    mutating func set(_ number: Int, offset: Int) {
+        while entries.count <= number { entries.append(Entry(type: 0, field2: 0, field3: 0)) }
+        entries[number] = Entry(type: 1, field2: offset, field3: 0)
+    }
+
+    /// Appends the cross-reference stream (the next object number) that ends the file,
+    /// compressed with `deflater` (rows of 7 bytes, each the difference from the row above:
+    /// PNG "Up" prediction, so the offsets compress).
+    mutating func append(to pdf: inout [UInt8], root: Int, info: Int, id: [UInt8], deflater: Deflater) {
+        let number = entries.count
+        let offset = pdf.count
+        set(number, offset: offset)
+        var data: [UInt8] = []
+        data.reserveCapacity(entries.count * 8)
+        var above: [UInt8] = Array(repeating: 0, count: 7)
+        for entry in entries {
+            let second = UInt32(truncatingIfNeeded: entry.field2)
+            let row = [entry.type, UInt8(second >> 24), UInt8(second >> 16 & 0xFF), UInt8(second >> 8 & 0xFF),
+                       UInt8(second & 0xFF), UInt8(entry.field3 >> 8 & 0xFF), UInt8(entry.field3 & 0xFF)]
+            data.append(2)  // PNG filter type 2, Up
+            for index in 0..<7 { data.append(row[index] &- above[index]) }
+            above = row
+        }
+        let compressed = deflater.compress(data)
+        FastPDF.append("\(number) 0 obj\n<< /Type /XRef /Size \(entries.count) /W [1 4 2] /Root \(root) 0 R "
+                       + "/Info \(info) 0 R /ID [<", to: &pdf)
+        let filter = compressed == nil ? "" : "/Filter /FlateDecode /DecodeParms << /Predictor 12 /Columns 7 >> "
+        FastPDF.appendHex(id, to: &pdf)
+        FastPDF.append("> <", to: &pdf)
+        FastPDF.appendHex(id, to: &pdf)
+        let body = compressed ?? Self.rows(data)
+        FastPDF.append("> ] \(filter)/Length \(body.count) >>\nstream\n", to: &pdf)
+        pdf += body
+        FastPDF.append("\nendstream\nendobj\nstartxref\n\(offset)\n%%EOF\n", to: &pdf)
+    }
+}

@@ -1,0 +1,130 @@
+/// The logical structure of a letter, for tagged PDF (ISO 32000-1, 14.8): what a screen
+/// reader reads, in the order it reads it.
+///
+/// The drawing code (``LetterRenderer``) opens and closes tags on its ``LetterCanvas``
+/// around what it draws: the recipient block, the date block and the sender block as
+/// paragraphs, the title as `H1`, section headings as `H2`, paragraphs as `P`, bullet lists
+/// as `L` of `LI` (each a `Lbl` bullet and an `LBody`). Fold marks, the footer, page
+/// numbers, the return address in the window and the logo are artifacts: drawn, not read.
+/// cairo turns the tags into a structure tree itself; the fast path builds the same tree
+/// with ``LetterStructure``.
+enum StructureTag: String, Sendable {
+    case document = "Document"
+    case title = "H1"
+    case heading = "H2"
+    case paragraph = "P"
+    case list = "L"
+    case listItem = "LI"
+    case label = "Lbl"
+    case listBody = "LBody"
+    /// Not part of the structure: marked `/Artifact` in the content stream.
+    case artifact = "Artifact"
+
+    /// Whether the tag holds content itself (a marked-content sequence), not other elements.
+    var holdsContent: Bool {
+        switch self {
+        case .document, .list, .listItem: false
+        default: true
+        }
+    }
+}
+
+/// One tag opened or closed while drawing, at a place in the recorded glyphs.
+struct StructureMark: Hashable, Sendable {
+    let tag: StructureTag
+    let opens: Bool
+    /// The number of glyphs recorded before the mark.
+    let glyph: Int
+}
+
+/// A structure tree built from marks: elements, their marked-content ids, and the PDF objects.
+///
+/// Marked-content ids (MCIDs) are numbered in content order on each page (``nextPage()``
+/// starts the next one); every element that holds content gets one id on its page.
+struct LetterStructure: Sendable {
+    /// One structure element: its tag, and its kids (other elements, or one MCID).
+    struct Element: Sendable {
+        let tag: StructureTag
+        var kids: [Int] = []
+        var mcid: Int?
+        var parent: Int?
+        var page = 0
+    }
+
+    /// The elements; 0 is the `Document`.
+    private(set) var elements: [Element] = [Element(tag: .document)]
+    /// The element that owns each MCID, per page.
+    private(set) var owners: [[Int]] = [[]]
+    private var open: [Int] = [0]
+
+    /// Opens an element under the innermost open one; returns its MCID if it holds content.
+    mutating func begin(_ tag: StructureTag) -> Int? {
+        guard tag != .artifact else { return nil }
+        let index = elements.count
+        let page = owners.count - 1
+        var element = Element(tag: tag, parent: open.last, page: page)
+        if tag.holdsContent {
+            element.mcid = owners[page].count
+            owners[page].append(index)
+        }
+        elements.append(element)
+        elements[open.last ?? 0].kids.append(index)
+        open.append(index)
+        return element.mcid
+    }
+
+    /// Closes the innermost open element.
+    mutating func end(_ tag: StructureTag) {
+        guard tag != .artifact, open.count > 1 else { return }
+        open.removeLast()
+    }
+
+    /// Starts the next page: the elements opened from now on are on it, their MCIDs from 0.
+    mutating func nextPage() {
+        owners.append([])
+    }
+
+    /// The structure tree's objects, numbered from `first`: the root, the parent tree, then
+    /// one object per element.
+    ///
+    /// - Parameters:
+    ///   - first: the number of the StructTreeRoot object.
+    ///   - page: the object number of the page all content is on.
+    func objects(first: Int, page: Int) -> [(Int, [UInt8])] {
+        objects(first: first, pages: [page])
+    }
+
+    /// The structure tree's objects for content on several pages: page `n`'s
+    /// `/StructParents` is `n`.
+    ///
+    /// - Parameters:
+    ///   - first: the number of the StructTreeRoot object.
+    ///   - pages: the object number of each page, in order.
+    func objects(first: Int, pages: [Int]) -> [(Int, [UInt8])] {
+        let root = first
+        func number(_ element: Int) -> Int { first + 2 + element }
+        var objects: [(Int, [UInt8])] = []
+        objects.append((root, Array(("\(root) 0 obj\n<< /Type /StructTreeRoot /K \(number(0)) 0 R /ParentTree "
+                                     + "\(first + 1) 0 R /ParentTreeNextKey \(pages.count) >>\nendobj\n").utf8)))
+        let nums = owners.prefix(pages.count).enumerated().map { page, owners in
+            "\(page) [" + owners.map { "\(number($0)) 0 R" }.joined(separator: " ") + "]"
+        }.joined(separator: " ")
+        objects.append((first + 1, Array("\(first + 1) 0 obj\n<< /Nums [\(nums)] >>\nendobj\n".utf8)))
+        for (index, element) in elements.enumerated() {
+            let parent = element.parent.map { "\(number($0)) 0 R" } ?? "\(root) 0 R"
+            let kids = element.mcid.map(String.init)
+                ?? "[" + element.kids.map { "\(number($0)) 0 R" }.joined(separator: " ") + "]"
+            let page = pages[min(element.page, pages.count - 1)]
+            objects.append((number(index), Array(("\(number(index)) 0 obj\n<< /Type /StructElem /S /\(element.tag.rawValue) "
+                                                  + "/P \(parent) /Pg \(page) 0 R /K \(kids) >>\nendobj\n").utf8)))
+        }
+        return objects
+    }
+
+    /// The catalog entries of a tagged letter: its language, its title shown, and (unless
+    /// the catalog has it already) that it is marked.
+    static func catalogEntries(language: Language, marked: Bool = true) -> String {
+        (marked ? "/MarkInfo << /Marked true >> " : "")
+            + "/Lang (\(language.rawValue)) /ViewerPreferences << /DisplayDocTitle true >> "
+    }
+}
