@@ -31,9 +31,11 @@ sample: build
 	rm -rf $(SPOOL)
 	$(SWIFT) run --skip-build postbatch run $(SAMPLE) --spool $(SPOOL)
 
-## Every test (unit tests of each stage and end-to-end tests of the binary).
+## Every test (unit tests of each stage and end-to-end tests of the binary), after the
+## one-way stage check and the 60-line limit on functions.
 test: setup fuzz-compile
 	scripts/stage-deps.py
+	scripts/long-functions.py
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 

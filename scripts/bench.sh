@@ -8,6 +8,8 @@
 #                                    # needs about 40 GB: free space is checked first)
 #   BENCH_SIZES="100000" BENCH_RUN_SIZES="10000" scripts/bench.sh   # a quick look
 #   BENCH_PACKAGE=1 scripts/bench.sh # also the in-process benchmarks (package-benchmark)
+#   BENCH_TMPFS=/dev/shm scripts/bench.sh   # also a loose run with its spool on tmpfs: on disk,
+#                                    # creating 0.8 ms per file bounds loose runs, not postbatch
 #   BENCH_DELIVER=0 scripts/bench.sh # without the delivery benchmark (scripts/bench-deliver.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,7 +30,7 @@ measure() {
   for _ in $(seq "$REPEAT"); do
     local start end rss
     start=$(date +%s.%N)
-    /usr/bin/time -f "%M" -o "$WORK/rss" taskset -c 0 "$@" >/dev/null
+    /usr/bin/time -f "%M" -o "$WORK/rss" taskset -c 0 "$@" >/dev/null 2>"$WORK/measure-stderr"
     end=$(date +%s.%N)
     rss=$(tail -n 1 "$WORK/rss")
     local elapsed
@@ -40,7 +42,23 @@ measure() {
   done
   awk -v label="$label" -v n="$count" -v t="$best" -v rss="$best_rss" -v unit="$unit" \
     'BEGIN { printf "%-28s %10d %9.3f s %12.0f %s/s %8.1f MB peak RSS\n", label, n, t, n / t, unit, rss / 1024 }'
+  fallbacks
 }
+
+# The fast path's count of letters left to the reference renderer, from a run's note
+# (no note: none were).
+fallbacks() {
+  local file=${1:-$WORK/measure-stderr}
+  local note
+  note=$(grep -oE "[0-9,]+ letters? (was|were) rendered by the reference renderer" "$file" || true)
+  echo "     fast path fallbacks: ${note:-none}"
+}
+
+# Templates with personal values anywhere (a salutation, a date in the body, a personal
+# paragraph): the shipped templates with the test fixture's introduction laid over them.
+PERSONAL="$WORK/personal-templates"
+cp -r templates "$PERSONAL"
+cp -r Tests/Fixtures/personal-letters/. "$PERSONAL/"
 
 echo "postbatch benchmark — $(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc) cores, $(uname -m), best of $REPEAT, pinned to core 0"
 printf '%-28s %10s %11s %18s %20s\n' "what" "records" "wall" "rate" "memory"
@@ -57,9 +75,9 @@ done
 echo "-- pathological inputs"
 HEADER="cpr;name;co_name;street;postal_code;city;country;cpr_status;address_protected;has_online_banking;needs_id_update;has_key_app;digital_post_exempt;language"
 ROW="0707077077;Anna Berg;;Gade 1;1620;By;;01;;ja;nej;;;"
-{ printf '%s\n"' "$HEADER"; yes "$ROW" | head -c 200000000; } > "$WORK/quote.csv"
+{ printf '%s\n"' "$HEADER"; { yes "$ROW" || true; } | head -c 200000000; } > "$WORK/quote.csv"
 measure "stats: 200 MB in one quote" 1 records "$BIN" stats "$WORK/quote.csv" --format csv
-{ printf '%s\n' "$HEADER"; yes 1 | head -n 1000000; } > "$WORK/short.csv"
+{ printf '%s\n' "$HEADER"; { yes 1 || true; } | head -n 1000000; } > "$WORK/short.csv"
 measure "stats: 1 M short lines" 1000000 records "$BIN" stats "$WORK/short.csv" --format csv
 rm -f "$WORK/quote.csv" "$WORK/short.csv"
 
@@ -74,7 +92,8 @@ run_measure() {
   end=$(date +%s.%N)
   rss=$(tail -n 1 "$WORK/rss")
   local bytes=0
-  [ -d "$WORK/spool" ] && bytes=$(du -sb "$WORK/spool" | cut -f1)
+  local spool=${MEASURE_SPOOL:-$WORK/spool}
+  [ -d "$spool" ] && bytes=$(du -sb "$spool" | cut -f1)
   awk -v label="$label" -v n="$count" -v l="$letters" -v s="$start" -v e="$end" -v rss="$rss" -v b="$bytes" \
     'BEGIN { t = e - s; printf "%-28s %10d %9.3f s %12.0f letters/s %8.1f MB peak RSS %9.0f bytes/letter\n", label, n, t, l / t, rss / 1024, (l > 0 ? b / l : 0) }'
 }
@@ -91,7 +110,13 @@ for n in $RUN_SIZES; do
   fi
   run_measure "baseline: cp input" "$n" "$letters" cp "$WORK/input.csv" "$WORK/copy.csv"
   run_measure "run --dry-run" "$n" "$letters" "$BIN" run "$WORK/input.csv" --dry-run --now 2021-10-01T08:00:00Z
-  run_measure "  same, one core" "$n" "$letters" taskset -c 0 "$BIN" run "$WORK/input.csv" --dry-run --now 2021-10-01T08:00:00Z --workers 1
+  fallbacks "$WORK/stderr"
+  run_measure "run --dry-run, personal" "$n" "$letters" "$BIN" run "$WORK/input.csv" --dry-run --now 2021-10-01T08:00:00Z --campaign "$PERSONAL/campaign.toml"
+  fallbacks "$WORK/stderr"
+  # Static against personal templates on one core, best of $REPEAT each, in turn: the ratio of
+  # the two is what the fast path's handling of personal values costs.
+  measure "  static, one core" "$letters" letters "$BIN" run "$WORK/input.csv" --dry-run --now 2021-10-01T08:00:00Z --workers 1
+  measure "  personal, one core" "$letters" letters "$BIN" run "$WORK/input.csv" --dry-run --now 2021-10-01T08:00:00Z --workers 1 --campaign "$PERSONAL/campaign.toml"
   if [ -z "${reference_done:-}" ]; then
     # The reference renderer is the baseline; on the first size only (at 1 M it alone takes half an hour).
     run_measure "  reference renderer" "$n" "$letters" "$BIN" run "$WORK/input.csv" --dry-run --now 2021-10-01T08:00:00Z --renderer reference
@@ -99,6 +124,11 @@ for n in $RUN_SIZES; do
     reference_done=1
   fi
   run_measure "run (loose files)" "$n" "$letters" "$BIN" run "$WORK/input.csv" --spool "$WORK/spool" --now 2021-10-01T08:00:00Z
+  if [ -n "${BENCH_TMPFS:-}" ]; then
+    TMPFS_SPOOL=$(mktemp -d "$BENCH_TMPFS/postbatch-bench.XXXXXX")
+    MEASURE_SPOOL="$TMPFS_SPOOL/spool" run_measure "run (loose files, tmpfs)" "$n" "$letters" "$BIN" run "$WORK/input.csv" --spool "$TMPFS_SPOOL/spool" --now 2021-10-01T08:00:00Z
+    rm -rf "$TMPFS_SPOOL"
+  fi
   run_measure "run --container tar.lzma" "$n" "$letters" "$BIN" run "$WORK/input.csv" --spool "$WORK/spool" --now 2021-10-01T08:00:00Z --container tar.lzma
   rm -rf "$WORK/spool"
 done

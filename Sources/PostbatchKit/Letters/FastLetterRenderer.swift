@@ -24,10 +24,14 @@ internal import Crypto
 package final class FastLetterRenderer {
     /// The compiled templates this renderer appends to.
     package let templates: FastLetterTemplates
-    private let layout: LetterRenderer
+    let layout: LetterRenderer
     private let recorder: GlyphRecorder
     private var personal: [UInt8] = []
-    private let deflater = Deflater()
+    let deflater = Deflater()
+    /// The content stream being written for a letter written whole (``renderWhole(_:)``).
+    var wholeContent: [UInt8] = []
+    /// A recorder per template for letters written whole: numbered as in its subsets.
+    private var wholeRecorders: [FastLetterTemplates.Key: GlyphRecorder] = [:]
     /// The Info dictionary's `/Creator` and the XMP's `xmp:CreatorTool`.
     static let creator = "postbatch"
     /// The Info dictionary's `/Producer` and the XMP's `pdf:Producer`.
@@ -53,14 +57,16 @@ package final class FastLetterRenderer {
     /// Renders a letter as PDF bytes, or returns nil when the fast path cannot.
     ///
     /// - Parameter content: the content from ``LetterComposer/compose(_:redactProtectedAddress:)``.
-    /// - Returns: a one-page A4 PDF that rasterises like ``LetterRenderer/render(_:)``'s,
-    ///   or nil when the letter needs the reference renderer: a character outside the
-    ///   embedded subset (for example CJK), a recipient block that must be cut with an
-    ///   ellipsis, a body other than the compiled one, or more than one page. Render
-    ///   those with ``LetterRenderer``.
-    /// - Throws: nothing today; `letter_pdf` is reserved for failures while writing.
+    /// - Returns: an A4 PDF that rasterises like ``LetterRenderer/render(_:)``'s, page for
+    ///   page, or nil when the letter needs the reference renderer: a character outside
+    ///   the embedded subsets (for example CJK), a recipient block that must be cut with an
+    ///   ellipsis, or a sender, title, logo or return line other than the compiled ones.
+    ///   A letter whose body is the compiled one appends its personal parts to the compiled
+    ///   page; any other body (personal blocks, more pages) is written whole
+    ///   (``renderWhole(_:)``). Render the nil ones with ``LetterRenderer``.
+    /// - Throws: ``LetterError`` `letter_pdf` when zlib fails or the logo cannot be read.
     package func render(_ content: LetterContent) throws(LetterError) -> [UInt8]? {
-        guard let template = templates.template(for: content) else { return nil }
+        guard let template = templates.template(for: content) else { return try renderWhole(content) }
         recorder.reset()
         layout.drawPersonalParts(content, on: recorder)
         guard !recorder.unusual, !recorder.ellipsized else { return nil }
@@ -82,7 +88,20 @@ package final class FastLetterRenderer {
         } else {
             pdf += FastPDF.stream(number: 5, personal)
         }
+        // Rare characters of a name: the page that names the extension font, and the font.
+        let extended = recorder.glyphs.contains(where: { $0.face == .regularExtension })
+        return finish(content, pdf: pdf, xref: xref, prefixCount: template.prefix.count, digest: template.digest,
+                      extensionPage: extended ? template.extensionPage : [],
+                      extensionObjects: extended ? template.extensionObjects : [])
+    }
 
+    /// Appends the Info dictionary (16), the XMP metadata (17), the extension font's page and
+    /// objects when given, and the cross-reference stream with the document `/ID`: a hash of
+    /// the template's `digest` and every byte after its `prefixCount`.
+    func finish(_ content: LetterContent, pdf written: [UInt8], xref table: FastPDFXref, prefixCount: Int,
+                digest: [UInt8], extensionPage: [UInt8] = [], extensionObjects: [[UInt8]] = []) -> [UInt8] {
+        var pdf = written
+        var xref = table
         xref.set(16, offset: pdf.count)
         FastPDFA.appendInfo(content, producer: Self.producer, number: 16, to: &pdf)
 
@@ -91,23 +110,34 @@ package final class FastLetterRenderer {
         FastPDFA.appendMetadata(title: content.title, author: content.senderName, subject: content.subject,
                                 date: content.date.iso, creator: Self.creator, producer: Self.producer, to: &pdf)
 
-        // Rare characters of a name: the page that names the extension font, and the font.
-        if recorder.glyphs.contains(where: { $0.face == .regularExtension }) {
+        if !extensionPage.isEmpty {
             xref.set(3, offset: pdf.count)
-            pdf += template.extensionPage
-            for object in template.extensionObjects {
+            pdf += extensionPage
+            for object in extensionObjects {
                 xref.set(xref.entries.count, offset: pdf.count)
                 pdf += object
             }
         }
 
         var hash = SHA256()
-        hash.update(data: template.digest)
-        pdf.withUnsafeBufferPointer { hash.update(bufferPointer: UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: $0[template.prefix.count...]))) }
+        hash.update(data: digest)
+        pdf.withUnsafeBufferPointer {
+            hash.update(bufferPointer: UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: $0[prefixCount...])))
+        }
         let id = Array(hash.finalize().prefix(16))
 
         xref.append(to: &pdf, root: 1, info: 16, id: id, deflater: deflater)
         return pdf
+    }
+
+    /// The recorder of a template's letters written whole.
+    func wholeRecorder(_ template: FastLetterTemplates.Compiled) -> GlyphRecorder {
+        let key = FastLetterTemplates.Key(group: template.fixed.group, language: template.fixed.language,
+                                          channel: template.fixed.channel, abroad: template.fixed.abroad)
+        if let recorder = wholeRecorders[key] { return recorder }
+        let recorder = GlyphRecorder(collectFonts: false, subsetGlyphs: template.subsetGlyphs)
+        wholeRecorders[key] = recorder
+        return recorder
     }
 }
 

@@ -1,3 +1,5 @@
+internal import Crypto
+
 /// The tagged-PDF parts of a compiled template (see ``LetterStructure``).
 extension FastLetterTemplates {
     /// The fixed parts as tagged page content, and the structure tree of the whole letter.
@@ -25,5 +27,59 @@ extension FastLetterTemplates {
         FastPDF.taggedContent(glyphs: glyphs, lines: lines, marks: marks, prefix: logo, structure: &structure,
                               advances: advances, into: &content)
         return (content, structure.objects(first: first, page: 3), personal.marks.filter(\.opens).map(\.tag))
+    }
+}
+
+extension FastLetterTemplates {
+    /// The start of a letter written whole: the header, fonts 6–15, the ICC profile (18) and
+    /// the logo (19–20), the font dictionaries in an object stream after them.
+    ///
+    /// - Parameters:
+    ///   - fonts: the run's fonts, for the extension font's objects.
+    ///   - objects: the objects 6–15 of the template's fonts.
+    ///   - profile: the ICC profile's stream.
+    ///   - logo: the logo's objects, its drawing and the page resources that name it.
+    static func letterPrefix(fonts: Fonts, objects: [[UInt8]], profile: [UInt8],
+                             logo: (objects: [(Int, [UInt8])], content: [UInt8], xObjects: String))
+        throws(LetterError) -> LetterPrefix {
+        var prefix: [UInt8] = Array("%PDF-1.7\n%\u{E2}\u{E3}\u{CF}\u{D3}\n".utf8)
+        var all = objects.enumerated().map { (6 + $0.offset, $0.element) }
+        all.append((FastPDFA.profileObject, profile))
+        all += logo.objects
+        let xref = try FastPDFXref(objects: all, objectStream: FastPDFA.profileObject + 1 + logo.objects.count,
+                                   appendingTo: &prefix)
+        let extensionObjects = try fonts.objects(.regularExtension, first: xref.entries.count)
+        return LetterPrefix(prefix: prefix, xref: xref, digest: Array(SHA256.hash(data: prefix)),
+                            extensionObjects: extensionObjects, firstFree: xref.entries.count + extensionObjects.count,
+                            logoContent: logo.content, xObjects: logo.xObjects)
+    }
+}
+
+extension FastLetterTemplates {
+    /// The sender's logo as an image with a soft mask at 300 dpi, drawn where the
+    /// reference renderer draws it: its objects, its drawing and the page resources that name it.
+    static func logo(_ campaign: Campaign, box: LetterBox?)
+        throws(LetterError) -> (objects: [(Int, [UInt8])], content: [UInt8], xObjects: String) {
+        guard let url = campaign.sender.logo, let box else { return ([], [], "") }
+        let picture = try SenderLogo(url: url).raster(for: box, pixelsPerPoint: 300.0 / 72.0)
+        let image = FastPDFA.profileObject + 1
+        let mask = image + 1
+        let size = "/Width \(picture.width) /Height \(picture.height) /BitsPerComponent 8 "
+        let objects = [
+            (image, FastPDF.stream(number: image, try Flate.compress(picture.rgb),
+                                   extra: "/Type /XObject /Subtype /Image \(size)/ColorSpace /DeviceRGB "
+                                       + "/SMask \(mask) 0 R /Filter /FlateDecode ")),
+            (mask, FastPDF.stream(number: mask, try Flate.compress(picture.alpha),
+                                  extra: "/Type /XObject /Subtype /Image \(size)/ColorSpace /DeviceGray "
+                                      + "/Filter /FlateDecode ")),
+        ]
+        var content: [UInt8] = []
+        FastPDF.append("q ", to: &content)
+        for value in [box.width, 0, 0, box.height, box.x, LetterPage.height - box.maxY] {
+            FastPDF.append(value, to: &content)
+            content.append(0x20)
+        }
+        FastPDF.append("cm /Im1 Do Q\n", to: &content)
+        return (objects, content, " /XObject << /Im1 \(image) 0 R >>")
     }
 }

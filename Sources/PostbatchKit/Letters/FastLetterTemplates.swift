@@ -46,9 +46,36 @@ package struct FastLetterTemplates: Sendable {
         let extensionPage: [UInt8]
         /// The extension font's objects, numbered from `xref.entries.count`, for the letters that use it.
         let extensionObjects: [[UInt8]]
+        /// Font glyph id to subset glyph id per face, with this template's bold subset.
+        let subsetGlyphs: [FastFontFace: [UInt32: UInt32]]
+        /// Advance widths in 1/1000 em per face and subset glyph, with this template's bold subset.
+        let advances: [FastFontFace: [UInt32: Double]]
+        /// What a letter whose body is not the compiled one starts with (``LetterPrefix``).
+        let letterPrefix: LetterPrefix
+        /// Whether the compiled page is the whole letter; if not, every letter is written whole.
+        let onePage: Bool
+    }
+
+    /// The start of a letter that is written whole (a body with personal blocks, or more
+    /// than one page): header, fonts, ICC profile and logo, the font dictionaries in an
+    /// object stream; the letter's pages, content and structure tree follow per letter.
+    struct LetterPrefix: Sendable {
+        let prefix: [UInt8]
+        let xref: FastPDFXref
+        /// SHA-256 of ``prefix``, part of the document `/ID`.
+        let digest: [UInt8]
+        /// The extension font's objects, numbered from `xref.entries.count`.
+        let extensionObjects: [[UInt8]]
+        /// The first object number free for the letter's own objects.
+        let firstFree: Int
+        /// The logo's drawing (an artifact on page 1) and the page resources that name it.
+        let logoContent: [UInt8]
+        let xObjects: String
     }
 
     let compiled: [Key: Compiled]
+    /// Every body block of the compiled templates; a letter with another block is written whole.
+    let blocks: Set<LetterBlock>
     /// Subset glyphs a personal part may use, per face: kept in the subset and in the ToUnicode map.
     let personalGlyphs: [FastFontFace: Set<UInt32>]
     /// The subset glyph id (the PDF's CID) of each font glyph id pango may give, per face.
@@ -85,11 +112,44 @@ package struct FastLetterTemplates: Sendable {
         let profileStream = try FastPDFA.profileStream(FastPDFA.loadProfile(at: iccProfile))
         let renderer = try LetterRenderer()
         let recorder = GlyphRecorder(collectFonts: true)
+        let recorded = try Self.probe(composer, renderer: renderer, recorder: recorder)
+
+        // One regular subset for the whole run, one bold subset per template.
+        let fonts = try Self.fonts(recorder, used: Set(recorded.values.flatMap { record in
+            record.glyphs.filter { $0.face == .regular }.map(\.glyph)
+        }))
+        let logo = try Self.logo(composer.campaign, box: recorder.logoBox)
+        var compiled: [Key: Compiled] = [:]
+        for (key, record) in recorded {
+            compiled[key] = try Self.compile(record, key: key, fonts: fonts, recorder: recorder, logo: logo,
+                                             profileStream: profileStream, compress: compressFixedContent,
+                                             renderer: renderer)
+        }
+        self.compiled = compiled
+        blocks = Set(compiled.values.flatMap(\.fixed.blocks))
+        // Personal parts are regular: their glyphs are the run's regular and extension subsets'.
+        self.personalGlyphs = fonts.toUnicode.mapValues { Set($0.keys) }
+        self.subsetGlyphs = fonts.subsets.mapValues(\.subsetGlyphs)
+        self.advances = fonts.subsets.mapValues(\.advances)
+    }
+
+    /// What drawing a template's fixed parts recorded: its content, glyphs, lines and tags.
+    struct Recording {
+        let content: LetterContent
+        let glyphs: [PlacedGlyph]
+        let lines: [StrokedLine]
+        let marks: [StructureMark]
+        let onePage: Bool
+    }
+
+    /// Draws a probe letter of every group, language and channel onto `recorder`, which
+    /// collects the text and fonts of all; templates drawn with unusual text are left out.
+    private static func probe(_ composer: LetterComposer, renderer: LetterRenderer,
+                              recorder: GlyphRecorder) throws(LetterError) -> [Key: Recording] {
         guard case .success(let cpr) = CPR.parse(Array("0707077077".utf8)) else {
             throw LetterError(code: .pdf, file: "letter", detail: "the probe CPR number does not parse")
         }
-        var recorded: [Key: (content: LetterContent, glyphs: [PlacedGlyph], lines: [StrokedLine],
-                             marks: [StructureMark])] = [:]
+        var recorded: [Key: Recording] = [:]
         for group in LetterGroup.allCases {
             for language in Language.allCases {
                 for (channel, abroad) in [(Channel.digital, false), (.print, false), (.print, true)] {
@@ -102,95 +162,61 @@ package struct FastLetterTemplates: Sendable {
                     let content = try composer.compose(letter)
                     let before = (recorder.glyphs.count, recorder.lines.count, recorder.marks.count)
                     let pages = try renderer.drawFixedParts(content, on: recorder)
-                    let unusual = recorder.unusual
-                    let glyphs = Array(recorder.glyphs[before.0...])
-                    let lines = Array(recorder.lines[before.1...])
+                    // Keep the collected text and fonts of an unusual template, drop only its flag.
+                    guard !recorder.unusual else { recorder.clearUnusual(); continue }
                     let marks = recorder.marks[before.2...].map {
                         StructureMark(tag: $0.tag, opens: $0.opens, glyph: $0.glyph - before.0)
                     }
-                    if pages == 1 && !unusual {
-                        recorded[Key(group: group, language: language, channel: channel, abroad: abroad)] =
-                            (content, glyphs, lines, marks)
-                    }
-                    // Keep the collected text and fonts, drop only the unusual flag.
-                    if unusual { recorder.clearUnusual() }
+                    recorded[Key(group: group, language: language, channel: channel, abroad: abroad)] =
+                        Recording(content: content, glyphs: Array(recorder.glyphs[before.0...]),
+                                  lines: Array(recorder.lines[before.1...]), marks: marks, onePage: pages == 1)
                 }
             }
         }
+        return recorded
+    }
 
-        // One regular subset for the whole run, one bold subset per template.
-        let fonts = try Self.fonts(recorder, used: Set(recorded.values.flatMap { record in
-            record.glyphs.filter { $0.face == .regular }.map(\.glyph)
-        }))
-
-        // The sender's logo, as an image with a soft mask at 300 dpi, drawn where the
-        // reference renderer draws it.
-        var logoObjects: [(Int, [UInt8])] = []
-        var logoContent: [UInt8] = []
-        var xObjects = ""
-        if let url = composer.campaign.sender.logo, let box = recorder.logoBox {
-            let picture = try SenderLogo(url: url).raster(for: box, pixelsPerPoint: 300.0 / 72.0)
-            let image = FastPDFA.profileObject + 1
-            let mask = image + 1
-            let size = "/Width \(picture.width) /Height \(picture.height) /BitsPerComponent 8 "
-            logoObjects = [
-                (image, FastPDF.stream(number: image, try Flate.compress(picture.rgb),
-                                       extra: "/Type /XObject /Subtype /Image \(size)/ColorSpace /DeviceRGB "
-                                           + "/SMask \(mask) 0 R /Filter /FlateDecode ")),
-                (mask, FastPDF.stream(number: mask, try Flate.compress(picture.alpha),
-                                      extra: "/Type /XObject /Subtype /Image \(size)/ColorSpace /DeviceGray "
-                                          + "/Filter /FlateDecode ")),
-            ]
-            FastPDF.append("q ", to: &logoContent)
-            for value in [box.width, 0, 0, box.height, box.x, LetterPage.height - box.maxY] {
-                FastPDF.append(value, to: &logoContent)
-                logoContent.append(0x20)
-            }
-            FastPDF.append("cm /Im1 Do Q\n", to: &logoContent)
-            xObjects = " /XObject << /Im1 \(image) 0 R >>"
-        }
-
-        var compiled: [Key: Compiled] = [:]
-        for (key, record) in recorded {
-            let (keyFonts, fontObjects) = try fonts.bold(recorder, used: Set(record.glyphs.filter { $0.face == .bold }
-                .map(\.glyph)))
-            let subsetGlyphs = keyFonts.subsets.mapValues(\.subsetGlyphs)
-            // Tagged: the personal parts (stream 5, first in reading order), then the fixed parts.
-            let structureFirst = FastPDFA.profileObject + 1 + logoObjects.count
-            let tagged = Self.tagged(record.content, glyphs: record.glyphs.map { $0.inSubset(subsetGlyphs) },
-                                     lines: record.lines, marks: record.marks, logo: logoContent,
-                                     advances: keyFonts.subsets.mapValues(\.advances), first: structureFirst,
-                                     renderer: renderer)
-            let content = tagged.content
-            let stream = compressFixedContent
-                ? FastPDF.stream(number: 4, try Flate.compress(content), extra: "/Filter /FlateDecode ")
-                : FastPDF.stream(number: 4, content)
-            var prefix: [UInt8] = Array("%PDF-1.7\n%\u{E2}\u{E3}\u{CF}\u{D3}\n".utf8)
-            var objects: [(Int, [UInt8])] = [
-                (1, Array(("1 0 obj\n<< /Type /Catalog /Pages 2 0 R /Metadata \(FastPDFA.metadataObject) 0 R "
-                           + "\(FastPDFA.outputIntents) /StructTreeRoot \(structureFirst) 0 R "
-                           + "\(LetterStructure.catalogEntries(language: key.language))>>\nendobj\n").utf8)),
-                (2, Array("2 0 obj\n<< /Type /Pages /Kids [3 0 R] /Count 1 >>\nendobj\n".utf8)),
-                (3, Self.page(xObjects: xObjects, extensionFont: nil)),
-                (4, stream),
-            ]
-            for (index, object) in fontObjects.enumerated() { objects.append((6 + index, object)) }
-            objects.append((FastPDFA.profileObject, profileStream))
-            objects += logoObjects
-            objects += tagged.objects
-            let xref = try FastPDFXref(objects: objects, objectStream: structureFirst + tagged.objects.count,
-                                       appendingTo: &prefix)
-            let extensionFirst = xref.entries.count
-            compiled[key] = Compiled(fixed: record.content, prefix: prefix, xref: xref,
-                                     digest: Array(SHA256.hash(data: prefix)), personalTags: tagged.personalTags,
-                                     extensionPage: Self.page(xObjects: xObjects, extensionFont: extensionFirst),
-                                     extensionObjects: try fonts.objects(.regularExtension, first: extensionFirst))
-        }
-        self.compiled = compiled
-        // Personal parts are regular: their glyphs are the run's regular and extension subsets'.
-        self.personalGlyphs = fonts.toUnicode.mapValues { Set($0.keys) }
-        self.subsetGlyphs = fonts.subsets.mapValues(\.subsetGlyphs)
-        self.advances = fonts.subsets.mapValues(\.advances)
+    /// One template compiled: its tagged fixed page, fonts, profile and logo as PDF objects.
+    private static func compile(_ record: Recording, key: Key, fonts: Fonts, recorder: GlyphRecorder,
+                                logo: (objects: [(Int, [UInt8])], content: [UInt8], xObjects: String),
+                                profileStream: [UInt8], compress: Bool,
+                                renderer: LetterRenderer) throws(LetterError) -> Compiled {
+        let (keyFonts, fontObjects) = try fonts.bold(recorder, used: Set(record.glyphs.filter { $0.face == .bold }
+            .map(\.glyph)))
+        let subsetGlyphs = keyFonts.subsets.mapValues(\.subsetGlyphs)
+        // Tagged: the personal parts (stream 5, first in reading order), then the fixed parts.
+        let structureFirst = FastPDFA.profileObject + 1 + logo.objects.count
+        let tagged = Self.tagged(record.content, glyphs: record.glyphs.map { $0.inSubset(subsetGlyphs) },
+                                 lines: record.lines, marks: record.marks, logo: logo.content,
+                                 advances: keyFonts.subsets.mapValues(\.advances), first: structureFirst,
+                                 renderer: renderer)
+        let stream = compress
+            ? FastPDF.stream(number: 4, try Flate.compress(tagged.content), extra: "/Filter /FlateDecode ")
+            : FastPDF.stream(number: 4, tagged.content)
+        var prefix: [UInt8] = Array("%PDF-1.7\n%\u{E2}\u{E3}\u{CF}\u{D3}\n".utf8)
+        var objects: [(Int, [UInt8])] = [
+            (1, Array(("1 0 obj\n<< /Type /Catalog /Pages 2 0 R /Metadata \(FastPDFA.metadataObject) 0 R "
+                       + "\(FastPDFA.outputIntents) /StructTreeRoot \(structureFirst) 0 R "
+                       + "\(LetterStructure.catalogEntries(language: key.language))>>\nendobj\n").utf8)),
+            (2, Array("2 0 obj\n<< /Type /Pages /Kids [3 0 R] /Count 1 >>\nendobj\n".utf8)),
+            (3, Self.page(xObjects: logo.xObjects, extensionFont: nil)),
+            (4, stream),
+        ]
+        for (index, object) in fontObjects.enumerated() { objects.append((6 + index, object)) }
+        objects.append((FastPDFA.profileObject, profileStream))
+        objects += logo.objects
+        objects += tagged.objects
+        let xref = try FastPDFXref(objects: objects, objectStream: structureFirst + tagged.objects.count,
+                                   appendingTo: &prefix)
+        let extensionFirst = xref.entries.count
+        let letterPrefix = try Self.letterPrefix(fonts: fonts, objects: fontObjects, profile: profileStream,
+                                                 logo: (logo.objects, logo.content, logo.xObjects))
+        return Compiled(fixed: record.content, prefix: prefix, xref: xref,
+                        digest: Array(SHA256.hash(data: prefix)), personalTags: tagged.personalTags,
+                        extensionPage: Self.page(xObjects: logo.xObjects, extensionFont: extensionFirst),
+                        extensionObjects: try fonts.objects(.regularExtension, first: extensionFirst),
+                        subsetGlyphs: subsetGlyphs, advances: keyFonts.subsets.mapValues(\.advances),
+                        letterPrefix: letterPrefix, onePage: record.onePage)
     }
 
     /// The page object: A4, the fonts (and the extension font, when given its first object
@@ -203,14 +229,17 @@ package struct FastLetterTemplates: Sendable {
     }
 
     /// The compiled template for a letter, if the letter's fixed parts are the template's.
-    func template(for content: LetterContent) -> Compiled? {
+    ///
+    /// - Parameter sameBody: the letter's body must be the compiled one too; false for a
+    ///   letter written whole (``LetterPrefix``).
+    func template(for content: LetterContent, sameBody: Bool = true) -> Compiled? {
         guard let template = compiled[Key(group: content.group, language: content.language, channel: content.channel,
                                           abroad: content.abroad)]
         else { return nil }
         let fixed = template.fixed
         guard content.title == fixed.title, content.senderName == fixed.senderName,
               content.senderAddressLines == fixed.senderAddressLines, content.senderContact == fixed.senderContact,
-              content.blocks == fixed.blocks, content.senderLogo == fixed.senderLogo,
+              !sameBody || (template.onePage && content.blocks == fixed.blocks), content.senderLogo == fixed.senderLogo,
               content.returnLine == fixed.returnLine
         else { return nil }
         return template

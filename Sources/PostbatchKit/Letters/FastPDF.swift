@@ -55,22 +55,15 @@ enum FastPDF {
         }
     }
 
-    private static let hexDigits = Array("0123456789ABCDEF".utf8)
-
-    /// Appends four hex digits: a two-byte CID or a UTF-16 code unit.
+    /// Appends four upper-case hex digits: a two-byte CID or a UTF-16 code unit.
     static func appendHex4(_ value: UInt32, to out: inout [UInt8]) {
-        out.append(hexDigits[Int(value >> 12 & 0xF)])
-        out.append(hexDigits[Int(value >> 8 & 0xF)])
-        out.append(hexDigits[Int(value >> 4 & 0xF)])
-        out.append(hexDigits[Int(value & 0xF)])
+        Hex.appendUpper(UInt8(truncatingIfNeeded: value >> 8), to: &out)
+        Hex.appendUpper(UInt8(truncatingIfNeeded: value), to: &out)
     }
 
-    /// Appends bytes as hex digits.
+    /// Appends bytes as upper-case hex digits.
     static func appendHex(_ bytes: some Sequence<UInt8>, to out: inout [UInt8]) {
-        for byte in bytes {
-            out.append(hexDigits[Int(byte >> 4)])
-            out.append(hexDigits[Int(byte & 0xF)])
-        }
+        for byte in bytes { Hex.appendUpper(byte, to: &out) }
     }
 
     /// Appends a text string: `(ASCII)` when it is plain printable ASCII, else UTF-16BE `<FEFF…>`.
@@ -93,37 +86,53 @@ enum FastPDF {
     static func resourceName(_ face: FastFontFace) -> String { "/F\(face.rawValue + 1)" }
 
     /// Writes stroked lines and glyphs as page content (PDF's origin is bottom-left).
+    static func content(glyphs: [PlacedGlyph], lines: [StrokedLine], advances: [FastFontFace: [UInt32: Double]],
+                        into out: inout [UInt8]) {
+        for line in lines { appendStroke(line, to: &out) }
+        guard !glyphs.isEmpty else { return }
+        var text = TextWriter(advances: advances)
+        append("BT\n", to: &out)
+        for glyph in glyphs { text.show(glyph, to: &out) }
+        append(">] TJ\nET\n", to: &out)
+    }
+
+    /// Appends one stroked line in its own graphics state.
+    static func appendStroke(_ line: StrokedLine, to out: inout [UInt8]) {
+        let height = LetterPage.height
+        append("q ", to: &out)
+        append(line.gray, to: &out)
+        append(" G ", to: &out)
+        append(line.width, to: &out)
+        append(" w ", to: &out)
+        append(line.x1, to: &out)
+        out.append(0x20)
+        append(height - line.y1, to: &out)
+        append(" m ", to: &out)
+        append(line.x2, to: &out)
+        out.append(0x20)
+        append(height - line.y2, to: &out)
+        append(" l S Q\n", to: &out)
+    }
+
+    /// Writes glyphs inside one `BT … ET`, the state between them.
     ///
     /// Glyphs on one baseline with one font, size and grey go in one `TJ`; where
     /// pango's position differs from the font's advance (kerning, pango's rounding
     /// to whole points) by 3/1000 em or more, the difference is written as an
     /// adjustment in whole thousandths, exactly as cairo's PDF backend does.
-    static func content(glyphs: [PlacedGlyph], lines: [StrokedLine], advances: [FastFontFace: [UInt32: Double]],
-                        into out: inout [UInt8]) {
-        let height = LetterPage.height
-        for line in lines {
-            append("q ", to: &out)
-            append(line.gray, to: &out)
-            append(" G ", to: &out)
-            append(line.width, to: &out)
-            append(" w ", to: &out)
-            append(line.x1, to: &out)
-            out.append(0x20)
-            append(height - line.y1, to: &out)
-            append(" m ", to: &out)
-            append(line.x2, to: &out)
-            out.append(0x20)
-            append(height - line.y2, to: &out)
-            append(" l S Q\n", to: &out)
+    struct TextWriter {
+        let advances: [FastFontFace: [UInt32: Double]]
+        private var gray = -1.0
+        private var font: (FastFontFace, Double)?
+        private var previous: PlacedGlyph?
+        private var pen = 0.0
+
+        init(advances: [FastFontFace: [UInt32: Double]]) {
+            self.advances = advances
         }
-        guard !glyphs.isEmpty else { return }
-        append("BT\n", to: &out)
-        var gray = -1.0
-        var font: (FastFontFace, Double)?
-        var previous: PlacedGlyph?
-        var pen = 0.0
-        var open = false
-        for glyph in glyphs {
+
+        /// Appends one glyph: an adjustment in the open `TJ`, or a new `TJ` where the run changes.
+        mutating func show(_ glyph: PlacedGlyph, to out: inout [UInt8]) {
             let sameRun = previous.map {
                 $0.face == glyph.face && $0.size == glyph.size && $0.gray == glyph.gray && $0.y == glyph.y
             } ?? false
@@ -139,32 +148,35 @@ enum FastPDF {
                     pen -= adjustment * glyph.size / 1000
                 }
             } else {
-                if open { append(">] TJ\n", to: &out) }
-                if glyph.gray != gray {
-                    gray = glyph.gray
-                    append(gray, to: &out)
-                    append(" g\n", to: &out)
-                }
-                if font.map({ $0.0 != glyph.face || $0.1 != glyph.size }) ?? true {
-                    font = (glyph.face, glyph.size)
-                    append(resourceName(glyph.face), to: &out)
-                    out.append(0x20)
-                    append(glyph.size, to: &out)
-                    append(" Tf\n", to: &out)
-                }
-                append("1 0 0 1 ", to: &out)
-                append(glyph.x, to: &out)
-                out.append(0x20)
-                append(height - glyph.y, to: &out)
-                append(" Tm [<", to: &out)
-                open = true
-                pen = glyph.x
+                start(glyph, to: &out)
             }
             appendHex4(glyph.glyph, to: &out)
             pen += (advances[glyph.face]?[glyph.glyph] ?? 0) * glyph.size / 1000
             previous = glyph
         }
-        append(">] TJ\nET\n", to: &out)
+
+        /// Closes the open `TJ` and starts one at the glyph, with its grey and font.
+        private mutating func start(_ glyph: PlacedGlyph, to out: inout [UInt8]) {
+            if previous != nil { append(">] TJ\n", to: &out) }
+            if glyph.gray != gray {
+                gray = glyph.gray
+                append(gray, to: &out)
+                append(" g\n", to: &out)
+            }
+            if font.map({ $0.0 != glyph.face || $0.1 != glyph.size }) ?? true {
+                font = (glyph.face, glyph.size)
+                append(resourceName(glyph.face), to: &out)
+                out.append(0x20)
+                append(glyph.size, to: &out)
+                append(" Tf\n", to: &out)
+            }
+            append("1 0 0 1 ", to: &out)
+            append(glyph.x, to: &out)
+            out.append(0x20)
+            append(LetterPage.height - glyph.y, to: &out)
+            append(" Tm [<", to: &out)
+            pen = glyph.x
+        }
     }
 
     // MARK: - Fonts

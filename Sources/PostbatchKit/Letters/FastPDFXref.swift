@@ -25,6 +25,14 @@ struct FastPDFXref: Sendable {
     /// - Throws: ``LetterError`` `letter_pdf` if zlib fails.
     init(objects: [(Int, [UInt8])], objectStream: Int, appendingTo prefix: inout [UInt8]) throws(LetterError) {
         entries = Array(repeating: Entry(type: 0, field2: 0, field3: 0), count: objectStream + 1)
+        try append(objects: objects, objectStream: objectStream, to: &prefix)
+    }
+
+    /// Appends objects to `pdf`: stream objects as they are, every other object packed into
+    /// a new object stream numbered `objectStream` (numbers past the end extend the table).
+    ///
+    /// - Throws: ``LetterError`` `letter_pdf` if zlib fails.
+    mutating func append(objects: [(Int, [UInt8])], objectStream: Int, to pdf: inout [UInt8]) throws(LetterError) {
         var header: [UInt8] = []
         var bodies: [UInt8] = []
         var index = 0
@@ -33,16 +41,17 @@ struct FastPDFXref: Sendable {
                 FastPDF.append("\(number) \(bodies.count) ", to: &header)
                 bodies += body
                 bodies.append(0x0A)
+                set(number, offset: 0)
                 entries[number] = Entry(type: 2, field2: objectStream, field3: index)
                 index += 1
             } else {
-                entries[number] = Entry(type: 1, field2: prefix.count, field3: 0)
-                prefix += bytes
+                set(number, offset: pdf.count)
+                pdf += bytes
             }
         }
-        entries[objectStream] = Entry(type: 1, field2: prefix.count, field3: 0)
-        prefix += FastPDF.stream(number: objectStream, try Flate.compress(header + bodies),
-                                 extra: "/Type /ObjStm /N \(index) /First \(header.count) /Filter /FlateDecode ")
+        set(objectStream, offset: pdf.count)
+        pdf += FastPDF.stream(number: objectStream, try Flate.compress(header + bodies),
+                              extra: "/Type /ObjStm /N \(index) /First \(header.count) /Filter /FlateDecode ")
     }
 
     /// The body of a non-stream object `n 0 obj\n<body>\nendobj\n`, or nil for a stream.

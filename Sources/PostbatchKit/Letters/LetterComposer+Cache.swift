@@ -6,6 +6,13 @@ internal import Synchronization
 /// letter. When a group's body does not use the recipient's name, c/o line or
 /// address (found at load by filling it twice with different people), its blocks
 /// depend only on group, language, channel and date: they are made once and shared.
+///
+/// A body that does use them is filled once per group, language, channel, date and
+/// shape of the personal values (c/o line or not, number of address lines) with a
+/// placeholder character for each value: a ``BodySkeleton``. A letter's body is the
+/// skeleton with its values put in, which is what filling the template gives whenever
+/// the values are plain text (see ``BodySkeleton/fill(_:)``); otherwise the letter's
+/// template is filled as before.
 final class BodyCache: Sendable {
     struct Key: Hashable, Sendable {
         let group: LetterGroup
@@ -20,9 +27,17 @@ final class BodyCache: Sendable {
         let date: CalendarDate
     }
 
+    /// What a skeleton depends on besides group, language, channel and date.
+    struct SkeletonKey: Hashable, Sendable {
+        let dated: DatedKey
+        let hasCareOf: Bool
+        let addressLines: Int
+    }
+
     /// Bodies that do not depend on the person.
     let impersonal: Set<Key>
     private let bodies = Mutex<[DatedKey: [LetterBlock]]>([:])
+    private let skeletons = Mutex<[SkeletonKey: BodySkeleton]>([:])
 
     init(impersonal: Set<Key>) {
         self.impersonal = impersonal
@@ -36,6 +51,83 @@ final class BodyCache: Sendable {
         let blocks = try make()
         bodies.withLock { $0[dated] = blocks }
         return blocks
+    }
+
+    /// The skeleton of a personal body, made by `make` the first time.
+    func skeleton(for key: SkeletonKey,
+                  make: () throws(LetterError) -> BodySkeleton) throws(LetterError) -> BodySkeleton {
+        if let skeleton = skeletons.withLock({ $0[key] }) { return skeleton }
+        let skeleton = try make()
+        skeletons.withLock { $0[key] = skeleton }
+        return skeleton
+    }
+}
+
+/// A personal body filled with a placeholder for each personal value.
+///
+/// The placeholders are characters of Unicode's private use plane 15 (U+F0000 and on):
+/// the name, the c/o line, then each address line. Blocks without one are shared as they
+/// are, so the fast path finds them among its compiled blocks.
+struct BodySkeleton: Sendable {
+    /// The first placeholder.
+    static let firstPlaceholder: UInt32 = 0xF0000
+    /// The blocks with placeholders.
+    let blocks: [LetterBlock]
+    /// Which blocks hold a placeholder.
+    let personal: [Bool]
+
+    init(blocks: [LetterBlock]) {
+        self.blocks = blocks
+        personal = blocks.map { block in
+            block.runs.contains { run in run.text.unicodeScalars.contains { Self.isPlaceholder($0) } }
+        }
+    }
+
+    /// The placeholder of the `index`-th value.
+    static func placeholder(_ index: Int) -> String {
+        String(Character(Unicode.Scalar(firstPlaceholder + UInt32(index)) ?? " "))
+    }
+
+    static func isPlaceholder(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value >= firstPlaceholder && scalar.value < firstPlaceholder + 0x100
+    }
+
+    /// The body with the values put in, or nil when filling the template could give
+    /// something else: a value that is empty, starts or ends with a space (the markup
+    /// trims lines and ends paragraphs at blank lines), or holds a placeholder character.
+    ///
+    /// - Parameter values: the values as the letter prints them (``LetterMarkup/literal(_:)``),
+    ///   in placeholder order.
+    func fill(_ values: [String]) -> [LetterBlock]? {
+        for value in values {
+            guard let first = value.unicodeScalars.first, let last = value.unicodeScalars.last,
+                  first != " ", last != " ", !value.unicodeScalars.contains(where: Self.isPlaceholder)
+            else { return nil }
+        }
+        var filled = blocks
+        for index in blocks.indices where personal[index] {
+            let runs = blocks[index].runs.map { run in LetterRun(Self.replace(run.text, values), bold: run.bold) }
+            switch blocks[index] {
+            case .title: filled[index] = .title(runs)
+            case .heading: filled[index] = .heading(runs)
+            case .paragraph: filled[index] = .paragraph(runs)
+            case .bullet: filled[index] = .bullet(runs)
+            }
+        }
+        return filled
+    }
+
+    private static func replace(_ text: String, _ values: [String]) -> String {
+        var out = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            if isPlaceholder(scalar) {
+                let index = Int(scalar.value - firstPlaceholder)
+                if index < values.count { out.append(contentsOf: values[index].unicodeScalars) }
+            } else {
+                out.append(scalar)
+            }
+        }
+        return String(out)
     }
 }
 

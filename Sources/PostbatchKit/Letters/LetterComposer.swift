@@ -84,11 +84,16 @@ package struct LetterComposer: Sendable {
                 campaign: campaign, abroad: abroad)
         }
         let key = BodyCache.Key(group: letter.group, language: letter.language, channel: letter.channel, abroad: abroad)
-        let blocks = bodies.impersonal.contains(key)
-            ? try bodies.blocks(for: key, date: letter.date) { () throws(LetterError) in
+        let blocks: [LetterBlock]
+        if bodies.impersonal.contains(key) {
+            blocks = try bodies.blocks(for: key, date: letter.date) { () throws(LetterError) in
                 try render(group: letter.group, language: letter.language, values: values())
             }
-            : try render(group: letter.group, language: letter.language, values: values())
+        } else if let filled = try personalBody(letter, key: key, coLine: coLine, addressLines: addressLines) {
+            blocks = filled
+        } else {
+            blocks = try render(group: letter.group, language: letter.language, values: values())
+        }
         let sender = campaign.sender.presentation(in: letter.language)
         return LetterContent(
             language: letter.language, group: letter.group, channel: letter.channel, date: letter.date,
@@ -102,6 +107,23 @@ package struct LetterComposer: Sendable {
                 let full = AddressBlock.normalized(recipient.name)
                 return letter.channel == .print && shown != full ? full : nil
             })
+    }
+
+    /// A personal body from its skeleton, or nil when the values must be filled into the template.
+    private func personalBody(_ letter: Letter, key: BodyCache.Key, coLine: String?,
+                              addressLines: [String]) throws(LetterError) -> [LetterBlock]? {
+        let skeletonKey = BodyCache.SkeletonKey(dated: BodyCache.DatedKey(key: key, date: letter.date),
+                                                hasCareOf: coLine != nil, addressLines: addressLines.count)
+        let skeleton = try bodies.skeleton(for: skeletonKey) { () throws(LetterError) in
+            let placeholders = (0..<(2 + addressLines.count)).map(BodySkeleton.placeholder)
+            let values = TemplateValues(
+                name: placeholders[0], coName: coLine == nil ? nil : placeholders[1],
+                addressLines: Array(placeholders[2...]), date: letter.date, language: letter.language,
+                group: letter.group, channel: letter.channel, campaign: campaign, abroad: key.abroad)
+            return BodySkeleton(blocks: try render(group: letter.group, language: letter.language, values: values))
+        }
+        let values = [letter.recipient.name, coLine ?? "x"] + addressLines
+        return skeleton.fill(values.map(LetterMarkup.literal))
     }
 
     /// Renders a group's template with values and reads its markup.

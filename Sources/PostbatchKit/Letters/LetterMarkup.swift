@@ -78,29 +78,61 @@ enum LetterMarkup {
         return result
     }
 
+    /// The text an escaped value prints as: control characters and line breaks become
+    /// spaces, everything else stays.
+    static func literal(_ value: String) -> String {
+        guard value.unicodeScalars.contains(where: isControl) else { return value }
+        var result = ""
+        for character in value {
+            if character.unicodeScalars.allSatisfy(isControl) {
+                result.append(" ")
+            } else {
+                result.append(character)
+            }
+        }
+        return result
+    }
+
+    /// A C0 or C1 control character (general category Cc).
+    private static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value < 0x20 || (scalar.value >= 0x7F && scalar.value < 0xA0)
+    }
+
     /// Reads rendered template text into blocks.
     ///
     /// - Throws: ``Failure`` naming the first line with unknown markup.
     static func parse(_ text: String) throws(Failure) -> [LetterBlock] {
-        var blocks: [LetterBlock] = []
-        enum Open { case none, paragraph, bullet }
-        var open = Open.none
-        var pending = ""
-        var pendingLine = 0
+        var reader = BlockReader()
+        var number = 0
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            number += 1
+            try reader.read(line, number: number)
+        }
+        try reader.close()
+        return reader.blocks
+    }
 
-        func close() throws(Failure) {
+    /// Reads lines into blocks, keeping the paragraph or bullet item still open.
+    private struct BlockReader {
+        private enum Open { case none, paragraph, bullet }
+        private(set) var blocks: [LetterBlock] = []
+        private var open = Open.none
+        private var pending = ""
+        private var pendingLine = 0
+
+        /// Ends the open paragraph or bullet item, if any.
+        mutating func close() throws(Failure) {
             defer { pending = ""; open = .none }
             switch open {
             case .none: return
-            case .paragraph: blocks.append(.paragraph(try runs(pending, line: pendingLine)))
-            case .bullet: blocks.append(.bullet(try runs(pending, line: pendingLine)))
+            case .paragraph: blocks.append(.paragraph(try LetterMarkup.runs(pending, line: pendingLine)))
+            case .bullet: blocks.append(.bullet(try LetterMarkup.runs(pending, line: pendingLine)))
             }
         }
 
-        var number = 0
-        for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            number += 1
-            var line = Substring(rawLine)
+        /// Reads one line (1-based `number`).
+        mutating func read(_ rawLine: Substring, number: Int) throws(Failure) {
+            var line = rawLine
             if line.last == "\r" { line = line.dropLast() }
             while line.last == " " { line = line.dropLast() }
             if line.contains("\t") {
@@ -108,35 +140,34 @@ enum LetterMarkup {
             }
             if line.isEmpty {
                 try close()
-                continue
-            }
-            if line.hasPrefix("  ") {
+            } else if line.hasPrefix("  ") {
                 guard open == .bullet, !line.dropFirst(2).hasPrefix(" ") else {
-                    throw Failure(line: number, detail: "indented line \"\(excerpt(line))\"; only a bullet item's continuation is indented, by two spaces")
+                    throw Failure(line: number, detail: "indented line \"\(LetterMarkup.excerpt(line))\"; only a bullet item's continuation is indented, by two spaces")
                 }
                 pending += " " + line.dropFirst(2)
-                continue
-            }
-            if line.hasPrefix("#") {
+            } else if line.hasPrefix("#") {
                 try close()
                 if line.hasPrefix("# ") {
-                    blocks.append(.title(try runs(String(line.dropFirst(2)), line: number)))
+                    blocks.append(.title(try LetterMarkup.runs(String(line.dropFirst(2)), line: number)))
                 } else if line.hasPrefix("## ") {
-                    blocks.append(.heading(try runs(String(line.dropFirst(3)), line: number)))
+                    blocks.append(.heading(try LetterMarkup.runs(String(line.dropFirst(3)), line: number)))
                 } else {
-                    throw Failure(line: number, detail: "unknown heading \"\(excerpt(line))\"; expected '# title' or '## heading'")
+                    throw Failure(line: number, detail: "unknown heading \"\(LetterMarkup.excerpt(line))\"; expected '# title' or '## heading'")
                 }
-                continue
-            }
-            if line.hasPrefix("- ") {
+            } else if line.hasPrefix("- ") {
                 try close()
                 open = .bullet
                 pending = String(line.dropFirst(2))
                 pendingLine = number
-                continue
+            } else {
+                try text(line, number: number)
             }
+        }
+
+        /// A line of running text: starts a paragraph or continues the open one.
+        private mutating func text(_ line: Substring, number: Int) throws(Failure) {
             for marker in ["* ", "+ ", "> ", " "] where line.hasPrefix(marker) {
-                throw Failure(line: number, detail: "unknown markup \"\(excerpt(line))\"; expected '- ' for a bullet item")
+                throw Failure(line: number, detail: "unknown markup \"\(LetterMarkup.excerpt(line))\"; expected '- ' for a bullet item")
             }
             if open == .bullet {
                 // A plain line after a bullet item starts a paragraph.
@@ -150,8 +181,6 @@ enum LetterMarkup {
                 pending += " " + line
             }
         }
-        try close()
-        return blocks
     }
 
     /// Reads the inline markup of one block: `**bold**` and backslash escapes.

@@ -35,7 +35,8 @@ public struct RenderedLetter: Sendable {
 /// }
 /// ```
 ///
-/// With ``PangoGlyphRuns`` (the fast path's line shaping) the only file that talks to
+/// With ``GlyphRecorder`` (`PangoGlyphRuns.swift`, the fast path's glyph runs) and
+/// ``PangoWordShaper`` (the fast path's word-by-word shaping) the only file that talks to
 /// pango, and the only one that talks to cairo: it owns every pointer and frees it in
 /// `deinit` or a `defer`.
 public final class LetterRenderer {
@@ -44,6 +45,8 @@ public final class LetterRenderer {
     private var layouts: [OpaquePointer] = []
     /// Shaped body blocks by content; emptied when it grows past ``bodyLayoutLimit``.
     private var bodyLayouts: [LetterBlock: BodyLayout] = [:]
+    /// The fast path's word shapers by block kind and weight (nil where the probe failed).
+    private var wordShapers: [Int: PangoWordShaper?] = [:]
     /// Sender logos read so far, by file.
     private var logos: [URL: SenderLogo] = [:]
     /// Enough for every block of the ten letters, with room for blocks that hold a name.
@@ -303,94 +306,66 @@ public final class LetterRenderer {
 
     // MARK: - Body placement
 
-    /// Where one line of the body goes.
-    private struct PlacedLine {
-        let layout: OpaquePointer
-        let line: Int32
-        let page: Int
-        let x: Double
-        let baseline: Double
-        /// The index of the line's block.
-        let block: Int
-    }
-
-    /// The body laid out on pages.
+    /// The body laid out on pages: where each line goes, and the layout it comes from (one per block).
     private struct Placement {
-        var blocks: [LetterBlock] = []
-        var lines: [PlacedLine] = []
-        /// Where each bullet block's bullet goes, by block index.
-        var bullets: [Int: (page: Int, x: Double, baseline: Double)] = [:]
-        var pageCount = 1
-    }
-
-    /// Space above a block, by kind and by the block before it.
-    private static func spaceBefore(_ block: LetterBlock, after previous: LetterBlock?) -> Double {
-        guard let previous else { return 0 }
-        switch (block, previous) {
-        case (.heading, _): return 11
-        case (.bullet, .bullet): return 3
-        case (.bullet, _): return 4
-        case (_, .title): return 10
-        case (_, .heading): return 6
-        default: return 8
-        }
-    }
-
-    /// One line of a laid-out block, in points from the layout's top.
-    private struct LineMetrics {
-        let top: Double
-        let height: Double
-        let baseline: Double
+        let blocks: [LetterBlock]
+        let lines: BodyPlacement
+        let layouts: [OpaquePointer]
+        var pageCount: Int { lines.pageCount }
     }
 
     /// A body block shaped and broken into lines, kept for the next letters.
     private struct BodyLayout {
         let layout: OpaquePointer
-        let lines: [LineMetrics]
+        let lines: [BodyLineMetrics]
     }
 
-    /// Makes the layout of a body block and measures its lines.
-    private func bodyLayout(_ block: LetterBlock, bulletIndent: Double) -> BodyLayout {
-        // GLib aborts when out of memory: pango_layout_new never returns NULL.
-        let layout = pango_layout_new(context)!
-        let font: OpaquePointer
-        var width = LetterPage.bodyRight - LetterPage.bodyLeft
-        switch block {
-        case .title: font = fonts.title
-        case .heading: font = fonts.heading
-        case .paragraph: font = fonts.body
-        case .bullet:
-            font = fonts.body
-            width -= bulletIndent
-        }
-        pango_layout_set_wrap(layout, PANGO_WRAP_WORD_CHAR)
-        pango_layout_set_font_description(layout, font)
-        pango_layout_set_width(layout, Self.units(width))
-        pango_layout_set_spacing(layout, Self.units(block.isHeading ? 1 : 2.8))
+    /// Makes the layout of a body block and measures its lines; the caller owns the layout.
+    private func bodyLayout(_ block: LetterBlock) -> BodyLayout {
+        let layout = newBodyLayout(block)
         setRuns(layout, block.runs)
-        var lines: [LineMetrics] = []
+        return BodyLayout(layout: layout, lines: Self.lineMetrics(layout))
+    }
+
+    /// The top, height and baseline of each line of a layout, in points from its top.
+    static func lineMetrics(_ layout: OpaquePointer) -> [BodyLineMetrics] {
+        var lines: [BodyLineMetrics] = []
         if let iterator = pango_layout_get_iter(layout) {
             defer { pango_layout_iter_free(iterator) }
             repeat {
                 var logical = PangoRectangle()
                 pango_layout_iter_get_line_extents(iterator, nil, &logical)
-                lines.append(LineMetrics(top: Self.points(logical.y), height: Self.points(logical.height),
-                                         baseline: Self.points(pango_layout_iter_get_baseline(iterator))))
+                lines.append(BodyLineMetrics(top: points(logical.y), height: points(logical.height),
+                                             baseline: points(pango_layout_iter_get_baseline(iterator))))
             } while pango_layout_iter_next_line(iterator) != 0
         }
-        return BodyLayout(layout: layout, lines: lines)
+        return lines
+    }
+
+    /// A new layout with the font, width and spacing of a body block, without text.
+    private func newBodyLayout(_ block: LetterBlock) -> OpaquePointer {
+        // GLib aborts when out of memory: pango_layout_new never returns NULL.
+        let layout = pango_layout_new(context)!
+        let font: OpaquePointer
+        switch block {
+        case .title: font = fonts.title
+        case .heading: font = fonts.heading
+        case .paragraph, .bullet: font = fonts.body
+        }
+        pango_layout_set_wrap(layout, PANGO_WRAP_WORD_CHAR)
+        pango_layout_set_font_description(layout, font)
+        pango_layout_set_width(layout, Self.units(Self.bodyWidth(block)))
+        pango_layout_set_spacing(layout, Self.units(block.isHeading ? 1 : 2.8))
+        return layout
+    }
+
+    /// The width a body block is set in.
+    private static func bodyWidth(_ block: LetterBlock) -> Double {
+        LetterPage.bodyRight - LetterPage.bodyLeft - (block.isBullet ? BodyPlacement.bulletIndent : 0)
     }
 
     /// Lays out every block (or takes its kept layout) and assigns its lines to pages.
-    ///
-    /// A heading moves to the next page with the first lines of what follows it;
-    /// a paragraph may break between lines.
     private func place(_ blocks: [LetterBlock]) -> Placement {
-        var placement = Placement(blocks: blocks)
-        let bulletIndent = LetterPage.mm(5)
-        var page = 0
-        var y = LetterPage.firstBodyTop
-        var previous: LetterBlock?
         // Measure first: the heights decide where pages break. Most blocks are the
         // same in every letter of a group, so their shaped layouts are kept.
         if bodyLayouts.count > Self.bodyLayoutLimit {
@@ -403,46 +378,13 @@ public final class LetterRenderer {
             if let body = bodyLayouts[block] {
                 measured.append(body)
             } else {
-                let body = bodyLayout(block, bulletIndent: bulletIndent)
+                let body = bodyLayout(block)
                 bodyLayouts[block] = body
                 measured.append(body)
             }
         }
-        for (index, block) in blocks.enumerated() {
-            let lines = measured[index].lines
-            let layout = measured[index].layout
-            guard !lines.isEmpty else { continue }
-            y += Self.spaceBefore(block, after: previous)
-            // Keep a heading with the first two lines of the next block, and a block's first two lines together.
-            var needed = (lines.prefix(2).last.map { $0.top + $0.height } ?? 0)
-            if block.isHeading, index + 1 < blocks.count, let next = measured[index + 1].lines.prefix(2).last {
-                needed = (lines.last.map { $0.top + $0.height } ?? 0) + 11 + next.top + next.height
-            }
-            if y + needed > LetterPage.bodyBottom && y > LetterPage.nextBodyTop {
-                page += 1
-                y = LetterPage.nextBodyTop
-            }
-            let x = LetterPage.bodyLeft + (block.isBullet ? bulletIndent : 0)
-            var top = y
-            var offset = lines[0].top
-            for (number, line) in lines.enumerated() {
-                if top + (line.top - offset) + line.height > LetterPage.bodyBottom && number > 0 {
-                    page += 1
-                    top = LetterPage.nextBodyTop
-                    offset = line.top
-                }
-                let baseline = top + (line.baseline - offset)
-                if number == 0 && block.isBullet {
-                    placement.bullets[index] = (page, LetterPage.bodyLeft + LetterPage.mm(1), baseline)
-                }
-                placement.lines.append(PlacedLine(layout: layout, line: Int32(number), page: page,
-                                                  x: x, baseline: baseline, block: index))
-                y = top + (line.top - offset) + line.height
-            }
-            previous = block
-        }
-        placement.pageCount = page + 1
-        return placement
+        return Placement(blocks: blocks, lines: BodyPlacement(blocks: blocks, metrics: measured.map(\.lines)),
+                         layouts: measured.map(\.layout))
     }
 
     // MARK: - Drawing
@@ -455,12 +397,13 @@ public final class LetterRenderer {
         pango_layout_set_font_description(bulletLayout, fonts.body)
         setRuns(bulletLayout, [LetterRun("•")])
         var current: Int?
-        for line in placement.lines where line.page == page {
+        for line in placement.lines.lines where line.page == page {
             if line.block != current {
                 if let current { closeBlock(canvas, placement.blocks, current, last: false) }
                 openBlock(canvas, placement.blocks, line.block, pageStart: current == nil)
                 current = line.block
-                if line.line == 0, let bullet = placement.bullets[line.block], bullet.page == page,
+                if line.line == 0,
+                   let bullet = placement.lines.bullets.first(where: { $0.block == line.block && $0.page == page }),
                    let first = pango_layout_get_line_readonly(bulletLayout, 0) {
                     canvas.beginTag(.label)
                     canvas.showLayoutLine(first, x: bullet.x, baseline: bullet.baseline)
@@ -468,7 +411,8 @@ public final class LetterRenderer {
                 }
                 if case .bullet = placement.blocks[line.block] { canvas.beginTag(.listBody) }
             }
-            guard let layoutLine = pango_layout_get_line_readonly(line.layout, line.line) else { continue }
+            guard let layoutLine = pango_layout_get_line_readonly(placement.layouts[line.block], Int32(line.line))
+            else { continue }
             canvas.showLayoutLine(layoutLine, x: line.x, baseline: line.baseline)
         }
         if let current { closeBlock(canvas, placement.blocks, current, last: true) }
@@ -661,19 +605,84 @@ extension LetterRenderer {
     /// Draws the parts of page 1 that are the same in every letter of a group,
     /// language and channel: fold marks, sender, return line, body and footer.
     ///
-    /// The fast path (``FastLetterTemplates``) records them once, at the places
-    /// ``renderDetailed(_:)`` puts them.
-    ///
-    /// - Returns: the number of pages the letter needs; only page 1 is drawn.
-    /// - Throws: ``LetterError`` `letter_pdf` when the campaign's logo cannot be read.
+    /// - Returns: the number of pages the letter needs. The body of later pages is drawn
+    ///   too, over page 1 (the glyphs it needs); the compiled page is used only for
+    ///   one-page letters.
     func drawFixedParts(_ letter: LetterContent, on canvas: some LetterCanvas) throws(LetterError) -> Int {
         let placement = place(letter.blocks)
         drawFoldMarks(canvas)
         drawSender(canvas, letter, logo: try logo(for: letter))
         drawReturnLine(canvas, letter)
-        drawBody(canvas, placement, page: 0)
+        for page in 0..<placement.pageCount { drawBody(canvas, placement, page: page) }
         drawFooter(canvas, letter, page: 0, of: placement.pageCount)
         return placement.pageCount
+    }
+
+    /// Draws a whole letter page by page, in the order and with the tags of
+    /// ``renderDetailed(_:)``, calling `pageDone` after each page.
+    ///
+    /// - Returns: the number of pages.
+    /// - Throws: ``LetterError`` `letter_pdf` when the campaign's logo cannot be read.
+    func drawLetter(_ letter: LetterContent, on canvas: some LetterCanvas,
+                    pageDone: (Int) -> Void) throws(LetterError) -> Int {
+        let placement = place(letter.blocks)
+        let logo = try logo(for: letter)
+        for page in 0..<placement.pageCount {
+            if page == 0 {
+                _ = drawRecipient(canvas, letter)
+                drawDate(canvas, letter)
+                drawFoldMarks(canvas)
+                drawSender(canvas, letter, logo: logo)
+                drawReturnLine(canvas, letter)
+            }
+            drawBody(canvas, placement, page: page)
+            drawFooter(canvas, letter, page: page, of: placement.pageCount)
+            pageDone(page)
+        }
+        return placement.pageCount
+    }
+
+    /// Shapes a body block as ``renderDetailed(_:)`` does and records each line's glyphs
+    /// with x from the line's left end and y from its baseline.
+    ///
+    /// - Parameter words: shape it with a ``PangoWordShaper`` where one can (the same
+    ///   lines, without a pango layout), else with a layout.
+    func shapeBlock(_ block: LetterBlock, on recorder: GlyphRecorder, words: Bool = false) -> ShapedBlock {
+        if words, let shaped = wordShaper(for: block)?.shape(block) { return shaped }
+        let body = bodyLayout(block)
+        defer { g_object_unref(UnsafeMutableRawPointer(body.layout)) }
+        recorder.setGray(0)
+        var lines: [[PlacedGlyph]] = []
+        lines.reserveCapacity(body.lines.count)
+        for index in body.lines.indices {
+            let start = recorder.glyphs.count
+            if let line = pango_layout_get_line_readonly(body.layout, Int32(index)) {
+                recorder.showLayoutLine(line, x: 0, baseline: 0)
+            }
+            lines.append(Array(recorder.glyphs[start...]))
+        }
+        return ShapedBlock(metrics: body.lines, lines: lines)
+    }
+
+    /// The word shaper of a block's kind and weight, made from a probe on first use; nil
+    /// for a block of several runs or where the probe shows the shaper cannot be exact.
+    func wordShaper(for block: LetterBlock) -> PangoWordShaper? {
+        guard block.runs.count == 1, let run = block.runs.first else { return nil }
+        let kind: Int
+        switch block {
+        case .title: kind = 0
+        case .heading: kind = 1
+        case .paragraph: kind = 2
+        case .bullet: kind = 3
+        }
+        let key = kind * 2 + (run.bold ? 1 : 0)
+        if let shaper = wordShapers[key] { return shaper }
+        let layout = newBodyLayout(block)
+        defer { g_object_unref(UnsafeMutableRawPointer(layout)) }
+        setRuns(layout, [LetterRun(String(repeating: "Probe ", count: 80) + "Probe", bold: run.bold)])
+        let shaper = PangoWordShaper(probe: layout, width: Self.units(Self.bodyWidth(block)))
+        wordShapers[key] = .some(shaper)
+        return shaper
     }
 
     /// Draws the personal parts of page 1: the recipient block, fitted into the
@@ -759,19 +768,8 @@ private final class CairoCanvas: LetterCanvas {
 extension LetterRenderer: Sendable {}
 
 extension LetterBlock {
-    fileprivate var isHeading: Bool {
-        switch self {
-        case .title, .heading: true
-        default: false
-        }
-    }
-
-    fileprivate var isBullet: Bool {
-        if case .bullet = self { true } else { false }
-    }
-
     /// The structure element of the block; a bullet's `LI` holds its `Lbl` and `LBody`.
-    fileprivate var structureTag: StructureTag {
+    var structureTag: StructureTag {
         switch self {
         case .title: .title
         case .heading: .heading

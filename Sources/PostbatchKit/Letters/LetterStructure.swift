@@ -39,8 +39,8 @@ struct StructureMark: Hashable, Sendable {
 
 /// A structure tree built from marks: elements, their marked-content ids, and the PDF objects.
 ///
-/// Marked-content ids (MCIDs) are numbered in content order on the letter's one page; every
-/// element that holds content gets one id.
+/// Marked-content ids (MCIDs) are numbered in content order on each page (``nextPage()``
+/// starts the next one); every element that holds content gets one id on its page.
 struct LetterStructure: Sendable {
     /// One structure element: its tag, and its kids (other elements, or one MCID).
     struct Element: Sendable {
@@ -48,22 +48,24 @@ struct LetterStructure: Sendable {
         var kids: [Int] = []
         var mcid: Int?
         var parent: Int?
+        var page = 0
     }
 
     /// The elements; 0 is the `Document`.
     private(set) var elements: [Element] = [Element(tag: .document)]
-    /// The element that owns each MCID.
-    private(set) var owners: [Int] = []
+    /// The element that owns each MCID, per page.
+    private(set) var owners: [[Int]] = [[]]
     private var open: [Int] = [0]
 
     /// Opens an element under the innermost open one; returns its MCID if it holds content.
     mutating func begin(_ tag: StructureTag) -> Int? {
         guard tag != .artifact else { return nil }
         let index = elements.count
-        var element = Element(tag: tag, parent: open.last)
+        let page = owners.count - 1
+        var element = Element(tag: tag, parent: open.last, page: page)
         if tag.holdsContent {
-            element.mcid = owners.count
-            owners.append(index)
+            element.mcid = owners[page].count
+            owners[page].append(index)
         }
         elements.append(element)
         elements[open.last ?? 0].kids.append(index)
@@ -77,6 +79,11 @@ struct LetterStructure: Sendable {
         open.removeLast()
     }
 
+    /// Starts the next page: the elements opened from now on are on it, their MCIDs from 0.
+    mutating func nextPage() {
+        owners.append([])
+    }
+
     /// The structure tree's objects, numbered from `first`: the root, the parent tree, then
     /// one object per element.
     ///
@@ -84,17 +91,32 @@ struct LetterStructure: Sendable {
     ///   - first: the number of the StructTreeRoot object.
     ///   - page: the object number of the page all content is on.
     func objects(first: Int, page: Int) -> [(Int, [UInt8])] {
+        objects(first: first, pages: [page])
+    }
+
+    /// The structure tree's objects for content on several pages: page `n`'s
+    /// `/StructParents` is `n`.
+    ///
+    /// - Parameters:
+    ///   - first: the number of the StructTreeRoot object.
+    ///   - pages: the object number of each page, in order.
+    func objects(first: Int, pages: [Int]) -> [(Int, [UInt8])] {
         let root = first
         func number(_ element: Int) -> Int { first + 2 + element }
         var objects: [(Int, [UInt8])] = []
-        objects.append((root, Array("\(root) 0 obj\n<< /Type /StructTreeRoot /K \(number(0)) 0 R /ParentTree \(first + 1) 0 R /ParentTreeNextKey 1 >>\nendobj\n".utf8)))
-        let owners = self.owners.map { "\(number($0)) 0 R" }.joined(separator: " ")
-        objects.append((first + 1, Array("\(first + 1) 0 obj\n<< /Nums [0 [\(owners)]] >>\nendobj\n".utf8)))
+        objects.append((root, Array(("\(root) 0 obj\n<< /Type /StructTreeRoot /K \(number(0)) 0 R /ParentTree "
+                                     + "\(first + 1) 0 R /ParentTreeNextKey \(pages.count) >>\nendobj\n").utf8)))
+        let nums = owners.prefix(pages.count).enumerated().map { page, owners in
+            "\(page) [" + owners.map { "\(number($0)) 0 R" }.joined(separator: " ") + "]"
+        }.joined(separator: " ")
+        objects.append((first + 1, Array("\(first + 1) 0 obj\n<< /Nums [\(nums)] >>\nendobj\n".utf8)))
         for (index, element) in elements.enumerated() {
             let parent = element.parent.map { "\(number($0)) 0 R" } ?? "\(root) 0 R"
             let kids = element.mcid.map(String.init)
                 ?? "[" + element.kids.map { "\(number($0)) 0 R" }.joined(separator: " ") + "]"
-            objects.append((number(index), Array("\(number(index)) 0 obj\n<< /Type /StructElem /S /\(element.tag.rawValue) /P \(parent) /Pg \(page) 0 R /K \(kids) >>\nendobj\n".utf8)))
+            let page = pages[min(element.page, pages.count - 1)]
+            objects.append((number(index), Array(("\(number(index)) 0 obj\n<< /Type /StructElem /S /\(element.tag.rawValue) "
+                                                  + "/P \(parent) /Pg \(page) 0 R /K \(kids) >>\nendobj\n").utf8)))
         }
         return objects
     }

@@ -45,7 +45,7 @@ struct StrokedLine: Hashable, Sendable {
 /// `PangoLayoutIter`, runs as `PangoGlyphItem`s, positions summed in pango units),
 /// so the glyphs land exactly where the reference renderer draws them.
 ///
-/// This is the only file besides ``LetterRenderer`` that talks to pango; it keeps
+/// With ``LetterRenderer`` and ``PangoWordShaper`` the only file that talks to pango; it keeps
 /// no pango pointer beyond a call.
 final class GlyphRecorder: LetterCanvas {
     /// The glyphs, in drawing order.

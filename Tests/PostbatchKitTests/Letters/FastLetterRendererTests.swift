@@ -18,16 +18,22 @@ struct FastLetterRendererTests {
         return (composer, try FastLetterTemplates(composer: composer))
     }
 
-    /// A greyscale raster of page 1 at 50 dpi.
+    /// The templates with personal values (`Tests/Fixtures/personal-letters`), compiled once.
+    static let personal: Result<(LetterComposer, FastLetterTemplates), any Error> = Result {
+        let composer = try LetterComposer(campaign: LetterFixtures.personalCampaign())
+        return (composer, try FastLetterTemplates(composer: composer))
+    }
+
+    /// A greyscale raster of one page at 50 dpi.
     struct Raster {
         let width: Int
         let height: Int
         let pixels: [UInt8]
 
-        init(pdf: URL) throws {
-            let prefix = pdf.deletingPathExtension().path
-            let result = try LetterFixtures.run("pdftoppm", ["-r", "50", "-gray", "-f", "1", "-l", "1", "-singlefile",
-                                                             pdf.path, prefix])
+        init(pdf: URL, page: Int = 1) throws {
+            let prefix = pdf.deletingPathExtension().path + "-\(page)"
+            let result = try LetterFixtures.run("pdftoppm", ["-r", "50", "-gray", "-f", "\(page)", "-l", "\(page)",
+                                                             "-singlefile", pdf.path, prefix])
             #expect(result.status == 0)
             let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: prefix + ".pgm")))
             // P5\n<width> <height>\n255\n<pixels>
@@ -62,7 +68,8 @@ struct FastLetterRendererTests {
     }
 
     /// Renders with both paths and checks pixels, words, structure and fonts.
-    func compare(_ letter: Letter, name: String, compiled: (LetterComposer, FastLetterTemplates)? = nil) throws {
+    @discardableResult
+    func compare(_ letter: Letter, name: String, compiled: (LetterComposer, FastLetterTemplates)? = nil) throws -> Int {
         let (composer, templates) = try compiled ?? Self.compiled.get()
         let content = try composer.compose(letter)
         let fast = try #require(try FastLetterRenderer(templates: templates).render(content), "fast path declined \(name)")
@@ -75,8 +82,13 @@ struct FastLetterRendererTests {
         if ProcessInfo.processInfo.environment["FASTPDF_KEEP"] != nil {
             try? FileManager.default.copyItem(at: folder, to: URL(fileURLWithPath: "/tmp/fastpdf-debug/\(name)"))
         }
-        let share = try Raster(pdf: fastURL).differingShare(try Raster(pdf: referenceURL))
-        #expect(share <= Self.maxDifferingShare, "\(name): \(share * 100) % of pixels differ")
+        let info = try LetterRendererTests.info(fastURL)
+        let pages = try #require(Self.pageCount(info), "\(name): no page count")
+        #expect(Self.pageCount(try LetterRendererTests.info(referenceURL)) == pages, "\(name): page counts differ")
+        for page in 1...pages {
+            let share = try Raster(pdf: fastURL, page: page).differingShare(try Raster(pdf: referenceURL, page: page))
+            #expect(share <= Self.maxDifferingShare, "\(name), page \(page): \(share * 100) % of pixels differ")
+        }
 
         #expect(try LetterRendererTests.text(of: fastURL) == LetterRendererTests.text(of: referenceURL), "\(name): text differs")
 
@@ -95,10 +107,21 @@ struct FastLetterRendererTests {
             #expect(columns.count >= 7 && columns[columns.count - 5] == "yes" && columns[columns.count - 3] == "yes",
                     "\(name): not embedded with ToUnicode: \(font)")
         }
-        let info = try LetterRendererTests.info(fastURL)
-        #expect(info.contains("Pages: 1"))
         #expect(info.contains("Title: \(content.title)"))
-        #expect(info.contains("CreationDate: Wed Oct 6 00:00:00 2021"))
+        #expect(info.contains("CreationDate: \(Self.creationDate(content.date))"))
+        return pages
+    }
+
+    /// `Pages: n` of pdfinfo's output.
+    static func pageCount(_ info: String) -> Int? {
+        info.split(separator: "\n").first { $0.hasPrefix("Pages: ") }.flatMap { Int($0.dropFirst(7)) }
+    }
+
+    /// The letter's date as pdfinfo prints a creation date: `Wed Oct 6 00:00:00 2021`.
+    static func creationDate(_ date: CalendarDate) -> String {
+        let weekdays = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"]  // 1970-01-01 was a Thursday
+        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        return "\(weekdays[date.daysSinceEpoch % 7]) \(months[date.month - 1]) \(date.day) 00:00:00 \(date.year)"
     }
 
     @Test("every group and language looks and reads like the reference, on screen and on paper",
@@ -106,6 +129,76 @@ struct FastLetterRendererTests {
     func sameLetter(group: LetterGroup, language: Language, channel: Channel) throws {
         try compare(LetterFixtures.letter(group: group, language: language, channel: channel),
                     name: "\(group) \(language) \(channel)")
+    }
+
+    /// The dates letters of a channel carry: the three wave days, or the print day.
+    static func date(_ index: Int, channel: Channel, campaign: Campaign) -> CalendarDate {
+        channel == .print ? campaign.schedule.printDay
+            : campaign.schedule.waveDates[index % campaign.schedule.waveDates.count]
+    }
+
+    @Test("a salutation, a date in the body and a personal paragraph look and read like the reference",
+          arguments: LetterFixtures.pairs.enumerated().map { ($0.offset, $0.element.0, $0.element.1) })
+    func personalLetter(index: Int, group: LetterGroup, language: Language) throws {
+        let (composer, templates) = try Self.personal.get()
+        let channel: Channel = index % 2 == 0 ? .digital : .print
+        let letter = LetterFixtures.letter(group: group, language: language, channel: channel,
+                                           date: Self.date(index, channel: channel, campaign: composer.campaign))
+        let content = try composer.compose(letter)
+        // The personal blocks are not among the compiled ones: the letter is written whole.
+        #expect(content.blocks.contains { !templates.blocks.contains($0) })
+        #expect(content.blocks.contains { $0.plainText.contains(LetterFixtures.name) })
+        try compare(letter, name: "personal \(group) \(language) \(channel)", compiled: (composer, templates))
+        // The same bytes from a renderer that made other letters first, and from a new one.
+        let renderer = try FastLetterRenderer(templates: templates)
+        _ = try renderer.render(try composer.compose(LetterFixtures.letter(group: group, language: language,
+                                                                           name: "Anna Berg")))
+        #expect(try renderer.render(content) == FastLetterRenderer(templates: templates).render(content))
+    }
+
+    @Test("a long personal paragraph moves what follows down and onto the next pages, as in the reference",
+          arguments: [(LetterGroup.citizenService, Language.da, 12), (.bank, .en, 30), (.mitidDK, .da, 75)])
+    func personalParagraphMovesTheRest(group: LetterGroup, language: Language, repeats: Int) throws {
+        let (composer, templates) = try Self.personal.get()
+        let letter = LetterFixtures.letter(group: group, language: language, channel: .print)
+        let content = try composer.compose(letter)
+        let long = LetterBlock.paragraph([LetterRun(String(repeating: "\(LetterFixtures.name) ", count: repeats)),
+                                          LetterRun("bold", bold: true)])
+        var blocks = content.blocks
+        blocks.insert(long, at: 2)
+        let moved = content.replacingBlocks(blocks)
+        let fast = try #require(try FastLetterRenderer(templates: templates).render(moved))
+        let reference = try LetterRenderer().renderDetailed(moved)
+        #expect(reference.pageCount >= 2)
+        let folder = try Scratch.folder("letters")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let fastURL = try LetterFixtures.write(fast, named: "fast.pdf", in: folder)
+        let referenceURL = try LetterFixtures.write(reference.pdf, named: "reference.pdf", in: folder)
+        #expect(Self.pageCount(try LetterRendererTests.info(fastURL)) == reference.pageCount)
+        for page in 1...reference.pageCount {
+            let share = try Raster(pdf: fastURL, page: page).differingShare(try Raster(pdf: referenceURL, page: page))
+            #expect(share <= Self.maxDifferingShare, "page \(page): \(share * 100) % of pixels differ")
+        }
+        #expect(try LetterRendererTests.text(of: fastURL) == LetterRendererTests.text(of: referenceURL))
+        #expect(try LetterFixtures.run("qpdf", ["--check", fastURL.path]).status == 0)
+    }
+
+    @Test("on generated input, fewer than 0.1 % of letters with personal values fall back to the reference renderer")
+    func personalFallbackRate() throws {
+        let (composer, templates) = try Self.personal.get()
+        var generator = SampleGenerator(options: .init(count: 2_000, seed: 42, defectRate: 0.1))
+        let classifier = try InputClassifier(path: try TestInput.file(generator.csv()),
+                                             schedule: composer.campaign.schedule)
+        let renderer = try FastLetterRenderer(templates: templates)
+        var letters = 0
+        var fallbacks = 0
+        while let outcome = try classifier.next() {
+            guard case .letter(let letter) = outcome else { continue }
+            letters += 1
+            if try renderer.render(try composer.compose(letter)) == nil { fallbacks += 1 }
+        }
+        #expect(letters > 1_500)
+        #expect(Double(fallbacks) < 0.001 * Double(letters), "\(fallbacks) of \(letters) letters fell back")
     }
 
     @Test("hard names, c/o and foreign addresses look and read like the reference", arguments: [

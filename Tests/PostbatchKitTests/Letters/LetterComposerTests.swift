@@ -75,6 +75,32 @@ struct LetterComposerTests {
         #expect(error.description.hasSuffix("[template_unknown_variable]"))
     }
 
+    /// The body filling the letter's template gives, without the skeleton.
+    static func filledBody(_ composer: LetterComposer, _ letter: Letter) throws -> [LetterBlock] {
+        let addressLines = try LetterComposer.windowLines(letter, redact: false).address
+        let values = TemplateValues(
+            name: letter.recipient.name, coName: AddressBlock.careOfLine(letter.recipient.coName),
+            addressLines: addressLines, date: letter.date, language: letter.language, group: letter.group,
+            channel: letter.channel, campaign: composer.campaign, abroad: LetterComposer.isAbroad(letter))
+        return try composer.render(group: letter.group, language: letter.language, values: values)
+    }
+
+    @Test("a personal body from its skeleton is the body filling the template gives, for hard names too",
+          arguments: ["Søren Ærøskøbing Åberg", "**Anna** # - \\ * <x> `y` + Ø", " Anna  Berg ", "Anna\tBerg\r\nJensen",
+                      "\u{F0001}", "Zoë O'Brien-Ñúñez"])
+    func skeletonIsTheFilledTemplate(name: String) throws {
+        let composer = try LetterComposer(campaign: LetterFixtures.personalCampaign())
+        for (index, (group, language)) in LetterFixtures.pairs.enumerated() {
+            for channel in Channel.allCases {
+                let letter = LetterFixtures.letter(group: group, language: language, channel: channel, name: name,
+                                                   coName: index % 2 == 0 ? "Birgitte Østergård" : nil)
+                let blocks = try composer.compose(letter).blocks
+                #expect(blocks == (try Self.filledBody(composer, letter)), "\(group) \(language) \(channel)")
+                #expect(blocks.contains { $0.plainText.contains(LetterMarkup.literal(name).trimmingCharacters(in: .whitespaces)) })
+            }
+        }
+    }
+
     @Test("a name that looks like markup is printed as written")
     func nameIsEscaped() throws {
         let result = try Self.load(replacing: "da/bank.mustache", with: "# {{title}}\n\nKære {{name}}\n\n{{name}}\n")

@@ -30,11 +30,11 @@ enum LetterFixtures {
                        name: String = name, coName: String? = coName,
                        address: PostalAddress? = PostalAddress(street: "Åboulevarden 12, 3. tv.", postalCode: "8000",
                                                                city: "Aarhus C", countryCode: "DK"),
-                       protected: Bool = false) -> Letter {
+                       protected: Bool = false, date: CalendarDate = CalendarDate(year: 2021, month: 10, day: 6)!) -> Letter {
         let recipient = Recipient(cpr: cpr, name: name, coName: coName, address: address,
                                   addressProtected: protected, language: language)
         return Letter(sequence: 0, line: 2, recipient: recipient, group: group, channel: channel,
-                      date: CalendarDate(year: 2021, month: 10, day: 6)!)
+                      date: date)
     }
 
     /// All ten group × language pairs.
@@ -70,11 +70,37 @@ enum LetterFixtures {
         return url
     }
 
+    /// The test templates with personal values (`Tests/Fixtures/personal-letters`): the
+    /// shipped templates with an introduction that greets by name, dates the letter in its
+    /// body and names the recipient in a paragraph.
+    static func personalCampaign() throws -> Campaign {
+        let copy = try copyOfTemplates()
+        let overlay = templates.deletingLastPathComponent()
+            .appendingPathComponent("Tests/Fixtures/personal-letters")
+        for language in Language.allCases {
+            let file = "\(language.rawValue)/partials/intro.mustache"
+            let target = copy.appendingPathComponent(file)
+            try FileManager.default.removeItem(at: target)
+            try FileManager.default.copyItem(at: overlay.appendingPathComponent(file), to: target)
+        }
+        return try Campaign.load(from: copy.appendingPathComponent("campaign.toml"))
+    }
+
     /// Copies the repository templates to a temporary folder, for tests that break one.
     static func copyOfTemplates() throws -> URL {
         let folder = try Scratch.folder()
         let copy = folder.appendingPathComponent("templates")
         try FileManager.default.copyItem(at: templates, to: copy)
         return copy
+    }
+}
+
+extension LetterContent {
+    /// The same letter with another body.
+    func replacingBlocks(_ blocks: [LetterBlock]) -> LetterContent {
+        LetterContent(language: language, group: group, channel: channel, date: date, title: title,
+                      senderName: senderName, senderAddressLines: senderAddressLines, senderContact: senderContact,
+                      recipientLines: recipientLines, blocks: blocks, reference: reference, abroad: abroad,
+                      senderLogo: senderLogo, returnLine: returnLine, fullName: fullName)
     }
 }

@@ -73,7 +73,9 @@ struct LetterStructureTests {
         let folder = try Scratch.folder("structure")
         defer { try? FileManager.default.removeItem(at: folder) }
         let url = try LetterFixtures.write(pdf, named: "letter.pdf", in: folder)
-        #expect(try LetterRendererTests.info(url).contains("Tagged: yes"), "\(name)")
+        let info = try LetterRendererTests.info(url)
+        #expect(info.contains("Tagged: yes"), "\(name)")
+        let pages = try #require(FastLetterRendererTests.pageCount(info), "\(name)")
         let reading = try Self.read(url)
         #expect(reading.tagged && reading.displayDocTitle, "\(name)")
         #expect(reading.lang == content.language.rawValue, "\(name)")
@@ -91,8 +93,9 @@ struct LetterStructureTests {
         let body = reading.elements.dropFirst(4).map { "\($0.type): \(Self.words($0.text))" }
         #expect(body == Self.expected(content, normalize: Self.words).dropFirst(4).map { "\($0.type): \($0.text)" },
                 "\(name)")
-        // The artifacts: the return address, the footer and the page number, and nothing else.
-        let artifacts = Self.compact(content.returnLine + content.footerText + content.pageLabel(1, of: 1))
+        // The artifacts: the return address, the footer and the page number of each page, and nothing else.
+        let artifacts = Self.compact(content.returnLine
+                                     + (1...pages).map { content.footerText + content.pageLabel($0, of: pages) }.joined())
         #expect(Self.compact(reading.artifacts) == artifacts, "\(name)")
         // Every character pdftotext finds is in an element or an artifact (but hyphens:
         // pdftotext drops the one of a word broken at a hyphen at the end of a line).
@@ -130,5 +133,34 @@ struct LetterStructureTests {
         let fast = try #require(try FastLetterRenderer(templates: templates).render(content))
         #expect(String(decoding: fast, as: UTF8.self).contains("/F3 "))
         try check(fast, content, name: "fast, rare characters")
+    }
+
+    @Test("a letter with a personal paragraph, on one page or pushed onto more, is tagged on the fast path")
+    func personalParagraphs() throws {
+        let (composer, templates) = try FastLetterRendererTests.personal.get()
+        for (group, channel) in [(LetterGroup.bank, Channel.digital), (.citizenService, .print)] {
+            let content = try composer.compose(LetterFixtures.letter(group: group, language: .da, channel: channel))
+            #expect(content.blocks.contains { !templates.blocks.contains($0) })
+            let fast = try #require(try FastLetterRenderer(templates: templates).render(content))
+            try check(fast, content, name: "fast, personal \(group)")
+        }
+        let content = try composer.compose(LetterFixtures.letter(group: .citizenService, language: .da, channel: .print))
+        // More pages: the same elements, text and artifacts as the reference renderer's.
+        var blocks = content.blocks
+        blocks.insert(.paragraph([LetterRun(String(repeating: "\(LetterFixtures.name) ", count: 75))]), at: 2)
+        let long = content.replacingBlocks(blocks)
+        let reference = try LetterRenderer().renderDetailed(long)
+        #expect(reference.pageCount >= 2)
+        let pages = try #require(try FastLetterRenderer(templates: templates).render(long))
+        let folder = try Scratch.folder("structure")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let read = try Self.read(try LetterFixtures.write(pages, named: "fast.pdf", in: folder))
+        let wanted = try Self.read(try LetterFixtures.write(reference.pdf, named: "reference.pdf", in: folder))
+        #expect(read.tagged && read.untagged.isEmpty && read.untaggedGraphics == 0 && read.duplicateMCIDs.isEmpty)
+        #expect(read.contentOrder == Array(0..<read.contentOrder.count) && read.treeOrder == read.contentOrder)
+        #expect(read.elements.map { "\($0.type): \(Self.compact($0.text))" }
+                == wanted.elements.map { "\($0.type): \(Self.compact($0.text))" })
+        #expect(Self.compact(read.artifacts) == Self.compact(wanted.artifacts))
+        #expect(Self.compact(read.elements.map(\.text).joined()).contains(Self.compact(LetterFixtures.name)))
     }
 }
