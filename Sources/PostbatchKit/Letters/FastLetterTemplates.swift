@@ -20,13 +20,7 @@ internal import Crypto
 /// workers, each with its own ``FastLetterRenderer``.
 package struct FastLetterTemplates: Sendable {
     /// What the fixed parts depend on.
-    struct Key: Hashable, Sendable {
-        let group: LetterGroup
-        let language: Language
-        let channel: Channel
-        /// A paper letter to an address abroad (its template may differ).
-        let abroad: Bool
-    }
+    typealias Key = TemplateVariant
 
     /// One compiled template.
     struct Compiled: Sendable {
@@ -150,28 +144,25 @@ package struct FastLetterTemplates: Sendable {
             throw LetterError(code: .pdf, file: "letter", detail: "the probe CPR number does not parse")
         }
         var recorded: [Key: Recording] = [:]
-        for group in LetterGroup.allCases {
-            for language in Language.allCases {
-                for (channel, abroad) in [(Channel.digital, false), (.print, false), (.print, true)] {
-                    let address = abroad ? PostalAddress(street: "Probe 1", postalCode: "10115", city: "Berlin", countryCode: "DE")
-                        : PostalAddress(street: "Probe 1", postalCode: "1000", city: "By", countryCode: "DK")
-                    let recipient = Recipient(cpr: cpr, name: "Probe", coName: nil, address: address, addressProtected: false,
-                                              language: language)
-                    let letter = Letter(sequence: 0, line: 0, recipient: recipient, group: group, channel: channel,
-                                        date: composer.campaign.firstDay)
-                    let content = try composer.compose(letter)
-                    let before = (recorder.glyphs.count, recorder.lines.count, recorder.marks.count)
-                    let pages = try renderer.drawFixedParts(content, on: recorder)
-                    // Keep the collected text and fonts of an unusual template, drop only its flag.
-                    guard !recorder.unusual else { recorder.clearUnusual(); continue }
-                    let marks = recorder.marks[before.2...].map {
-                        StructureMark(tag: $0.tag, opens: $0.opens, glyph: $0.glyph - before.0)
-                    }
-                    recorded[Key(group: group, language: language, channel: channel, abroad: abroad)] =
-                        Recording(content: content, glyphs: Array(recorder.glyphs[before.0...]),
-                                  lines: Array(recorder.lines[before.1...]), marks: marks, onePage: pages == 1)
-                }
+        for variant in TemplateVariant.all {
+            let address = variant.abroad
+                ? PostalAddress(street: "Probe 1", postalCode: "10115", city: "Berlin", countryCode: "DE")
+                : PostalAddress(street: "Probe 1", postalCode: "1000", city: "By", countryCode: "DK")
+            let recipient = Recipient(cpr: cpr, name: "Probe", coName: nil, address: address, addressProtected: false,
+                                      language: variant.language)
+            let letter = Letter(sequence: 0, line: 0, recipient: recipient, group: variant.group,
+                                channel: variant.channel, date: composer.campaign.firstDay)
+            let content = try composer.compose(letter)
+            let before = (recorder.glyphs.count, recorder.lines.count, recorder.marks.count)
+            let pages = try renderer.drawFixedParts(content, on: recorder)
+            // Keep the collected text and fonts of an unusual template, drop only its flag.
+            guard !recorder.unusual else { recorder.clearUnusual(); continue }
+            let marks = recorder.marks[before.2...].map {
+                StructureMark(tag: $0.tag, opens: $0.opens, glyph: $0.glyph - before.0)
             }
+            recorded[variant] = Recording(content: content, glyphs: Array(recorder.glyphs[before.0...]),
+                                          lines: Array(recorder.lines[before.1...]), marks: marks,
+                                          onePage: pages == 1)
         }
         return recorded
     }

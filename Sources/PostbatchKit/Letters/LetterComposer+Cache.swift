@@ -14,13 +14,7 @@ internal import Synchronization
 /// the values are plain text (see ``BodySkeleton/fill(_:)``); otherwise the letter's
 /// template is filled as before.
 final class BodyCache: Sendable {
-    struct Key: Hashable, Sendable {
-        let group: LetterGroup
-        let language: Language
-        let channel: Channel
-        /// A paper letter to an address outside Denmark and Greenland.
-        let abroad: Bool
-    }
+    typealias Key = TemplateVariant
 
     struct DatedKey: Hashable, Sendable {
         let key: Key
@@ -138,22 +132,18 @@ extension LetterComposer {
         throws(LetterError) -> Set<BodyCache.Key> {
         var keys = Set<BodyCache.Key>()
         let date = campaign.firstDay
-        for language in Language.allCases {
-            for group in LetterGroup.allCases {
-                for channel in Channel.allCases {
-                    for abroad in channel == .print ? [false, true] : [false] {
-                        func values(_ name: String, _ co: String?, _ lines: [String]) -> TemplateValues {
-                            TemplateValues(name: name, coName: co, addressLines: channel == .print ? lines : [],
-                                           date: date, language: language, group: group, channel: channel,
-                                           campaign: campaign, abroad: abroad)
-                        }
-                        let first = try render(group, language, values("Anna Probe", "c/o Første", ["Vej 1", "1000 By"]))
-                        let second = try render(group, language, values("Bo Prøve", nil, ["Gade 2", "2000 Sted", "NORGE"]))
-                        if first == second {
-                            keys.insert(BodyCache.Key(group: group, language: language, channel: channel, abroad: abroad))
-                        }
-                    }
-                }
+        for variant in TemplateVariant.all {
+            func values(_ name: String, _ co: String?, _ lines: [String]) -> TemplateValues {
+                TemplateValues(name: name, coName: co, addressLines: variant.channel == .print ? lines : [],
+                               date: date, language: variant.language, group: variant.group,
+                               channel: variant.channel, campaign: campaign, abroad: variant.abroad)
+            }
+            let first = try render(variant.group, variant.language,
+                                   values("Anna Probe", "c/o Første", ["Vej 1", "1000 By"]))
+            let second = try render(variant.group, variant.language,
+                                    values("Bo Prøve", nil, ["Gade 2", "2000 Sted", "NORGE"]))
+            if first == second {
+                keys.insert(variant)
             }
         }
         return keys
