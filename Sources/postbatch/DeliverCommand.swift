@@ -116,13 +116,11 @@ struct DeliverCommand: AsyncParsableCommand {
             }
             let seconds = Double((ContinuousClock.now - started).components.seconds)
                 + Double((ContinuousClock.now - started).components.attoseconds) / 1e18
-            let err = FileHandle.standardError
             if dryRun {
-                err.write(Data(("postbatch: dry run: would send \(summary.wouldSend) of \(summary.transmissions) "
+                console.message("postbatch: dry run: would send \(summary.wouldSend) of \(summary.transmissions) "
                     + "container(s) with \(summary.lettersWouldSend) of \(summary.letters) letter(s); "
                     + "\(summary.alreadySent) already sent"
-                    + (summary.remaining > 0 ? "; \(summary.remaining) to be checked against the server's receipts first" : "")
-                    + "\n").utf8))
+                    + (summary.remaining > 0 ? "; \(summary.remaining) to be checked against the server's receipts first" : ""))
                 return
             }
             try printSummary(summary, seconds: seconds)
@@ -131,31 +129,30 @@ struct DeliverCommand: AsyncParsableCommand {
 
     /// The final lines on standard error; throws the exit code when something is left.
     private func printSummary(_ summary: DeliverySummary, seconds: Double) throws {
-        let err = FileHandle.standardError
         let rate = seconds > 0 ? Int(Double(summary.lettersSent) / seconds) : 0
         var line = "postbatch: sent \(summary.sent) container(s) with \(summary.lettersSent) letter(s), "
             + "\(summary.bytesSent) bytes in \(String(format: "%.1f", seconds)) s (\(rate) letters/s)"
         if summary.alreadySent > 0 { line += "; \(summary.alreadySent) container(s) were already sent" }
         if summary.reconciled > 0 { line += " (\(summary.reconciled) found in the server's receipts)" }
         if summary.retries > 0 { line += "; \(summary.retries) retried request(s)" }
-        err.write(Data((line + "\n").utf8))
+        console.message(line)
         for failure in summary.failures {
-            err.write(Data("postbatch: not sent: \(failure)\n".utf8))
+            console.message("postbatch: not sent: \(failure)")
         }
         if let signal = summary.interruptedBy {
             // What an operator stopping a national mailing needs: what went, what is open, how to go on.
             let acknowledged = summary.alreadySent + summary.sent
-            err.write(Data(("postbatch: stopped by signal \(signal): \(acknowledged) of \(summary.transmissions) "
+            console.message("postbatch: stopped by signal \(signal): \(acknowledged) of \(summary.transmissions) "
                 + "container(s) acknowledged by the server (\(summary.sent) in this run); "
                 + "\(summary.remaining) container(s) with \(summary.lettersRemaining) letter(s) pending"
                 + (summary.uncertain > 0 ? ", of which \(summary.uncertain) with an unknown outcome" : "")
                 + ". To resume, run the same command again: it first asks the server's receipts about the "
-                + "unknown ones, then sends only what the server never took\n").utf8))
+                + "unknown ones, then sends only what the server never took")
             throw ExitCode(128 + signal)
         }
         if summary.remaining > 0 {
-            err.write(Data(("postbatch: \(summary.remaining) container(s) not known to be taken; "
-                + "run the same command again\n").utf8))
+            console.message("postbatch: \(summary.remaining) container(s) not known to be taken; "
+                + "run the same command again")
             throw ExitCode(1)
         }
     }

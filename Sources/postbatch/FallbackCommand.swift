@@ -52,13 +52,12 @@ struct FallbackCommand: AsyncParsableCommand {
             let fallback = PaperFallback(spool: directory, input: input, delimiter: delimiter?.first, campaign: campaign,
                                          logger: logger, today: day)
             let summary = try await fallback.run()
-            let err = FileHandle.standardError
             if summary.candidates == 0 {
-                err.write(Data("postbatch: no NOT_ALLOWED letter is waiting for a paper letter\n".utf8))
+                console.message("postbatch: no NOT_ALLOWED letter is waiting for a paper letter")
                 return
             }
-            err.write(Data(("postbatch: wrote \(summary.written) paper letter(s) dated \(summary.date?.iso ?? "?") "
-                + "for \(summary.candidates) NOT_ALLOWED letter(s); \(summary.undeliverable.count) undeliverable\n").utf8))
+            console.message("postbatch: wrote \(summary.written) paper letter(s) dated \(summary.date?.iso ?? "?") "
+                + "for \(summary.candidates) NOT_ALLOWED letter(s); \(summary.undeliverable.count) undeliverable")
             for (uuid, reason) in summary.undeliverable {
                 FileHandle.standardOutput.write(Data("undeliverable \(uuid) \(reason)\n".utf8))
             }

@@ -57,13 +57,11 @@ struct ReceiptsCommand: AsyncParsableCommand {
             if summary.duplicates > 0 { line += ", \(summary.duplicates) already known" }
             if from == nil { line += ", \(summary.deleted) deleted on the server" }
             if summary.unrecognised > 0 { line += ", \(summary.unrecognised) with an unknown status" }
-            FileHandle.standardError.write(Data((line + "\n").utf8))
+            console.message(line)
             if !summary.unknown.isEmpty {
-                FileHandle.standardError.write(Data(
-                    "postbatch: \(summary.unknown.count) receipt(s) for messages this spool does not hold:\n".utf8))
+                console.message("postbatch: \(summary.unknown.count) receipt(s) for messages this spool does not hold:")
                 for receipt in summary.unknown.prefix(100) {
-                    FileHandle.standardError.write(Data(
-                        "  \(receipt.messageUUID ?? "?") \(receipt.receiptStatus ?? "?") transmission \(receipt.transmissionId ?? "?")\n".utf8))
+                    console.message("  \(receipt.messageUUID ?? "?") \(receipt.receiptStatus ?? "?") transmission \(receipt.transmissionId ?? "?")")
                 }
             }
         }
