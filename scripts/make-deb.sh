@@ -13,8 +13,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-version=$(sed -n 's/^ *version: "\([^"]*\)",$/\1/p' Sources/postbatch/Postbatch.swift | head -n 1)
-[[ -n $version ]] || { echo "make-deb: cannot read the version from Sources/postbatch/Postbatch.swift" >&2; exit 1; }
+version_file=Sources/PostbatchKit/Report/RunFacts.swift   # PostbatchVersion.current
+version=$(sed -n 's/^ *public static let current = "\([^"]*\)"$/\1/p' "$version_file" | head -n 1)
+[[ -n $version ]] || { echo "make-deb: cannot read the version from $version_file" >&2; exit 1; }
 arch=$(dpkg --print-architecture)
 out=.build/deb
 stage=$out/postbatch_${version}_${arch}
