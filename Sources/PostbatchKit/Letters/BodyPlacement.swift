@@ -22,6 +22,9 @@ struct BodyPlacement: Sendable {
         /// The left end of the line's baseline.
         let x: Double
         let baseline: Double
+        /// Where the block's lines on this page are measured from: with the block's line
+        /// metrics it gives every baseline of the block on the page.
+        let top: Double
     }
 
     /// The bullet before a bullet item's first line.
@@ -71,7 +74,7 @@ struct BodyPlacement: Sendable {
                     bullets.append(Bullet(block: index, page: page, x: LetterPage.bodyLeft + LetterPage.mm(1),
                                           baseline: baseline))
                 }
-                self.lines.append(Line(block: index, line: number, page: page, x: x, baseline: baseline))
+                self.lines.append(Line(block: index, line: number, page: page, x: x, baseline: baseline, top: top))
                 y = top + (line.top - offset) + line.height
             }
             previous = block
@@ -90,6 +93,54 @@ struct BodyPlacement: Sendable {
         case (_, .heading): return 6
         default: return 8
         }
+    }
+}
+
+extension BodyPlacement {
+    /// One step of drawing a page's body: a structure tag opened or closed, a bullet, a line.
+    enum Step {
+        case begin(StructureTag)
+        case end(StructureTag)
+        case bullet(Bullet)
+        case line(Line)
+    }
+
+    /// The steps of drawing page `page`'s body, in order: each block inside its structure
+    /// tags (`H1`, `H2`, `P`, or `LI` with `Lbl` and `LBody` in an `L`), a bullet before its
+    /// item's first line. Both renderers draw by it, so their tags are the same.
+    func walk(page: Int, blocks: [LetterBlock], _ visit: (Step) -> Void) {
+        var current: Int?
+        for line in lines where line.page == page {
+            if line.block != current {
+                if let current { close(blocks, current, last: false, visit) }
+                open(blocks, line.block, pageStart: current == nil, visit)
+                current = line.block
+                if line.line == 0, let bullet = bullets.first(where: { $0.block == line.block && $0.page == page }) {
+                    visit(.begin(.label))
+                    visit(.bullet(bullet))
+                    visit(.end(.label))
+                }
+                if blocks[line.block].isBullet { visit(.begin(.listBody)) }
+            }
+            visit(.line(line))
+        }
+        if let current { close(blocks, current, last: true, visit) }
+    }
+
+    /// Opens a block's tags: `H1`, `H2`, `P`, or `LI` (in an `L` that starts here).
+    private func open(_ blocks: [LetterBlock], _ index: Int, pageStart: Bool, _ visit: (Step) -> Void) {
+        if blocks[index].isBullet && (pageStart || index == 0 || !blocks[index - 1].isBullet) {
+            visit(.begin(.list))
+        }
+        visit(.begin(blocks[index].structureTag))
+    }
+
+    /// Closes a block's tags, and its list when the next block is not an item of it or the page ends.
+    private func close(_ blocks: [LetterBlock], _ index: Int, last: Bool, _ visit: (Step) -> Void) {
+        let bullet = blocks[index].isBullet
+        if bullet { visit(.end(.listBody)) }
+        visit(.end(blocks[index].structureTag))
+        if bullet && (last || index + 1 >= blocks.count || !blocks[index + 1].isBullet) { visit(.end(.list)) }
     }
 }
 

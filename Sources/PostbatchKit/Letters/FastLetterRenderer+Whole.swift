@@ -1,32 +1,30 @@
-internal import Crypto
-
 /// Letters the compiled page does not fit: a body with personal blocks (such as
 /// `Kære {{name}},`) or other blocks than the template's, and letters of more than one page.
 ///
-/// The whole letter is drawn by the reference renderer's own drawing code
-/// (``LetterRenderer/drawLetter(_:on:pageDone:)``: the same layout, ``BodyPlacement``, page
-/// breaks and structure tags) into a ``GlyphRecorder`` that numbers glyphs as in the
-/// template's subsets, and written as one tagged content stream per page with a structure
-/// tree of its own (``LetterStructure``, MCIDs per page), after the template's fonts, ICC
-/// profile and logo (``FastLetterTemplates/LetterPrefix``).
+/// Such a letter is written piece by piece, as the reference renderer draws it (the same
+/// ``BodyPlacement``, page breaks, tags and drawing order), into one tagged content stream
+/// per page with a structure tree of its own (``LetterStructure``, MCIDs per page), after
+/// the template's fonts, ICC profile and logo (``FastLetterTemplates/LetterPrefix``).
+///
+/// What recurs is made once per worker and kept in ``PagePieces``: each body block shaped
+/// and broken into lines, each run of a block's lines where it lands on a page as content
+/// and as a compressed piece, and the page's fixed parts (fold marks, sender, footer).
+/// Per letter only the personal parts (recipient block, date, blocks with personal values)
+/// are shaped, written and compressed; the page's stream is the pieces joined
+/// (``FlateJoiner``).
 extension FastLetterRenderer {
-    /// One recorded page: its glyphs, lines and tags.
-    struct RecordedPage {
-        let glyphs: [PlacedGlyph]
-        let lines: [StrokedLine]
-        let marks: [StructureMark]
-    }
-
     /// The letter written whole, or nil when a glyph is outside the template's subsets,
     /// pango needed another font or the recipient block had to be cut.
     func renderWhole(_ content: LetterContent) throws(LetterError) -> [UInt8]? {
         guard let template = templates.template(for: content, sameBody: false) else { return nil }
-        guard let pages = try record(content, template: template) else { return nil }
+        pieces.trim()
+        var structure = LetterStructure()
+        guard let pages = try pageContents(content, template: template, structure: &structure) else { return nil }
         let start = template.letterPrefix
         var pdf = start.prefix
         var xref = start.xref
         let extensionFont = xref.entries.count
-        let usesExtension = pages.contains { $0.glyphs.contains { $0.face == .regularExtension } }
+        let usesExtension = pages.contains(where: \.usesExtension)
         if usesExtension {
             for object in start.extensionObjects {
                 xref.set(xref.entries.count, offset: pdf.count)
@@ -34,46 +32,230 @@ extension FastLetterRenderer {
             }
         }
         let pageNumbers = pages.indices.map { start.firstFree + 2 * $0 }
-        var structure = LetterStructure()
         for (index, page) in pages.enumerated() {
-            if index > 0 { structure.nextPage() }
-            wholeContent.removeAll(keepingCapacity: true)
-            FastPDF.taggedContent(glyphs: page.glyphs, lines: page.lines, marks: page.marks,
-                                  prefix: index == 0 ? start.logoContent : [], structure: &structure,
-                                  advances: template.advances, into: &wholeContent)
             xref.set(pageNumbers[index] + 1, offset: pdf.count)
-            if let compressed = deflater.compress(wholeContent) {
-                pdf += FastPDF.stream(number: pageNumbers[index] + 1, compressed, extra: "/Filter /FlateDecode ")
-            } else {
-                pdf += FastPDF.stream(number: pageNumbers[index] + 1, wholeContent)
-            }
+            pdf += page.stream(number: pageNumbers[index] + 1)
         }
         let structureFirst = start.firstFree + 2 * pages.count
         var objects = Self.documentObjects(content, pages: pageNumbers, structureFirst: structureFirst,
                                            xObjects: start.xObjects, extensionFont: usesExtension ? extensionFont : nil)
         objects += structure.objects(first: structureFirst, pages: pageNumbers)
         try xref.append(objects: objects, objectStream: structureFirst + objects.count - pageNumbers.count - 2,
-                        to: &pdf)
+                        to: &pdf, deflater: deflater)
         return finish(content, pdf: pdf, xref: xref, prefixCount: start.prefix.count, digest: start.digest)
     }
 
-    /// Draws the letter page by page into the template's recorder; nil when the fast path cannot write it.
-    private func record(_ content: LetterContent,
-                        template: FastLetterTemplates.Compiled) throws(LetterError) -> [RecordedPage]? {
+    /// The content stream of each page, or nil when the fast path cannot write the letter.
+    private func pageContents(_ content: LetterContent, template: FastLetterTemplates.Compiled,
+                              structure: inout LetterStructure) throws(LetterError) -> [PageContent]? {
+        let key = template.key
+        guard let shapes = shapeIDs(content.blocks, template: template),
+              let bullet = shapeIDs([PagePieces.bullet], template: template)?.first
+        else { return nil }
+        let placement = BodyPlacement(blocks: content.blocks, metrics: shapes.map { pieces.shapes[$0].metrics })
         let recorder = wholeRecorder(template)
         recorder.reset()
-        var pages: [RecordedPage] = []
-        var start = (glyphs: 0, lines: 0, marks: 0)
-        _ = try layout.drawLetter(content, on: recorder) { _ in
-            let first = start.glyphs
-            pages.append(RecordedPage(glyphs: Array(recorder.glyphs[first...]), lines: Array(recorder.lines[start.lines...]),
-                                      marks: recorder.marks[start.marks...].map {
-                                          StructureMark(tag: $0.tag, opens: $0.opens, glyph: $0.glyph - first)
-                                      }))
-            start = (recorder.glyphs.count, recorder.lines.count, recorder.marks.count)
+        layout.drawPersonalParts(content, on: recorder)
+        guard !recorder.unusual, !recorder.ellipsized, !recorder.missingGlyph else { return nil }
+
+        var pages: [PageContent] = []
+        for page in 0..<placement.pageCount {
+            if page > 0 { structure.nextPage() }
+            var out = PageContent(compress: compressContent)
+            guard let prefix = try part(.prefix(key, firstPage: page == 0), template, content, &structure),
+                  out.append(prefix) else { return nil }
+            if page == 0 {
+                let personal = segment(recorder.glyphs, marks: recorder.marks, template, &structure, fixed: false)
+                guard out.append(personal),
+                      let head = try part(.head(key, mcid: structure.nextMCID), template, content, &structure),
+                      out.append(head)
+                else { return nil }
+            }
+            let body = BodyPage(placement: placement, page: page, blocks: content.blocks, shapes: shapes, bullet: bullet)
+            guard writeBody(body, template, &structure, into: &out),
+                  let footer = try part(.footer(key, page: page, count: placement.pageCount), template, content,
+                                        &structure),
+                  out.append(footer)
+            else { return nil }
+            pages.append(out)
+        }
+        return pages
+    }
+
+    /// The shape of each block, shaped on first use; nil when a block needs the reference renderer.
+    private func shapeIDs(_ blocks: [LetterBlock], template: FastLetterTemplates.Compiled) -> [Int]? {
+        var ids: [Int] = []
+        ids.reserveCapacity(blocks.count)
+        for block in blocks {
+            let key = PagePieces.ShapeKey(template: template.key, block: block)
+            if let id = pieces.shapeIDs[key] {
+                pieces.uses[id] += 1
+                ids.append(id)
+                continue
+            }
+            let fixed = block == PagePieces.bullet || template.fixed.blocks.contains(block)
+            // Word by word where the word shaper is exact, else with a pango layout.
+            if let words = layout.wordShaper(for: block)?.shape(block),
+               let shaped = words.inSubset(template.subsetGlyphs) {
+                ids.append(pieces.add(shaped, key: key, fixed: fixed))
+                continue
+            }
+            let recorder = wholeRecorder(template)
+            recorder.reset()
+            let shaped = layout.shapeBlock(block, on: recorder)
+            guard !recorder.unusual, !recorder.ellipsized, !recorder.missingGlyph else { return nil }
+            ids.append(pieces.add(shaped, key: key, fixed: fixed))
+        }
+        return ids
+    }
+
+    // MARK: - The body
+
+    /// A page of the body and the shapes of its blocks.
+    private struct BodyPage {
+        let placement: BodyPlacement
+        let page: Int
+        let blocks: [LetterBlock]
+        let shapes: [Int]
+        /// The shape of the bullet before a list item.
+        let bullet: Int
+    }
+
+    /// Lines of one shape in one marked-content sequence, not written yet.
+    private struct PendingLines {
+        let shape: Int
+        let first: Int
+        var baselines: [Double]
+        let x: Double
+        let top: Double
+    }
+
+    /// Writes a page's body in the steps of ``BodyPlacement/walk(page:blocks:_:)``: the lines
+    /// between two tags are one marked-content sequence, as ``FastPDF/taggedContent`` writes them.
+    private func writeBody(_ body: BodyPage, _ template: FastLetterTemplates.Compiled,
+                           _ structure: inout LetterStructure, into out: inout PageContent) -> Bool {
+        var open: [(tag: StructureTag, mcid: Int?)] = []
+        var pending: PendingLines?
+        var written = true
+        func flush() {
+            guard let lines = pending else { return }
+            pending = nil
+            let leaf = open.last.flatMap { $0.tag == .artifact ? nil : $0 }
+            guard let piece = bodySegment(lines, leaf: leaf, template) else { return }
+            if !out.append(piece) { written = false }
+        }
+        body.placement.walk(page: body.page, blocks: body.blocks) { step in
+            switch step {
+            case .begin(let tag):
+                flush()
+                open.append((tag, structure.begin(tag)))
+            case .end(let tag):
+                flush()
+                structure.end(tag)
+                if !open.isEmpty { open.removeLast() }
+            case .bullet(let bullet):
+                flush()
+                pending = PendingLines(shape: body.bullet, first: 0, baselines: [bullet.baseline], x: bullet.x,
+                                       top: bullet.baseline)
+            case .line(let line):
+                let shape = body.shapes[line.block]
+                if let lines = pending, lines.shape == shape, lines.first + lines.baselines.count == line.line,
+                   lines.x == line.x, lines.top == line.top {
+                    pending?.baselines.append(line.baseline)
+                } else {
+                    flush()
+                    pending = PendingLines(shape: shape, first: line.line, baselines: [line.baseline], x: line.x,
+                                           top: line.top)
+                }
+            }
+        }
+        flush()
+        return written
+    }
+
+    /// The marked-content sequence of some lines of a block (nil when they have no glyphs):
+    /// kept when the block has been seen before, made afresh for a block of this letter only.
+    private func bodySegment(_ lines: PendingLines, leaf: (tag: StructureTag, mcid: Int?)?,
+                             _ template: FastLetterTemplates.Compiled) -> PagePieces.Segment? {
+        let key = PagePieces.SegmentKey(template: template.key, shape: lines.shape, first: lines.first,
+                                        count: lines.baselines.count, x: lines.x, top: lines.top,
+                                        tag: leaf?.tag, mcid: leaf?.mcid)
+        if let kept = pieces.segments[key] { return kept }
+        let shaped = pieces.shapes[lines.shape]
+        var glyphs: [PlacedGlyph] = []
+        for (offset, baseline) in lines.baselines.enumerated() {
+            shaped.glyphs(line: lines.first + offset, x: lines.x, baseline: baseline, into: &glyphs)
+        }
+        guard !glyphs.isEmpty else { return nil }
+        var plain: [UInt8] = []
+        if let leaf, let mcid = leaf.mcid {
+            FastPDF.append("/\(leaf.tag.rawValue) << /MCID ", to: &plain)
+            FastPDF.appendInteger(mcid, to: &plain)
+            FastPDF.append(" >> BDC\n", to: &plain)
+        } else {
+            FastPDF.append("/Artifact BMC\n", to: &plain)
+        }
+        FastPDF.content(glyphs: glyphs, lines: [], advances: template.advances, into: &plain)
+        FastPDF.append("EMC\n", to: &plain)
+        let segment = makeSegment(plain, events: [], usesExtension: glyphs.contains { $0.face == .regularExtension },
+                                  fixed: pieces.fixed[lines.shape])
+        if pieces.uses[lines.shape] > 1 { pieces.segments[key] = segment }
+        return segment
+    }
+
+    // MARK: - Recorded pieces
+
+    /// Recorded glyphs and tags as tagged content (MCIDs from `structure`, which they join).
+    private func segment(_ glyphs: [PlacedGlyph], marks: [StructureMark], _ template: FastLetterTemplates.Compiled,
+                         _ structure: inout LetterStructure, fixed: Bool) -> PagePieces.Segment {
+        var plain: [UInt8] = []
+        FastPDF.taggedContent(glyphs: glyphs, lines: [], marks: marks, structure: &structure,
+                              advances: template.advances, into: &plain)
+        return makeSegment(plain, events: marks.map { PagePieces.Event(tag: $0.tag, opens: $0.opens) },
+                           usesExtension: glyphs.contains { $0.face == .regularExtension }, fixed: fixed)
+    }
+
+    /// A page's fixed part, made on first use from the reference renderer's drawing; its
+    /// tags join `structure`. Nil when the drawing is not the fast path's to write.
+    private func part(_ key: PagePieces.PartKey, _ template: FastLetterTemplates.Compiled, _ content: LetterContent,
+                      _ structure: inout LetterStructure) throws(LetterError) -> PagePieces.Segment? {
+        if let kept = pieces.parts[key] {
+            for event in kept.events {
+                if event.opens { _ = structure.begin(event.tag) } else { structure.end(event.tag) }
+            }
+            return kept
+        }
+        let recorder = GlyphRecorder(collectFonts: false, subsetGlyphs: template.subsetGlyphs)
+        let made: PagePieces.Segment
+        switch key {
+        case .prefix(_, let firstPage):
+            // Fold marks (page 1), the footer rule and the logo: one artifact, first on the page.
+            if firstPage { layout.drawHead(content, logo: try layout.senderLogo(for: content), on: recorder) }
+            layout.drawFooter(recorder, content, page: 0, of: 1)
+            var plain: [UInt8] = []
+            var scratch = LetterStructure()
+            FastPDF.taggedContent(glyphs: [], lines: recorder.lines, marks: [],
+                                  prefix: firstPage ? template.letterPrefix.logoContent : [], structure: &scratch,
+                                  advances: template.advances, into: &plain)
+            made = makeSegment(plain, events: [], usesExtension: false, fixed: true)
+        case .head:
+            layout.drawHead(content, logo: try layout.senderLogo(for: content), on: recorder)
+            made = segment(recorder.glyphs, marks: recorder.marks, template, &structure, fixed: true)
+        case .footer(_, let page, let count):
+            layout.drawFooter(recorder, content, page: page, of: count)
+            made = segment(recorder.glyphs, marks: recorder.marks, template, &structure, fixed: true)
         }
         guard !recorder.unusual, !recorder.ellipsized, !recorder.missingGlyph else { return nil }
-        return pages
+        pieces.parts[key] = made
+        return made
+    }
+
+    /// A segment of content, compressed when the renderer compresses: smallest when it is
+    /// the template's (``FastLetterRenderer/keptDeflater``), fastest when it is personal.
+    private func makeSegment(_ plain: [UInt8], events: [PagePieces.Event], usesExtension: Bool,
+                             fixed: Bool) -> PagePieces.Segment {
+        let deflated = compressContent ? (fixed ? keptDeflater : personalDeflater).piece(plain) : nil
+        return PagePieces.Segment(plain: plain, deflated: deflated, usesExtension: usesExtension, events: events)
     }
 
     /// The catalog, the page tree and the pages of a letter written whole.
@@ -93,5 +275,116 @@ extension FastLetterRenderer {
                                          + "/StructParents \(index) >>\nendobj\n").utf8)))
         }
         return objects
+    }
+}
+
+/// One page's content stream being written: segments joined, compressed or plain.
+struct PageContent {
+    private var joiner = FlateJoiner()
+    private var plain: [UInt8] = []
+    private let compress: Bool
+    /// Whether a glyph of the extension font is on the page.
+    private(set) var usesExtension = false
+
+    init(compress: Bool) {
+        self.compress = compress
+    }
+
+    /// Appends a segment; false when it should be compressed and could not be.
+    mutating func append(_ segment: PagePieces.Segment) -> Bool {
+        usesExtension = usesExtension || segment.usesExtension
+        guard compress else {
+            plain += segment.plain
+            return true
+        }
+        guard let deflated = segment.deflated else { return false }
+        joiner.append(deflated)
+        return true
+    }
+
+    /// The page's content stream object.
+    func stream(number: Int) -> [UInt8] {
+        compress ? FastPDF.stream(number: number, joiner.finish(), extra: "/Filter /FlateDecode ")
+            : FastPDF.stream(number: number, plain)
+    }
+}
+
+/// What a fast renderer keeps between the letters it writes whole: shaped blocks, the
+/// content of their lines where they land, and the fixed parts of pages.
+///
+/// Per worker, like its renderer. Shapes are numbered; everything is forgotten at once
+/// when there are more than ``limit`` (blocks with a person's name are shaped once and
+/// never seen again).
+final class PagePieces {
+    /// A block of a template: the glyph ids depend on the template's bold subset.
+    struct ShapeKey: Hashable {
+        let template: TemplateVariant
+        let block: LetterBlock
+    }
+
+    /// Lines of a shape on a page, in a marked-content sequence of a tag and MCID.
+    struct SegmentKey: Hashable {
+        let template: TemplateVariant
+        let shape: Int
+        let first: Int
+        let count: Int
+        let x: Double
+        let top: Double
+        let tag: StructureTag?
+        let mcid: Int?
+    }
+
+    /// A fixed part of a page: its first artifact, page 1's head, a footer.
+    enum PartKey: Hashable {
+        case prefix(TemplateVariant, firstPage: Bool)
+        case head(TemplateVariant, mcid: Int)
+        case footer(TemplateVariant, page: Int, count: Int)
+    }
+
+    /// A tag a segment opens or closes, replayed into a letter's structure.
+    struct Event {
+        let tag: StructureTag
+        let opens: Bool
+    }
+
+    /// Content for a page: plain, compressed as a piece, and the tags it holds.
+    struct Segment {
+        let plain: [UInt8]
+        let deflated: DeflatedPiece?
+        let usesExtension: Bool
+        let events: [Event]
+    }
+
+    /// The bullet of a list item, shaped as a block.
+    static let bullet = LetterBlock.paragraph([LetterRun("•")])
+    /// How many shapes are kept before all is forgotten.
+    static let limit = 2048
+
+    private(set) var shapes: [ShapedBlock] = []
+    var shapeIDs: [ShapeKey: Int] = [:]
+    /// How many letters used each shape: a shape used once is a person's, not kept as content.
+    var uses: [Int] = []
+    /// Whether each shape is a block of the template (or the bullet), not one with personal values.
+    private(set) var fixed: [Bool] = []
+    var segments: [SegmentKey: Segment] = [:]
+    var parts: [PartKey: Segment] = [:]
+
+    /// Keeps a new shape; returns its number.
+    func add(_ shape: ShapedBlock, key: ShapeKey, fixed: Bool) -> Int {
+        shapes.append(shape)
+        uses.append(1)
+        self.fixed.append(fixed)
+        shapeIDs[key] = shapes.count - 1
+        return shapes.count - 1
+    }
+
+    /// Forgets the shapes and segments when there are too many (between letters only).
+    func trim() {
+        guard shapes.count > Self.limit || segments.count > 4 * Self.limit else { return }
+        shapes.removeAll(keepingCapacity: true)
+        uses.removeAll(keepingCapacity: true)
+        fixed.removeAll(keepingCapacity: true)
+        shapeIDs.removeAll(keepingCapacity: true)
+        segments.removeAll(keepingCapacity: true)
     }
 }

@@ -28,8 +28,15 @@ package final class FastLetterRenderer {
     private let recorder: GlyphRecorder
     private var personal: [UInt8] = []
     let deflater = Deflater()
-    /// The content stream being written for a letter written whole (``renderWhole(_:)``).
-    var wholeContent: [UInt8] = []
+    /// Compress the pieces of letters written whole: those of the template's own blocks and
+    /// of the page's fixed parts once and smallest, the others fastest. Which is which
+    /// depends on the template only, so a letter's bytes never depend on the letters before it.
+    let keptDeflater = PieceDeflater.kept()
+    let personalDeflater = PieceDeflater.personal()
+    /// What letters written whole share (``renderWhole(_:)``).
+    let pieces = PagePieces()
+    /// Whether the content streams of letters written whole are compressed.
+    let compressContent = true
     /// A recorder per template for letters written whole: numbered as in its subsets.
     private var wholeRecorders: [FastLetterTemplates.Key: GlyphRecorder] = [:]
     /// The Info dictionary's `/Creator` and the XMP's `xmp:CreatorTool`.
@@ -132,8 +139,7 @@ package final class FastLetterRenderer {
 
     /// The recorder of a template's letters written whole.
     func wholeRecorder(_ template: FastLetterTemplates.Compiled) -> GlyphRecorder {
-        let key = FastLetterTemplates.Key(group: template.fixed.group, language: template.fixed.language,
-                                          channel: template.fixed.channel, abroad: template.fixed.abroad)
+        let key = template.key
         if let recorder = wholeRecorders[key] { return recorder }
         let recorder = GlyphRecorder(collectFonts: false, subsetGlyphs: template.subsetGlyphs)
         wholeRecorders[key] = recorder

@@ -48,6 +48,11 @@ package struct FastLetterTemplates: Sendable {
         let letterPrefix: LetterPrefix
         /// Whether the compiled page is the whole letter; if not, every letter is written whole.
         let onePage: Bool
+
+        /// The template's group, language, channel and destination.
+        var key: Key {
+            Key(group: fixed.group, language: fixed.language, channel: fixed.channel, abroad: fixed.abroad)
+        }
     }
 
     /// The start of a letter that is written whole (a body with personal blocks, or more

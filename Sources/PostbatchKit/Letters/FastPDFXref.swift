@@ -32,7 +32,8 @@ struct FastPDFXref: Sendable {
     /// a new object stream numbered `objectStream` (numbers past the end extend the table).
     ///
     /// - Throws: ``LetterError`` `letter_pdf` if zlib fails.
-    mutating func append(objects: [(Int, [UInt8])], objectStream: Int, to pdf: inout [UInt8]) throws(LetterError) {
+    mutating func append(objects: [(Int, [UInt8])], objectStream: Int, to pdf: inout [UInt8],
+                         deflater: Deflater? = nil) throws(LetterError) {
         var header: [UInt8] = []
         var bodies: [UInt8] = []
         var index = 0
@@ -50,7 +51,11 @@ struct FastPDFXref: Sendable {
             }
         }
         set(objectStream, offset: pdf.count)
-        pdf += FastPDF.stream(number: objectStream, try Flate.compress(header + bodies),
+        let packed = header + bodies
+        // A letter's own objects at the deflater's speed; a template's once, smallest.
+        let compressed: [UInt8]
+        if let fast = deflater?.compress(packed) { compressed = fast } else { compressed = try Flate.compress(packed) }
+        pdf += FastPDF.stream(number: objectStream, compressed,
                               extra: "/Type /ObjStm /N \(index) /First \(header.count) /Filter /FlateDecode ")
     }
 

@@ -389,50 +389,26 @@ public final class LetterRenderer {
 
     // MARK: - Drawing
 
-    /// Draws the body lines of one page, each block inside its structure tags, a bullet
-    /// before its item's first line.
+    /// Draws the body lines of one page, in the steps of ``BodyPlacement/walk(page:blocks:_:)``.
     private func drawBody(_ canvas: some LetterCanvas, _ placement: Placement, page: Int) {
         canvas.setGray(0)
         let bulletLayout = self.layout(0)
         pango_layout_set_font_description(bulletLayout, fonts.body)
         setRuns(bulletLayout, [LetterRun("•")])
-        var current: Int?
-        for line in placement.lines.lines where line.page == page {
-            if line.block != current {
-                if let current { closeBlock(canvas, placement.blocks, current, last: false) }
-                openBlock(canvas, placement.blocks, line.block, pageStart: current == nil)
-                current = line.block
-                if line.line == 0,
-                   let bullet = placement.lines.bullets.first(where: { $0.block == line.block && $0.page == page }),
-                   let first = pango_layout_get_line_readonly(bulletLayout, 0) {
-                    canvas.beginTag(.label)
+        placement.lines.walk(page: page, blocks: placement.blocks) { step in
+            switch step {
+            case .begin(let tag): canvas.beginTag(tag)
+            case .end(let tag): canvas.endTag(tag)
+            case .bullet(let bullet):
+                if let first = pango_layout_get_line_readonly(bulletLayout, 0) {
                     canvas.showLayoutLine(first, x: bullet.x, baseline: bullet.baseline)
-                    canvas.endTag(.label)
                 }
-                if case .bullet = placement.blocks[line.block] { canvas.beginTag(.listBody) }
+            case .line(let line):
+                if let layoutLine = pango_layout_get_line_readonly(placement.layouts[line.block], Int32(line.line)) {
+                    canvas.showLayoutLine(layoutLine, x: line.x, baseline: line.baseline)
+                }
             }
-            guard let layoutLine = pango_layout_get_line_readonly(placement.layouts[line.block], Int32(line.line))
-            else { continue }
-            canvas.showLayoutLine(layoutLine, x: line.x, baseline: line.baseline)
         }
-        if let current { closeBlock(canvas, placement.blocks, current, last: true) }
-    }
-
-    /// Opens a body block's tags: `H1`, `H2`, `P`, or `LI` (in an `L` that starts here).
-    private func openBlock(_ canvas: some LetterCanvas, _ blocks: [LetterBlock], _ index: Int, pageStart: Bool) {
-        if blocks[index].isBullet && (pageStart || index == 0 || !blocks[index - 1].isBullet) {
-            canvas.beginTag(.list)
-        }
-        canvas.beginTag(blocks[index].structureTag)
-    }
-
-    /// Closes a body block's tags, and its list when the next block is not an item of it
-    /// or the page ends.
-    private func closeBlock(_ canvas: some LetterCanvas, _ blocks: [LetterBlock], _ index: Int, last: Bool) {
-        let bullet = blocks[index].isBullet
-        if bullet { canvas.endTag(.listBody) }
-        canvas.endTag(blocks[index].structureTag)
-        if bullet && (last || index + 1 >= blocks.count || !blocks[index + 1].isBullet) { canvas.endTag(.list) }
     }
 
     /// Draws one piece of text in a box; returns the box the text takes.
@@ -580,7 +556,7 @@ public final class LetterRenderer {
     }
 
     /// The rule, the footer line and the page number: artifacts.
-    private func drawFooter(_ canvas: some LetterCanvas, _ letter: LetterContent, page: Int, of count: Int) {
+    func drawFooter(_ canvas: some LetterCanvas, _ letter: LetterContent, page: Int, of count: Int) {
         canvas.beginTag(.artifact)
         defer { canvas.endTag(.artifact) }
         canvas.setGray(0.6)
@@ -629,11 +605,8 @@ extension LetterRenderer {
         let logo = try logo(for: letter)
         for page in 0..<placement.pageCount {
             if page == 0 {
-                _ = drawRecipient(canvas, letter)
-                drawDate(canvas, letter)
-                drawFoldMarks(canvas)
-                drawSender(canvas, letter, logo: logo)
-                drawReturnLine(canvas, letter)
+                drawPersonalParts(letter, on: canvas)
+                drawHead(letter, logo: logo, on: canvas)
             }
             drawBody(canvas, placement, page: page)
             drawFooter(canvas, letter, page: page, of: placement.pageCount)
@@ -683,6 +656,21 @@ extension LetterRenderer {
         let shaper = PangoWordShaper(probe: layout, width: Self.units(Self.bodyWidth(block)))
         wordShapers[key] = .some(shaper)
         return shaper
+    }
+
+    /// Draws what page 1 has after its personal parts and before the body, the same in
+    /// every letter of a template: fold marks, the sender block (with `logo`) and the return line.
+    func drawHead(_ letter: LetterContent, logo: SenderLogo?, on canvas: some LetterCanvas) {
+        drawFoldMarks(canvas)
+        drawSender(canvas, letter, logo: logo)
+        drawReturnLine(canvas, letter)
+    }
+
+    /// The campaign's logo of a letter, read once per renderer.
+    ///
+    /// - Throws: ``LetterError`` `letter_pdf` when the file is not a readable PNG or SVG.
+    func senderLogo(for letter: LetterContent) throws(LetterError) -> SenderLogo? {
+        try logo(for: letter)
     }
 
     /// Draws the personal parts of page 1: the recipient block, fitted into the

@@ -79,6 +79,9 @@ struct LetterStructure: Sendable {
         open.removeLast()
     }
 
+    /// The MCID the next element that holds content gets on the current page.
+    var nextMCID: Int { owners[owners.count - 1].count }
+
     /// Starts the next page: the elements opened from now on are on it, their MCIDs from 0.
     mutating func nextPage() {
         owners.append([])
@@ -101,24 +104,72 @@ struct LetterStructure: Sendable {
     ///   - first: the number of the StructTreeRoot object.
     ///   - pages: the object number of each page, in order.
     func objects(first: Int, pages: [Int]) -> [(Int, [UInt8])] {
+        // Written byte by byte: a letter written whole makes its own tree.
         let root = first
         func number(_ element: Int) -> Int { first + 2 + element }
         var objects: [(Int, [UInt8])] = []
-        objects.append((root, Array(("\(root) 0 obj\n<< /Type /StructTreeRoot /K \(number(0)) 0 R /ParentTree "
-                                     + "\(first + 1) 0 R /ParentTreeNextKey \(pages.count) >>\nendobj\n").utf8)))
-        let nums = owners.prefix(pages.count).enumerated().map { page, owners in
-            "\(page) [" + owners.map { "\(number($0)) 0 R" }.joined(separator: " ") + "]"
-        }.joined(separator: " ")
-        objects.append((first + 1, Array("\(first + 1) 0 obj\n<< /Nums [\(nums)] >>\nendobj\n".utf8)))
+        objects.reserveCapacity(elements.count + 2)
+        Self.object(root, into: &objects) { out in
+            FastPDF.append("<< /Type /StructTreeRoot /K ", to: &out)
+            Self.reference(number(0), to: &out)
+            FastPDF.append(" /ParentTree ", to: &out)
+            Self.reference(first + 1, to: &out)
+            FastPDF.append(" /ParentTreeNextKey ", to: &out)
+            FastPDF.appendInteger(pages.count, to: &out)
+            FastPDF.append(" >>", to: &out)
+        }
+        Self.object(first + 1, into: &objects) { out in
+            FastPDF.append("<< /Nums [", to: &out)
+            for (page, owners) in owners.prefix(pages.count).enumerated() {
+                if page > 0 { out.append(0x20) }
+                FastPDF.appendInteger(page, to: &out)
+                FastPDF.append(" [", to: &out)
+                for (index, owner) in owners.enumerated() {
+                    if index > 0 { out.append(0x20) }
+                    Self.reference(number(owner), to: &out)
+                }
+                out.append(UInt8(ascii: "]"))
+            }
+            FastPDF.append("] >>", to: &out)
+        }
         for (index, element) in elements.enumerated() {
-            let parent = element.parent.map { "\(number($0)) 0 R" } ?? "\(root) 0 R"
-            let kids = element.mcid.map(String.init)
-                ?? "[" + element.kids.map { "\(number($0)) 0 R" }.joined(separator: " ") + "]"
-            let page = pages[min(element.page, pages.count - 1)]
-            objects.append((number(index), Array(("\(number(index)) 0 obj\n<< /Type /StructElem /S /\(element.tag.rawValue) "
-                                                  + "/P \(parent) /Pg \(page) 0 R /K \(kids) >>\nendobj\n").utf8)))
+            Self.object(number(index), into: &objects) { out in
+                FastPDF.append("<< /Type /StructElem /S /\(element.tag.rawValue) /P ", to: &out)
+                Self.reference(element.parent.map(number) ?? root, to: &out)
+                FastPDF.append(" /Pg ", to: &out)
+                Self.reference(pages[min(element.page, pages.count - 1)], to: &out)
+                FastPDF.append(" /K ", to: &out)
+                if let mcid = element.mcid {
+                    FastPDF.appendInteger(mcid, to: &out)
+                } else {
+                    out.append(UInt8(ascii: "["))
+                    for (position, kid) in element.kids.enumerated() {
+                        if position > 0 { out.append(0x20) }
+                        Self.reference(number(kid), to: &out)
+                    }
+                    out.append(UInt8(ascii: "]"))
+                }
+                FastPDF.append(" >>", to: &out)
+            }
         }
         return objects
+    }
+
+    /// Appends object `number`: `n 0 obj`, the body `write` appends, `endobj`.
+    private static func object(_ number: Int, into objects: inout [(Int, [UInt8])], _ write: (inout [UInt8]) -> Void) {
+        var out: [UInt8] = []
+        out.reserveCapacity(128)
+        FastPDF.appendInteger(number, to: &out)
+        FastPDF.append(" 0 obj\n", to: &out)
+        write(&out)
+        FastPDF.append("\nendobj\n", to: &out)
+        objects.append((number, out))
+    }
+
+    /// Appends an indirect reference `n 0 R`.
+    private static func reference(_ number: Int, to out: inout [UInt8]) {
+        FastPDF.appendInteger(number, to: &out)
+        FastPDF.append(" 0 R", to: &out)
     }
 
     /// The catalog entries of a tagged letter: its language, its title shown, and (unless

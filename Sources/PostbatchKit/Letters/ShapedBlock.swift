@@ -20,4 +20,25 @@ struct ShapedBlock: Sendable {
                                    y: baseline + glyph.y, gray: glyph.gray))
         }
     }
+
+    /// The block with its glyphs numbered as in the embedded subsets (a regular glyph the
+    /// regular subset lacks from the extension subset), or nil when a subset lacks one.
+    func inSubset(_ subsetGlyphs: [FastFontFace: [UInt32: UInt32]]) -> ShapedBlock? {
+        var mapped: [[PlacedGlyph]] = []
+        mapped.reserveCapacity(lines.count)
+        for line in lines {
+            var out: [PlacedGlyph] = []
+            out.reserveCapacity(line.count)
+            for glyph in line {
+                var (id, face) = (subsetGlyphs[glyph.face]?[glyph.glyph], glyph.face)
+                if id == nil, face == .regular, let rare = subsetGlyphs[.regularExtension]?[glyph.glyph] {
+                    (id, face) = (rare, .regularExtension)
+                }
+                guard let id else { return nil }
+                out.append(PlacedGlyph(glyph: id, face: face, size: glyph.size, x: glyph.x, y: glyph.y, gray: glyph.gray))
+            }
+            mapped.append(out)
+        }
+        return ShapedBlock(metrics: metrics, lines: mapped)
+    }
 }
