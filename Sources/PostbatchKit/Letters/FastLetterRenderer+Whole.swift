@@ -36,12 +36,21 @@ extension FastLetterRenderer {
             xref.set(pageNumbers[index] + 1, offset: pdf.count)
             pdf += page.stream(number: pageNumbers[index] + 1)
         }
-        let structureFirst = start.firstFree + 2 * pages.count
-        var objects = Self.documentObjects(content, pages: pageNumbers, structureFirst: structureFirst,
-                                           xObjects: start.xObjects, extensionFont: usesExtension ? extensionFont : nil)
-        objects += structure.objects(first: structureFirst, pages: pageNumbers)
-        try xref.append(objects: objects, objectStream: structureFirst + objects.count - pageNumbers.count - 2,
-                        to: &pdf, deflater: deflater)
+        // Letters laid out alike have the same catalog, pages and structure tree: packed once.
+        let key = PagePieces.ObjectsKey(template: template.key, extensionFont: usesExtension, structure: structure)
+        let packed: FastPDFXref.PackedObjects
+        if let kept = pieces.objects[key] {
+            packed = kept
+        } else {
+            let structureFirst = start.firstFree + 2 * pages.count
+            var objects = Self.documentObjects(content, pages: pageNumbers, structureFirst: structureFirst,
+                                               xObjects: start.xObjects,
+                                               extensionFont: usesExtension ? extensionFont : nil)
+            objects += structure.objects(first: structureFirst, pages: pageNumbers)
+            packed = try FastPDFXref.pack(objects, objectStream: structureFirst + objects.count - pageNumbers.count - 2)
+            pieces.objects[key] = packed
+        }
+        xref.append(packed, to: &pdf)
         return finish(content, pdf: pdf, xref: xref, prefixCount: start.prefix.count, digest: start.digest)
     }
 
@@ -341,6 +350,13 @@ final class PagePieces {
         case footer(TemplateVariant, page: Int, count: Int)
     }
 
+    /// What a letter's catalog, pages and structure tree depend on (the page count is the structure's).
+    struct ObjectsKey: Hashable {
+        let template: TemplateVariant
+        let extensionFont: Bool
+        let structure: LetterStructure
+    }
+
     /// A tag a segment opens or closes, replayed into a letter's structure.
     struct Event {
         let tag: StructureTag
@@ -368,6 +384,8 @@ final class PagePieces {
     private(set) var fixed: [Bool] = []
     var segments: [SegmentKey: Segment] = [:]
     var parts: [PartKey: Segment] = [:]
+    /// Catalog, pages and structure tree, packed in an object stream.
+    var objects: [ObjectsKey: FastPDFXref.PackedObjects] = [:]
 
     /// Keeps a new shape; returns its number.
     func add(_ shape: ShapedBlock, key: ShapeKey, fixed: Bool) -> Int {
@@ -378,13 +396,30 @@ final class PagePieces {
         return shapes.count - 1
     }
 
-    /// Forgets the shapes and segments when there are too many (between letters only).
+    /// Forgets the shapes of blocks with personal values, and what was made of them, when
+    /// there are too many (between letters only); the template's blocks and their content
+    /// stay, renumbered.
     func trim() {
-        guard shapes.count > Self.limit || segments.count > 4 * Self.limit else { return }
-        shapes.removeAll(keepingCapacity: true)
-        uses.removeAll(keepingCapacity: true)
-        fixed.removeAll(keepingCapacity: true)
-        shapeIDs.removeAll(keepingCapacity: true)
-        segments.removeAll(keepingCapacity: true)
+        guard shapes.count > Self.limit || segments.count > 4 * Self.limit || objects.count > Self.limit else { return }
+        var renumbered: [Int: Int] = [:]
+        var keptShapes: [ShapedBlock] = []
+        var keptIDs: [ShapeKey: Int] = [:]
+        for (key, id) in shapeIDs where fixed[id] {
+            renumbered[id] = keptShapes.count
+            keptIDs[key] = keptShapes.count
+            keptShapes.append(shapes[id])
+        }
+        var keptSegments: [SegmentKey: Segment] = [:]
+        for (key, segment) in segments {
+            guard let shape = renumbered[key.shape] else { continue }
+            keptSegments[SegmentKey(template: key.template, shape: shape, first: key.first, count: key.count, x: key.x,
+                                    top: key.top, tag: key.tag, mcid: key.mcid)] = segment
+        }
+        shapes = keptShapes
+        shapeIDs = keptIDs
+        uses = Array(repeating: 2, count: keptShapes.count)
+        fixed = Array(repeating: true, count: keptShapes.count)
+        segments = keptSegments.count > 2 * Self.limit ? [:] : keptSegments
+        if objects.count > Self.limit { objects.removeAll(keepingCapacity: true) }
     }
 }

@@ -28,35 +28,72 @@ struct FastPDFXref: Sendable {
         try append(objects: objects, objectStream: objectStream, to: &prefix)
     }
 
+    /// Objects packed into a compressed object stream, ready to append: the same objects
+    /// always pack to the same bytes, so a packing can be kept and appended to many files.
+    struct PackedObjects: Sendable {
+        /// The object stream's number.
+        let number: Int
+        /// The object stream, `n 0 obj … endobj`.
+        let stream: [UInt8]
+        /// Each packed object's number, in stream order.
+        let members: [Int]
+    }
+
     /// Appends objects to `pdf`: stream objects as they are, every other object packed into
     /// a new object stream numbered `objectStream` (numbers past the end extend the table).
     ///
+    /// - Parameter deflater: compresses the object stream (a letter's own objects, fast);
+    ///   nil for the best compression (a template's objects, once).
     /// - Throws: ``LetterError`` `letter_pdf` if zlib fails.
     mutating func append(objects: [(Int, [UInt8])], objectStream: Int, to pdf: inout [UInt8],
                          deflater: Deflater? = nil) throws(LetterError) {
-        var header: [UInt8] = []
-        var bodies: [UInt8] = []
-        var index = 0
+        var packable: [(Int, [UInt8])] = []
         for (number, bytes) in objects {
-            if let body = Self.body(bytes) {
-                FastPDF.append("\(number) \(bodies.count) ", to: &header)
-                bodies += body
-                bodies.append(0x0A)
-                set(number, offset: 0)
-                entries[number] = Entry(type: 2, field2: objectStream, field3: index)
-                index += 1
+            if Self.body(bytes) != nil {
+                packable.append((number, bytes))
             } else {
                 set(number, offset: pdf.count)
                 pdf += bytes
             }
         }
-        set(objectStream, offset: pdf.count)
+        append(try Self.pack(packable, objectStream: objectStream, deflater: deflater), to: &pdf)
+    }
+
+    /// Packs objects that are not streams into one object stream numbered `objectStream`.
+    ///
+    /// - Throws: ``LetterError`` `letter_pdf` if zlib fails or an object is a stream.
+    static func pack(_ objects: [(Int, [UInt8])], objectStream: Int,
+                     deflater: Deflater? = nil) throws(LetterError) -> PackedObjects {
+        var header: [UInt8] = []
+        var bodies: [UInt8] = []
+        for (number, bytes) in objects {
+            guard let body = Self.body(bytes) else {
+                throw LetterError(code: .pdf, file: "letter", detail: "object \(number) is a stream, not packable")
+            }
+            FastPDF.appendInteger(number, to: &header)
+            header.append(0x20)
+            FastPDF.appendInteger(bodies.count, to: &header)
+            header.append(0x20)
+            bodies += body
+            bodies.append(0x0A)
+        }
         let packed = header + bodies
         // A letter's own objects at the deflater's speed; a template's once, smallest.
         let compressed: [UInt8]
         if let fast = deflater?.compress(packed) { compressed = fast } else { compressed = try Flate.compress(packed) }
-        pdf += FastPDF.stream(number: objectStream, compressed,
-                              extra: "/Type /ObjStm /N \(index) /First \(header.count) /Filter /FlateDecode ")
+        let stream = FastPDF.stream(number: objectStream, compressed,
+                                    extra: "/Type /ObjStm /N \(objects.count) /First \(header.count) /Filter /FlateDecode ")
+        return PackedObjects(number: objectStream, stream: stream, members: objects.map(\.0))
+    }
+
+    /// Appends packed objects to `pdf` and records where they are.
+    mutating func append(_ packed: PackedObjects, to pdf: inout [UInt8]) {
+        for (index, number) in packed.members.enumerated() {
+            set(number, offset: 0)
+            entries[number] = Entry(type: 2, field2: packed.number, field3: index)
+        }
+        set(packed.number, offset: pdf.count)
+        pdf += packed.stream
     }
 
     /// The body of a non-stream object `n 0 obj\n<body>\nendobj\n`, or nil for a stream.

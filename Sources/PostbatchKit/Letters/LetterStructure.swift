@@ -41,9 +41,9 @@ struct StructureMark: Hashable, Sendable {
 ///
 /// Marked-content ids (MCIDs) are numbered in content order on each page (``nextPage()``
 /// starts the next one); every element that holds content gets one id on its page.
-struct LetterStructure: Sendable {
+struct LetterStructure: Hashable, Sendable {
     /// One structure element: its tag, and its kids (other elements, or one MCID).
-    struct Element: Sendable {
+    struct Element: Hashable, Sendable {
         let tag: StructureTag
         var kids: [Int] = []
         var mcid: Int?
