@@ -47,4 +47,33 @@ struct PDFConformanceTests {
         #expect(summary.contains("by postbatch reference renderer"), "\(summary)")
         #expect(summary.contains("by postbatch fast path") == (renderer == "fast"), "\(summary)")
     }
+
+    @Test("templates with personal values, in tar.lzma containers: every letter by the fast path, each PDF/A-2b and tagged")
+    func personalTemplates() throws {
+        let folder = try Scratch.folder("cli")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        // The shipped templates with the test fixture's salutation, date and personal paragraph laid over them.
+        let templates = folder.appendingPathComponent("templates")
+        try FileManager.default.copyItem(at: CLI.root.appendingPathComponent("templates"), to: templates)
+        let overlay = CLI.root.appendingPathComponent("Tests/Fixtures/personal-letters")
+        for language in ["da", "en"] {
+            let partial = "\(language)/partials/intro.mustache"
+            let target = templates.appendingPathComponent(partial)
+            try? FileManager.default.removeItem(at: target)
+            try FileManager.default.copyItem(at: overlay.appendingPathComponent(partial), to: target)
+        }
+        let spool = folder.appendingPathComponent("spool")
+        let run = try CLI.run(["run", try CLI.generate(["--count", "60", "--seed", "8", "--defect-rate", "0"],
+                                                       into: folder).path,
+                               "--spool", spool.path, "--campaign", templates.appendingPathComponent("campaign.toml").path,
+                               "--container", "tar.lzma", "--per-container", "20"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(!run.stderr.contains("reference renderer"), "\(run.stderr)")
+        let check = try CLI.execute(URL(fileURLWithPath: "/usr/bin/env"),
+                                    ["python3", CLI.root.appendingPathComponent("scripts/spool-pdfs.py").path,
+                                     "check", spool.path])
+        #expect(check.status == 0, "\(check.stdout)")
+        let summary = check.stdout.split(separator: "\n").last.map(String.init) ?? ""
+        #expect(summary.contains(" 0 failed") && !summary.contains("reference renderer"), "\(summary)")
+    }
 }

@@ -260,10 +260,17 @@ extension FastLetterRenderer {
     }
 
     /// A segment of content, compressed when the renderer compresses: smallest when it is
-    /// the template's (``FastLetterRenderer/keptDeflater``), fastest when it is personal.
+    /// the template's (``FastLetterRenderer/keptDeflater``), fastest when it is personal, or
+    /// left plain in a compressed stream when personal content is not compressed.
     private func makeSegment(_ plain: [UInt8], events: [PagePieces.Event], usesExtension: Bool,
                              fixed: Bool) -> PagePieces.Segment {
-        let deflated = compressContent ? (fixed ? keptDeflater : personalDeflater).piece(plain) : nil
+        let deflated: DeflatedPiece?
+        switch (compressContent, fixed, templates.compressPersonalContent) {
+        case (false, _, _): deflated = nil
+        case (true, true, _): deflated = keptDeflater.piece(plain)
+        case (true, false, true): deflated = personalDeflater.piece(plain)
+        case (true, false, false): deflated = PieceDeflater.stored(plain)
+        }
         return PagePieces.Segment(plain: plain, deflated: deflated, usesExtension: usesExtension, events: events)
     }
 
@@ -321,9 +328,11 @@ struct PageContent {
 /// What a fast renderer keeps between the letters it writes whole: shaped blocks, the
 /// content of their lines where they land, and the fixed parts of pages.
 ///
-/// Per worker, like its renderer. Shapes are numbered; everything is forgotten at once
-/// when there are more than ``limit`` (blocks with a person's name are shaped once and
-/// never seen again).
+/// Per worker, like its renderer. Shapes are numbered; when there are more than ``limit``,
+/// the shapes of blocks with personal values (most are shaped once and never seen again)
+/// and what was made of them are forgotten, and the template's blocks renumbered. What is
+/// kept never changes a letter's bytes: a piece is compressed at the level of its kind,
+/// whether it was kept or made afresh.
 final class PagePieces {
     /// A block of a template: the glyph ids depend on the template's bold subset.
     struct ShapeKey: Hashable {
@@ -373,8 +382,10 @@ final class PagePieces {
 
     /// The bullet of a list item, shaped as a block.
     static let bullet = LetterBlock.paragraph([LetterRun("•")])
-    /// How many shapes are kept before all is forgotten.
-    static let limit = 2048
+    /// How many shapes are kept, by default, before those of personal blocks are forgotten.
+    static let defaultLimit = 2048
+    /// How many shapes are kept before those of personal blocks are forgotten.
+    let limit: Int
 
     private(set) var shapes: [ShapedBlock] = []
     var shapeIDs: [ShapeKey: Int] = [:]
@@ -386,6 +397,10 @@ final class PagePieces {
     var parts: [PartKey: Segment] = [:]
     /// Catalog, pages and structure tree, packed in an object stream.
     var objects: [ObjectsKey: FastPDFXref.PackedObjects] = [:]
+
+    init(limit: Int = PagePieces.defaultLimit) {
+        self.limit = limit
+    }
 
     /// Keeps a new shape; returns its number.
     func add(_ shape: ShapedBlock, key: ShapeKey, fixed: Bool) -> Int {
@@ -400,7 +415,7 @@ final class PagePieces {
     /// there are too many (between letters only); the template's blocks and their content
     /// stay, renumbered.
     func trim() {
-        guard shapes.count > Self.limit || segments.count > 4 * Self.limit || objects.count > Self.limit else { return }
+        guard shapes.count > limit || segments.count > 4 * limit || objects.count > limit else { return }
         var renumbered: [Int: Int] = [:]
         var keptShapes: [ShapedBlock] = []
         var keptIDs: [ShapeKey: Int] = [:]
@@ -419,7 +434,7 @@ final class PagePieces {
         shapeIDs = keptIDs
         uses = Array(repeating: 2, count: keptShapes.count)
         fixed = Array(repeating: true, count: keptShapes.count)
-        segments = keptSegments.count > 2 * Self.limit ? [:] : keptSegments
-        if objects.count > Self.limit { objects.removeAll(keepingCapacity: true) }
+        segments = keptSegments.count > 2 * limit ? [:] : keptSegments
+        if objects.count > limit { objects.removeAll(keepingCapacity: true) }
     }
 }

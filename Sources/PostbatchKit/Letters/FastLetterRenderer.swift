@@ -34,9 +34,9 @@ package final class FastLetterRenderer {
     let keptDeflater = PieceDeflater.kept()
     let personalDeflater = PieceDeflater.personal()
     /// What letters written whole share (``renderWhole(_:)``).
-    let pieces = PagePieces()
-    /// Whether the content streams of letters written whole are compressed.
-    let compressContent = true
+    let pieces: PagePieces
+    /// Whether page content is compressed (``FastLetterTemplates/compressContent``).
+    var compressContent: Bool { templates.compressContent }
     /// A recorder per template for letters written whole: numbered as in its subsets.
     private var wholeRecorders: [FastLetterTemplates.Key: GlyphRecorder] = [:]
     /// The Info dictionary's `/Creator` and the XMP's `xmp:CreatorTool`.
@@ -47,8 +47,12 @@ package final class FastLetterRenderer {
     /// Creates a renderer that shares compiled templates.
     ///
     /// - Throws: ``LetterError`` with code `letter_pdf` if pango cannot make a context.
-    package init(templates: FastLetterTemplates) throws(LetterError) {
+    ///
+    /// - Parameter pieceLimit: how many shaped blocks to keep before those with personal
+    ///   values are forgotten (``PagePieces``).
+    package init(templates: FastLetterTemplates, pieceLimit: Int = PagePieces.defaultLimit) throws(LetterError) {
         self.templates = templates
+        pieces = PagePieces(limit: pieceLimit)
         self.layout = try LetterRenderer()
         recorder = GlyphRecorder(collectFonts: false, subsetGlyphs: templates.subsetGlyphs)
         personal.reserveCapacity(4096)
@@ -90,7 +94,7 @@ package final class FastLetterRenderer {
         pdf.reserveCapacity(pdf.count + personal.count + 1024)
         var xref = template.xref
         xref.set(5, offset: pdf.count)
-        if let compressed = deflater.compress(personal) {
+        if templates.compressPersonalContent, let compressed = deflater.compress(personal) {
             pdf += FastPDF.stream(number: 5, compressed, extra: "/Filter /FlateDecode ")
         } else {
             pdf += FastPDF.stream(number: 5, personal)

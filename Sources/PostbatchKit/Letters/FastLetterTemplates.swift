@@ -73,6 +73,11 @@ package struct FastLetterTemplates: Sendable {
     }
 
     let compiled: [Key: Compiled]
+    /// Whether page content is Flate-compressed: the fixed content here, and the content
+    /// ``FastLetterRenderer`` writes per letter.
+    let compressContent: Bool
+    /// Whether the content written per letter is compressed too.
+    let compressPersonalContent: Bool
     /// Every body block of the compiled templates; a letter with another block is written whole.
     let blocks: Set<LetterBlock>
     /// Subset glyphs a personal part may use, per face: kept in the subset and in the ToUnicode map.
@@ -95,8 +100,12 @@ package struct FastLetterTemplates: Sendable {
     /// - Parameters:
     ///   - composer: the composer the letters come from; its templates and campaign
     ///     give the fixed text.
-    ///   - compressFixedContent: Flate-compress the fixed page content (smaller PDFs;
-    ///     off gives PDFs that compress better in a container).
+    ///   - compressFixedContent: Flate-compress the page content, fixed and personal (off:
+    ///     none is compressed).
+    ///   - compressPersonalContent: Flate-compress the content written per letter too. Off
+    ///     for containers: the same bytes compressed once recur in every letter and cost the
+    ///     container's LZMA little, but a letter's own deflated bytes are noise to it, costing
+    ///     more time and space than the plain text (measured in `docs/performance.md`).
     ///   - iccProfile: a file with the sRGB ICC profile embedded as the PDF/A output
     ///     intent, read once; nil (the default) for the built-in ``SRGBProfile``.
     /// - Throws: ``LetterError`` with code `letter_pdf` if pango, HarfBuzz or zlib fail,
@@ -105,7 +114,7 @@ package struct FastLetterTemplates: Sendable {
     ///   probe letters. A template the fast path cannot handle (more than one page, a
     ///   font other than DejaVu Sans) is not an error: its letters make
     ///   ``FastLetterRenderer/render(_:)`` return nil.
-    package init(composer: LetterComposer, compressFixedContent: Bool = true,
+    package init(composer: LetterComposer, compressFixedContent: Bool = true, compressPersonalContent: Bool = true,
                 iccProfile: String? = nil) throws(LetterError) {
         // PDF/A-2b needs the output intent: fail before any work when its profile is missing.
         let profileStream = try FastPDFA.profileStream(FastPDFA.loadProfile(at: iccProfile))
@@ -125,6 +134,8 @@ package struct FastLetterTemplates: Sendable {
                                              renderer: renderer)
         }
         self.compiled = compiled
+        compressContent = compressFixedContent
+        self.compressPersonalContent = compressFixedContent && compressPersonalContent
         blocks = Set(compiled.values.flatMap(\.fixed.blocks))
         // Personal parts are regular: their glyphs are the run's regular and extension subsets'.
         self.personalGlyphs = fonts.toUnicode.mapValues { Set($0.keys) }

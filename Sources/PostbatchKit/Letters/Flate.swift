@@ -131,6 +131,23 @@ final class PieceDeflater {
 
     deinit { if ready { deflateEnd(&stream) } }
 
+    /// The bytes as a piece left uncompressed: stored blocks (RFC 1951 3.2.4), for content a
+    /// container's LZMA compresses better than deflate's output.
+    static func stored(_ bytes: [UInt8]) -> DeflatedPiece {
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count + 5 * (bytes.count / 65_535 + 1))
+        var start = 0
+        repeat {
+            let count = min(65_535, bytes.count - start)
+            // BFINAL 0, BTYPE 00, padded to the byte; then LEN and its complement, little-endian.
+            out += [0, UInt8(count & 0xFF), UInt8(count >> 8), UInt8(~count & 0xFF), UInt8((~count >> 8) & 0xFF)]
+            out += bytes[start..<(start + count)]
+            start += count
+        } while start < bytes.count
+        let adler = bytes.withUnsafeBufferPointer { adler32(1, $0.baseAddress, uInt($0.count)) }
+        return DeflatedPiece(bytes: out, adler: UInt32(adler), count: bytes.count)
+    }
+
     /// The bytes as a piece, or nil if zlib fails.
     func piece(_ bytes: [UInt8]) -> DeflatedPiece? {
         guard ready, deflateReset(&stream) == Z_OK else { return nil }

@@ -296,3 +296,53 @@ struct FastLetterRendererTests {
         }
     }
 }
+
+/// What the fast path keeps between letters written whole, and their content in containers.
+struct FastLetterPiecesTests {
+    /// The personal templates, with the content written per letter left plain (as for containers).
+    static let plain: Result<(LetterComposer, FastLetterTemplates), any Error> = Result {
+        let composer = try LetterComposer(campaign: LetterFixtures.personalCampaign())
+        return (composer, try FastLetterTemplates(composer: composer, compressPersonalContent: false))
+    }
+
+    @Test("a renderer that forgot its personal pieces many times writes the same bytes as a new one")
+    func forgetting() throws {
+        let (composer, templates) = try FastLetterRendererTests.personal.get()
+        // A limit below the template's own blocks: the pieces are trimmed before every letter.
+        let forgetful = try FastLetterRenderer(templates: templates, pieceLimit: 4)
+        let names = ["Anna Berg", "Bo Nielsen", "Hans Christian Maximilian Jensen", "Ib Ørsted", "Anna Berg"]
+        for (index, name) in names.enumerated() {
+            let letter = LetterFixtures.letter(group: LetterGroup.allCases[index % LetterGroup.allCases.count],
+                                               language: index % 2 == 0 ? .da : .en, name: name)
+            let content = try composer.compose(letter)
+            let fresh = try #require(try FastLetterRenderer(templates: templates).render(content))
+            #expect(try forgetful.render(content) == fresh, "\(name)")
+        }
+        #expect(forgetful.pieces.shapes.count <= templates.compiled.values.map(\.fixed.blocks.count).reduce(0, +) + 1)
+    }
+
+    @Test("letters for containers keep their own content plain and look and read like the reference",
+          arguments: [(LetterGroup.bank, Language.da, Channel.digital), (.citizenService, .en, .print)])
+    func plainContent(group: LetterGroup, language: Language, channel: Channel) throws {
+        let (composer, plain) = try Self.plain.get()
+        let letter = LetterFixtures.letter(group: group, language: language, channel: channel)
+        _ = try FastLetterRendererTests().compare(letter, name: "plain \(group) \(language) \(channel)",
+                                                  compiled: (composer, plain))
+        // Smaller for the compressed templates, which differ only in the letter's own content.
+        let content = try composer.compose(letter)
+        let (_, compressed) = try FastLetterRendererTests.personal.get()
+        let plainPDF = try #require(try FastLetterRenderer(templates: plain).render(content))
+        let compressedPDF = try #require(try FastLetterRenderer(templates: compressed).render(content))
+        #expect(plainPDF.count > compressedPDF.count + 500)
+    }
+
+    @Test("a static letter for a container has its recipient block and date as a plain stream")
+    func plainStaticContent() throws {
+        let composer = try LetterComposer(campaign: LetterFixtures.campaign())
+        let plain = try FastLetterTemplates(composer: composer, compressPersonalContent: false)
+        let letter = LetterFixtures.letter(group: .bank, language: .da)
+        _ = try FastLetterRendererTests().compare(letter, name: "plain static", compiled: (composer, plain))
+        let pdf = try #require(try FastLetterRenderer(templates: plain).render(try composer.compose(letter)))
+        #expect(PDFAUpdate.lastIndex(of: "5 0 obj\n<< /Length", in: pdf[...]) != nil)
+    }
+}
