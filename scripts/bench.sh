@@ -127,9 +127,14 @@ for n in $RUN_SIZES; do
   if [ -n "${BENCH_TMPFS:-}" ]; then
     TMPFS_SPOOL=$(mktemp -d "$BENCH_TMPFS/postbatch-bench.XXXXXX")
     MEASURE_SPOOL="$TMPFS_SPOOL/spool" run_measure "run (loose files, tmpfs)" "$n" "$letters" "$BIN" run "$WORK/input.csv" --spool "$TMPFS_SPOOL/spool" --now 2021-10-01T08:00:00Z
+    rm -rf "$TMPFS_SPOOL/spool"
+    MEASURE_SPOOL="$TMPFS_SPOOL/spool" run_measure "  personal, loose, tmpfs" "$n" "$letters" "$BIN" run "$WORK/input.csv" --spool "$TMPFS_SPOOL/spool" --now 2021-10-01T08:00:00Z --campaign "$PERSONAL/campaign.toml"
+    fallbacks "$WORK/stderr"
     rm -rf "$TMPFS_SPOOL"
   fi
   run_measure "run --container tar.lzma" "$n" "$letters" "$BIN" run "$WORK/input.csv" --spool "$WORK/spool" --now 2021-10-01T08:00:00Z --container tar.lzma
+  run_measure "  personal, tar.lzma" "$n" "$letters" "$BIN" run "$WORK/input.csv" --spool "$WORK/spool" --now 2021-10-01T08:00:00Z --container tar.lzma --campaign "$PERSONAL/campaign.toml"
+  fallbacks "$WORK/stderr"
   rm -rf "$WORK/spool"
 done
 

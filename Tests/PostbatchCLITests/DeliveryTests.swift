@@ -125,12 +125,8 @@ struct DeliveryTests {
         let trigger = KillTrigger()
         let server = try await DeliveryFixture.server(
             validate: false,
-            onPost: { number in
-                trigger.state.withLock { if $0.onPost == number, $0.pid > 0 { kill($0.pid, $0.signal); $0.fired = true } }
-            },
-            onAccepted: { number in
-                trigger.state.withLock { if $0.onAccepted == number, $0.pid > 0 { kill($0.pid, $0.signal) } }
-            })
+            onPost: { number in trigger.reached { $0.onPost == number } },
+            onAccepted: { number in trigger.reached { $0.onAccepted == number } })
         let arguments = ["deliver", spool.path, "--retry-base-ms", "10", "--settle-seconds", "1", "--connections", "2"] + (try DeliveryFixture.endpoint(server))
         // Kill on the k-th request of a process (nothing taken yet), after the k-th container
         // taken (its answer lost), or after a few milliseconds (start-up, reconciling); or
@@ -155,7 +151,7 @@ struct DeliveryTests {
             }
             let errors = directory.appendingPathComponent("deliver-\(index).err")
             let process = try DeliveryFixture.start(arguments, errors: errors)
-            trigger.state.withLock { $0.pid = process.processIdentifier }
+            trigger.started(process.processIdentifier)
             if case .after(let milliseconds) = point {
                 try await Task.sleep(for: .milliseconds(milliseconds))
                 if process.isRunning { kill(process.processIdentifier, SIGKILL) }
@@ -238,7 +234,7 @@ struct DeliveryTests {
         let digital = try DeliveryFixture.digitalLetters(spool)
         let trigger = KillTrigger()
         let server = try await DeliveryFixture.server(validate: false, onAccepted: { number in
-            trigger.state.withLock { if $0.onAccepted == number, $0.pid > 0 { kill($0.pid, SIGKILL) } }
+            trigger.reached { $0.onAccepted == number }
         })
         let pageSize = 10
         let arguments = ["deliver", spool.path, "--connections", "1", "--settle-seconds", "0",
@@ -250,7 +246,7 @@ struct DeliveryTests {
             let accepted = server.containersAccepted
             trigger.state.withLock { $0 = KillTrigger.Point(onAccepted: k.map { accepted + $0 }) }
             let process = try DeliveryFixture.start(arguments)
-            trigger.state.withLock { $0.pid = process.processIdentifier }
+            trigger.started(process.processIdentifier)
             await wait(for: process)
             trigger.state.withLock { $0 = KillTrigger.Point() }
             #expect(k == nil ? process.terminationStatus == 0 : process.terminationReason == .uncaughtSignal)
@@ -398,7 +394,35 @@ final class KillTrigger: Sendable {
         /// Whether the signal was sent.
         var fired = false
         var onAccepted: Int?
+        /// The point was reached before the process's pid was known: signal it when it is.
+        var due = false
     }
 
     let state = Mutex(Point())
+
+    /// Called by the server at each request: signals the process when `matches` the point,
+    /// at once if its pid is known, else as soon as ``started(_:)`` gives it (on a busy
+    /// machine a process can reach its point before the test has its pid).
+    func reached(_ matches: (Point) -> Bool) {
+        state.withLock { point in
+            guard matches(point), !point.fired else { return }
+            if point.pid > 0 {
+                kill(point.pid, point.signal)
+                point.fired = true
+            } else {
+                point.due = true
+            }
+        }
+    }
+
+    /// Records the process's pid, and sends a signal that came due before it was known.
+    func started(_ pid: Int32) {
+        state.withLock { point in
+            point.pid = pid
+            if point.due && !point.fired {
+                kill(pid, point.signal)
+                point.fired = true
+            }
+        }
+    }
 }
