@@ -104,18 +104,43 @@ extension FastLetterRenderer {
             }
             let fixed = block == PagePieces.bullet || template.fixed.blocks.contains(block)
             // Word by word where the word shaper is exact, else with a pango layout.
-            if let words = layout.wordShaper(for: block)?.shape(block),
-               let shaped = words.inSubset(template.subsetGlyphs) {
+            if wordShaperAgrees(template), let shaped = shapeByWords(block, template) {
                 ids.append(pieces.add(shaped, key: key, fixed: fixed))
                 continue
             }
-            let recorder = wholeRecorder(template)
-            recorder.reset()
-            let shaped = layout.shapeBlock(block, on: recorder)
-            guard !recorder.unusual, !recorder.ellipsized, !recorder.missingGlyph else { return nil }
+            guard let shaped = shapeByLayout(block, template) else { return nil }
             ids.append(pieces.add(shaped, key: key, fixed: fixed))
         }
         return ids
+    }
+
+    /// A block set word by word (``PangoWordShaper``), or nil where the word shaper does not model it.
+    private func shapeByWords(_ block: LetterBlock, _ template: FastLetterTemplates.Compiled) -> ShapedBlock? {
+        layout.wordShaper(for: block)?.shape(block)?.inSubset(template.subsetGlyphs)
+    }
+
+    /// A block set by a pango layout, as the reference renderer sets it; nil when pango
+    /// needed another font or a glyph is outside the template's subsets.
+    private func shapeByLayout(_ block: LetterBlock, _ template: FastLetterTemplates.Compiled) -> ShapedBlock? {
+        let recorder = wholeRecorder(template)
+        recorder.reset()
+        let shaped = layout.shapeBlock(block, on: recorder)
+        guard !recorder.unusual, !recorder.ellipsized, !recorder.missingGlyph else { return nil }
+        return shaped
+    }
+
+    /// Whether the word shaper sets every block of the template that it models exactly as
+    /// a pango layout does: checked once per template and worker, before it sets any
+    /// personal block; if one block differs, this worker sets the template's blocks with layouts.
+    private func wordShaperAgrees(_ template: FastLetterTemplates.Compiled) -> Bool {
+        if let agrees = pieces.wordShaperAgrees[template.key] { return agrees }
+        let agrees = template.fixed.blocks.allSatisfy { block in
+            guard let words = shapeByWords(block, template) else { return true }
+            guard let pango = shapeByLayout(block, template) else { return false }
+            return words.metrics == pango.metrics && words.lines == pango.lines
+        }
+        pieces.wordShaperAgrees[template.key] = agrees
+        return agrees
     }
 
     // MARK: - The body
@@ -395,6 +420,8 @@ final class PagePieces {
     private(set) var fixed: [Bool] = []
     var segments: [SegmentKey: Segment] = [:]
     var parts: [PartKey: Segment] = [:]
+    /// Whether the word shaper sets each template's blocks as pango's layouts do.
+    var wordShaperAgrees: [TemplateVariant: Bool] = [:]
     /// Catalog, pages and structure tree, packed in an object stream.
     var objects: [ObjectsKey: FastPDFXref.PackedObjects] = [:]
 

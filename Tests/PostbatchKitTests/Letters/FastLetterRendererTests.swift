@@ -321,6 +321,17 @@ struct FastLetterPiecesTests {
         #expect(forgetful.pieces.shapes.count <= templates.compiled.values.map(\.fixed.blocks.count).reduce(0, +) + 1)
     }
 
+    @Test("the word shaper sets every block of every template as pango's layout does, so it sets the personal blocks")
+    func wordShaperAgrees() throws {
+        let (composer, templates) = try FastLetterRendererTests.personal.get()
+        let renderer = try FastLetterRenderer(templates: templates)
+        for (group, language) in LetterFixtures.pairs {
+            _ = try #require(try renderer.render(composer.compose(LetterFixtures.letter(group: group, language: language))))
+        }
+        #expect(renderer.pieces.wordShaperAgrees.count == LetterFixtures.pairs.count)
+        #expect(renderer.pieces.wordShaperAgrees.values.allSatisfy { $0 })
+    }
+
     @Test("letters for containers keep their own content plain and look and read like the reference",
           arguments: [(LetterGroup.bank, Language.da, Channel.digital), (.citizenService, .en, .print)])
     func plainContent(group: LetterGroup, language: Language, channel: Channel) throws {
