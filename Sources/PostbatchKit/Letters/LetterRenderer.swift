@@ -594,34 +594,10 @@ extension LetterRenderer {
         return placement.pageCount
     }
 
-    /// Draws a whole letter page by page, in the order and with the tags of
-    /// ``renderDetailed(_:)``, calling `pageDone` after each page.
-    ///
-    /// - Returns: the number of pages.
-    /// - Throws: ``LetterError`` `letter_pdf` when the campaign's logo cannot be read.
-    func drawLetter(_ letter: LetterContent, on canvas: some LetterCanvas,
-                    pageDone: (Int) -> Void) throws(LetterError) -> Int {
-        let placement = place(letter.blocks)
-        let logo = try logo(for: letter)
-        for page in 0..<placement.pageCount {
-            if page == 0 {
-                drawPersonalParts(letter, on: canvas)
-                drawHead(letter, logo: logo, on: canvas)
-            }
-            drawBody(canvas, placement, page: page)
-            drawFooter(canvas, letter, page: page, of: placement.pageCount)
-            pageDone(page)
-        }
-        return placement.pageCount
-    }
-
     /// Shapes a body block as ``renderDetailed(_:)`` does and records each line's glyphs
-    /// with x from the line's left end and y from its baseline.
-    ///
-    /// - Parameter words: shape it with a ``PangoWordShaper`` where one can (the same
-    ///   lines, without a pango layout), else with a layout.
-    func shapeBlock(_ block: LetterBlock, on recorder: GlyphRecorder, words: Bool = false) -> ShapedBlock {
-        if words, let shaped = wordShaper(for: block)?.shape(block) { return shaped }
+    /// with x from the line's left end and y from its baseline (``wordShaper(for:)`` sets
+    /// the same lines without a pango layout where it can).
+    func shapeBlock(_ block: LetterBlock, on recorder: GlyphRecorder) -> ShapedBlock {
         let body = bodyLayout(block)
         defer { g_object_unref(UnsafeMutableRawPointer(body.layout)) }
         recorder.setGray(0)
