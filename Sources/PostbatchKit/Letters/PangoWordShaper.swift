@@ -41,7 +41,10 @@ final class PangoWordShaper {
     /// The first line's metrics and the distance from one line's top to the next.
     private let firstLine: BodyLineMetrics
     private let pitch: Double
-    private var words: [String: Word] = [:]
+    /// Shaped words by their characters (not by `String`, whose hashing normalises: the
+    /// same look-up costs a third as much, and canonically equal spellings stay apart as pango
+    /// shapes them).
+    private var words: [[Unicode.Scalar]: Word] = [:]
     private var logAttrs: [PangoLogAttr] = []
     /// Words kept at most; the cache is emptied past it.
     private static let wordLimit = 50_000
@@ -117,10 +120,16 @@ final class PangoWordShaper {
 
     /// A word's shape, kept.
     private func word(_ text: String) -> Word {
-        if let word = words[text] { return word }
-        let word = shape(text)
+        word(Array(text.unicodeScalars)[...])
+    }
+
+    /// The shape of the word of these characters, kept.
+    private func word(_ scalars: ArraySlice<Unicode.Scalar>) -> Word {
+        let key = Array(scalars)
+        if let word = words[key] { return word }
+        let word = shape(String(String.UnicodeScalarView(scalars)))
         if words.count >= Self.wordLimit { words.removeAll(keepingCapacity: true) }
-        words[text] = word
+        words[key] = word
         return word
     }
 
@@ -156,7 +165,7 @@ extension PangoWordShaper {
         guard block.runs.count == 1, let text = block.runs.first?.text else { return nil }
         let scalars = Array(text.unicodeScalars)
         guard !scalars.isEmpty, scalars.allSatisfy(Self.allowed) else { return nil }
-        let pieces = Self.pieces(scalars).map { ($0, word(Self.substring(scalars, $0))) }
+        let pieces = Self.pieces(scalars).map { ($0, word(scalars[$0])) }
         let paragraph = Paragraph(scalars: scalars, pieces: pieces)
         let widths = paragraph.pieces.flatMap(\.word.logicalWidths)
         guard widths.count == scalars.count, attributes(text, count: scalars.count) else { return nil }
@@ -192,10 +201,6 @@ extension PangoWordShaper {
         return pieces
     }
 
-    private static func substring(_ scalars: [Unicode.Scalar], _ range: Range<Int>) -> String {
-        String(String.UnicodeScalarView(scalars[range]))
-    }
-
     /// The shapes of the text from `start` to `end` as pango shapes a line: whole words as
     /// they are, a word cut at either end shaped again.
     private func forEachWord(_ paragraph: Paragraph, _ start: Int, _ end: Int, _ body: (Word) -> Void) {
@@ -204,7 +209,7 @@ extension PangoWordShaper {
                 body(piece.word)
             } else {
                 let cut = max(piece.range.lowerBound, start)..<min(piece.range.upperBound, end)
-                body(word(Self.substring(paragraph.scalars, cut)))
+                body(word(paragraph.scalars[cut]))
             }
         }
     }
