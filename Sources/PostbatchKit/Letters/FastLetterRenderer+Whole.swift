@@ -264,7 +264,7 @@ extension FastLetterRenderer {
         switch key {
         case .prefix(_, let firstPage):
             // Fold marks (page 1), the footer rule and the logo: one artifact, first on the page.
-            if firstPage { layout.drawHead(content, logo: try layout.senderLogo(for: content), on: recorder) }
+            if firstPage { layout.drawHead(content, logo: try layout.logo(for: content), on: recorder) }
             layout.drawFooter(recorder, content, page: 0, of: 1)
             var plain: [UInt8] = []
             var scratch = LetterStructure()
@@ -273,7 +273,7 @@ extension FastLetterRenderer {
                                   advances: template.advances, into: &plain)
             made = makeSegment(plain, events: [], usesExtension: false, fixed: true)
         case .head:
-            layout.drawHead(content, logo: try layout.senderLogo(for: content), on: recorder)
+            layout.drawHead(content, logo: try layout.logo(for: content), on: recorder)
             made = segment(recorder.glyphs, marks: recorder.marks, template, &structure, fixed: true)
         case .footer(_, let page, let count):
             layout.drawFooter(recorder, content, page: page, of: count)

@@ -42,11 +42,8 @@ struct FastPDFXref: Sendable {
     /// Appends objects to `pdf`: stream objects as they are, every other object packed into
     /// a new object stream numbered `objectStream` (numbers past the end extend the table).
     ///
-    /// - Parameter deflater: compresses the object stream (a letter's own objects, fast);
-    ///   nil for the best compression (a template's objects, once).
     /// - Throws: ``LetterError`` `letter_pdf` if zlib fails.
-    mutating func append(objects: [(Int, [UInt8])], objectStream: Int, to pdf: inout [UInt8],
-                         deflater: Deflater? = nil) throws(LetterError) {
+    mutating func append(objects: [(Int, [UInt8])], objectStream: Int, to pdf: inout [UInt8]) throws(LetterError) {
         var packable: [(Int, [UInt8])] = []
         for (number, bytes) in objects {
             if Self.body(bytes) != nil {
@@ -56,14 +53,14 @@ struct FastPDFXref: Sendable {
                 pdf += bytes
             }
         }
-        append(try Self.pack(packable, objectStream: objectStream, deflater: deflater), to: &pdf)
+        append(try Self.pack(packable, objectStream: objectStream), to: &pdf)
     }
 
-    /// Packs objects that are not streams into one object stream numbered `objectStream`.
+    /// Packs objects that are not streams into one object stream numbered `objectStream`,
+    /// at the best compression (a packing is made once and kept).
     ///
     /// - Throws: ``LetterError`` `letter_pdf` if zlib fails or an object is a stream.
-    static func pack(_ objects: [(Int, [UInt8])], objectStream: Int,
-                     deflater: Deflater? = nil) throws(LetterError) -> PackedObjects {
+    static func pack(_ objects: [(Int, [UInt8])], objectStream: Int) throws(LetterError) -> PackedObjects {
         var header: [UInt8] = []
         var bodies: [UInt8] = []
         for (number, bytes) in objects {
@@ -77,11 +74,7 @@ struct FastPDFXref: Sendable {
             bodies += body
             bodies.append(0x0A)
         }
-        let packed = header + bodies
-        // A letter's own objects at the deflater's speed; a template's once, smallest.
-        let compressed: [UInt8]
-        if let fast = deflater?.compress(packed) { compressed = fast } else { compressed = try Flate.compress(packed) }
-        let stream = FastPDF.stream(number: objectStream, compressed,
+        let stream = FastPDF.stream(number: objectStream, try Flate.compress(header + bodies),
                                     extra: "/Type /ObjStm /N \(objects.count) /First \(header.count) /Filter /FlateDecode ")
         return PackedObjects(number: objectStream, stream: stream, members: objects.map(\.0))
     }

@@ -442,7 +442,7 @@ public final class LetterRenderer {
     /// The letter's logo, read on first use.
     ///
     /// - Throws: ``LetterError`` `letter_pdf` when the file is not a readable PNG or SVG.
-    private func logo(for letter: LetterContent) throws(LetterError) -> SenderLogo? {
+    func logo(for letter: LetterContent) throws(LetterError) -> SenderLogo? {
         guard let url = letter.senderLogo else { return nil }
         if let logo = logos[url] { return logo }
         let logo = try SenderLogo(url: url)
@@ -640,13 +640,6 @@ extension LetterRenderer {
         drawFoldMarks(canvas)
         drawSender(canvas, letter, logo: logo)
         drawReturnLine(canvas, letter)
-    }
-
-    /// The campaign's logo of a letter, read once per renderer.
-    ///
-    /// - Throws: ``LetterError`` `letter_pdf` when the file is not a readable PNG or SVG.
-    func senderLogo(for letter: LetterContent) throws(LetterError) -> SenderLogo? {
-        try logo(for: letter)
     }
 
     /// Draws the personal parts of page 1: the recipient block, fitted into the

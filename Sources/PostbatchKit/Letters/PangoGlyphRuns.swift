@@ -26,6 +26,15 @@ struct PlacedGlyph: Hashable, Sendable {
 }
 
 extension PlacedGlyph {
+    /// A font glyph's id and face in the embedded subsets: its face's subset, or for a
+    /// regular glyph that subset lacks, the extension subset; nil when neither has it.
+    static func subsetGlyph(_ glyph: UInt32, face: FastFontFace,
+                            in subsetGlyphs: [FastFontFace: [UInt32: UInt32]]) -> (glyph: UInt32, face: FastFontFace)? {
+        if let id = subsetGlyphs[face]?[glyph] { return (id, face) }
+        if face == .regular, let id = subsetGlyphs[.regularExtension]?[glyph] { return (id, .regularExtension) }
+        return nil
+    }
+
     /// The same glyph numbered as in the embedded subset (``FontSubset/subsetGlyphs``).
     func inSubset(_ subsetGlyphs: [FastFontFace: [UInt32: UInt32]]) -> PlacedGlyph {
         PlacedGlyph(glyph: subsetGlyphs[face]?[glyph] ?? 0, face: face, size: size, x: x, y: y, gray: gray)
@@ -236,14 +245,11 @@ final class GlyphRecorder: LetterCanvas {
             }
             var (glyph, face) = (info.glyph, font.face)
             if let subsetGlyphs {
-                if let subsetGlyph = subsetGlyphs[face]?[glyph] {
-                    glyph = subsetGlyph
-                } else if face == .regular, let subsetGlyph = subsetGlyphs[.regularExtension]?[glyph] {
-                    (glyph, face) = (subsetGlyph, .regularExtension)
-                } else {
+                guard let mapped = PlacedGlyph.subsetGlyph(glyph, face: face, in: subsetGlyphs) else {
                     unusual = true
                     continue
                 }
+                (glyph, face) = mapped
             }
             glyphs.append(PlacedGlyph(glyph: glyph, face: face, size: font.size,
                                       x: x + Self.points(position + info.geometry.x_offset),

@@ -30,11 +30,9 @@ struct ShapedBlock: Sendable {
             var out: [PlacedGlyph] = []
             out.reserveCapacity(line.count)
             for glyph in line {
-                var (id, face) = (subsetGlyphs[glyph.face]?[glyph.glyph], glyph.face)
-                if id == nil, face == .regular, let rare = subsetGlyphs[.regularExtension]?[glyph.glyph] {
-                    (id, face) = (rare, .regularExtension)
+                guard let (id, face) = PlacedGlyph.subsetGlyph(glyph.glyph, face: glyph.face, in: subsetGlyphs) else {
+                    return nil
                 }
-                guard let id else { return nil }
                 out.append(PlacedGlyph(glyph: id, face: face, size: glyph.size, x: glyph.x, y: glyph.y, gray: glyph.gray))
             }
             mapped.append(out)
