@@ -59,7 +59,7 @@ extension FastLetterRenderer {
                               structure: inout LetterStructure) throws(LetterError) -> [PageContent]? {
         let key = template.key
         guard let shapes = shapeIDs(content.blocks, template: template),
-              let bullet = shapeIDs([PagePieces.bullet], template: template)?.first
+              let bullet = shapeID(PagePieces.bullet, template: template)
         else { return nil }
         let placement = BodyPlacement(blocks: content.blocks, metrics: shapes.map { pieces.shapes[$0].metrics })
         let recorder = wholeRecorder(template)
@@ -95,23 +95,36 @@ extension FastLetterRenderer {
     private func shapeIDs(_ blocks: [LetterBlock], template: FastLetterTemplates.Compiled) -> [Int]? {
         var ids: [Int] = []
         ids.reserveCapacity(blocks.count)
-        for block in blocks {
-            let key = PagePieces.ShapeKey(template: template.key, block: block)
-            if let id = pieces.shapeIDs[key] {
-                pieces.uses[id] += 1
+        // The blocks of the template's last letter: a block they share (the same storage,
+        // which `==` finds without reading the text) has the same shape.
+        let recent = pieces.recent[template.key]
+        for (index, block) in blocks.enumerated() {
+            if let recent, index < recent.blocks.count, recent.blocks[index] == block {
+                pieces.uses[recent.ids[index]] += 1
+                ids.append(recent.ids[index])
+            } else {
+                guard let id = shapeID(block, template: template) else { return nil }
                 ids.append(id)
-                continue
             }
-            let fixed = block == PagePieces.bullet || template.fixed.blocks.contains(block)
-            // Word by word where the word shaper is exact, else with a pango layout.
-            if wordShaperAgrees(template), let shaped = shapeByWords(block, template) {
-                ids.append(pieces.add(shaped, key: key, fixed: fixed))
-                continue
-            }
-            guard let shaped = shapeByLayout(block, template) else { return nil }
-            ids.append(pieces.add(shaped, key: key, fixed: fixed))
         }
+        pieces.recent[template.key] = (blocks, ids)
         return ids
+    }
+
+    /// The shape of a block, shaped on first use; nil when the block needs the reference renderer.
+    private func shapeID(_ block: LetterBlock, template: FastLetterTemplates.Compiled) -> Int? {
+        let key = PagePieces.ShapeKey(template: template.key, block: block)
+        if let id = pieces.shapeIDs[key] {
+            pieces.uses[id] += 1
+            return id
+        }
+        let fixed = block == PagePieces.bullet || template.fixedBlocks.contains(block)
+        // Word by word where the word shaper is exact, else with a pango layout.
+        if wordShaperAgrees(template), let shaped = shapeByWords(block, template) {
+            return pieces.add(shaped, key: key, fixed: fixed)
+        }
+        guard let shaped = shapeByLayout(block, template) else { return nil }
+        return pieces.add(shaped, key: key, fixed: fixed)
     }
 
     /// A block set word by word (``PangoWordShaper``), or nil where the word shaper does not model it.
@@ -420,6 +433,8 @@ final class PagePieces {
     private(set) var fixed: [Bool] = []
     var segments: [SegmentKey: Segment] = [:]
     var parts: [PartKey: Segment] = [:]
+    /// Each template's last blocks and their shapes.
+    var recent: [TemplateVariant: (blocks: [LetterBlock], ids: [Int])] = [:]
     /// Whether the word shaper sets each template's blocks as pango's layouts do.
     var wordShaperAgrees: [TemplateVariant: Bool] = [:]
     /// Catalog, pages and structure tree, packed in an object stream.
@@ -459,6 +474,7 @@ final class PagePieces {
         }
         shapes = keptShapes
         shapeIDs = keptIDs
+        recent.removeAll()
         uses = Array(repeating: 2, count: keptShapes.count)
         fixed = Array(repeating: true, count: keptShapes.count)
         segments = keptSegments.count > 2 * limit ? [:] : keptSegments

@@ -26,6 +26,8 @@ package struct FastLetterTemplates: Sendable {
     struct Compiled: Sendable {
         /// The content it was compiled from; a letter must match it outside the personal parts.
         let fixed: LetterContent
+        /// The blocks of ``fixed``: a block of a letter that is not among them holds personal values.
+        let fixedBlocks: Set<LetterBlock>
         /// Header and objects 1–4, 6–15 and 18 (the ICC profile), 19–20 (the logo and its
         /// soft mask) when the campaign has a logo, then the structure tree: the streams as
         /// objects, the dictionaries packed in one object stream (``FastPDFXref``).
@@ -218,8 +220,8 @@ package struct FastLetterTemplates: Sendable {
         let extensionFirst = xref.entries.count
         let letterPrefix = try Self.letterPrefix(fonts: fonts, objects: fontObjects, profile: profileStream,
                                                  logo: (logo.objects, logo.content, logo.xObjects))
-        return Compiled(fixed: record.content, prefix: prefix, xref: xref,
-                        digest: Array(SHA256.hash(data: prefix)), personalTags: tagged.personalTags,
+        return Compiled(fixed: record.content, fixedBlocks: Set(record.content.blocks), prefix: prefix,
+                        xref: xref, digest: Array(SHA256.hash(data: prefix)), personalTags: tagged.personalTags,
                         extensionPage: Self.page(xObjects: logo.xObjects, extensionFont: extensionFirst),
                         extensionObjects: try fonts.objects(.regularExtension, first: extensionFirst),
                         subsetGlyphs: subsetGlyphs, advances: keyFonts.subsets.mapValues(\.advances),

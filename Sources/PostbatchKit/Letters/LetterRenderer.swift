@@ -45,6 +45,8 @@ public final class LetterRenderer {
     private var layouts: [OpaquePointer] = []
     /// Shaped body blocks by content; emptied when it grows past ``bodyLayoutLimit``.
     private var bodyLayouts: [LetterBlock: BodyLayout] = [:]
+    /// Shaped dates by text (every letter of a day has the same); emptied past ``bodyLayoutLimit``.
+    private var dateLayouts: [String: OpaquePointer] = [:]
     /// The fast path's word shapers by block kind and weight (nil where the probe failed).
     private var wordShapers: [Int: PangoWordShaper?] = [:]
     /// Sender logos read so far, by file.
@@ -119,6 +121,7 @@ public final class LetterRenderer {
     deinit {
         for layout in layouts { g_object_unref(UnsafeMutableRawPointer(layout)) }
         for body in bodyLayouts.values { g_object_unref(UnsafeMutableRawPointer(body.layout)) }
+        for layout in dateLayouts.values { g_object_unref(UnsafeMutableRawPointer(layout)) }
         for description in fonts.all { pango_font_description_free(description) }
         g_object_unref(UnsafeMutableRawPointer(context))
         g_object_unref(UnsafeMutableRawPointer(fontMap))
@@ -428,6 +431,24 @@ public final class LetterRenderer {
         return show(canvas, layout, at: box, gray: gray)
     }
 
+    /// The date set as ``drawText`` sets it, shaped once per text and kept.
+    private func dateLayout(_ text: String) -> OpaquePointer {
+        if let layout = dateLayouts[text] { return layout }
+        if dateLayouts.count > Self.bodyLayoutLimit {
+            for layout in dateLayouts.values { g_object_unref(UnsafeMutableRawPointer(layout)) }
+            dateLayouts.removeAll(keepingCapacity: true)
+        }
+        // GLib aborts when out of memory: pango_layout_new never returns NULL.
+        let layout = pango_layout_new(context)!
+        pango_layout_set_wrap(layout, PANGO_WRAP_WORD_CHAR)
+        pango_layout_set_font_description(layout, fonts.sender)
+        pango_layout_set_width(layout, Self.units(LetterPage.dateBox.width))
+        pango_layout_set_alignment(layout, PANGO_ALIGN_RIGHT)
+        setRuns(layout, [LetterRun(text)])
+        dateLayouts[text] = layout
+        return layout
+    }
+
     /// Shows a layout with its top-left at the box's corner; returns the ink-free logical box it takes.
     private func show(_ canvas: some LetterCanvas, _ layout: OpaquePointer, at box: LetterBox,
                       gray: Double = 0) -> LetterBox {
@@ -540,7 +561,7 @@ public final class LetterRenderer {
     private func drawDate(_ canvas: some LetterCanvas, _ letter: LetterContent) {
         canvas.beginTag(.paragraph)
         defer { canvas.endTag(.paragraph) }
-        let date = drawText(canvas, letter.dateText, font: fonts.sender, in: LetterPage.dateBox, align: PANGO_ALIGN_RIGHT)
+        let date = show(canvas, dateLayout(letter.dateText), at: LetterPage.dateBox)
         // The letter's reference under the date, for the citizen to quote to support staff.
         var top = date.maxY + 1
         let box = LetterPage.dateBox

@@ -44,7 +44,8 @@ final class PangoWordShaper {
     /// Shaped words by their characters (not by `String`, whose hashing normalises: the
     /// same look-up costs a third as much, and canonically equal spellings stay apart as pango
     /// shapes them).
-    private var words: [[Unicode.Scalar]: Word] = [:]
+    /// Looked up by a slice of the paragraph, without a copy; kept as a slice of its own.
+    private var words: [ArraySlice<Unicode.Scalar>: Word] = [:]
     private var logAttrs: [PangoLogAttr] = []
     /// Words kept at most; the cache is emptied past it.
     private static let wordLimit = 50_000
@@ -125,11 +126,10 @@ final class PangoWordShaper {
 
     /// The shape of the word of these characters, kept.
     private func word(_ scalars: ArraySlice<Unicode.Scalar>) -> Word {
-        let key = Array(scalars)
-        if let word = words[key] { return word }
+        if let word = words[scalars] { return word }
         let word = shape(String(String.UnicodeScalarView(scalars)))
         if words.count >= Self.wordLimit { words.removeAll(keepingCapacity: true) }
-        words[key] = word
+        words[Array(scalars)[...]] = word
         return word
     }
 
@@ -217,7 +217,8 @@ extension PangoWordShaper {
     /// Reads pango's break attributes of the paragraph into ``logAttrs``; false when
     /// pango gives fewer than it should.
     private func attributes(_ text: String, count: Int) -> Bool {
-        logAttrs = [PangoLogAttr](repeating: PangoLogAttr(), count: count + 1)
+        logAttrs.removeAll(keepingCapacity: true)
+        logAttrs.append(contentsOf: repeatElement(PangoLogAttr(), count: count + 1))
         var copy = text
         copy.withUTF8 { bytes in
             bytes.withMemoryRebound(to: CChar.self) { chars in
