@@ -11,12 +11,17 @@
 #   BENCH_TMPFS=/dev/shm scripts/bench.sh   # also a loose run with its spool on tmpfs: on disk,
 #                                    # creating 0.8 ms per file bounds loose runs, not postbatch
 #   BENCH_DELIVER=0 scripts/bench.sh # without the delivery benchmark (scripts/bench-deliver.sh)
+#   BENCH_RUNS="dry containers" scripts/bench.sh   # only some of the runs: dry (two cores),
+#                                    # one-core, reference, loose, containers (default: all)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 SIZES=${BENCH_SIZES:-"100000 1000000"}
 RUN_SIZES=${BENCH_RUN_SIZES:-"100000 1000000"}
 REPEAT=${BENCH_REPEAT:-3}
+RUNS=" ${BENCH_RUNS:-dry one-core reference loose containers} "
+# wanted KIND: whether BENCH_RUNS names the kind of run.
+wanted() { [[ "$RUNS" == *" $1 "* ]]; }
 swift build -c release --product postbatch >/dev/null
 BIN=$(swift build -c release --show-bin-path)/postbatch
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/postbatch-bench.XXXXXX")
@@ -109,22 +114,26 @@ for n in $RUN_SIZES; do
     continue
   fi
   run_measure "baseline: cp input" "$n" "$letters" cp "$WORK/input.csv" "$WORK/copy.csv"
-  run_measure "run --dry-run" "$n" "$letters" "$BIN" run "$WORK/input.csv" --dry-run --now 2021-10-01T08:00:00Z
-  fallbacks "$WORK/stderr"
-  run_measure "run --dry-run, personal" "$n" "$letters" "$BIN" run "$WORK/input.csv" --dry-run --now 2021-10-01T08:00:00Z --campaign "$PERSONAL/campaign.toml"
-  fallbacks "$WORK/stderr"
-  # Static against personal templates on one core, best of $REPEAT each, in turn: the ratio of
-  # the two is what the fast path's handling of personal values costs.
-  measure "  static, one core" "$letters" letters "$BIN" run "$WORK/input.csv" --dry-run --now 2021-10-01T08:00:00Z --workers 1
-  measure "  personal, one core" "$letters" letters "$BIN" run "$WORK/input.csv" --dry-run --now 2021-10-01T08:00:00Z --workers 1 --campaign "$PERSONAL/campaign.toml"
-  if [ -z "${reference_done:-}" ]; then
+  if wanted dry; then
+    run_measure "run --dry-run" "$n" "$letters" "$BIN" run "$WORK/input.csv" --dry-run --now 2021-10-01T08:00:00Z
+    fallbacks "$WORK/stderr"
+    run_measure "run --dry-run, personal" "$n" "$letters" "$BIN" run "$WORK/input.csv" --dry-run --now 2021-10-01T08:00:00Z --campaign "$PERSONAL/campaign.toml"
+    fallbacks "$WORK/stderr"
+  fi
+  if wanted one-core; then
+    # Static against personal templates on one core, best of $REPEAT each, in turn: the ratio of
+    # the two is what the fast path's handling of personal values costs.
+    measure "  static, one core" "$letters" letters "$BIN" run "$WORK/input.csv" --dry-run --now 2021-10-01T08:00:00Z --workers 1
+    measure "  personal, one core" "$letters" letters "$BIN" run "$WORK/input.csv" --dry-run --now 2021-10-01T08:00:00Z --workers 1 --campaign "$PERSONAL/campaign.toml"
+  fi
+  if wanted reference && [ -z "${reference_done:-}" ]; then
     # The reference renderer is the baseline; on the first size only (at 1 M it alone takes half an hour).
     run_measure "  reference renderer" "$n" "$letters" "$BIN" run "$WORK/input.csv" --dry-run --now 2021-10-01T08:00:00Z --renderer reference
     run_measure "  reference, one core" "$n" "$letters" taskset -c 0 "$BIN" run "$WORK/input.csv" --dry-run --now 2021-10-01T08:00:00Z --renderer reference --workers 1
     reference_done=1
   fi
-  run_measure "run (loose files)" "$n" "$letters" "$BIN" run "$WORK/input.csv" --spool "$WORK/spool" --now 2021-10-01T08:00:00Z
-  if [ -n "${BENCH_TMPFS:-}" ]; then
+  wanted loose && run_measure "run (loose files)" "$n" "$letters" "$BIN" run "$WORK/input.csv" --spool "$WORK/spool" --now 2021-10-01T08:00:00Z
+  if wanted loose && [ -n "${BENCH_TMPFS:-}" ]; then
     TMPFS_SPOOL=$(mktemp -d "$BENCH_TMPFS/postbatch-bench.XXXXXX")
     MEASURE_SPOOL="$TMPFS_SPOOL/spool" run_measure "run (loose files, tmpfs)" "$n" "$letters" "$BIN" run "$WORK/input.csv" --spool "$TMPFS_SPOOL/spool" --now 2021-10-01T08:00:00Z
     rm -rf "$TMPFS_SPOOL/spool"
@@ -132,9 +141,11 @@ for n in $RUN_SIZES; do
     fallbacks "$WORK/stderr"
     rm -rf "$TMPFS_SPOOL"
   fi
-  run_measure "run --container tar.lzma" "$n" "$letters" "$BIN" run "$WORK/input.csv" --spool "$WORK/spool" --now 2021-10-01T08:00:00Z --container tar.lzma
-  run_measure "  personal, tar.lzma" "$n" "$letters" "$BIN" run "$WORK/input.csv" --spool "$WORK/spool" --now 2021-10-01T08:00:00Z --container tar.lzma --campaign "$PERSONAL/campaign.toml"
-  fallbacks "$WORK/stderr"
+  if wanted containers; then
+    run_measure "run --container tar.lzma" "$n" "$letters" "$BIN" run "$WORK/input.csv" --spool "$WORK/spool" --now 2021-10-01T08:00:00Z --container tar.lzma
+    run_measure "  personal, tar.lzma" "$n" "$letters" "$BIN" run "$WORK/input.csv" --spool "$WORK/spool" --now 2021-10-01T08:00:00Z --container tar.lzma --campaign "$PERSONAL/campaign.toml"
+    fallbacks "$WORK/stderr"
+  fi
   rm -rf "$WORK/spool"
 done
 

@@ -112,16 +112,20 @@ struct BodySkeleton: Sendable {
     }
 
     private static func replace(_ text: String, _ values: [String]) -> String {
-        var out = String.UnicodeScalarView()
-        for scalar in text.unicodeScalars {
-            if isPlaceholder(scalar) {
-                let index = Int(scalar.value - firstPlaceholder)
-                if index < values.count { out.append(contentsOf: values[index].unicodeScalars) }
-            } else {
-                out.append(scalar)
-            }
+        // The text between placeholders is copied as UTF-8 a stretch at a time (not a
+        // character at a time, and not through `String` slicing, which rounds to characters).
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(text.utf8.count + values.reduce(0) { $0 + $1.utf8.count })
+        let scalars = text.unicodeScalars
+        var copied = scalars.startIndex
+        for index in scalars.indices where isPlaceholder(scalars[index]) {
+            bytes += text.utf8[copied..<index]
+            let value = Int(scalars[index].value - firstPlaceholder)
+            if value < values.count { bytes += values[value].utf8 }
+            copied = scalars.index(after: index)
         }
-        return String(out)
+        bytes += text.utf8[copied...]
+        return String(decoding: bytes, as: UTF8.self)
     }
 }
 

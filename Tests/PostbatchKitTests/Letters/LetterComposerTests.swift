@@ -87,7 +87,7 @@ struct LetterComposerTests {
 
     @Test("a personal body from its skeleton is the body filling the template gives, for hard names too",
           arguments: ["Søren Ærøskøbing Åberg", "**Anna** # - \\ * <x> `y` + Ø", " Anna  Berg ", "Anna\tBerg\r\nJensen",
-                      "\u{F0001}", "Zoë O'Brien-Ñúñez"])
+                      "\u{F0001}", "Zoë O'Brien-Ñúñez", "Åse Berg\u{308}"])
     func skeletonIsTheFilledTemplate(name: String) throws {
         let composer = try LetterComposer(campaign: LetterFixtures.personalCampaign())
         for (index, (group, language)) in LetterFixtures.pairs.enumerated() {
