@@ -47,7 +47,7 @@ measure() {
   done
   awk -v label="$label" -v n="$count" -v t="$best" -v rss="$best_rss" -v unit="$unit" \
     'BEGIN { printf "%-28s %10d %9.3f s %12.0f %s/s %8.1f MB peak RSS\n", label, n, t, n / t, unit, rss / 1024 }'
-  fallbacks
+  if [[ " $* " == *" run "* ]]; then fallbacks; fi
 }
 
 # The fast path's count of letters left to the reference renderer, from a run's note

@@ -80,14 +80,19 @@ package struct AddressBlock: Hashable, Sendable {
 
     /// A field as the block uses it: NFC, each whitespace run one space, trimmed.
     package static func normalized(_ text: String) -> String {
-        CollapsedText.collapsing(text.precomposedStringWithCanonicalMapping.unicodeScalars, isSpace: isSpace)
+        // Characters below U+0300 are in NFC and compose with no character before them, so
+        // a text of only those (most names and addresses) is its own NFC.
+        let composed = text.unicodeScalars.allSatisfy { $0.value < 0x300 }
+            ? text : text.precomposedStringWithCanonicalMapping
+        return CollapsedText.collapsing(composed.unicodeScalars, isSpace: isSpace)
     }
 
     /// Whitespace for the block: Unicode `White_Space`, control characters (a tab, a line
     /// break) and the noncharacters U+FFFE and U+FFFF, none of which prints or may stand
     /// in XML.
     static func isSpace(_ scalar: Unicode.Scalar) -> Bool {
-        scalar.properties.isWhitespace || scalar.properties.generalCategory == .control
+        if scalar.value > 0x20 && scalar.value < 0x7F { return false }  // printable ASCII, looked up fast
+        return scalar.properties.isWhitespace || scalar.properties.generalCategory == .control
             || scalar.value == 0xFFFE || scalar.value == 0xFFFF
     }
 

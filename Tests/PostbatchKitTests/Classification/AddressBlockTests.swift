@@ -1,4 +1,5 @@
 import Testing
+import Foundation
 @testable import PostbatchKit
 
 @Suite("The paper address block (SPEC §2)")
@@ -61,6 +62,28 @@ struct AddressBlockTests {
         // 34 letters written with combining accents are 68 code points as read, 34 after NFC.
         let accented = String(repeating: "e\u{0301}", count: 17) + " " + String(repeating: "a\u{030A}", count: 16)
         #expect(throws: Never.self) { try Self.block(accented, street: "Vej 1", postal: "1000", city: "K").get() }
+    }
+
+    @Test("text below U+0300, which normalising skips, is its own NFC alone and in pairs; a space is what Unicode says")
+    func belowCombiningMarks() {
+        let scalars = (0x20..<0x300).compactMap(Unicode.Scalar.init).filter { !AddressBlock.isSpace($0) }
+        for first in scalars {
+            let alone = String(Character(first))
+            #expect(alone.precomposedStringWithCanonicalMapping.unicodeScalars.elementsEqual(alone.unicodeScalars))
+            var pairs = String.UnicodeScalarView()
+            for second in scalars {
+                pairs.append(first)
+                pairs.append(second)
+            }
+            let text = String(pairs)
+            #expect(text.precomposedStringWithCanonicalMapping.unicodeScalars.elementsEqual(text.unicodeScalars),
+                    "U+\(String(first.value, radix: 16))")
+        }
+        for value in 0..<0x300 {
+            guard let scalar = Unicode.Scalar(value) else { continue }
+            let unicode = scalar.properties.isWhitespace || scalar.properties.generalCategory == .control
+            #expect(AddressBlock.isSpace(scalar) == unicode, "U+\(String(value, radix: 16))")
+        }
     }
 
     @Test("the street is packed greedily at ', ' and never cut")
