@@ -266,6 +266,13 @@ public final class LetterRenderer {
             layouts.append(pango_layout_new(context)!)
         }
         let layout = layouts[index]
+        reset(layout)
+        return layout
+    }
+
+    /// Sets a layout back to what ``drawText`` starts from: no text attributes, no width,
+    /// height or ellipsis, left-aligned, wrapped at words (at characters within a long word).
+    private func reset(_ layout: OpaquePointer) {
         pango_layout_set_attributes(layout, nil)
         pango_layout_set_width(layout, -1)
         pango_layout_set_height(layout, -1)
@@ -273,7 +280,6 @@ public final class LetterRenderer {
         pango_layout_set_alignment(layout, PANGO_ALIGN_LEFT)
         pango_layout_set_wrap(layout, PANGO_WRAP_WORD_CHAR)
         pango_layout_set_spacing(layout, 0)
-        return layout
     }
 
     /// Sets runs of text with bold ranges as attributes (no markup parsing).
@@ -420,6 +426,13 @@ public final class LetterRenderer {
                           align: PangoAlignment = PANGO_ALIGN_LEFT, ellipsize: Bool = false,
                           gray: Double = 0) -> LetterBox {
         let layout = self.layout(0)
+        setText(layout, text, font: font, in: box, align: align, ellipsize: ellipsize)
+        return show(canvas, layout, at: box, gray: gray)
+    }
+
+    /// Sets one piece of text into a reset layout, in a box's width (and height, when ellipsized).
+    private func setText(_ layout: OpaquePointer, _ text: String, font: OpaquePointer, in box: LetterBox,
+                         align: PangoAlignment, ellipsize: Bool = false) {
         pango_layout_set_font_description(layout, font)
         pango_layout_set_width(layout, Self.units(box.width))
         pango_layout_set_alignment(layout, align)
@@ -428,7 +441,6 @@ public final class LetterRenderer {
             pango_layout_set_height(layout, Self.units(box.height))
         }
         setRuns(layout, [LetterRun(text)])
-        return show(canvas, layout, at: box, gray: gray)
     }
 
     /// The date set as ``drawText`` sets it, shaped once per text and kept.
@@ -440,11 +452,8 @@ public final class LetterRenderer {
         }
         // GLib aborts when out of memory: pango_layout_new never returns NULL.
         let layout = pango_layout_new(context)!
-        pango_layout_set_wrap(layout, PANGO_WRAP_WORD_CHAR)
-        pango_layout_set_font_description(layout, fonts.sender)
-        pango_layout_set_width(layout, Self.units(LetterPage.dateBox.width))
-        pango_layout_set_alignment(layout, PANGO_ALIGN_RIGHT)
-        setRuns(layout, [LetterRun(text)])
+        reset(layout)
+        setText(layout, text, font: fonts.sender, in: LetterPage.dateBox, align: PANGO_ALIGN_RIGHT)
         dateLayouts[text] = layout
         return layout
     }

@@ -43,8 +43,8 @@ final class PangoWordShaper {
     private let pitch: Double
     /// Shaped words by their characters (not by `String`, whose hashing normalises: the
     /// same look-up costs a third as much, and canonically equal spellings stay apart as pango
-    /// shapes them).
-    /// Looked up by a slice of the paragraph, without a copy; kept as a slice of its own.
+    /// shapes them), looked up by a slice of the paragraph without a copy and kept as a
+    /// slice of their own.
     private var words: [ArraySlice<Unicode.Scalar>: Word] = [:]
     private var logAttrs: [PangoLogAttr] = []
     /// Words kept at most; the cache is emptied past it.
