@@ -27,23 +27,39 @@ extension FastLetterTemplates {
     /// Subsets the recorded regular face to the glyphs `used` (font glyph ids) and the
     /// common characters, and the extension to the rest of ``repertoire``: one subset each
     /// for the run. The bold face is subset per template (``Fonts/bold(_:used:)``).
-    static func fonts(_ recorder: GlyphRecorder, used: Set<UInt32>) throws(LetterError) -> Fonts {
+    ///
+    /// - Parameter layoutSize: the size most regular text is set in (``layoutSize(of:)``):
+    ///   the regular subset declares the advances its glyphs have at it. The extension keeps
+    ///   the font's own: its few glyphs are in names, at the recipient block's sizes too,
+    ///   and its `/W` is written plain in the letters that embed it.
+    static func fonts(_ recorder: GlyphRecorder, used: Set<UInt32>, layoutSize: Double?) throws(LetterError) -> Fonts {
         var fonts = Fonts()
-        try fonts.add(.regular, from: recorder, glyphs: used, characters: repertoire.filter(commonCharacters.contains))
+        try fonts.add(.regular, from: recorder, glyphs: used, characters: repertoire.filter(commonCharacters.contains),
+                      layoutSize: layoutSize)
         try fonts.add(.regularExtension, from: recorder, glyphs: [],
-                      characters: repertoire.filter { !commonCharacters.contains($0) })
+                      characters: repertoire.filter { !commonCharacters.contains($0) }, layoutSize: nil)
         fonts.objects = try fonts.objects(.regular, first: 6)
         return fonts
+    }
+
+    /// The size most of these glyphs are set in (the smaller of two as common), nil for none.
+    ///
+    /// A subset takes pango's whole-point advances at this size (``FontSubset``): there its
+    /// text needs no adjustments in the content stream, which is what makes it small.
+    static func layoutSize(of glyphs: some Sequence<PlacedGlyph>) -> Double? {
+        var counts: [Double: Int] = [:]
+        for glyph in glyphs { counts[glyph.size, default: 0] += 1 }
+        return counts.max { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) }?.key
     }
 }
 
 extension FastLetterTemplates.Fonts {
     /// Subsets one face of the recorded fonts (the extension is cut from the regular font).
     mutating func add(_ face: FastFontFace, from recorder: GlyphRecorder, glyphs: Set<UInt32>,
-                      characters: [UInt32]) throws(LetterError) {
+                      characters: [UInt32], layoutSize: Double?) throws(LetterError) {
         let source = face == .regularExtension ? FastFontFace.regular : face
         guard let file = recorder.fontFiles[source] else { return }
-        let subset = try FontSubset(font: file, glyphs: glyphs, characters: characters)
+        let subset = try FontSubset(font: file, glyphs: glyphs, characters: characters, layoutSize: layoutSize)
         var map: [UInt32: String] = [:]
         for (glyph, text) in recorder.glyphText[source] ?? [:] {
             if let subsetGlyph = subset.subsetGlyphs[glyph] { map[subsetGlyph] = text }
@@ -57,10 +73,11 @@ extension FastLetterTemplates.Fonts {
     }
 
     /// The run's fonts with the bold face subset to one template's bold glyphs (font glyph
-    /// ids), and the objects 6–15 of both faces.
-    func bold(_ recorder: GlyphRecorder, used: Set<UInt32>) throws(LetterError) -> (fonts: Self, objects: [[UInt8]]) {
+    /// ids) and fitted to the size most of them have, and the objects 6–15 of both faces.
+    func bold(_ recorder: GlyphRecorder, used: [PlacedGlyph]) throws(LetterError) -> (fonts: Self, objects: [[UInt8]]) {
         var fonts = self
-        try fonts.add(.bold, from: recorder, glyphs: used, characters: [])
+        try fonts.add(.bold, from: recorder, glyphs: Set(used.map(\.glyph)), characters: [],
+                      layoutSize: FastLetterTemplates.layoutSize(of: used))
         guard fonts.subsets[.bold] != nil else {
             // An unused face still needs its objects: an empty Type0 font is never referenced.
             return (fonts, objects + (11..<16).map { Array("\($0) 0 obj\nnull\nendobj\n".utf8) })

@@ -15,7 +15,7 @@ extension FastLetterTemplates {
     ///   - logo: the logo's content (an artifact), or nothing.
     ///   - first: the object number of the StructTreeRoot; the tree's objects follow it.
     static func tagged(_ probe: LetterContent, glyphs: [PlacedGlyph], lines: [StrokedLine], marks: [StructureMark],
-                       logo: [UInt8], advances: [FastFontFace: [UInt32: Double]], first: Int, renderer: LetterRenderer)
+                       logo: [UInt8], advances: [FastFontFace: [UInt32: GlyphAdvance]], first: Int, renderer: LetterRenderer)
         -> (content: [UInt8], objects: [(Int, [UInt8])], personalTags: [StructureTag]) {
         let personal = GlyphRecorder(collectFonts: false)
         renderer.drawPersonalParts(probe, on: personal)

@@ -45,7 +45,7 @@ package struct FastLetterTemplates: Sendable {
         /// Font glyph id to subset glyph id per face, with this template's bold subset.
         let subsetGlyphs: [FastFontFace: [UInt32: UInt32]]
         /// Advance widths in 1/1000 em per face and subset glyph, with this template's bold subset.
-        let advances: [FastFontFace: [UInt32: Double]]
+        let advances: [FastFontFace: [UInt32: GlyphAdvance]]
         /// What a letter whose body is not the compiled one starts with (``LetterPrefix``).
         let letterPrefix: LetterPrefix
         /// Whether the compiled page is the whole letter; if not, every letter is written whole.
@@ -87,7 +87,7 @@ package struct FastLetterTemplates: Sendable {
     /// The subset glyph id (the PDF's CID) of each font glyph id pango may give, per face.
     let subsetGlyphs: [FastFontFace: [UInt32: UInt32]]
     /// Advance widths in 1/1000 em, per face and subset glyph.
-    let advances: [FastFontFace: [UInt32: Double]]
+    let advances: [FastFontFace: [UInt32: GlyphAdvance]]
 
     /// The characters every name and address may use without a fallback.
     static let repertoire: [UInt32] = {
@@ -125,9 +125,8 @@ package struct FastLetterTemplates: Sendable {
         let recorded = try Self.probe(composer, renderer: renderer, recorder: recorder)
 
         // One regular subset for the whole run, one bold subset per template.
-        let fonts = try Self.fonts(recorder, used: Set(recorded.values.flatMap { record in
-            record.glyphs.filter { $0.face == .regular }.map(\.glyph)
-        }))
+        let regular = recorded.values.flatMap { record in record.glyphs.filter { $0.face == .regular } }
+        let fonts = try Self.fonts(recorder, used: Set(regular.map(\.glyph)), layoutSize: Self.layoutSize(of: regular))
         let logo = try Self.logo(composer.campaign, box: recorder.logoBox)
         var compiled: [Key: Compiled] = [:]
         for (key, record) in recorded {
@@ -190,8 +189,7 @@ package struct FastLetterTemplates: Sendable {
                                 logo: (objects: [(Int, [UInt8])], content: [UInt8], xObjects: String),
                                 profileStream: [UInt8], compress: Bool,
                                 renderer: LetterRenderer) throws(LetterError) -> Compiled {
-        let (keyFonts, fontObjects) = try fonts.bold(recorder, used: Set(record.glyphs.filter { $0.face == .bold }
-            .map(\.glyph)))
+        let (keyFonts, fontObjects) = try fonts.bold(recorder, used: record.glyphs.filter { $0.face == .bold })
         let subsetGlyphs = keyFonts.subsets.mapValues(\.subsetGlyphs)
         // Tagged: the personal parts (stream 5, first in reading order), then the fixed parts.
         let structureFirst = FastPDFA.profileObject + 1 + logo.objects.count

@@ -86,7 +86,7 @@ enum FastPDF {
     static func resourceName(_ face: FastFontFace) -> String { "/F\(face.rawValue + 1)" }
 
     /// Writes stroked lines and glyphs as page content (PDF's origin is bottom-left).
-    static func content(glyphs: [PlacedGlyph], lines: [StrokedLine], advances: [FastFontFace: [UInt32: Double]],
+    static func content(glyphs: [PlacedGlyph], lines: [StrokedLine], advances: [FastFontFace: [UInt32: GlyphAdvance]],
                         into out: inout [UInt8]) {
         for line in lines { appendStroke(line, to: &out) }
         guard !glyphs.isEmpty else { return }
@@ -116,18 +116,25 @@ enum FastPDF {
 
     /// Writes glyphs inside one `BT … ET`, the state between them.
     ///
-    /// Glyphs on one baseline with one font, size and grey go in one `TJ`; where
-    /// pango's position differs from the font's advance (kerning, pango's rounding
-    /// to whole points) by 3/1000 em or more, the difference is written as an
-    /// adjustment in whole thousandths, exactly as cairo's PDF backend does.
+    /// Glyphs on one baseline with one font, size and grey go in one `TJ`, each where the
+    /// reference renderer's PDF puts it. That place is worked out as cairo's PDF backend
+    /// works it out: its pen moves by the font's own advance, and where pango's position
+    /// differs from the pen by 3/1000 em or more, the difference is an adjustment in whole
+    /// thousandths; a viewer then moves by the advances cut to whole thousandths
+    /// (``GlyphAdvance``). The `TJ` written here moves by the subset's `/W` widths and
+    /// adjusts where they miss that place by 3/1000 em or more: with widths fitted to the
+    /// size (``FontSubset``), only at kerning; with the font's own, as cairo does.
     struct TextWriter {
-        let advances: [FastFontFace: [UInt32: Double]]
+        let advances: [FastFontFace: [UInt32: GlyphAdvance]]
         private var gray = -1.0
         private var font: (FastFontFace, Double)?
         private var previous: PlacedGlyph?
+        /// cairo's pen, where the reference PDF puts the next glyph, and this `TJ`'s pen.
+        private var cairo = 0.0
+        private var reference = 0.0
         private var pen = 0.0
 
-        init(advances: [FastFontFace: [UInt32: Double]]) {
+        init(advances: [FastFontFace: [UInt32: GlyphAdvance]]) {
             self.advances = advances
         }
 
@@ -137,22 +144,34 @@ enum FastPDF {
                 $0.face == glyph.face && $0.size == glyph.size && $0.gray == glyph.gray && $0.y == glyph.y
             } ?? false
             if sameRun {
-                // As cairo's PDF backend does: whole thousandths of an em, none below 3,
-                // so the glyphs land on the very same spots as in the reference PDF.
-                var adjustment = ((pen - glyph.x) * 1000 / glyph.size).rounded()
-                if abs(adjustment) < 3 { adjustment = 0 }
+                let scale = glyph.size / 1000
+                // cairo's adjustment moves its pen and the viewer's place in its PDF alike.
+                let cairoAdjustment = Self.adjustment(cairo - glyph.x, size: glyph.size) * scale
+                cairo -= cairoAdjustment
+                reference -= cairoAdjustment
+                let adjustment = Self.adjustment(pen - reference, size: glyph.size)
                 if adjustment != 0 {
                     out.append(UInt8(ascii: ">"))
                     append(adjustment, to: &out)
                     out.append(UInt8(ascii: "<"))
-                    pen -= adjustment * glyph.size / 1000
+                    pen -= adjustment * scale
                 }
             } else {
                 start(glyph, to: &out)
             }
             appendHex4(glyph.glyph, to: &out)
-            pen += (advances[glyph.face]?[glyph.glyph] ?? 0) * glyph.size / 1000
+            let advance = advances[glyph.face]?[glyph.glyph] ?? GlyphAdvance(written: 0, natural: 0)
+            cairo += advance.natural * glyph.size / 1000
+            reference += advance.cut * glyph.size / 1000
+            pen += advance.written * glyph.size / 1000
             previous = glyph
+        }
+
+        /// A pen's distance from where a glyph goes as a `TJ` adjustment: whole thousandths
+        /// of an em, none below 3, as cairo's PDF backend writes them.
+        private static func adjustment(_ distance: Double, size: Double) -> Double {
+            let adjustment = (distance * 1000 / size).rounded()
+            return abs(adjustment) < 3 ? 0 : adjustment
         }
 
         /// Closes the open `TJ` and starts one at the glyph, with its grey and font.
@@ -175,6 +194,8 @@ enum FastPDF {
             out.append(0x20)
             append(LetterPage.height - glyph.y, to: &out)
             append(" Tm [<", to: &out)
+            cairo = glyph.x
+            reference = glyph.x
             pen = glyph.x
         }
     }
@@ -212,9 +233,8 @@ enum FastPDF {
             } else {
                 cid.append(0x20)
             }
-            // Whole thousandths, cut as cairo cuts them: with the adjustments of
-            // ``content(glyphs:lines:advances:into:)`` the glyphs land where cairo puts them.
-            appendInteger(Int(subset.advances[glyph] ?? 0), to: &cid)
+            // The advances ``content(glyphs:lines:advances:into:)`` moves the pen by.
+            append(subset.advances[glyph]?.written ?? 0, to: &cid)
             previous = glyph
         }
         if previous != nil { append("]", to: &cid) }

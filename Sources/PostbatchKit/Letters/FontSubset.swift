@@ -9,6 +9,13 @@ internal import CHarfBuzz
 /// ids are translated with ``subsetGlyphs``. Hinting and every table a PDF viewer does
 /// not read (layout, `cmap`, device metrics) are dropped.
 ///
+/// Given a *layout size*, the widths the subset declares are those its glyphs have in the
+/// reference renderer's PDFs at that size: pango rounds each advance to whole points, and
+/// cairo's viewer positions lag by what cairo cuts off its `/W` widths (``GlyphAdvance``).
+/// At the size most of a letter's text has, a `TJ` then needs no adjustment between glyphs
+/// but for kerning. The font program's `hmtx` says the same as the PDF's `/W`, as PDF/A
+/// wants (ISO 19005-2, 6.2.11.5).
+///
 /// This is the only file that talks to HarfBuzz's subsetter: it owns every pointer
 /// and frees it in a `defer`.
 struct FontSubset: Sendable {
@@ -20,8 +27,8 @@ struct FontSubset: Sendable {
     let subsetGlyphs: [UInt32: UInt32]
     /// The subset glyph each requested character maps to.
     let characterGlyphs: [UInt32: UInt32]
-    /// Advance width of each subset glyph, in 1/1000 em.
-    let advances: [UInt32: Double]
+    /// The advance of each subset glyph: the PDF's `/W` and the font's own.
+    let advances: [UInt32: GlyphAdvance]
     /// The PostScript name, `DejaVuSans-Bold`.
     let postScriptName: String
     /// Font bounding box, ascender, descender and cap height in 1/1000 em.
@@ -43,8 +50,10 @@ struct FontSubset: Sendable {
     ///   - font: the font file's bytes.
     ///   - glyphs: glyph ids of the font to keep.
     ///   - characters: Unicode scalars whose glyphs to keep as well.
+    ///   - layoutSize: the size in points whose advances the subset declares (see above);
+    ///     nil for the font's own, cut to whole thousandths as cairo writes them.
     /// - Throws: ``LetterError`` with code `letter_pdf` if HarfBuzz cannot read or subset the font.
-    init(font: [UInt8], glyphs: Set<UInt32>, characters: [UInt32]) throws(LetterError) {
+    init(font: [UInt8], glyphs: Set<UInt32>, characters: [UInt32], layoutSize: Double? = nil) throws(LetterError) {
         let blob = font.withUnsafeBufferPointer { buffer in
             buffer.baseAddress.flatMap { base in
                 base.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
@@ -59,7 +68,6 @@ struct FontSubset: Sendable {
         }
         defer { hb_face_destroy(face) }
         let subset = try Self.subset(face, glyphs: glyphs, characters: characters)
-        data = subset.data
         subsetGlyphs = subset.subsetGlyphs
         self.glyphs = Set(subset.subsetGlyphs.values)
         characterGlyphs = subset.characterGlyphs
@@ -68,11 +76,18 @@ struct FontSubset: Sendable {
         defer { hb_font_destroy(hbFont) }
         let unitsPerEm = Double(max(hb_face_get_upem(face), 1))
         func thousandths(_ value: Int32) -> Double { Double(value) * 1000 / unitsPerEm }
-        var advances: [UInt32: Double] = [:]
+        var natural: [UInt32: Double] = [:]
         for (glyph, subsetGlyph) in subsetGlyphs {
-            advances[subsetGlyph] = thousandths(hb_font_get_glyph_h_advance(hbFont, glyph))
+            natural[subsetGlyph] = thousandths(hb_font_get_glyph_h_advance(hbFont, glyph))
         }
-        self.advances = advances
+        if let layoutSize, let fitted = Self.fitted(subset.data, size: layoutSize, unitsPerEm: unitsPerEm,
+                                                    natural: natural) {
+            data = fitted.data
+            advances = fitted.advances
+        } else {
+            data = subset.data
+            advances = natural.mapValues { GlyphAdvance(written: $0.rounded(.towardZero), natural: $0) }
+        }
         var extents = hb_font_extents_t()
         hb_font_get_h_extents(hbFont, &extents)
         ascender = Int(thousandths(extents.ascender).rounded())
@@ -127,6 +142,32 @@ struct FontSubset: Sendable {
         return (Array(UnsafeRawBufferPointer(start: bytes, count: Int(length))), subsetGlyphs, characterGlyphs)
     }
 
+    /// The subset declaring the advances its glyphs have in the reference renderer's PDFs
+    /// at `size` (``GlyphAdvance/fitted(_:size:)``), in `/W` and in the `hmtx` table, whose
+    /// checksum and the font's are made anew. Nil when the tables are not as expected: the
+    /// font's own advances serve then.
+    ///
+    /// - Parameter natural: the font's advance of each subset glyph in 1/1000 em.
+    static func fitted(_ font: [UInt8], size: Double, unitsPerEm: Double, natural: [UInt32: Double])
+        -> (data: [UInt8], advances: [UInt32: GlyphAdvance])? {
+        guard size > 0, var file = OpenTypeFile(font),
+              let hhea = file.table("hhea"), hhea.length >= 36, let hmtx = file.table("hmtx") else { return nil }
+        let longMetrics = Int(file.uint16(at: hhea.offset + 34))
+        guard longMetrics > 0, hmtx.length >= 4 * longMetrics else { return nil }
+        let advances = natural.mapValues { GlyphAdvance.fitted($0, size: size) }
+        let units = advances.mapValues { UInt16(clamping: Int(($0.written * unitsPerEm / 1000).rounded())) }
+        // Glyphs past the long metrics share the last one's advance; theirs was the same.
+        for (glyph, value) in units where Int(glyph) >= longMetrics {
+            guard units[UInt32(longMetrics - 1)] == value else { return nil }
+        }
+        for glyph in 0..<longMetrics {
+            guard let value = units[UInt32(glyph)] else { return nil }
+            file.setUInt16(value, at: hmtx.offset + 4 * glyph)
+        }
+        file.updateChecksums(of: "hmtx")
+        return (file.bytes, advances)
+    }
+
     /// A table tag from its four letters (`HB_TAG`).
     private static func tag(_ name: String) -> UInt32 {
         name.utf8.prefix(4).reduce(0) { $0 << 8 | UInt32($1) }
@@ -152,5 +193,31 @@ struct FontSubset: Sendable {
         let name = length > 0 ? String(decoding: buffer.prefix(Int(size)).map { UInt8(bitPattern: $0) }, as: UTF8.self) : ""
         let clean = name.filter { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }
         return clean.isEmpty ? "DejaVuSans" : clean
+    }
+}
+
+/// A glyph's advance in 1/1000 em: what the PDF's `/W` says, and the font's own.
+///
+/// The reference renderer's PDFs (cairo) move glyphs by the font's own advance and write
+/// `TJ` adjustments where pango's whole-point positions differ from it, but declare the
+/// advance cut to whole thousandths; so a viewer puts each glyph a little left of pango's
+/// place, by what was cut off the advances before it on the line. ``FastPDF/TextWriter``
+/// puts glyphs where cairo's PDFs have them.
+struct GlyphAdvance: Hashable, Sendable {
+    /// The width in `/W` (and the subset's `hmtx`), at most three decimals.
+    let written: Double
+    /// The font's own advance, unrounded.
+    let natural: Double
+
+    /// What cairo's `/W` says: the natural advance cut to whole thousandths.
+    var cut: Double { natural.rounded(.towardZero) }
+
+    /// The advance a glyph has in cairo's PDFs of text set at `size`: pango's (the natural
+    /// advance rounded to whole points) less what cairo cuts off, to a tenth of a thousandth
+    /// (finer costs bytes in `/W` and moves no glyph by a pixel).
+    static func fitted(_ natural: Double, size: Double) -> GlyphAdvance {
+        let pango = (natural * size / 1000).rounded() * 1000 / size
+        return GlyphAdvance(written: ((pango - (natural - natural.rounded(.towardZero))) * 10).rounded() / 10,
+                            natural: natural)
     }
 }
