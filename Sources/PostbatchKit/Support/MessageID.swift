@@ -45,13 +45,18 @@ package struct MessageID: Hashable, Sendable, CustomStringConvertible {
     ///   - purpose: what the identifier names; the default is the MeMo messageUUID.
     /// - Returns: the same value for the same three inputs, on every run and machine.
     package static func derive(campaignID: String, cpr: CPR, for purpose: Purpose = .digitalMessage) -> MessageID {
-        var hasher = SHA256()
-        hasher.update(data: Array("postbatch/\(purpose.rawValue)/v1".utf8))
-        hasher.update(data: [0])
-        hasher.update(data: Array(campaignID.utf8))
-        hasher.update(data: [0])
-        hasher.update(data: Array(cpr.unmaskedDigits.utf8))
-        var bytes = Array(hasher.finalize().prefix(16))
+        // One buffer hashed at once: this runs three or four times per letter.
+        var input: [UInt8] = []
+        input.reserveCapacity(48 + campaignID.utf8.count)
+        input += "postbatch/".utf8
+        input += purpose.rawValue.utf8
+        input += "/v1".utf8
+        input.append(0)
+        input += campaignID.utf8
+        input.append(0)
+        input += cpr.unmaskedDigits.utf8
+        var bytes = [UInt8](repeating: 0, count: 16)
+        for (index, byte) in SHA256.hash(data: input).prefix(16).enumerated() { bytes[index] = byte }
         bytes[6] = (bytes[6] & 0x0F) | 0x40
         bytes[8] = (bytes[8] & 0x3F) | 0x80
         return MessageID(bytes: bytes)
@@ -67,16 +72,19 @@ package struct MessageID: Hashable, Sendable, CustomStringConvertible {
     /// without mistakes.
     public static func supportReference(campaignID: String, cpr: CPR) -> String {
         let bytes = derive(campaignID: campaignID, cpr: cpr, for: .supportReference).bytes
-        let alphabet = Array("0123456789ABCDEFGHJKMNPQRSTVWXYZ")
         var bits: UInt64 = 0
         for byte in bytes.prefix(8) { bits = bits << 8 | UInt64(byte) }
-        var text = ""
+        var text: [UInt8] = []
+        text.reserveCapacity(14)
         for index in 0..<12 {
-            if index > 0 && index % 4 == 0 { text.append("-") }
-            text.append(alphabet[Int((bits >> UInt64(59 - 5 * index)) & 0x1F)])
+            if index > 0 && index % 4 == 0 { text.append(UInt8(ascii: "-")) }
+            text.append(crockford[Int((bits >> UInt64(59 - 5 * index)) & 0x1F)])
         }
-        return text
+        return String(decoding: text, as: UTF8.self)
     }
+
+    /// Crockford's base32 digits.
+    private static let crockford = Array("0123456789ABCDEFGHJKMNPQRSTVWXYZ".utf8)
 
     /// Lower-case `8-4-4-4-12` hex: `0d4a3b2c-1e5f-4a6b-8c7d-9e0f1a2b3c4d`.
     package var description: String {

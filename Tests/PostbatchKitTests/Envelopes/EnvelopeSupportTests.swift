@@ -21,6 +21,23 @@ struct MessageIDTests {
         }
     }
 
+    /// Computed apart from this code (Python's hashlib, from the derivation the type documents):
+    /// a re-run with a later version must name every letter as the first run did.
+    @Test("the same identifiers and reference as every earlier version, for every purpose")
+    func stableAcrossVersions() throws {
+        let cpr = try EnvelopeFixtures.cpr("0707077077")
+        let expected: [MessageID.Purpose: String] = [
+            .digitalMessage: "2aa308f9-42b8-480d-8bd9-9d18e1017cc8",
+            .paperShipment: "b690cb9e-7238-4468-afb7-a248e501c2b6",
+            .paperDocument: "0a00256e-0881-4f26-8ae8-2879a0b74233",
+            .supportReference: "8f7f793d-4ed5-4624-892f-96949b86a9d6",
+        ]
+        for (purpose, id) in expected {
+            #expect(MessageID.derive(campaignID: "nemid-mitid-2021", cpr: cpr, for: purpose).description == id)
+        }
+        #expect(MessageID.supportReference(campaignID: "nemid-mitid-2021", cpr: cpr) == "HXZQ-JFAE-TN32")
+    }
+
     @Test("differs across CPR numbers, campaigns and purposes")
     func distinct() throws {
         let a = try EnvelopeFixtures.cpr("1505729997")
