@@ -61,12 +61,18 @@ let package = Package(
             pkgConfig: "libarchive",
             providers: [.apt(["libarchive-dev"])]
         ),
+        .systemLibrary(
+            name: "CLZMA",
+            pkgConfig: "liblzma",
+            providers: [.apt(["liblzma-dev"])]
+        ),
         .target(
             name: "PostbatchKit",
             dependencies: [
                 "CLibXML2",
                 "CPangoCairo",
                 "CArchive",
+                "CLZMA",
                 "CHarfBuzz",
                 "CZlib",
                 "CRsvg",

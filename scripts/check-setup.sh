@@ -16,7 +16,7 @@ work=$(mktemp -d /tmp/postbatch-setup.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 chmod 0755 "$work"
 install -m 0755 scripts/setup.sh "$work/setup.sh"
-expected="libxml2-dev libpango1.0-dev libcairo2-dev libharfbuzz-dev librsvg2-dev zlib1g-dev libarchive-dev libsqlite3-dev liblcms2-dev"
+expected="libxml2-dev libpango1.0-dev libcairo2-dev libharfbuzz-dev librsvg2-dev zlib1g-dev libarchive-dev liblzma-dev libsqlite3-dev liblcms2-dev"
 
 status=0
 setpriv --reuid=nobody --regid=nogroup --clear-groups env -i PATH=/usr/bin:/bin PKG_CONFIG_LIBDIR="$work/none" \

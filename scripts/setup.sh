@@ -36,6 +36,7 @@ libraries=(
   "librsvg-2.0 librsvg2-dev"
   "zlib zlib1g-dev"
   "libarchive libarchive-dev"
+  "liblzma liblzma-dev"
   "sqlite3 libsqlite3-dev"
   "lcms2 liblcms2-dev"
 )

@@ -42,7 +42,8 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Messages per container with --container tar.lzma.")
     var perContainer: Int = 500
 
-    @Option(help: ArgumentHelp("LZMA preset of containers, 0 (fastest) to 9 (smallest).", valueName: "level"))
+    @Option(help: ArgumentHelp("LZMA preset of containers, 0 (fastest) to 9 (smallest); each keeps 4 MiB of "
+                               + "history at least.", valueName: "level"))
     var lzmaLevel: Int = 1
 
     @Option(help: ArgumentHelp("The envelopes' creation time, like 2021-10-01T08:00:00Z (default: now; a resumed run keeps its first time).",

@@ -1,7 +1,8 @@
-// The one file that talks to libarchive: it owns every archive and entry
-// pointer, frees them in deinit or defer, and turns libarchive's return codes
-// into SpoolError. Writing and reading are one C concern, so both live here.
+// The one file that talks to libarchive and liblzma: it owns every archive,
+// entry and encoder, frees them in deinit or defer, and turns their return
+// codes into SpoolError. Writing and reading are one C concern, so both live here.
 internal import CArchive
+internal import CLZMA
 internal import Glibc
 
 /// Writes a deterministic LZMA-compressed tar (`.tar.lzma`) of envelope files,
@@ -14,10 +15,12 @@ internal import Glibc
 /// entries appear in the order added and no pax headers are written. The same
 /// entries with the same settings therefore always give the same bytes.
 ///
-/// Compressed bytes go straight into the pending file as libarchive produces
-/// them, so memory stays flat however many entries a container holds (apart
-/// from the LZMA encoder itself, see ``defaultCompressionLevel``). Combine it
-/// with the atomic writer so that a container appears whole or not at all:
+/// libarchive writes the tar; liblzma compresses it (libarchive's own LZMA filter
+/// takes only a preset, see ``encoderOptions(level:)``). Compressed bytes go
+/// straight into the pending file as they come, so memory stays flat however
+/// many entries a container holds (apart from the LZMA encoder itself, see
+/// ``defaultCompressionLevel``). Combine it with the atomic writer so that a
+/// container appears whole or not at all:
 ///
 /// ```swift
 /// let file = try AtomicFileWriter(directory: dayFolder).begin(name: "0001.tar.lzma")
@@ -51,10 +54,41 @@ package final class TarLZMAWriter {
     /// needs up to 674 MiB and gains almost nothing; level 3 needs 32 MiB.
     package static let defaultCompressionLevel = 6
 
+    /// The history every level keeps, at least: a container's envelopes repeat the fonts,
+    /// text and XML of the envelopes before them, which at 20–40 KB an envelope reach
+    /// farther back than the 1 MiB of xz's fast presets.
+    static let minimumDictionary: UInt32 = 4 << 20
+
+    /// The encoder of a level: xz's preset, with at least ``minimumDictionary`` of history
+    /// and, for the fast presets 0–3, the 3-byte hash chain ending a match search at 32
+    /// bytes. Measured on a container of 500 envelopes (`xz --lzma1=…`, `docs/performance.md`):
+    /// preset 1 as xz has it takes 0.28 s and 521 KB, so tuned 0.16 s and 305 KB. Nil for a
+    /// level liblzma has no preset for.
+    static func encoderOptions(level: Int) -> lzma_options_lzma? {
+        var options = lzma_options_lzma()
+        guard (0...9).contains(level), lzma_lzma_preset(&options, UInt32(level)) == 0 else { return nil }
+        options.dict_size = max(options.dict_size, minimumDictionary)
+        if level <= 3 {
+            options.mf = LZMA_MF_HC3
+            options.nice_len = 32
+        }
+        return options
+    }
+
+    /// What a level's encoder keeps and searches: its dictionary in bytes, and whether it
+    /// uses the short search (3-byte hash chain, matches ended at 32 bytes).
+    static func encoderSummary(level: Int) -> (dictionary: Int, shortSearch: Bool)? {
+        encoderOptions(level: level).map { (Int($0.dict_size), $0.mf == LZMA_MF_HC3 && $0.nice_len == 32) }
+    }
+
     /// The longest entry name a ustar header holds without a prefix field.
     package static let maximumNameLength = 100
 
     private var archive: OpaquePointer?
+    private var encoder = lzma_stream()
+    private var encoding = false
+    /// Where the encoder writes, emptied into the file whenever full.
+    private var output = [UInt8](repeating: 0, count: 64 * 1024)
     private let file: PendingFile
     private let modificationTime: Int64
     /// The error the output callback met, kept because libarchive only learns
@@ -88,12 +122,13 @@ package final class TarLZMAWriter {
                 message: "cannot start the archive \(file.finalPath): the LZMA level must be 0 to 9")
         }
         self.archive = archive
+        guard var options = Self.encoderOptions(level: compressionLevel),
+              lzma_alone_encoder(&encoder, &options) == LZMA_OK else {
+            throw fail(cause: "lzma_alone_encoder failed", "start the LZMA encoder")
+        }
+        encoding = true
         try check(archive_write_set_format_ustar(archive), "set the ustar format")
-        try check(archive_write_add_filter_lzma(archive), "add the LZMA filter")
-        try check(
-            archive_write_set_filter_option(archive, "lzma", "compression-level", "\(compressionLevel)"),
-            "set the LZMA level")
-        // Do not pad the compressed output to a 10 KiB block.
+        // Do not pad the tar to a 10 KiB block.
         try check(archive_write_set_bytes_in_last_block(archive, 1), "set the last block size")
         let client = Unmanaged.passUnretained(self).toOpaque()
         try check(
@@ -101,7 +136,7 @@ package final class TarLZMAWriter {
                 guard let client, let buffer else { return -1 }
                 let writer = Unmanaged<TarLZMAWriter>.fromOpaque(client).takeUnretainedValue()
                 do throws(SpoolError) {
-                    try writer.file.write(UnsafeRawBufferPointer(start: buffer, count: length))
+                    try writer.compress(UnsafeRawBufferPointer(start: buffer, count: length), finishing: false)
                     return length
                 } catch {
                     writer.outputError = error
@@ -114,6 +149,33 @@ package final class TarLZMAWriter {
     deinit {
         if let archive {
             archive_write_free(archive)  // also closes it if still open
+        }
+        if encoding { lzma_end(&encoder) }
+    }
+
+    /// Feeds tar bytes to the encoder (all of them, or none and the end when `finishing`),
+    /// writing what it gives into the file.
+    private func compress(_ input: UnsafeRawBufferPointer, finishing: Bool) throws(SpoolError) {
+        encoder.next_in = input.baseAddress?.assumingMemoryBound(to: UInt8.self)
+        encoder.avail_in = input.count
+        while true {
+            let status = output.withUnsafeMutableBufferPointer { buffer in
+                encoder.next_out = buffer.baseAddress
+                encoder.avail_out = buffer.count
+                return lzma_code(&encoder, finishing ? LZMA_FINISH : LZMA_RUN)
+            }
+            let produced = output.count - encoder.avail_out
+            if produced > 0 {
+                try Syscall.withBytes(of: output) { (buffer) throws(SpoolError) in
+                    try file.write(UnsafeRawBufferPointer(rebasing: buffer[..<produced]))
+                }
+            }
+            if finishing ? status == LZMA_STREAM_END : (status == LZMA_OK && encoder.avail_in == 0) { return }
+            guard status == LZMA_OK else {
+                throw SpoolError(
+                    code: .archive, path: file.finalPath, cause: "liblzma status \(status.rawValue)",
+                    message: "could not compress the archive \(file.finalPath)")
+            }
         }
     }
 
@@ -174,6 +236,14 @@ package final class TarLZMAWriter {
         try check(archive_write_close(archive), "finish the archive")
         archive_write_free(archive)
         self.archive = nil
+        do throws(SpoolError) {
+            try compress(UnsafeRawBufferPointer(start: nil, count: 0), finishing: true)
+        } catch {
+            outputError = error
+            throw fail(cause: "\(error)", "finish the LZMA stream")
+        }
+        lzma_end(&encoder)
+        encoding = false
     }
 
     // MARK: - Errors
@@ -203,6 +273,10 @@ package final class TarLZMAWriter {
         if let archive {
             archive_write_free(archive)
             self.archive = nil
+        }
+        if encoding {
+            lzma_end(&encoder)
+            encoding = false
         }
         file.abort()
         if let outputError { return outputError }

@@ -62,6 +62,36 @@ struct TarLZMATests {
         }
     }
 
+    @Test("every level keeps 4 MiB of history at least, the fast ones with short match searches")
+    func encoderOptions() throws {
+        for level in 0...9 {
+            let encoder = try #require(TarLZMAWriter.encoderSummary(level: level))
+            #expect(encoder.dictionary >= 4 << 20)
+            #expect(encoder.shortSearch == (level <= 3), "level \(level)")
+        }
+        #expect(TarLZMAWriter.encoderSummary(level: 10) == nil)
+    }
+
+    @Test("an envelope repeated 2 MiB of others later costs the container almost nothing")
+    func farRepeats() throws {
+        // Random bytes do not compress: only a match with the first copy saves the second.
+        var generator = SystemRandomNumberGenerator()
+        func random(_ count: Int) -> [UInt8] { (0..<count).map { _ in UInt8.random(in: 0...255, using: &generator) } }
+        let repeated = random(256 * 1024)
+        let others = (0..<8).map { _ in random(256 * 1024) }
+        let entries = ([repeated] + others + [repeated]).enumerated().map { index, bytes in
+            TarEntry(name: "\(index).xml", bytes: bytes, permissions: 0o600, modificationTime: Self.waveStart)
+        }
+        let tmp = try TemporaryFolder()
+        let path = try Self.writeContainer(entries, in: tmp.path, name: "0001.tar.lzma")
+        let size = try #require(contents(of: path)).count
+        // The header's dictionary size, little-endian after the properties byte.
+        let head = try #require(contents(of: path)).prefix(5)
+        #expect(head.dropFirst().reversed().reduce(0) { $0 << 8 | Int($1) } >= 4 << 20)
+        #expect(size < 9 * 256 * 1024 + 64 * 1024, "\(size) bytes: the second copy was not found")
+        #expect(try TarLZMAReader.entries(atPath: path) == entries)
+    }
+
     @Test("two writes of the same entries are byte-identical")
     func deterministic() throws {
         let tmp = try TemporaryFolder()
