@@ -105,10 +105,10 @@ package final class TarLZMAWriter {
     ///   - modificationTime: the time stamped on every entry, in whole seconds
     ///     since 1970-01-01 UTC (for example the start of the wave day), so that
     ///     a re-run produces identical bytes.
-    ///   - compressionLevel: the LZMA preset, 0 (fast, small dictionary) to 9.
-    /// - Throws: ``SpoolError`` with code `archive` when libarchive cannot set up
-    ///   the format, the filter or the level (a level outside 0...9); the file
-    ///   has then been aborted.
+    ///   - compressionLevel: the LZMA preset, 0 (fastest) to 9 (smallest), as
+    ///     ``encoderOptions(level:)`` tunes it.
+    /// - Throws: ``SpoolError`` with code `archive` when the level is outside 0...9
+    ///   or libarchive or liblzma cannot start; the file has then been aborted.
     package init(
         into file: PendingFile, modificationTime: Int64,
         compressionLevel: Int = TarLZMAWriter.defaultCompressionLevel
@@ -122,11 +122,12 @@ package final class TarLZMAWriter {
                 message: "cannot start the archive \(file.finalPath): the LZMA level must be 0 to 9")
         }
         self.archive = archive
+        // From here on the encoder may hold memory (even when it fails to start): deinit or fail ends it.
+        encoding = true
         guard var options = Self.encoderOptions(level: compressionLevel),
               lzma_alone_encoder(&encoder, &options) == LZMA_OK else {
             throw fail(cause: "lzma_alone_encoder failed", "start the LZMA encoder")
         }
-        encoding = true
         try check(archive_write_set_format_ustar(archive), "set the ustar format")
         // Do not pad the tar to a 10 KiB block.
         try check(archive_write_set_bytes_in_last_block(archive, 1), "set the last block size")
