@@ -55,6 +55,28 @@ enum FastPDF {
         }
     }
 
+    /// Appends a two-byte CID inside a literal string: its two bytes as they are (half the
+    /// bytes of hex, so less for zlib and LZMA to read), with `(`, `)` and `\` escaped, and a
+    /// carriage return, which a reader would take for a line feed, as `\r`.
+    static func appendCID(_ value: UInt32, to out: inout [UInt8]) {
+        appendLiteralByte(UInt8(truncatingIfNeeded: value >> 8), to: &out)
+        appendLiteralByte(UInt8(truncatingIfNeeded: value), to: &out)
+    }
+
+    /// Appends one byte inside a literal string, escaped where it must be.
+    private static func appendLiteralByte(_ byte: UInt8, to out: inout [UInt8]) {
+        switch byte {
+        case 0x28, 0x29, 0x5C:
+            out.append(0x5C)
+            out.append(byte)
+        case 0x0D:
+            out.append(0x5C)
+            out.append(UInt8(ascii: "r"))
+        default:
+            out.append(byte)
+        }
+    }
+
     /// Appends four upper-case hex digits: a two-byte CID or a UTF-16 code unit.
     static func appendHex4(_ value: UInt32, to out: inout [UInt8]) {
         Hex.appendUpper(UInt8(truncatingIfNeeded: value >> 8), to: &out)
@@ -93,7 +115,7 @@ enum FastPDF {
         var text = TextWriter(advances: advances)
         append("BT\n", to: &out)
         for glyph in glyphs { text.show(glyph, to: &out) }
-        append(">] TJ\nET\n", to: &out)
+        append(")] TJ\nET\n", to: &out)
     }
 
     /// Appends one stroked line in its own graphics state.
@@ -116,7 +138,8 @@ enum FastPDF {
 
     /// Writes glyphs inside one `BT … ET`, the state between them.
     ///
-    /// Glyphs on one baseline with one font, size and grey go in one `TJ`, each where the
+    /// Glyphs on one baseline with one font, size and grey go in one `TJ` (their CIDs in
+    /// literal strings, ``appendCID(_:to:)``), each where the
     /// reference renderer's PDF puts it. That place is worked out as cairo's PDF backend
     /// works it out: its pen moves by the font's own advance, and where pango's position
     /// differs from the pen by 3/1000 em or more, the difference is an adjustment in whole
@@ -151,15 +174,15 @@ enum FastPDF {
                 reference -= cairoAdjustment
                 let adjustment = Self.adjustment(pen - reference, size: glyph.size)
                 if adjustment != 0 {
-                    out.append(UInt8(ascii: ">"))
+                    out.append(UInt8(ascii: ")"))
                     append(adjustment, to: &out)
-                    out.append(UInt8(ascii: "<"))
+                    out.append(UInt8(ascii: "("))
                     pen -= adjustment * scale
                 }
             } else {
                 start(glyph, to: &out)
             }
-            appendHex4(glyph.glyph, to: &out)
+            appendCID(glyph.glyph, to: &out)
             let advance = advances[glyph.face]?[glyph.glyph] ?? GlyphAdvance(written: 0, natural: 0)
             cairo += advance.natural * glyph.size / 1000
             reference += advance.cut * glyph.size / 1000
@@ -176,7 +199,7 @@ enum FastPDF {
 
         /// Closes the open `TJ` and starts one at the glyph, with its grey and font.
         private mutating func start(_ glyph: PlacedGlyph, to out: inout [UInt8]) {
-            if previous != nil { append(">] TJ\n", to: &out) }
+            if previous != nil { append(")] TJ\n", to: &out) }
             if glyph.gray != gray {
                 gray = glyph.gray
                 append(gray, to: &out)
@@ -193,7 +216,7 @@ enum FastPDF {
             append(glyph.x, to: &out)
             out.append(0x20)
             append(LetterPage.height - glyph.y, to: &out)
-            append(" Tm [<", to: &out)
+            append(" Tm [(", to: &out)
             cairo = glyph.x
             reference = glyph.x
             pen = glyph.x

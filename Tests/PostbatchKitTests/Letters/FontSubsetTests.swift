@@ -86,25 +86,57 @@ struct FontSubsetTests {
     func bodyWithoutAdjustments() throws {
         let folder = try Scratch.folder("subsets")
         defer { try? FileManager.default.removeItem(at: folder) }
-        let content = String(decoding: try Self.letter(in: folder).object(4, stream: true), as: UTF8.self)
+        let content = [UInt8](try Self.letter(in: folder).object(4, stream: true))
         var size: [UInt8] = []
         FastPDF.append(LetterRenderer.bodySize, to: &size)
-        let bodyFont = "/F1 \(String(decoding: size, as: UTF8.self)) Tf"
+        let bodyFont = Array("/F1 ".utf8) + size
+        let counts = Self.textCounts(content, font: bodyFont)
+        #expect(counts.glyphs > 1000)
+        // Before the widths were fitted nearly every glyph had one (1,143 of about 1,300).
+        #expect(Double(counts.adjustments) < 0.05 * Double(counts.glyphs),
+                "\(counts.adjustments) adjustments for \(counts.glyphs) glyphs")
+    }
+
+    /// The two-byte CIDs and the `TJ` adjustments a content stream shows in one font and size
+    /// (`/F1 10` before `Tf`): literal strings read with their escapes, numbers between them.
+    static func textCounts(_ content: [UInt8], font: [UInt8]) -> (glyphs: Int, adjustments: Int) {
         var glyphs = 0
         var adjustments = 0
-        var body = false
-        for line in content.split(separator: "\n") {
-            if line.hasSuffix(" Tf") { body = line == bodyFont }
-            guard body, line.hasSuffix("TJ"), let open = line.firstIndex(of: "[") else { continue }
-            // `[<glyphs>adjustment<glyphs>…] TJ`: after each `>` a number, or the end.
-            for piece in line[open...].split(separator: "<").dropFirst() {
-                let parts = piece.split(separator: ">", maxSplits: 1, omittingEmptySubsequences: false)
-                glyphs += parts[0].count / 4
-                if parts.count > 1, Double(parts[1]) != nil { adjustments += 1 }
+        var inFont = false
+        var token: [UInt8] = []
+        var tokens: [[UInt8]] = []
+        var index = 0
+        var inArray = false
+        while index < content.count {
+            let byte = content[index]
+            index += 1
+            if byte == UInt8(ascii: "(") {
+                var bytes = 0
+                while index < content.count, content[index] != UInt8(ascii: ")") {
+                    index += content[index] == UInt8(ascii: "\\") ? 2 : 1
+                    bytes += 1
+                }
+                index += 1
+                if inFont { glyphs += bytes / 2 }
+                continue
+            }
+            if byte == UInt8(ascii: "[") { inArray = true }
+            if byte == UInt8(ascii: "]") { inArray = false }
+            if [0x20, 0x0A, 0x5B, 0x5D].contains(byte) || (inArray && byte == UInt8(ascii: "(")) {
+                if !token.isEmpty { tokens.append(token) }
+                token = []
+                continue
+            }
+            token.append(byte)
+            // A number right before the next string, inside an array: an adjustment.
+            if inArray, index < content.count, content[index] == UInt8(ascii: "("), inFont,
+               Double(String(decoding: token, as: UTF8.self)) != nil {
+                adjustments += 1
+            }
+            if token == Array("Tf".utf8), tokens.count >= 2 {
+                inFont = tokens[tokens.count - 2] + [0x20] + tokens[tokens.count - 1] == font
             }
         }
-        #expect(glyphs > 1000)
-        // Before the widths were fitted nearly every glyph had one (1,143 of about 1,300).
-        #expect(Double(adjustments) < 0.05 * Double(glyphs), "\(adjustments) adjustments for \(glyphs) glyphs")
+        return (glyphs, adjustments)
     }
 }
