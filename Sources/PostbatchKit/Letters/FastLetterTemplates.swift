@@ -104,10 +104,11 @@ package struct FastLetterTemplates: Sendable {
     ///     give the fixed text.
     ///   - compressFixedContent: Flate-compress the page content, fixed and personal (off:
     ///     none is compressed).
-    ///   - compressPersonalContent: Flate-compress the content written per letter too. Off
-    ///     for containers: the same bytes compressed once recur in every letter and cost the
-    ///     container's LZMA little, but a letter's own deflated bytes are noise to it, costing
-    ///     more time and space than the plain text (measured in `docs/performance.md`).
+    ///   - compressPersonalContent: Flate-compress the content written per letter too (off by
+    ///     default). Its few hundred bytes per piece cost zlib more time than they save bytes
+    ///     (each piece is a block with its own Huffman trees): plain, a static letter is 224
+    ///     bytes bigger and a fifth faster to make. In containers, a letter's own deflated
+    ///     bytes are noise to LZMA as well (both measured in `docs/performance.md`).
     ///   - iccProfile: a file with the sRGB ICC profile embedded as the PDF/A output
     ///     intent, read once; nil (the default) for the built-in ``SRGBProfile``.
     /// - Throws: ``LetterError`` with code `letter_pdf` if pango, HarfBuzz or zlib fail,
@@ -116,7 +117,7 @@ package struct FastLetterTemplates: Sendable {
     ///   probe letters. A template the fast path cannot handle (more than one page, a
     ///   font other than DejaVu Sans) is not an error: its letters make
     ///   ``FastLetterRenderer/render(_:)`` return nil.
-    package init(composer: LetterComposer, compressFixedContent: Bool = true, compressPersonalContent: Bool = true,
+    package init(composer: LetterComposer, compressFixedContent: Bool = true, compressPersonalContent: Bool = false,
                 iccProfile: String? = nil) throws(LetterError) {
         // PDF/A-2b needs the output intent: fail before any work when its profile is missing.
         let profileStream = try FastPDFA.profileStream(FastPDFA.loadProfile(at: iccProfile))

@@ -67,14 +67,10 @@ final class LetterFactory: Sendable {
 
     /// - Throws: ``LetterError`` when the fast path's templates cannot be compiled.
     ///
-    /// - Parameter compressPersonalContent: Flate-compress what the fast path writes per letter;
-    ///   false for containers, whose LZMA does better with it plain.
-    init(composer: LetterComposer, envelopes: EnvelopeWriter, renderer: RendererChoice,
-         compressPersonalContent: Bool = true) throws(LetterError) {
+    init(composer: LetterComposer, envelopes: EnvelopeWriter, renderer: RendererChoice) throws(LetterError) {
         self.composer = composer
         self.envelopes = envelopes
-        templates = renderer == .fast
-            ? try FastLetterTemplates(composer: composer, compressPersonalContent: compressPersonalContent) : nil
+        templates = renderer == .fast ? try FastLetterTemplates(composer: composer) : nil
     }
 
     /// Letters the fast path handed to the reference renderer so far.

@@ -203,8 +203,7 @@ struct WritingRun {
                               now: Timestamp, toWrite: Int) async throws -> (written: Int, fallbacks: Int) {
         let envelopes = try EnvelopeWriter(campaign: campaign, memoVersion: options.memoVersion,
                                            massMailingID: record.massMailingID, now: now)
-        let factory = try LetterFactory(composer: composer, envelopes: envelopes, renderer: options.renderer,
-                                        compressPersonalContent: options.container == .none)
+        let factory = try LetterFactory(composer: composer, envelopes: envelopes, renderer: options.renderer)
         let input = options.input == "-" ? journal.inputCopyPath : options.input
         let fingerprints = try InputFingerprints(journal: journal)
         let classifier: InputClassifier
