@@ -75,8 +75,8 @@ package struct FastLetterTemplates: Sendable {
     }
 
     let compiled: [Key: Compiled]
-    /// Whether page content is Flate-compressed: the fixed content here, and the content
-    /// ``FastLetterRenderer`` writes per letter.
+    /// Whether page content is Flate-compressed: the fixed content here, and (with
+    /// ``compressPersonalContent``) the content ``FastLetterRenderer`` writes per letter.
     let compressContent: Bool
     /// Whether the content written per letter is compressed too.
     let compressPersonalContent: Bool

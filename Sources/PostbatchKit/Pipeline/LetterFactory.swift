@@ -66,7 +66,6 @@ final class LetterFactory: Sendable {
     }
 
     /// - Throws: ``LetterError`` when the fast path's templates cannot be compiled.
-    ///
     init(composer: LetterComposer, envelopes: EnvelopeWriter, renderer: RendererChoice) throws(LetterError) {
         self.composer = composer
         self.envelopes = envelopes
