@@ -86,7 +86,7 @@ struct FontSubset: Sendable {
             advances = fitted.advances
         } else {
             data = subset.data
-            advances = natural.mapValues { GlyphAdvance(written: $0.rounded(.towardZero), natural: $0) }
+            advances = natural.mapValues(GlyphAdvance.asCairoWrites)
         }
         var extents = hb_font_extents_t()
         hb_font_get_h_extents(hbFont, &extents)
@@ -210,14 +210,21 @@ struct GlyphAdvance: Hashable, Sendable {
     let natural: Double
 
     /// What cairo's `/W` says: the natural advance cut to whole thousandths.
-    var cut: Double { natural.rounded(.towardZero) }
+    var cut: Double { Self.cutToThousandths(natural) }
+
+    private static func cutToThousandths(_ natural: Double) -> Double { natural.rounded(.towardZero) }
+
+    /// The font's own advance declared as cairo declares it, cut to whole thousandths.
+    static func asCairoWrites(_ natural: Double) -> GlyphAdvance {
+        GlyphAdvance(written: cutToThousandths(natural), natural: natural)
+    }
 
     /// The advance a glyph has in cairo's PDFs of text set at `size`: pango's (the natural
     /// advance rounded to whole points) less what cairo cuts off, to a tenth of a thousandth
     /// (finer costs bytes in `/W` and moves no glyph by a pixel).
     static func fitted(_ natural: Double, size: Double) -> GlyphAdvance {
         let pango = (natural * size / 1000).rounded() * 1000 / size
-        return GlyphAdvance(written: ((pango - (natural - natural.rounded(.towardZero))) * 10).rounded() / 10,
+        return GlyphAdvance(written: ((pango - (natural - cutToThousandths(natural))) * 10).rounded() / 10,
                             natural: natural)
     }
 }

@@ -55,8 +55,7 @@ package struct MessageID: Hashable, Sendable, CustomStringConvertible {
         input += campaignID.utf8
         input.append(0)
         input += cpr.unmaskedDigits.utf8
-        var bytes = [UInt8](repeating: 0, count: 16)
-        for (index, byte) in SHA256.hash(data: input).prefix(16).enumerated() { bytes[index] = byte }
+        var bytes = Array(SHA256.hash(data: input).prefix(16))
         bytes[6] = (bytes[6] & 0x0F) | 0x40
         bytes[8] = (bytes[8] & 0x3F) | 0x80
         return MessageID(bytes: bytes)
