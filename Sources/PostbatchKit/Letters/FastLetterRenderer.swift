@@ -137,7 +137,7 @@ package final class FastLetterRenderer {
         }
         let id = Array(hash.finalize().prefix(16))
 
-        xref.append(to: &pdf, root: 1, info: 16, id: id, deflater: deflater)
+        xref.append(to: &pdf, root: 1, info: 16, id: id)
         return pdf
     }
 

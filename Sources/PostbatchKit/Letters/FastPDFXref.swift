@@ -98,52 +98,52 @@ struct FastPDFXref: Sendable {
         return body
     }
 
-    /// The rows without their predictor bytes and differences (when zlib failed).
-    private static func rows(_ predicted: [UInt8]) -> [UInt8] {
-        var rows: [UInt8] = []
-        var above: [UInt8] = Array(repeating: 0, count: 7)
-        for start in stride(from: 0, to: predicted.count, by: 8) {
-            let row = (0..<7).map { predicted[start + 1 + $0] &+ above[$0] }
-            rows += row
-            above = row
-        }
-        return rows
-    }
-
     /// Records an object written at a byte offset (numbers past the end extend the table).
     mutating func set(_ number: Int, offset: Int) {
         while entries.count <= number { entries.append(Entry(type: 0, field2: 0, field3: 0)) }
         entries[number] = Entry(type: 1, field2: offset, field3: 0)
     }
 
-    /// Appends the cross-reference stream (the next object number) that ends the file,
-    /// compressed with `deflater` (rows of 7 bytes, each the difference from the row above:
-    /// PNG "Up" prediction, so the offsets compress).
-    mutating func append(to pdf: inout [UInt8], root: Int, info: Int, id: [UInt8], deflater: Deflater) {
+    /// Appends the cross-reference stream (the next object number) that ends the file.
+    ///
+    /// The stream is written plain, each field as wide as its largest value needs
+    /// (``fieldWidths``): for a letter's few dozen objects that is `/W [1 3 1]`, about 200
+    /// bytes. Deflated with PNG prediction it was about 180 bytes with its filter's
+    /// parameters, and the deflate was a twentieth of a letter's time (a fresh zlib block
+    /// per stream costs about as much as the letter's page content).
+    mutating func append(to pdf: inout [UInt8], root: Int, info: Int, id: [UInt8]) {
         let number = entries.count
         let offset = pdf.count
         set(number, offset: offset)
-        var data: [UInt8] = []
-        data.reserveCapacity(entries.count * 8)
-        var above: [UInt8] = Array(repeating: 0, count: 7)
-        for entry in entries {
-            let second = UInt32(truncatingIfNeeded: entry.field2)
-            let row = [entry.type, UInt8(second >> 24), UInt8(second >> 16 & 0xFF), UInt8(second >> 8 & 0xFF),
-                       UInt8(second & 0xFF), UInt8(entry.field3 >> 8 & 0xFF), UInt8(entry.field3 & 0xFF)]
-            data.append(2)  // PNG filter type 2, Up
-            for index in 0..<7 { data.append(row[index] &- above[index]) }
-            above = row
-        }
-        let compressed = deflater.compress(data)
-        FastPDF.append("\(number) 0 obj\n<< /Type /XRef /Size \(entries.count) /W [1 4 2] /Root \(root) 0 R "
-                       + "/Info \(info) 0 R /ID [<", to: &pdf)
-        let filter = compressed == nil ? "" : "/Filter /FlateDecode /DecodeParms << /Predictor 12 /Columns 7 >> "
+        let widths = Self.fieldWidths(entries)
+        FastPDF.append("\(number) 0 obj\n<< /Type /XRef /Size \(entries.count) /W [1 \(widths.1) \(widths.2)] "
+                       + "/Root \(root) 0 R /Info \(info) 0 R /ID [<", to: &pdf)
         FastPDF.appendHex(id, to: &pdf)
         FastPDF.append("> <", to: &pdf)
         FastPDF.appendHex(id, to: &pdf)
-        let body = compressed ?? Self.rows(data)
-        FastPDF.append("> ] \(filter)/Length \(body.count) >>\nstream\n", to: &pdf)
-        pdf += body
+        FastPDF.append("> ] /Length \(entries.count * (1 + widths.1 + widths.2)) >>\nstream\n", to: &pdf)
+        for entry in entries {
+            pdf.append(entry.type)
+            Self.appendBigEndian(entry.field2, width: widths.1, to: &pdf)
+            Self.appendBigEndian(entry.field3, width: widths.2, to: &pdf)
+        }
         FastPDF.append("\nendstream\nendobj\nstartxref\n\(offset)\n%%EOF\n", to: &pdf)
+    }
+
+    /// The bytes the second and third fields need for the largest value each holds, at least one.
+    static func fieldWidths(_ entries: [Entry]) -> (Int, Int, Int) {
+        func width(_ value: Int) -> Int { max(1, (Int.bitWidth - value.leadingZeroBitCount + 7) / 8) }
+        var largest = (0, 0)
+        for entry in entries {
+            largest = (max(largest.0, entry.field2), max(largest.1, entry.field3))
+        }
+        return (1, width(largest.0), width(largest.1))
+    }
+
+    /// Appends the `width` low bytes of `value`, most significant first.
+    private static func appendBigEndian(_ value: Int, width: Int, to out: inout [UInt8]) {
+        for shift in stride(from: (width - 1) * 8, through: 0, by: -8) {
+            out.append(UInt8(truncatingIfNeeded: value >> shift))
+        }
     }
 }
