@@ -15,14 +15,14 @@ extension FastLetterTemplates {
     ///   - logo: the logo's content (an artifact), or nothing.
     ///   - first: the object number of the StructTreeRoot; the tree's objects follow it.
     static func tagged(_ probe: LetterContent, glyphs: [PlacedGlyph], lines: [StrokedLine], marks: [StructureMark],
-                       logo: [UInt8], advances: [FastFontFace: [UInt32: GlyphAdvance]], first: Int, renderer: LetterRenderer)
+                       logo: [UInt8], advances: GlyphTable<GlyphAdvance>, first: Int, renderer: LetterRenderer)
         -> (content: [UInt8], objects: [(Int, [UInt8])], personalTags: [StructureTag]) {
         let personal = GlyphRecorder(collectFonts: false)
         renderer.drawPersonalParts(probe, on: personal)
         var structure = LetterStructure()
         var scratch: [UInt8] = []
         FastPDF.taggedContent(glyphs: personal.glyphs, lines: [], marks: personal.marks, structure: &structure,
-                              advances: [:], into: &scratch)
+                              advances: GlyphTable(), into: &scratch)
         var content: [UInt8] = []
         FastPDF.taggedContent(glyphs: glyphs, lines: lines, marks: marks, prefix: logo, structure: &structure,
                               advances: advances, into: &content)

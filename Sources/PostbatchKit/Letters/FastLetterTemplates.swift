@@ -43,9 +43,9 @@ package struct FastLetterTemplates: Sendable {
         /// The extension font's objects, numbered from `xref.entries.count`, for the letters that use it.
         let extensionObjects: [[UInt8]]
         /// Font glyph id to subset glyph id per face, with this template's bold subset.
-        let subsetGlyphs: [FastFontFace: [UInt32: UInt32]]
+        let subsetGlyphs: GlyphTable<UInt32>
         /// Advance widths in 1/1000 em per face and subset glyph, with this template's bold subset.
-        let advances: [FastFontFace: [UInt32: GlyphAdvance]]
+        let advances: GlyphTable<GlyphAdvance>
         /// What a letter whose body is not the compiled one starts with (``LetterPrefix``).
         let letterPrefix: LetterPrefix
         /// Whether the compiled page is the whole letter; if not, every letter is written whole.
@@ -85,9 +85,9 @@ package struct FastLetterTemplates: Sendable {
     /// Subset glyphs a personal part may use, per face: kept in the subset and in the ToUnicode map.
     let personalGlyphs: [FastFontFace: Set<UInt32>]
     /// The subset glyph id (the PDF's CID) of each font glyph id pango may give, per face.
-    let subsetGlyphs: [FastFontFace: [UInt32: UInt32]]
+    let subsetGlyphs: GlyphTable<UInt32>
     /// Advance widths in 1/1000 em, per face and subset glyph.
-    let advances: [FastFontFace: [UInt32: GlyphAdvance]]
+    let advances: GlyphTable<GlyphAdvance>
 
     /// The characters every name and address may use without a fallback.
     static let repertoire: [UInt32] = {
@@ -141,8 +141,8 @@ package struct FastLetterTemplates: Sendable {
         blocks = Set(compiled.values.flatMap(\.fixed.blocks))
         // Personal parts are regular: their glyphs are the run's regular and extension subsets'.
         self.personalGlyphs = fonts.toUnicode.mapValues { Set($0.keys) }
-        self.subsetGlyphs = fonts.subsets.mapValues(\.subsetGlyphs)
-        self.advances = fonts.subsets.mapValues(\.advances)
+        self.subsetGlyphs = GlyphTable(fonts.subsets.mapValues(\.subsetGlyphs))
+        self.advances = GlyphTable(fonts.subsets.mapValues(\.advances))
     }
 
     /// What drawing a template's fixed parts recorded: its content, glyphs, lines and tags.
@@ -191,12 +191,12 @@ package struct FastLetterTemplates: Sendable {
                                 profileStream: [UInt8], compress: Bool,
                                 renderer: LetterRenderer) throws(LetterError) -> Compiled {
         let (keyFonts, fontObjects) = try fonts.bold(recorder, used: record.glyphs.filter { $0.face == .bold })
-        let subsetGlyphs = keyFonts.subsets.mapValues(\.subsetGlyphs)
+        let subsetGlyphs = GlyphTable(keyFonts.subsets.mapValues(\.subsetGlyphs))
         // Tagged: the personal parts (stream 5, first in reading order), then the fixed parts.
         let structureFirst = FastPDFA.profileObject + 1 + logo.objects.count
         let tagged = Self.tagged(record.content, glyphs: record.glyphs.map { $0.inSubset(subsetGlyphs) },
                                  lines: record.lines, marks: record.marks, logo: logo.content,
-                                 advances: keyFonts.subsets.mapValues(\.advances), first: structureFirst,
+                                 advances: GlyphTable(keyFonts.subsets.mapValues(\.advances)), first: structureFirst,
                                  renderer: renderer)
         let stream = compress
             ? FastPDF.stream(number: 4, try Flate.compress(tagged.content), extra: "/Filter /FlateDecode ")
@@ -223,7 +223,7 @@ package struct FastLetterTemplates: Sendable {
                         xref: xref, digest: Array(SHA256.hash(data: prefix)), personalTags: tagged.personalTags,
                         extensionPage: Self.page(xObjects: logo.xObjects, extensionFont: extensionFirst),
                         extensionObjects: try fonts.objects(.regularExtension, first: extensionFirst),
-                        subsetGlyphs: subsetGlyphs, advances: keyFonts.subsets.mapValues(\.advances),
+                        subsetGlyphs: subsetGlyphs, advances: GlyphTable(keyFonts.subsets.mapValues(\.advances)),
                         letterPrefix: letterPrefix, onePage: record.onePage)
     }
 

@@ -16,7 +16,7 @@ extension FastPDF {
     ///   - advances: advance widths per face and glyph.
     ///   - out: the content stream to append to.
     static func taggedContent(glyphs: [PlacedGlyph], lines: [StrokedLine], marks: [StructureMark], prefix: [UInt8] = [],
-                              structure: inout LetterStructure, advances: [FastFontFace: [UInt32: GlyphAdvance]],
+                              structure: inout LetterStructure, advances: GlyphTable<GlyphAdvance>,
                               into out: inout [UInt8]) {
         if !prefix.isEmpty || !lines.isEmpty {
             append("/Artifact BMC\n", to: &out)

@@ -108,7 +108,7 @@ enum FastPDF {
     static func resourceName(_ face: FastFontFace) -> String { "/F\(face.rawValue + 1)" }
 
     /// Writes stroked lines and glyphs as page content (PDF's origin is bottom-left).
-    static func content(glyphs: [PlacedGlyph], lines: [StrokedLine], advances: [FastFontFace: [UInt32: GlyphAdvance]],
+    static func content(glyphs: [PlacedGlyph], lines: [StrokedLine], advances: GlyphTable<GlyphAdvance>,
                         into out: inout [UInt8]) {
         for line in lines { appendStroke(line, to: &out) }
         guard !glyphs.isEmpty else { return }
@@ -148,7 +148,7 @@ enum FastPDF {
     /// adjusts where they miss that place by 3/1000 em or more: with widths fitted to the
     /// size (``FontSubset``), only at kerning; with the font's own, as cairo does.
     struct TextWriter {
-        let advances: [FastFontFace: [UInt32: GlyphAdvance]]
+        let advances: GlyphTable<GlyphAdvance>
         private var gray = -1.0
         private var font: (FastFontFace, Double)?
         private var previous: PlacedGlyph?
@@ -157,7 +157,7 @@ enum FastPDF {
         private var reference = 0.0
         private var pen = 0.0
 
-        init(advances: [FastFontFace: [UInt32: GlyphAdvance]]) {
+        init(advances: GlyphTable<GlyphAdvance>) {
             self.advances = advances
         }
 
@@ -183,7 +183,7 @@ enum FastPDF {
                 start(glyph, to: &out)
             }
             appendCID(glyph.glyph, to: &out)
-            let advance = advances[glyph.face]?[glyph.glyph] ?? GlyphAdvance(written: 0, natural: 0)
+            let advance = advances[glyph.face, glyph.glyph] ?? GlyphAdvance(written: 0, natural: 0)
             cairo += advance.natural * glyph.size / 1000
             reference += advance.cut * glyph.size / 1000
             pen += advance.written * glyph.size / 1000

@@ -29,15 +29,15 @@ extension PlacedGlyph {
     /// A font glyph's id and face in the embedded subsets: its face's subset, or for a
     /// regular glyph that subset lacks, the extension subset; nil when neither has it.
     static func subsetGlyph(_ glyph: UInt32, face: FastFontFace,
-                            in subsetGlyphs: [FastFontFace: [UInt32: UInt32]]) -> (glyph: UInt32, face: FastFontFace)? {
-        if let id = subsetGlyphs[face]?[glyph] { return (id, face) }
-        if face == .regular, let id = subsetGlyphs[.regularExtension]?[glyph] { return (id, .regularExtension) }
+                            in subsetGlyphs: GlyphTable<UInt32>) -> (glyph: UInt32, face: FastFontFace)? {
+        if let id = subsetGlyphs[face, glyph] { return (id, face) }
+        if face == .regular, let id = subsetGlyphs[.regularExtension, glyph] { return (id, .regularExtension) }
         return nil
     }
 
     /// The same glyph numbered as in the embedded subset (``FontSubset/subsetGlyphs``).
-    func inSubset(_ subsetGlyphs: [FastFontFace: [UInt32: UInt32]]) -> PlacedGlyph {
-        PlacedGlyph(glyph: subsetGlyphs[face]?[glyph] ?? 0, face: face, size: size, x: x, y: y, gray: gray)
+    func inSubset(_ subsetGlyphs: GlyphTable<UInt32>) -> PlacedGlyph {
+        PlacedGlyph(glyph: subsetGlyphs[face, glyph] ?? 0, face: face, size: size, x: x, y: y, gray: gray)
     }
 }
 
@@ -79,7 +79,7 @@ final class GlyphRecorder: LetterCanvas {
     private let collect: Bool
     private var spaceGlyphs: [FastFontFace: UInt32] = [:]
     /// Font glyph id to subset glyph id, per face; nil to record the font's glyph ids.
-    private let subsetGlyphs: [FastFontFace: [UInt32: UInt32]]?
+    private let subsetGlyphs: GlyphTable<UInt32>?
     private var gray = 0.0
     private var lineWidth = 2.0
     private var pathStart: (x: Double, y: Double)?
@@ -97,7 +97,7 @@ final class GlyphRecorder: LetterCanvas {
     ///     (for compiling templates; slower).
     ///   - subsetGlyphs: record glyphs with their ids in these subsets; a glyph a subset
     ///     lacks sets ``unusual``.
-    init(collectFonts: Bool, subsetGlyphs: [FastFontFace: [UInt32: UInt32]]? = nil) {
+    init(collectFonts: Bool, subsetGlyphs: GlyphTable<UInt32>? = nil) {
         collect = collectFonts
         self.subsetGlyphs = subsetGlyphs
         glyphs.reserveCapacity(128)

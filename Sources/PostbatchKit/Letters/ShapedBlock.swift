@@ -23,7 +23,7 @@ struct ShapedBlock: Sendable {
 
     /// The block with its glyphs numbered as in the embedded subsets (a regular glyph the
     /// regular subset lacks from the extension subset), or nil when a subset lacks one.
-    func inSubset(_ subsetGlyphs: [FastFontFace: [UInt32: UInt32]]) -> ShapedBlock? {
+    func inSubset(_ subsetGlyphs: GlyphTable<UInt32>) -> ShapedBlock? {
         var mapped: [[PlacedGlyph]] = []
         mapped.reserveCapacity(lines.count)
         for line in lines {
