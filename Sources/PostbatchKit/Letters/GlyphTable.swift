@@ -1,7 +1,7 @@
 /// Values of glyphs by face and glyph id, found by index.
 ///
 /// A letter looks up every glyph it writes: its id in the embedded subset, then its advance.
-/// With a dictionary per face that was two hashed look-ups per glyph, about a tenth of the
+/// With a dictionary per face that was two hashed look-ups per glyph, about a twentieth of the
 /// time of a letter written whole (`perf`, `docs/performance.md`); here it is an index into
 /// one array. Glyph ids are small (a font's few thousand glyphs, a subset's few hundred), so
 /// the array is too.
