@@ -35,9 +35,9 @@ public struct RenderedLetter: Sendable {
 /// }
 /// ```
 ///
-/// With ``GlyphRecorder`` (`PangoGlyphRuns.swift`, the fast path's glyph runs) and
-/// ``PangoWordShaper`` (the fast path's word-by-word shaping) the only file that talks to
-/// pango, and the only one that talks to cairo: it owns every pointer and frees it in
+/// With ``GlyphRecorder`` (`PangoGlyphRuns.swift`, the fast path's glyph runs),
+/// ``PangoWordShaper`` (the fast path's word-by-word shaping) and ``PangoLineShaper`` (its
+/// lines set from characters and pairs) the only file that talks to pango, and the only one that talks to cairo: it owns every pointer and frees it in
 /// `deinit` or a `defer`.
 public final class LetterRenderer {
     private let fontMap: UnsafeMutablePointer<PangoFontMap>
@@ -49,11 +49,28 @@ public final class LetterRenderer {
     private var dateLayouts: [String: OpaquePointer] = [:]
     /// The fast path's word shapers by block kind and weight (nil where the probe failed).
     private var wordShapers: [Int: PangoWordShaper?] = [:]
+    /// The fast path's line shapers by font and size (nil where the probe failed or a line
+    /// differed from pango's), and how many lines of each were checked against pango.
+    private var lineShapers: [LineShaperKey: PangoLineShaper?] = [:]
+    private var lineChecks: [LineShaperKey: Int] = [:]
+    /// Lines of each line shaper laid out with pango too, and compared.
+    private static let lineChecksPerShaper = 16
+    /// Whether the fast path sets short lines with line shapers (``showShapedLines``); off,
+    /// it lays them out with pango as the reference renderer does (for comparing the two).
+    var shapesLines = true
+    /// Texts set by line shapers so far (a recipient block counts once).
+    private(set) var shapedLineCount = 0
     /// Sender logos read so far, by file.
     private var logos: [URL: SenderLogo] = [:]
     /// Enough for every block of the ten letters, with room for blocks that hold a name.
     private static let bodyLayoutLimit = 600
     private let fonts: Fonts
+
+    /// A font description (by address: the renderer's own, made once) at a size.
+    private struct LineShaperKey: Hashable {
+        let font: Int
+        let size: Int32
+    }
 
     /// The font descriptions, made once.
     private struct Fonts {
@@ -425,9 +442,81 @@ public final class LetterRenderer {
     private func drawText(_ canvas: some LetterCanvas, _ text: String, font: OpaquePointer, in box: LetterBox,
                           align: PangoAlignment = PANGO_ALIGN_LEFT, ellipsize: Bool = false,
                           gray: Double = 0) -> LetterBox {
+        if !ellipsize, let recorder = canvas as? GlyphRecorder,
+           let shown = showShapedLines(recorder, [text], font: font, in: box, width: Self.units(box.width),
+                                       align: align, gray: gray, pango: { pango in
+                                           let layout = self.layout(0)
+                                           self.setText(layout, text, font: font, in: box, align: align)
+                                           return self.show(pango, layout, at: box, gray: gray)
+                                       }) {
+            return shown
+        }
         let layout = self.layout(0)
         setText(layout, text, font: font, in: box, align: align, ellipsize: ellipsize)
         return show(canvas, layout, at: box, gray: gray)
+    }
+
+    /// The fast path's way to draw short lines of one font, each its own paragraph: set by a
+    /// ``PangoLineShaper`` where it sets every line and each fits `width` (pango units; nil
+    /// for no width, as a layout without one), or nil to lay them out with pango. The box is
+    /// what ``show(_:_:at:gray:)`` returns for them; nil too when it is higher than `height`.
+    /// With a `tag`, the lines are that structure element. Each shaper's first lines are also
+    /// laid out with pango by `pango` and compared; a shaper that ever differs is not used again.
+    private func showShapedLines(_ recorder: GlyphRecorder, _ texts: [String], font: OpaquePointer, in box: LetterBox,
+                                 width: Int32?, align: PangoAlignment, gray: Double, height: Double? = nil,
+                                 tag: StructureTag? = nil, pango: (GlyphRecorder) -> LetterBox) -> LetterBox? {
+        guard shapesLines, !recorder.collectsFonts,
+              align == PANGO_ALIGN_LEFT || (align == PANGO_ALIGN_RIGHT && width != nil) else { return nil }
+        let key = LineShaperKey(font: Int(bitPattern: UnsafeRawPointer(font)),
+                                size: pango_font_description_get_size(font))
+        guard let shaper = lineShaper(key, font: font) else { return nil }
+        var lines: [(line: PangoLineShaper.Line, offset: Int32)] = []
+        lines.reserveCapacity(texts.count)
+        for text in texts {
+            guard let line = shaper.line(text), line.width <= width ?? .max else { return nil }
+            lines.append((line, align == PANGO_ALIGN_RIGHT ? (width ?? 0) - line.width : 0))
+        }
+        let left = lines.map(\.offset).min() ?? 0
+        let right = lines.map { $0.offset + $0.line.width }.max() ?? 0
+        let shown = LetterBox(x: box.x + Self.points(left), y: box.y, width: Self.points(right - left),
+                              height: Self.points(shaper.lineHeight * Int32(lines.count)))
+        guard shown.height <= height ?? .infinity else { return nil }
+        func draw(on canvas: GlyphRecorder) {
+            if let tag { canvas.beginTag(tag) }
+            canvas.setGray(gray)
+            for (index, line) in lines.enumerated() {
+                canvas.showLine(line.line, of: shaper, x: box.x + Self.points(line.offset),
+                                baseline: box.y + Self.points(shaper.baseline + shaper.lineHeight * Int32(index)))
+            }
+            if let tag { canvas.endTag(tag) }
+        }
+        if let checked = lineChecks[key], checked < Self.lineChecksPerShaper {
+            let theirs = GlyphRecorder(collectFonts: false)
+            let expected = pango(theirs)
+            let ours = GlyphRecorder(collectFonts: false)
+            draw(on: ours)
+            guard expected == shown, theirs.glyphs == ours.glyphs, !theirs.unusual else {
+                lineShapers[key] = .some(nil)
+                return nil
+            }
+            lineChecks[key] = checked + 1
+        }
+        draw(on: recorder)
+        shapedLineCount += 1
+        return shown
+    }
+
+    /// The line shaper of a font at its size, made from a probe on first use; nil where
+    /// the probe shows the shaper cannot be exact.
+    private func lineShaper(_ key: LineShaperKey, font: OpaquePointer) -> PangoLineShaper? {
+        if let shaper = lineShapers[key] { return shaper }
+        let layout = self.layout(0)
+        pango_layout_set_font_description(layout, font)
+        setRuns(layout, [LetterRun("Probe")])
+        let shaper = PangoLineShaper(probe: layout)
+        lineShapers[key] = .some(shaper)
+        lineChecks[key] = 0
+        return shaper
     }
 
     /// Sets one piece of text into a reset layout, in a box's width (and height, when ellipsized).
@@ -504,6 +593,24 @@ public final class LetterRenderer {
     /// shows exactly what the fjernprint envelope says. Other letters show the name and
     /// c/o line: wrapped, then shrunk, then cut with an ellipsis as a last resort.
     private func drawRecipient(_ canvas: some LetterCanvas, _ letter: LetterContent) -> (box: LetterBox, size: Double) {
+        // The fast path: the lines as they are at the largest size, where they fit the window.
+        if let recorder = canvas as? GlyphRecorder {
+            let box = LetterPage.recipientBox
+            let print = letter.channel == .print
+            let size = print ? Self.addressSize : Self.recipientSizes.largest
+            pango_font_description_set_absolute_size(fonts.recipient, size * Double(PANGO_SCALE))
+            if let shown = showShapedLines(recorder, letter.recipientLines, font: fonts.recipient, in: box,
+                                           width: print ? nil : Self.units(box.width), align: PANGO_ALIGN_LEFT,
+                                           gray: 0, height: print ? nil : box.height, tag: .paragraph,
+                                           pango: { layOutRecipient($0, letter).box }) {
+                return (shown, size)
+            }
+        }
+        return layOutRecipient(canvas, letter)
+    }
+
+    /// The recipient block laid out with pango: ``drawRecipient(_:_:)`` without the fast path.
+    private func layOutRecipient(_ canvas: some LetterCanvas, _ letter: LetterContent) -> (box: LetterBox, size: Double) {
         let box = LetterPage.recipientBox
         let layout = self.layout(0)
         let lines = letter.recipientLines

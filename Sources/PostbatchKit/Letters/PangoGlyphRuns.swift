@@ -77,6 +77,8 @@ final class GlyphRecorder: LetterCanvas {
     private(set) var ellipsized = false
 
     private let collect: Bool
+    /// Whether the recorder keeps each glyph's text and the font files (it compiles templates).
+    var collectsFonts: Bool { collect }
     private var spaceGlyphs: [FastFontFace: UInt32] = [:]
     /// Font glyph id to subset glyph id, per face; nil to record the font's glyph ids.
     private let subsetGlyphs: GlyphTable<UInt32>?
@@ -184,6 +186,35 @@ final class GlyphRecorder: LetterCanvas {
         }
     }
 
+    /// Records a line ``PangoLineShaper`` shaped, with the left end of its baseline at
+    /// (`x`, `baseline`), as ``showLayoutLine(_:x:baseline:)`` records a run of the same glyphs.
+    func showLine(_ line: PangoLineShaper.Line, of shaper: PangoLineShaper, x: Double, baseline: Double) {
+        var position: Int32 = 0
+        for info in line.glyphs {
+            record(info, face: shaper.face, size: shaper.size, x: x, baseline: baseline, position: position)
+            position += info.geometry.width
+        }
+    }
+
+    /// Records a glyph of a face `position` pango units along a baseline, numbered as in the
+    /// subsets when the recorder maps them; false (and ``unusual`` set) when a subset lacks it.
+    @discardableResult
+    private func record(_ info: PangoGlyphInfo, face: FastFontFace, size: Double, x: Double, baseline: Double,
+                        position: Int32) -> Bool {
+        var (glyph, face) = (info.glyph, face)
+        if let subsetGlyphs {
+            guard let mapped = PlacedGlyph.subsetGlyph(glyph, face: face, in: subsetGlyphs) else {
+                unusual = true
+                return false
+            }
+            (glyph, face) = mapped
+        }
+        glyphs.append(PlacedGlyph(glyph: glyph, face: face, size: size,
+                                  x: x + Self.points(position + info.geometry.x_offset),
+                                  y: baseline + Self.points(info.geometry.y_offset), gray: gray))
+        return true
+    }
+
     // MARK: - Glyph runs
 
     private static func points(_ units: Int32) -> Double { Double(units) / Double(PANGO_SCALE) }
@@ -243,17 +274,8 @@ final class GlyphRecorder: LetterCanvas {
                 unusual = true
                 continue
             }
-            var (glyph, face) = (info.glyph, font.face)
-            if let subsetGlyphs {
-                guard let mapped = PlacedGlyph.subsetGlyph(glyph, face: face, in: subsetGlyphs) else {
-                    unusual = true
-                    continue
-                }
-                (glyph, face) = mapped
-            }
-            glyphs.append(PlacedGlyph(glyph: glyph, face: face, size: font.size,
-                                      x: x + Self.points(position + info.geometry.x_offset),
-                                      y: baseline + Self.points(info.geometry.y_offset), gray: gray))
+            guard record(info, face: font.face, size: font.size, x: x, baseline: baseline, position: position)
+            else { continue }
             if collect, infos[index].glyph != Self.emptyGlyph, let text, let clusters = string.pointee.log_clusters {
                 collectText(glyph: info.glyph, face: font.face, index: index, count: count,
                             clusters: clusters, item: item.pointee, text: text)

@@ -93,7 +93,7 @@ final class PangoWordShaper {
 
     /// Characters the shaper sets: the repertoire of names and addresses, less the soft
     /// hyphen (a break at it inserts a hyphen).
-    private static func allowed(_ scalar: Unicode.Scalar) -> Bool {
+    static func allowed(_ scalar: Unicode.Scalar) -> Bool {
         let value = scalar.value
         return (value >= 0x20 && value < 0x7F) || (value >= 0xA0 && value < 0x180 && value != 0xAD)
             || FastLetterTemplates.repertoire.contains(value)
@@ -135,24 +135,16 @@ final class PangoWordShaper {
 
     /// Shapes a text as one item with pango's shaper and rounding.
     private func shape(_ text: String) -> Word {
-        var copy = text
-        return copy.withUTF8 { bytes in
-            bytes.withMemoryRebound(to: CChar.self) { chars in
-                item.pointee.offset = 0
-                item.pointee.length = Int32(chars.count)
-                item.pointee.num_chars = Int32(text.unicodeScalars.count)
-                pango_shape_item(item, chars.baseAddress, Int32(chars.count), nil, glyphString,
-                                 PANGO_SHAPE_ROUND_POSITIONS)
-                var widths = [Int32](repeating: 0, count: Int(item.pointee.num_chars))
-                var glyphItem = PangoGlyphItem(item: item, glyphs: glyphString, y_offset: 0, start_x_offset: 0,
-                                               end_x_offset: 0)
-                widths.withUnsafeMutableBufferPointer {
-                    pango_glyph_item_get_logical_widths(&glyphItem, chars.baseAddress, $0.baseAddress)
-                }
-                let count = Int(glyphString.pointee.num_glyphs)
-                let glyphs = count > 0 ? Array(UnsafeBufferPointer(start: glyphString.pointee.glyphs, count: count)) : []
-                return Word(glyphs: glyphs, logicalWidths: widths)
+        PangoLineShaper.shape(text, item: item, into: glyphString) { chars in
+            var widths = [Int32](repeating: 0, count: Int(item.pointee.num_chars))
+            var glyphItem = PangoGlyphItem(item: item, glyphs: glyphString, y_offset: 0, start_x_offset: 0,
+                                           end_x_offset: 0)
+            widths.withUnsafeMutableBufferPointer {
+                pango_glyph_item_get_logical_widths(&glyphItem, chars.baseAddress, $0.baseAddress)
             }
+            let count = Int(glyphString.pointee.num_glyphs)
+            let glyphs = count > 0 ? Array(UnsafeBufferPointer(start: glyphString.pointee.glyphs, count: count)) : []
+            return Word(glyphs: glyphs, logicalWidths: widths)
         }
     }
 }
