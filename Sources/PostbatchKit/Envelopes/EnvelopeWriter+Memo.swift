@@ -48,8 +48,6 @@ extension EnvelopeWriter {
         let memo = MemoEnvelope.prefix
         let cpr = letter.recipient.cpr
         let messageID = MessageID.derive(campaignID: campaign.id, cpr: cpr, for: .digitalMessage)
-        let notification = campaign.notifications[letter.language]
-            .map { FieldText.field($0, maximum: Campaign.maximumNotificationLength) }
         let name = FieldText.field(letter.recipient.name, maximum: Self.memoTextLimit)
         try xml.element("MessageHeader", prefix: memo) { () throws(EnvelopeError) in
             try xml.element("messageType", prefix: memo, text: "DIGITALPOST")
@@ -57,7 +55,7 @@ extension EnvelopeWriter {
             try xml.element("messageID", prefix: memo,
                             text: MessageID.supportReference(campaignID: campaign.id, cpr: cpr))
             try xml.element("label", prefix: memo, text: label(for: letter))
-            if let notification, !notification.isEmpty {
+            if let notification = notifications[letter.language] {
                 try xml.element("notification", prefix: memo, text: notification)
             }
             try xml.element("doNotDeliverUntilDate", prefix: memo, text: letter.date.iso)

@@ -35,6 +35,10 @@ public struct EnvelopeWriter: Sendable {
 
     /// Titles per language and group, already fitted to 256 characters.
     let titles: [Language: [LetterGroup: String]]
+    /// Inbox labels per language and group, fitted to 60 characters (the group's slug where empty).
+    let labels: [Language: [LetterGroup: String]]
+    /// The campaign's notification per language, fitted to its limit; absent where it has none or it is empty.
+    let notifications: [Language: String]
     /// The sender's name, fitted to 256 characters.
     let senderName: String
 
@@ -66,12 +70,22 @@ public struct EnvelopeWriter: Sendable {
             throw EnvelopeError(code: .invalidField, field: "MasseForsendelseIdentifikator",
                                 detail: "expected 1 to 38 characters on one line, without surrounding spaces")
         }
+        // Every letter of a language and group has the same title, label and notification: fitted once.
         var titles: [Language: [LetterGroup: String]] = [:]
+        var labels: [Language: [LetterGroup: String]] = [:]
+        var notifications: [Language: String] = [:]
         for language in Language.allCases {
             for group in LetterGroup.allCases {
                 var title = FieldText.field(campaign.title(for: group, in: language), maximum: Self.memoTextLimit)
                 if title.isEmpty { title = group.slug }
                 titles[language, default: [:]][group] = title
+                let label = FieldText.field(campaign.label(for: group, in: language),
+                                            maximum: Campaign.maximumLabelLength)
+                labels[language, default: [:]][group] = label.isEmpty ? group.slug : label
+            }
+            if let text = campaign.notifications[language] {
+                let notification = FieldText.field(text, maximum: Campaign.maximumNotificationLength)
+                if !notification.isEmpty { notifications[language] = notification }
             }
         }
         self.campaign = campaign
@@ -80,6 +94,8 @@ public struct EnvelopeWriter: Sendable {
         self.now = now
         self.printParameters = printParameters
         self.titles = titles
+        self.labels = labels
+        self.notifications = notifications
         self.senderName = senderName
     }
 
@@ -111,9 +127,7 @@ public struct EnvelopeWriter: Sendable {
 
     /// The letter's inbox label in its language, at most 60 characters.
     func label(for letter: Letter) -> String {
-        let label = FieldText.field(campaign.label(for: letter.group, in: letter.language),
-                                    maximum: Campaign.maximumLabelLength)
-        return label.isEmpty ? letter.group.slug : label
+        labels[letter.language]?[letter.group] ?? letter.group.slug
     }
 
     /// Fails for an empty PDF.
