@@ -219,31 +219,39 @@ enum Base64 {
     private static let alphabet: [UInt8] =
         Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
 
+    /// The two characters of every 12 bits, first in the low byte: half the look-ups and
+    /// stores of one character at a time (base64 was a twelfth of a letter's time).
+    private static let pairs: [UInt16] = (0..<4096).map { bits in
+        UInt16(alphabet[bits >> 6]) | UInt16(alphabet[bits & 0x3F]) << 8
+    }
+
     /// Encodes `input` into `output`, which holds at least `(input.count + 2) / 3 * 4` bytes.
     ///
     /// - Returns: the number of bytes written.
     static func encode(_ input: UnsafeBufferPointer<UInt8>, into output: UnsafeMutableBufferPointer<UInt8>) -> Int {
-        alphabet.withUnsafeBufferPointer { table in
+        precondition(output.count >= (input.count + 2) / 3 * 4, "base64 output too small")
+        guard let source = input.baseAddress, let target = output.baseAddress else { return 0 }
+        let out = UnsafeMutableRawPointer(target)
+        return pairs.withUnsafeBufferPointer { pairs in
             var o = 0
             var i = 0
             let count = input.count
             while i + 3 <= count {
-                let value = UInt32(input[i]) << 16 | UInt32(input[i + 1]) << 8 | UInt32(input[i + 2])
-                output[o] = table[Int(value >> 18 & 0x3F)]
-                output[o + 1] = table[Int(value >> 12 & 0x3F)]
-                output[o + 2] = table[Int(value >> 6 & 0x3F)]
-                output[o + 3] = table[Int(value & 0x3F)]
+                let value = Int(source[i]) << 16 | Int(source[i + 1]) << 8 | Int(source[i + 2])
+                out.storeBytes(of: pairs[value >> 12].littleEndian, toByteOffset: o, as: UInt16.self)
+                out.storeBytes(of: pairs[value & 0xFFF].littleEndian, toByteOffset: o + 2, as: UInt16.self)
                 i += 3
                 o += 4
             }
             let rest = count - i
             if rest > 0 {
-                let second = rest == 2 ? UInt32(input[i + 1]) : 0
-                let value = UInt32(input[i]) << 16 | second << 8
-                output[o] = table[Int(value >> 18 & 0x3F)]
-                output[o + 1] = table[Int(value >> 12 & 0x3F)]
-                output[o + 2] = rest == 2 ? table[Int(value >> 6 & 0x3F)] : UInt8(ascii: "=")
-                output[o + 3] = UInt8(ascii: "=")
+                let second = rest == 2 ? Int(source[i + 1]) : 0
+                let value = Int(source[i]) << 16 | second << 8
+                let first = pairs[value >> 12]
+                target[o] = UInt8(truncatingIfNeeded: first)
+                target[o + 1] = UInt8(truncatingIfNeeded: first >> 8)
+                target[o + 2] = rest == 2 ? alphabet[value >> 6 & 0x3F] : UInt8(ascii: "=")
+                target[o + 3] = UInt8(ascii: "=")
                 o += 4
             }
             return o

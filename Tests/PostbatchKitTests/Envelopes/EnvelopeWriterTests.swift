@@ -342,6 +342,20 @@ struct EnvelopeWriterTests {
         #expect(content == Data(big).base64EncodedString())
     }
 
+    @Test("base64 of every length up to 64 bytes, every tail, is Foundation's")
+    func base64Lengths() {
+        var generator = SystemRandomNumberGenerator()
+        for count in 0...64 {
+            let bytes = (0..<count).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            var output = [UInt8](repeating: 0, count: (count + 2) / 3 * 4)
+            let written = bytes.withUnsafeBufferPointer { input in
+                output.withUnsafeMutableBufferPointer { Base64.encode(input, into: $0) }
+            }
+            #expect(written == output.count)
+            #expect(String(decoding: output, as: UTF8.self) == Data(bytes).base64EncodedString(), "\(bytes)")
+        }
+    }
+
     @Test("the full CPR is in the recipient element and in no error")
     func cprPrivacy() throws {
         let letter = try EnvelopeFixtures.letter(cpr: "1505729997")
