@@ -27,6 +27,18 @@ package final class FastLetterRenderer {
     let layout: LetterRenderer
     private let recorder: GlyphRecorder
     private var personal: [UInt8] = []
+    /// Info dictionaries and XMP packets made so far (``documentInformation(_:)``).
+    private var information: [KeptInformation] = []
+    /// What an Info dictionary and XMP packet say, and their bytes.
+    private struct KeptInformation {
+        let date: CalendarDate
+        let group: LetterGroup
+        let language: Language
+        let title: String
+        let sender: String
+        let info: [UInt8]
+        let metadata: [UInt8]
+    }
     let deflater = Deflater()
     /// Compress the pieces of letters written whole: those of the template's own blocks and
     /// of the page's fixed parts once and smallest, the others fastest. Which is which
@@ -113,13 +125,11 @@ package final class FastLetterRenderer {
                 digest: [UInt8], extensionPage: [UInt8] = [], extensionObjects: [[UInt8]] = []) -> [UInt8] {
         var pdf = written
         var xref = table
+        let information = documentInformation(content)
         xref.set(16, offset: pdf.count)
-        FastPDFA.appendInfo(content, producer: Self.producer, number: 16, to: &pdf)
-
-        // PDF/A-2b: the XMP packet says what the Info dictionary says.
+        pdf += information.info
         xref.set(FastPDFA.metadataObject, offset: pdf.count)
-        FastPDFA.appendMetadata(title: content.title, author: content.senderName, subject: content.subject,
-                                date: content.date.iso, creator: Self.creator, producer: Self.producer, to: &pdf)
+        pdf += information.metadata
 
         if !extensionPage.isEmpty {
             xref.set(3, offset: pdf.count)
@@ -139,6 +149,30 @@ package final class FastLetterRenderer {
 
         xref.append(to: &pdf, root: 1, info: 16, id: id)
         return pdf
+    }
+
+    /// The Info dictionary (16) and the XMP metadata (17) of a letter, which say what its
+    /// template says on its date (PDF/A-2b: the XMP says what the Info dictionary says): made
+    /// once for the letters of a template and date, not per letter.
+    func documentInformation(_ content: LetterContent) -> (info: [UInt8], metadata: [UInt8]) {
+        if let kept = information.first(where: {
+            $0.date == content.date && $0.group == content.group && $0.language == content.language
+                && $0.title == content.title && $0.sender == content.senderName
+        }) {
+            return (kept.info, kept.metadata)
+        }
+        var info: [UInt8] = []
+        FastPDFA.appendInfo(content, producer: Self.producer, number: 16, to: &info)
+        var metadata: [UInt8] = []
+        FastPDFA.appendMetadata(title: content.title, author: content.senderName, subject: content.subject,
+                                date: content.date.iso, creator: Self.creator, producer: Self.producer,
+                                to: &metadata)
+        // A run has a few dates and ten templates; a title with a personal value would differ per letter.
+        if information.count >= 64 { information.removeAll(keepingCapacity: true) }
+        information.append(KeptInformation(date: content.date, group: content.group, language: content.language,
+                                           title: content.title, sender: content.senderName, info: info,
+                                           metadata: metadata))
+        return (info, metadata)
     }
 
     /// The recorder of a template's letters written whole.

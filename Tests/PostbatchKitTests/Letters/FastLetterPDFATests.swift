@@ -148,4 +148,19 @@ struct FastLetterPDFATests {
         #expect(error.file == path)
         #expect(error.detail.contains("built-in sRGB profile"))
     }
+
+    @Test("one renderer's letters of other dates and groups each carry their own Info and XMP")
+    func informationFollowsEachLetter() throws {
+        let (composer, templates) = try FastLetterRendererTests.compiled.get()
+        let renderer = try FastLetterRenderer(templates: templates)
+        let dates = composer.campaign.schedule.waveDates
+        let cases = dates.flatMap { date in [(LetterGroup.bank, date), (.citizenService, date)] } + [(.bank, dates[0])]
+        for (group, date) in cases {
+            let content = try composer.compose(LetterFixtures.letter(group: group, language: .da, date: date))
+            let text = String(decoding: try #require(try renderer.render(content)), as: UTF8.self)
+            #expect(text.contains("<xmp:CreateDate>\(date.iso)T00:00:00Z</xmp:CreateDate>"), "\(group) \(date)")
+            #expect(text.contains("/CreationDate (D:\(date.iso.filter(\.isNumber))000000Z)"), "\(group) \(date)")
+            #expect(text.contains(content.subject + "</rdf:li>"), "\(group) \(date)")
+        }
+    }
 }
