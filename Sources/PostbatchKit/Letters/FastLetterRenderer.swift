@@ -93,7 +93,7 @@ package final class FastLetterRenderer {
         recorder.reset()
         layout.drawPersonalParts(content, on: recorder)
         guard !recorder.unusual, !recorder.ellipsized else { return nil }
-        for glyph in recorder.glyphs where templates.personalGlyphs[glyph.face]?.contains(glyph.glyph) != true {
+        for glyph in recorder.glyphs where templates.personalGlyphs[glyph.face, glyph.glyph] != true {
             return nil
         }
         guard recorder.marks.lazy.filter(\.opens).map(\.tag).elementsEqual(template.personalTags) else { return nil }

@@ -83,7 +83,7 @@ package struct FastLetterTemplates: Sendable {
     /// Every body block of the compiled templates; a letter with another block is written whole.
     let blocks: Set<LetterBlock>
     /// Subset glyphs a personal part may use, per face: kept in the subset and in the ToUnicode map.
-    let personalGlyphs: [FastFontFace: Set<UInt32>]
+    let personalGlyphs: GlyphTable<Bool>
     /// The subset glyph id (the PDF's CID) of each font glyph id pango may give, per face.
     let subsetGlyphs: GlyphTable<UInt32>
     /// Advance widths in 1/1000 em, per face and subset glyph.
@@ -140,7 +140,7 @@ package struct FastLetterTemplates: Sendable {
         self.compressPersonalContent = compressFixedContent && compressPersonalContent
         blocks = Set(compiled.values.flatMap(\.fixed.blocks))
         // Personal parts are regular: their glyphs are the run's regular and extension subsets'.
-        self.personalGlyphs = fonts.toUnicode.mapValues { Set($0.keys) }
+        self.personalGlyphs = GlyphTable(fonts.toUnicode.mapValues { $0.mapValues { _ in true } })
         self.subsetGlyphs = GlyphTable(fonts.subsets.mapValues(\.subsetGlyphs))
         self.advances = GlyphTable(fonts.subsets.mapValues(\.advances))
     }

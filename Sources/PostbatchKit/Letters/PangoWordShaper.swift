@@ -157,7 +157,8 @@ extension PangoWordShaper {
         guard block.runs.count == 1, let text = block.runs.first?.text else { return nil }
         let scalars = Array(text.unicodeScalars)
         guard !scalars.isEmpty, scalars.allSatisfy(Self.allowed) else { return nil }
-        let pieces = Self.pieces(scalars).map { ($0, word(scalars[$0])) }
+        // Labelled as the paragraph keeps them: an unlabelled tuple array would be cast element by element.
+        let pieces = Self.pieces(scalars).map { (range: $0, word: word(scalars[$0])) }
         let paragraph = Paragraph(scalars: scalars, pieces: pieces)
         let widths = paragraph.pieces.flatMap(\.word.logicalWidths)
         guard widths.count == scalars.count, attributes(text, count: scalars.count) else { return nil }
