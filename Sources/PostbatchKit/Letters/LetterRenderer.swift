@@ -37,8 +37,8 @@ public struct RenderedLetter: Sendable {
 ///
 /// With ``GlyphRecorder`` (`PangoGlyphRuns.swift`, the fast path's glyph runs),
 /// ``PangoWordShaper`` (the fast path's word-by-word shaping) and ``PangoLineShaper`` (its
-/// lines set from characters and pairs) the only file that talks to pango, and the only one that talks to cairo: it owns every pointer and frees it in
-/// `deinit` or a `defer`.
+/// lines set from characters and pairs) the only file that talks to pango, and the only one
+/// that talks to cairo: it owns every pointer and frees it in `deinit` or a `defer`.
 public final class LetterRenderer {
     private let fontMap: UnsafeMutablePointer<PangoFontMap>
     private let context: OpaquePointer
@@ -465,7 +465,8 @@ public final class LetterRenderer {
     private func showShapedLines(_ recorder: GlyphRecorder, _ texts: [String], font: OpaquePointer, in box: LetterBox,
                                  width: Int32?, align: PangoAlignment, gray: Double, height: Double? = nil,
                                  tag: StructureTag? = nil, pango: (GlyphRecorder) -> LetterBox) -> LetterBox? {
-        guard shapesLines, !recorder.collectsFonts,
+        // No lines at all: a layout of no text is one empty line high; pango sets that.
+        guard shapesLines, !recorder.collectsFonts, !texts.isEmpty,
               align == PANGO_ALIGN_LEFT || (align == PANGO_ALIGN_RIGHT && width != nil) else { return nil }
         let key = LineShaperKey(font: Int(bitPattern: UnsafeRawPointer(font)),
                                 size: pango_font_description_get_size(font))
