@@ -26,9 +26,14 @@ extension EnvelopeWriter {
     /// - Throws: ``EnvelopeError`` with code ``EnvelopeError/Code/emptyDocument`` for an
     ///   empty PDF, ``EnvelopeError/Code/xmlWriter`` if libxml2 fails.
     public func digitalEnvelope(for letter: Letter, pdf: [UInt8]) throws(EnvelopeError) -> [UInt8] {
+        try digitalEnvelope(for: letter, pdf: pdf, prefixes: nil)
+    }
+
+    /// ``digitalEnvelope(for:pdf:)`` with a worker's kept base64 text of what PDFs start with.
+    func digitalEnvelope(for letter: Letter, pdf: [UInt8], prefixes: Base64Prefixes?) throws(EnvelopeError) -> [UInt8] {
         try requireDocument(pdf, for: letter)
         let memo = MemoEnvelope.prefix
-        return try XMLWriter.document(capacity: capacity(for: pdf)) { xml throws(EnvelopeError) in
+        return try XMLWriter.document(capacity: capacity(for: pdf), prefixes: prefixes) { xml throws(EnvelopeError) in
             try xml.startDocument()
             try xml.element("Message", prefix: memo) { () throws(EnvelopeError) in
                 try xml.namespace(prefix: memo, uri: MemoEnvelope.namespace)

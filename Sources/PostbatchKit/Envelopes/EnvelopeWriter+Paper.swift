@@ -42,6 +42,11 @@ extension EnvelopeWriter {
     ///   ``EnvelopeError/Code/emptyDocument`` for an empty PDF; ``EnvelopeError/Code/xmlWriter``
     ///   if libxml2 fails.
     public func paperEnvelope(for letter: Letter, pdf: [UInt8]) throws(EnvelopeError) -> [UInt8] {
+        try paperEnvelope(for: letter, pdf: pdf, prefixes: nil)
+    }
+
+    /// ``paperEnvelope(for:pdf:)`` with a worker's kept base64 text of what PDFs start with.
+    func paperEnvelope(for letter: Letter, pdf: [UInt8], prefixes: Base64Prefixes?) throws(EnvelopeError) -> [UInt8] {
         try requireDocument(pdf, for: letter)
         let addressee = try PaperAddressee(letter.recipient)
         guard let settings = campaign.print else {
@@ -54,7 +59,7 @@ extension EnvelopeWriter {
         let fp = PaperEnvelope.fjernprint
         let dkal = PaperEnvelope.dkal.0
 
-        return try XMLWriter.document(capacity: capacity(for: pdf)) { xml throws(EnvelopeError) in
+        return try XMLWriter.document(capacity: capacity(for: pdf), prefixes: prefixes) { xml throws(EnvelopeError) in
             try xml.startDocument()
             try xml.element("ForsendelseI", prefix: fp) { () throws(EnvelopeError) in
                 try xml.namespace(prefix: fp, uri: PaperEnvelope.namespace)

@@ -114,9 +114,15 @@ public struct EnvelopeWriter: Sendable {
     ///
     /// - Throws: what the chosen method throws.
     public func envelope(for letter: Letter, pdf: [UInt8]) throws(EnvelopeError) -> [UInt8] {
+        try envelope(for: letter, pdf: pdf, prefixes: nil)
+    }
+
+    /// ``envelope(for:pdf:)`` with a worker's kept base64 text of what its PDFs start with
+    /// (``Base64Prefixes``): the same bytes, less encoding.
+    func envelope(for letter: Letter, pdf: [UInt8], prefixes: Base64Prefixes?) throws(EnvelopeError) -> [UInt8] {
         switch letter.channel {
-        case .digital: try digitalEnvelope(for: letter, pdf: pdf)
-        case .print: try paperEnvelope(for: letter, pdf: pdf)
+        case .digital: try digitalEnvelope(for: letter, pdf: pdf, prefixes: prefixes)
+        case .print: try paperEnvelope(for: letter, pdf: pdf, prefixes: prefixes)
         }
     }
 

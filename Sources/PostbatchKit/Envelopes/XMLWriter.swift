@@ -30,6 +30,8 @@ final class XMLWriter {
 
     private let sink: Sink
     private let writer: xmlTextWriterPtr
+    /// Kept base64 text of what documents start with (``base64(_:)``), or nil to encode all.
+    var prefixes: Base64Prefixes?
 
     /// A writer that hands every chunk of output to `output`.
     ///
@@ -67,7 +69,9 @@ final class XMLWriter {
     /// - Parameters:
     ///   - capacity: the expected size in bytes, to reserve once.
     ///   - body: writes the document, from ``startDocument()`` to ``endDocument()``.
-    static func document(capacity: Int, _ body: (XMLWriter) throws(EnvelopeError) -> Void) throws(EnvelopeError) -> [UInt8] {
+    ///   - prefixes: kept base64 text of what documents start with, for ``base64(_:)``.
+    static func document(capacity: Int, prefixes: Base64Prefixes? = nil,
+                         _ body: (XMLWriter) throws(EnvelopeError) -> Void) throws(EnvelopeError) -> [UInt8] {
         final class Bytes {
             var storage: [UInt8] = []
         }
@@ -75,6 +79,7 @@ final class XMLWriter {
         bytes.storage.reserveCapacity(capacity)
         do {
             let writer = try XMLWriter { chunk in bytes.storage.append(contentsOf: chunk) }
+            writer.prefixes = prefixes
             try body(writer)
         }
         return bytes.storage
@@ -154,11 +159,19 @@ final class XMLWriter {
     /// Writes the base64 encoding of `data` as the content of the open element.
     ///
     /// The encoding is done here in chunks of 6 KiB of input (8 KiB of output) and written
-    /// raw, so even a large PDF never exists as one big base64 string.
+    /// raw, so even a large PDF never exists as one big base64 string. Where ``prefixes``
+    /// keeps the text of what `data` starts with, that text is written and the rest encoded.
     func base64(_ data: [UInt8]) throws(EnvelopeError) {
         let chunkInput = 3 * 2048
         var output = [UInt8](repeating: 0, count: chunkInput / 3 * 4)
         var start = 0
+        if let prefix = prefixes?.prefix(of: data) {
+            let result = prefix.text.withUnsafeBufferPointer { text in
+                xmlTextWriterWriteRawLen(writer, text.baseAddress, Int32(text.count))
+            }
+            try check(result, "write base64 content")
+            start = prefix.count
+        }
         while start < data.count {
             let end = min(start + chunkInput, data.count)
             let written = data.withUnsafeBufferPointer { input in

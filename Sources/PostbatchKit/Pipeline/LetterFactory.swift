@@ -30,6 +30,8 @@ public enum RendererChoice: String, CaseIterable, Sendable {
 /// Not thread-safe: the factory lends it to one task at a time.
 final class WorkerRenderers {
     let fast: FastLetterRenderer?
+    /// What this worker's PDFs start with, base64-encoded once (``Base64Prefixes``).
+    let base64Prefixes = Base64Prefixes()
     private var referenceRenderer: LetterRenderer?
 
     init(templates: FastLetterTemplates?) throws(LetterError) {
@@ -96,7 +98,7 @@ final class LetterFactory: Sendable {
         } else {
             pdf = try renderers.reference().render(content)
         }
-        let envelope = try envelopes.envelope(for: letter, pdf: pdf)
+        let envelope = try envelopes.envelope(for: letter, pdf: pdf, prefixes: renderers.base64Prefixes)
         return ProducedLetter(letter: letter, batch: batch, uuid: envelopes.envelopeID(for: letter).description,
                               envelope: envelope, sha256: Hex.string(SHA256.hash(data: envelope)))
     }

@@ -356,6 +356,25 @@ struct EnvelopeWriterTests {
         }
     }
 
+    @Test("kept base64 of what PDFs start with gives the envelopes of encoding each PDF whole")
+    func base64Prefixes() throws {
+        let letter = try EnvelopeFixtures.letter()
+        let writer = try EnvelopeFixtures.writer()
+        var generator = SystemRandomNumberGenerator()
+        func random(_ count: Int) -> [UInt8] { (0..<count).map { _ in UInt8.random(in: 0...255, using: &generator) } }
+        // Two templates' starts (the second shares the first's header), documents of each with
+        // their own ends, and documents shorter than, equal to, and unlike a kept start.
+        let first = random(14_000)
+        let second = Array(first.prefix(4_000)) + random(9_001)
+        var documents = (0..<40).map { index in (index % 3 == 0 ? first : second) + random(500 + index) }
+        documents += [Array(first.prefix(3_500)), first, Array(first.prefix(14_001)), random(10), [0x25]]
+        let prefixes = Base64Prefixes()
+        for pdf in documents {
+            #expect(try writer.envelope(for: letter, pdf: pdf, prefixes: prefixes) == writer.envelope(for: letter, pdf: pdf))
+        }
+        #expect(prefixes.count >= 2, "the shared header and at least one template's own start are kept")
+    }
+
     @Test("the full CPR is in the recipient element and in no error")
     func cprPrivacy() throws {
         let letter = try EnvelopeFixtures.letter(cpr: "1505729997")
