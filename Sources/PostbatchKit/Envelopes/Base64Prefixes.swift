@@ -26,7 +26,7 @@ final class Base64Prefixes {
     private var prefixes: [Prefix] = []
     /// How many starts are kept.
     var count: Int { prefixes.count }
-    /// The last document that started with no kept prefix.
+    /// The document before, to learn a start from.
     private var previous: [UInt8] = []
 
     /// The longest kept start of `data`, as its length in bytes and its base64 text, or nil.
