@@ -24,15 +24,11 @@ final class PangoLineShaper {
         let width: Int32
     }
 
-    /// The face and size of the font's glyphs, as ``GlyphRecorder`` records them.
-    let face: FastFontFace
-    let size: Double
     /// A line's logical height and the distance from its top to its baseline, in pango units.
     let lineHeight: Int32
     let baseline: Int32
 
-    private let item: UnsafeMutablePointer<PangoItem>
-    private let glyphString: UnsafeMutablePointer<PangoGlyphString>
+    private let shaper: PangoItemShaper
     /// Each character's glyph alone; nil where it does not shape to one glyph of the font.
     private var singles: [UInt32: PangoGlyphInfo?] = [:]
     /// The first glyph's advance where two characters shape to their own two glyphs; nil where not.
@@ -43,31 +39,18 @@ final class PangoLineShaper {
     /// Makes a shaper from a laid-out probe of the font: one line of plain Latin text.
     init?(probe: OpaquePointer) {
         guard pango_layout_get_line_count(probe) == 1, let line = pango_layout_get_line_readonly(probe, 0),
-              let runs = line.pointee.runs, runs.pointee.next == nil, let data = runs.pointee.data else { return nil }
-        let run = data.assumingMemoryBound(to: PangoGlyphItem.self)
-        guard let source = run.pointee.item, let font = source.pointee.analysis.font else { return nil }
-        let recorder = GlyphRecorder(collectFonts: false)
-        recorder.showLayoutLine(line, x: 0, baseline: 0)
-        guard !recorder.unusual, let first = recorder.glyphs.first else { return nil }
-        face = first.face
-        size = first.size
+              line.pointee.runs?.pointee.next == nil, let shaper = PangoItemShaper(line: line) else { return nil }
         var logical = PangoRectangle()
         pango_layout_get_extents(probe, nil, &logical)
         guard logical.y == 0 else { return nil }
         lineHeight = logical.height
         baseline = pango_layout_get_baseline(probe)
-        // GLib aborts when out of memory: these constructors never return NULL.
-        item = pango_item_new()!
-        item.pointee.analysis = source.pointee.analysis
-        item.pointee.analysis.extra_attrs = nil
-        g_object_ref(UnsafeMutableRawPointer(font))
-        glyphString = pango_glyph_string_new()!
+        self.shaper = shaper
     }
 
-    deinit {
-        pango_item_free(item)  // unrefs the font
-        pango_glyph_string_free(glyphString)
-    }
+    /// The face and size of the font's glyphs, as ``GlyphRecorder`` records them.
+    var face: FastFontFace { shaper.face }
+    var size: Double { shaper.size }
 
     /// The line's glyphs as a pango layout of the font shapes it, or nil (see the type's discussion).
     func line(_ text: String) -> Line? {
@@ -125,27 +108,6 @@ final class PangoLineShaper {
 
     /// Shapes a text as one item with pango's shaper and rounding.
     private func shape(_ text: String) -> [PangoGlyphInfo] {
-        Self.shape(text, item: item, into: glyphString) { _ in
-            let count = Int(glyphString.pointee.num_glyphs)
-            return count > 0 ? Array(UnsafeBufferPointer(start: glyphString.pointee.glyphs, count: count)) : []
-        }
-    }
-
-    /// Shapes a text as `item` (its analysis: font, language, script) with pango's shaper and
-    /// rounding into `glyphString`, and returns what `body` makes of it, given the text's bytes.
-    static func shape<Result>(_ text: String, item: UnsafeMutablePointer<PangoItem>,
-                              into glyphString: UnsafeMutablePointer<PangoGlyphString>,
-                              _ body: (UnsafeBufferPointer<CChar>) -> Result) -> Result {
-        var copy = text
-        return copy.withUTF8 { bytes in
-            bytes.withMemoryRebound(to: CChar.self) { chars in
-                item.pointee.offset = 0
-                item.pointee.length = Int32(chars.count)
-                item.pointee.num_chars = Int32(text.unicodeScalars.count)
-                pango_shape_item(item, chars.baseAddress, Int32(chars.count), nil, glyphString,
-                                 PANGO_SHAPE_ROUND_POSITIONS)
-                return body(chars)
-            }
-        }
+        shaper.shape(text) { _ in shaper.glyphs }
     }
 }

@@ -32,12 +32,9 @@ final class PangoWordShaper {
         let pieces: [(range: Range<Int>, word: Word)]
     }
 
-    private let item: UnsafeMutablePointer<PangoItem>
-    private let glyphString: UnsafeMutablePointer<PangoGlyphString>
+    private let shaper: PangoItemShaper
     private let width: Int32
     private let safeDistance: Int32
-    private let face: FastFontFace
-    private let size: Double
     /// The first line's metrics and the distance from one line's top to the next.
     private let firstLine: BodyLineMetrics
     private let pitch: Double
@@ -57,36 +54,19 @@ final class PangoWordShaper {
     ///   - probe: a layout set up as the block's, holding at least three lines of plain words.
     ///   - width: the layout's width in pango units.
     init?(probe: OpaquePointer, width: Int32) {
-        guard let line = pango_layout_get_line_readonly(probe, 0), let runs = line.pointee.runs,
-              let data = runs.pointee.data else { return nil }
-        let run = data.assumingMemoryBound(to: PangoGlyphItem.self)
-        guard let source = run.pointee.item, let font = source.pointee.analysis.font,
-              let metrics = pango_font_get_metrics(font, source.pointee.analysis.language) else { return nil }
+        guard let line = pango_layout_get_line_readonly(probe, 0), let shaper = PangoItemShaper(line: line),
+              let metrics = pango_font_get_metrics(shaper.item.pointee.analysis.font,
+                                                   shaper.item.pointee.analysis.language) else { return nil }
         safeDistance = pango_font_metrics_get_approximate_char_width(metrics) * 3
         pango_font_metrics_unref(metrics)
-        let recorder = GlyphRecorder(collectFonts: false)
-        recorder.showLayoutLine(line, x: 0, baseline: 0)
-        guard !recorder.unusual, let first = recorder.glyphs.first else { return nil }
-        face = first.face
-        size = first.size
+        self.shaper = shaper
         let lines = LetterRenderer.lineMetrics(probe)
         guard lines.count >= 3, lines[2].top - lines[1].top == lines[1].top - lines[0].top,
               lines[1].height == lines[0].height, lines[2].height == lines[0].height else { return nil }
         firstLine = lines[0]
         pitch = lines[1].top - lines[0].top
         self.width = width
-        // GLib aborts when out of memory: these constructors never return NULL.
-        item = pango_item_new()!
-        item.pointee.analysis = source.pointee.analysis
-        item.pointee.analysis.extra_attrs = nil
-        g_object_ref(UnsafeMutableRawPointer(font))
-        glyphString = pango_glyph_string_new()!
         guard isSpaceSeparable() else { return nil }
-    }
-
-    deinit {
-        pango_item_free(item)  // unrefs the font
-        pango_glyph_string_free(glyphString)
     }
 
     private static func points(_ units: Int32) -> Double { Double(units) / Double(PANGO_SCALE) }
@@ -135,16 +115,14 @@ final class PangoWordShaper {
 
     /// Shapes a text as one item with pango's shaper and rounding.
     private func shape(_ text: String) -> Word {
-        PangoLineShaper.shape(text, item: item, into: glyphString) { chars in
-            var widths = [Int32](repeating: 0, count: Int(item.pointee.num_chars))
-            var glyphItem = PangoGlyphItem(item: item, glyphs: glyphString, y_offset: 0, start_x_offset: 0,
-                                           end_x_offset: 0)
+        shaper.shape(text) { chars in
+            var widths = [Int32](repeating: 0, count: Int(shaper.item.pointee.num_chars))
+            var glyphItem = PangoGlyphItem(item: shaper.item, glyphs: shaper.glyphString, y_offset: 0,
+                                           start_x_offset: 0, end_x_offset: 0)
             widths.withUnsafeMutableBufferPointer {
                 pango_glyph_item_get_logical_widths(&glyphItem, chars.baseAddress, $0.baseAddress)
             }
-            let count = Int(glyphString.pointee.num_glyphs)
-            let glyphs = count > 0 ? Array(UnsafeBufferPointer(start: glyphString.pointee.glyphs, count: count)) : []
-            return Word(glyphs: glyphs, logicalWidths: widths)
+            return Word(glyphs: shaper.glyphs, logicalWidths: widths)
         }
     }
 }
@@ -216,7 +194,7 @@ extension PangoWordShaper {
         copy.withUTF8 { bytes in
             bytes.withMemoryRebound(to: CChar.self) { chars in
                 logAttrs.withUnsafeMutableBufferPointer {
-                    pango_get_log_attrs(chars.baseAddress, Int32(chars.count), 0, item.pointee.analysis.language,
+                    pango_get_log_attrs(chars.baseAddress, Int32(chars.count), 0, shaper.item.pointee.analysis.language,
                                         $0.baseAddress, Int32(count + 1))
                 }
             }
@@ -288,7 +266,7 @@ extension PangoWordShaper {
                 defer { position += info.geometry.width }
                 if info.glyph == 0x0FFF_FFFF { continue }  // PANGO_GLYPH_EMPTY
                 if info.glyph & 0x1000_0000 != 0 { known = false }  // PANGO_GLYPH_UNKNOWN_FLAG
-                placed.append(PlacedGlyph(glyph: info.glyph, face: face, size: size,
+                placed.append(PlacedGlyph(glyph: info.glyph, face: shaper.face, size: shaper.size,
                                           x: 0 + Self.points(position + info.geometry.x_offset),
                                           y: 0 + Self.points(info.geometry.y_offset), gray: 0))
             }
