@@ -192,11 +192,12 @@ package struct FastLetterTemplates: Sendable {
                                 renderer: LetterRenderer) throws(LetterError) -> Compiled {
         let (keyFonts, fontObjects) = try fonts.bold(recorder, used: record.glyphs.filter { $0.face == .bold })
         let subsetGlyphs = GlyphTable(keyFonts.subsets.mapValues(\.subsetGlyphs))
+        let advances = GlyphTable(keyFonts.subsets.mapValues(\.advances))
         // Tagged: the personal parts (stream 5, first in reading order), then the fixed parts.
         let structureFirst = FastPDFA.profileObject + 1 + logo.objects.count
         let tagged = Self.tagged(record.content, glyphs: record.glyphs.map { $0.inSubset(subsetGlyphs) },
                                  lines: record.lines, marks: record.marks, logo: logo.content,
-                                 advances: GlyphTable(keyFonts.subsets.mapValues(\.advances)), first: structureFirst,
+                                 advances: advances, first: structureFirst,
                                  renderer: renderer)
         let stream = compress
             ? FastPDF.stream(number: 4, try Flate.compress(tagged.content), extra: "/Filter /FlateDecode ")
@@ -223,7 +224,7 @@ package struct FastLetterTemplates: Sendable {
                         xref: xref, digest: Array(SHA256.hash(data: prefix)), personalTags: tagged.personalTags,
                         extensionPage: Self.page(xObjects: logo.xObjects, extensionFont: extensionFirst),
                         extensionObjects: try fonts.objects(.regularExtension, first: extensionFirst),
-                        subsetGlyphs: subsetGlyphs, advances: GlyphTable(keyFonts.subsets.mapValues(\.advances)),
+                        subsetGlyphs: subsetGlyphs, advances: advances,
                         letterPrefix: letterPrefix, onePage: record.onePage)
     }
 

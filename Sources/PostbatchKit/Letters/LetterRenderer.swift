@@ -50,9 +50,8 @@ public final class LetterRenderer {
     /// The fast path's word shapers by block kind and weight (nil where the probe failed).
     private var wordShapers: [Int: PangoWordShaper?] = [:]
     /// The fast path's line shapers by font and size (nil where the probe failed or a line
-    /// differed from pango's), and how many lines of each were checked against pango.
-    private var lineShapers: [LineShaperKey: PangoLineShaper?] = [:]
-    private var lineChecks: [LineShaperKey: Int] = [:]
+    /// differed from pango's), each with how many of its lines were checked against pango.
+    private var lineShapers: [LineShaperKey: (shaper: PangoLineShaper?, checked: Int)] = [:]
     /// Lines of each line shaper laid out with pango too, and compared.
     private static let lineChecksPerShaper = 16
     /// Whether the fast path sets short lines with line shapers (``showShapedLines``); off,
@@ -470,7 +469,8 @@ public final class LetterRenderer {
               align == PANGO_ALIGN_LEFT || (align == PANGO_ALIGN_RIGHT && width != nil) else { return nil }
         let key = LineShaperKey(font: Int(bitPattern: UnsafeRawPointer(font)),
                                 size: pango_font_description_get_size(font))
-        guard let shaper = lineShaper(key, font: font) else { return nil }
+        if lineShapers[key] == nil { lineShapers[key] = (lineShaper(font), 0) }
+        guard let (made, checked) = lineShapers[key], let shaper = made else { return nil }
         var lines: [(line: PangoLineShaper.Line, offset: Int32)] = []
         lines.reserveCapacity(texts.count)
         for text in texts {
@@ -491,33 +491,29 @@ public final class LetterRenderer {
             }
             if let tag { canvas.endTag(tag) }
         }
-        if let checked = lineChecks[key], checked < Self.lineChecksPerShaper {
+        if checked < Self.lineChecksPerShaper {
             let theirs = GlyphRecorder(collectFonts: false)
             let expected = pango(theirs)
             let ours = GlyphRecorder(collectFonts: false)
             draw(on: ours)
             guard expected == shown, theirs.glyphs == ours.glyphs, !theirs.unusual else {
-                lineShapers[key] = .some(nil)
+                lineShapers[key] = (nil, checked)
                 return nil
             }
-            lineChecks[key] = checked + 1
+            lineShapers[key] = (shaper, checked + 1)
         }
         draw(on: recorder)
         shapedLineCount += 1
         return shown
     }
 
-    /// The line shaper of a font at its size, made from a probe on first use; nil where
-    /// the probe shows the shaper cannot be exact.
-    private func lineShaper(_ key: LineShaperKey, font: OpaquePointer) -> PangoLineShaper? {
-        if let shaper = lineShapers[key] { return shaper }
+    /// A line shaper of a font at its size, made from a probe; nil where the probe shows
+    /// the shaper cannot be exact.
+    private func lineShaper(_ font: OpaquePointer) -> PangoLineShaper? {
         let layout = self.layout(0)
         pango_layout_set_font_description(layout, font)
         setRuns(layout, [LetterRun("Probe")])
-        let shaper = PangoLineShaper(probe: layout)
-        lineShapers[key] = .some(shaper)
-        lineChecks[key] = 0
-        return shaper
+        return PangoLineShaper(probe: layout)
     }
 
     /// Sets one piece of text into a reset layout, in a box's width (and height, when ellipsized).
