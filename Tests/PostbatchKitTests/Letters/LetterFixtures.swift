@@ -17,6 +17,17 @@ enum LetterFixtures {
         try Campaign.load(from: templates.appendingPathComponent("campaign.toml"))
     }
 
+    /// The letters of `count` generated records (`seed`, a tenth of them defective), in input order.
+    static func generatedLetters(count: Int, seed: UInt64, schedule: WaveSchedule) throws -> [Letter] {
+        var generator = SampleGenerator(options: .init(count: count, seed: seed, defectRate: 0.1))
+        let classifier = try InputClassifier(path: try TestInput.file(generator.csv()), schedule: schedule)
+        var letters: [Letter] = []
+        while let outcome = try classifier.next() {
+            if case .letter(let letter) = outcome { letters.append(letter) }
+        }
+        return letters
+    }
+
     static let name = "Søren Ærøskøbing Åberg"
     static let coName = "Birgitte Østergård"
 

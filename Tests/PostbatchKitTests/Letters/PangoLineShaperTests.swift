@@ -28,14 +28,8 @@ struct PangoLineShaperTests {
     @Test("generated letters' recipient blocks and references are set by line shapers as pango sets them")
     func generatedLetters() throws {
         let (composer, _) = try FastLetterRendererTests.compiled.get()
-        var generator = SampleGenerator(options: .init(count: 1_500, seed: 7, defectRate: 0.1))
-        let classifier = try InputClassifier(path: try TestInput.file(generator.csv()),
-                                             schedule: composer.campaign.schedule)
-        var contents: [LetterContent] = []
-        while let outcome = try classifier.next() {
-            guard case .letter(let letter) = outcome else { continue }
-            contents.append(try composer.compose(letter))
-        }
+        let contents = try LetterFixtures.generatedLetters(count: 1_500, seed: 7, schedule: composer.campaign.schedule)
+            .map { try composer.compose($0) }
         #expect(contents.contains { $0.channel == .print } && contents.contains { $0.channel == .digital })
         let (letters, shapedLines) = try Self.compare(contents)
         // Two per letter (recipient block, reference) where the shapers serve; pango for the rest.
