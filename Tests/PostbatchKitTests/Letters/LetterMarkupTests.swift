@@ -46,4 +46,23 @@ struct LetterMarkupTests {
             (error as? LetterMarkup.Failure)?.line == line
         }
     }
+
+    @Test("runs are equal and hash alike by their UTF-8 and emphasis; canonically equal spellings stay apart")
+    func runIdentity() {
+        let composed = LetterRun("Ærø Åsa")
+        let same = LetterRun(String("Ærø Å".unicodeScalars.map(Character.init)) + "sa")
+        #expect(composed == same)
+        #expect(composed.hashValue == same.hashValue)
+        #expect(Set([composed, same]).count == 1)
+
+        // "Å" as A and a combining ring: one String, two runs as pango shapes them.
+        let decomposed = LetterRun("Ærø A\u{030A}sa")
+        #expect(composed.text == decomposed.text)
+        #expect(composed != decomposed)
+        #expect(Set([composed, decomposed]).count == 2)
+
+        #expect(LetterRun("Ærø") != LetterRun("Ærø", bold: true))
+        #expect(LetterRun("Ærø") != LetterRun("Ærø "))
+        #expect(LetterRun("") == LetterRun(""))
+    }
 }
