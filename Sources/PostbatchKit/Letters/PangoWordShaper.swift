@@ -140,10 +140,12 @@ extension PangoWordShaper {
         let paragraph = Paragraph(scalars: scalars, pieces: pieces)
         let widths = paragraph.pieces.flatMap(\.word.logicalWidths)
         guard widths.count == scalars.count, attributes(text, count: scalars.count) else { return nil }
+        // A local copy (the same storage) is read without the exclusivity checks of a property.
+        let attributes = logAttrs
         var lines: [[PlacedGlyph]] = []
         var start = 0
         while start < scalars.count {
-            guard let end = breakLine(paragraph, widths, start: start) else { return nil }
+            guard let end = breakLine(paragraph, widths, attributes, start: start) else { return nil }
             // pango empties the glyph of the space a line was broken after (`zero_line_final_space`);
             // ``GlyphRecorder`` records it as an invisible space glyph, as this line keeps it.
             guard let line = glyphs(paragraph, start, end) else { return nil }
@@ -211,30 +213,34 @@ extension PangoWordShaper {
 
     /// pango's `find_break_extra_width`: a final space does not count. Inside a word pango
     /// counts a hyphen, which only matters where the line may break: nil there.
-    private func extraWidth(at index: Int, start: Int, widths: [Int32], breakable: Bool) -> Int32? {
-        if logAttrs[index].break_inserts_hyphen != 0 || logAttrs[index].break_removes_preceding != 0 {
+    private func extraWidth(at index: Int, start: Int, widths: [Int32], _ attributes: [PangoLogAttr],
+                            breakable: Bool) -> Int32? {
+        if attributes[index].break_inserts_hyphen != 0 || attributes[index].break_removes_preceding != 0 {
             // Elsewhere a hyphen's width w > 0 leaves min(width + w, width) = width: count 0.
             return breakable ? nil : 0
         }
-        if index > start && logAttrs[index - 1].is_white != 0 { return -widths[index - 1] }
+        if index > start && attributes[index - 1].is_white != 0 { return -widths[index - 1] }
         return 0
     }
 
     /// One line from `start`, as pango's `process_item` breaks a paragraph's only item:
     /// the end of the line, or nil where pango would insert a hyphen or break a word.
-    private func breakLine(_ paragraph: Paragraph, _ widths: [Int32], start: Int) -> Int? {
+    private func breakLine(_ paragraph: Paragraph, _ widths: [Int32], _ attributes: [PangoLogAttr],
+                           start: Int) -> Int? {
         let end = paragraph.scalars.count
         let remaining = width
         let whole = widths[start..<end].reduce(0, +)
-        guard let endExtra = extraWidth(at: end, start: start, widths: widths, breakable: true) else { return nil }
+        guard let endExtra = extraWidth(at: end, start: start, widths: widths, attributes, breakable: true)
+        else { return nil }
         if whole + endExtra <= remaining || end - start == 1 {
             if shapedWidth(paragraph, start, end) + endExtra <= remaining || end - start == 1 { return end }
         }
         var best = (chars: end, width: whole, extra: endExtra)
         var width: Int32 = 0
         for index in start...end {
-            let breakable = index == end || logAttrs[index].is_line_break != 0
-            guard let extra = extraWidth(at: index, start: start, widths: widths, breakable: breakable && index > start)
+            let breakable = index == end || attributes[index].is_line_break != 0
+            guard let extra = extraWidth(at: index, start: start, widths: widths, attributes,
+                                         breakable: breakable && index > start)
             else { return nil }
             if min(width + extra, width) > remaining + safeDistance && best.chars < end { break }
             if breakable && index > start {
@@ -242,7 +248,7 @@ extension PangoWordShaper {
                     best = (index, width, extra)
                 } else {
                     let measured = shapedWidth(paragraph, start, index)
-                    let trailing: Int32 = index < end && logAttrs[index - 1].is_white != 0 ? -widths[index - 1] : 0
+                    let trailing: Int32 = index < end && attributes[index - 1].is_white != 0 ? -widths[index - 1] : 0
                     if best.chars == end || measured + trailing <= remaining
                         || measured + trailing < best.width + best.extra {
                         best = (index, measured, trailing)
