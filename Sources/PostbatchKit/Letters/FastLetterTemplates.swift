@@ -22,8 +22,9 @@ package struct FastLetterTemplates: Sendable {
     /// What the fixed parts depend on.
     typealias Key = TemplateVariant
 
-    /// One compiled template.
-    struct Compiled: Sendable {
+    /// One compiled template: a class, so that handing it to each letter retains it once
+    /// rather than each of its two dozen arrays and strings.
+    final class Compiled: Sendable {
         /// The content it was compiled from; a letter must match it outside the personal parts.
         let fixed: LetterContent
         /// The blocks of ``fixed``: a block of a letter that is not among them holds personal values.
@@ -50,6 +51,24 @@ package struct FastLetterTemplates: Sendable {
         let letterPrefix: LetterPrefix
         /// Whether the compiled page is the whole letter; if not, every letter is written whole.
         let onePage: Bool
+
+        init(fixed: LetterContent, fixedBlocks: Set<LetterBlock>, prefix: [UInt8], xref: FastPDFXref, digest: [UInt8],
+             personalTags: [StructureTag], extensionPage: [UInt8], extensionObjects: [[UInt8]],
+             subsetGlyphs: GlyphTable<UInt32>, advances: GlyphTable<GlyphAdvance>, letterPrefix: LetterPrefix,
+             onePage: Bool) {
+            self.fixed = fixed
+            self.fixedBlocks = fixedBlocks
+            self.prefix = prefix
+            self.xref = xref
+            self.digest = digest
+            self.personalTags = personalTags
+            self.extensionPage = extensionPage
+            self.extensionObjects = extensionObjects
+            self.subsetGlyphs = subsetGlyphs
+            self.advances = advances
+            self.letterPrefix = letterPrefix
+            self.onePage = onePage
+        }
 
         /// The template's group, language, channel and destination.
         var key: Key {
