@@ -52,6 +52,8 @@ public final class LetterRenderer {
     /// The fast path's line shapers by font and size (nil where the probe failed or a line
     /// differed from pango's), each with how many of its lines were checked against pango.
     private var lineShapers: [LineShaperKey: (shaper: PangoLineShaper?, checked: Int)] = [:]
+    /// One space in a font at a size (``LineShaperKey``), drawn where a line ends (``showLines``).
+    private var spaceLayouts: [LineShaperKey: OpaquePointer] = [:]
     /// Lines of each line shaper laid out with pango too, and compared.
     private static let lineChecksPerShaper = 16
     /// Whether the fast path sets short lines with line shapers (``showShapedLines``); off,
@@ -138,6 +140,7 @@ public final class LetterRenderer {
         for layout in layouts { g_object_unref(UnsafeMutableRawPointer(layout)) }
         for body in bodyLayouts.values { g_object_unref(UnsafeMutableRawPointer(body.layout)) }
         for layout in dateLayouts.values { g_object_unref(UnsafeMutableRawPointer(layout)) }
+        for layout in spaceLayouts.values { g_object_unref(UnsafeMutableRawPointer(layout)) }
         for description in fonts.all { pango_font_description_free(description) }
         g_object_unref(UnsafeMutableRawPointer(context))
         g_object_unref(UnsafeMutableRawPointer(fontMap))
@@ -440,30 +443,33 @@ public final class LetterRenderer {
     @discardableResult
     private func drawText(_ canvas: some LetterCanvas, _ text: String, font: OpaquePointer, in box: LetterBox,
                           align: PangoAlignment = PANGO_ALIGN_LEFT, ellipsize: Bool = false,
-                          gray: Double = 0) -> LetterBox {
+                          gray: Double = 0, lineEnds: Bool = false) -> LetterBox {
         if !ellipsize, let recorder = canvas as? GlyphRecorder,
            let shown = showShapedLines(recorder, [text], font: font, in: box, width: Self.units(box.width),
-                                       align: align, gray: gray, pango: { pango in
+                                       align: align, gray: gray, lineEnds: lineEnds, pango: { pango in
                                            let layout = self.layout(0)
                                            self.setText(layout, text, font: font, in: box, align: align)
-                                           return self.show(pango, layout, at: box, gray: gray)
+                                           return self.show(pango, layout, at: box, gray: gray,
+                                                            lineEnds: lineEnds ? font : nil)
                                        }) {
             return shown
         }
         let layout = self.layout(0)
         setText(layout, text, font: font, in: box, align: align, ellipsize: ellipsize)
-        return show(canvas, layout, at: box, gray: gray)
+        return show(canvas, layout, at: box, gray: gray, lineEnds: lineEnds ? font : nil)
     }
 
     /// The fast path's way to draw short lines of one font, each its own paragraph: set by a
     /// ``PangoLineShaper`` where it sets every line and each fits `width` (pango units; nil
     /// for no width, as a layout without one), or nil to lay them out with pango. The box is
     /// what ``show(_:_:at:gray:)`` returns for them; nil too when it is higher than `height`.
-    /// With a `tag`, the lines are that structure element. Each shaper's first lines are also
-    /// laid out with pango by `pango` and compared; a shaper that ever differs is not used again.
+    /// With a `tag`, the lines are that structure element; with `lineEnds`, each is followed
+    /// by a space as ``showLines`` draws it. Each shaper's first lines are also laid out
+    /// with pango by `pango` and compared; a shaper that ever differs is not used again.
     private func showShapedLines(_ recorder: GlyphRecorder, _ texts: [String], font: OpaquePointer, in box: LetterBox,
                                  width: Int32?, align: PangoAlignment, gray: Double, height: Double? = nil,
-                                 tag: StructureTag? = nil, pango: (GlyphRecorder) -> LetterBox) -> LetterBox? {
+                                 tag: StructureTag? = nil, lineEnds: Bool = false,
+                                 pango: (GlyphRecorder) -> LetterBox) -> LetterBox? {
         // No lines at all: a layout of no text is one empty line high; pango sets that.
         guard shapesLines, !recorder.collectsFonts, !texts.isEmpty,
               align == PANGO_ALIGN_LEFT || (align == PANGO_ALIGN_RIGHT && width != nil) else { return nil }
@@ -471,11 +477,14 @@ public final class LetterRenderer {
                                 size: pango_font_description_get_size(font))
         if lineShapers[key] == nil { lineShapers[key] = (lineShaper(font), 0) }
         guard let (made, checked) = lineShapers[key], let shaper = made else { return nil }
-        var lines: [(line: PangoLineShaper.Line, offset: Int32)] = []
+        let space = lineEnds ? shaper.line(" ") : nil
+        if lineEnds && space == nil { return nil }
+        var lines: [(line: PangoLineShaper.Line, offset: Int32, spaced: Bool)] = []
         lines.reserveCapacity(texts.count)
         for text in texts {
             guard let line = shaper.line(text), line.width <= width ?? .max else { return nil }
-            lines.append((line, align == PANGO_ALIGN_RIGHT ? (width ?? 0) - line.width : 0))
+            let spaced = lineEnds && !Self.endsInSpace(text)
+            lines.append((line, align == PANGO_ALIGN_RIGHT ? (width ?? 0) - line.width : 0, spaced))
         }
         let left = lines.map(\.offset).min() ?? 0
         let right = lines.map { $0.offset + $0.line.width }.max() ?? 0
@@ -486,8 +495,12 @@ public final class LetterRenderer {
             if let tag { canvas.beginTag(tag) }
             canvas.setGray(gray)
             for (index, line) in lines.enumerated() {
-                canvas.showLine(line.line, of: shaper, x: box.x + Self.points(line.offset),
-                                baseline: box.y + Self.points(shaper.baseline + shaper.lineHeight * Int32(index)))
+                let baseline = box.y + Self.points(shaper.baseline + shaper.lineHeight * Int32(index))
+                canvas.showLine(line.line, of: shaper, x: box.x + Self.points(line.offset), baseline: baseline)
+                if line.spaced, let space {
+                    canvas.showLine(space, of: shaper, x: box.x + Self.points(line.offset + line.line.width),
+                                    baseline: baseline)
+                }
             }
             if let tag { canvas.endTag(tag) }
         }
@@ -544,16 +557,66 @@ public final class LetterRenderer {
         return layout
     }
 
-    /// Shows a layout with its top-left at the box's corner; returns the ink-free logical box it takes.
+    /// Shows a layout with its top-left at the box's corner; returns the ink-free logical box
+    /// it takes. With `lineEnds`, the layout's font, each line is followed by a space (``showLines``).
     private func show(_ canvas: some LetterCanvas, _ layout: OpaquePointer, at box: LetterBox,
-                      gray: Double = 0) -> LetterBox {
+                      gray: Double = 0, lineEnds font: OpaquePointer? = nil) -> LetterBox {
         var logical = PangoRectangle()
         pango_layout_get_extents(layout, nil, &logical)
         canvas.setGray(gray)
-        canvas.showLayout(layout, x: box.x, y: box.y)
+        if let font {
+            showLines(canvas, layout, font: font, at: box)
+        } else {
+            canvas.showLayout(layout, x: box.x, y: box.y)
+        }
         return LetterBox(x: box.x + Self.points(logical.x), y: box.y + Self.points(logical.y),
                          width: Self.points(logical.width), height: Self.points(logical.height))
     }
+
+    /// Shows a layout line by line, each followed by a space where it ends unless it ends in
+    /// one: nothing to see, but the text of the structure, which a screen reader reads, keeps
+    /// the last word of a line apart from the first of the next (in tagged PDF a word break
+    /// is a space character, ISO 32000-1, 14.8.2.5). The recipient, date and sender blocks
+    /// are set line by line, without the spaces a wrapped paragraph has.
+    private func showLines(_ canvas: some LetterCanvas, _ layout: OpaquePointer, font: OpaquePointer,
+                           at box: LetterBox) {
+        guard let text = pango_layout_get_text(layout), let space = spaceLine(font),
+              let iterator = pango_layout_get_iter(layout)
+        else { return canvas.showLayout(layout, x: box.x, y: box.y) }
+        defer { pango_layout_iter_free(iterator) }
+        (canvas as? GlyphRecorder)?.noteEllipsis(of: layout)
+        repeat {
+            guard let line = pango_layout_iter_get_line_readonly(iterator) else { continue }
+            var logical = PangoRectangle()
+            pango_layout_iter_get_line_extents(iterator, nil, &logical)
+            let baseline = box.y + Self.points(pango_layout_iter_get_baseline(iterator))
+            canvas.showLayoutLine(line, x: box.x + Self.points(logical.x), baseline: baseline)
+            let end = Int(line.pointee.start_index + line.pointee.length)
+            guard line.pointee.length > 0, !Self.isSpace(UInt8(bitPattern: text[end - 1])) else { continue }
+            canvas.showLayoutLine(space, x: box.x + Self.points(logical.x + logical.width), baseline: baseline)
+        } while pango_layout_iter_next_line(iterator) != 0
+    }
+
+    /// The line of one space in a font at its size, laid out once.
+    private func spaceLine(_ font: OpaquePointer) -> UnsafeMutablePointer<PangoLayoutLine>? {
+        let key = LineShaperKey(font: Int(bitPattern: UnsafeRawPointer(font)),
+                                size: pango_font_description_get_size(font))
+        if let layout = spaceLayouts[key] { return pango_layout_get_line_readonly(layout, 0) }
+        // GLib aborts when out of memory: pango_layout_new never returns NULL.
+        let layout = pango_layout_new(context)!
+        reset(layout)
+        pango_layout_set_font_description(layout, font)
+        setRuns(layout, [LetterRun(" ")])
+        spaceLayouts[key] = layout
+        return pango_layout_get_line_readonly(layout, 0)
+    }
+
+    /// Whether a text's last character is a space or tab (pango keeps it on the line).
+    private static func endsInSpace(_ text: String) -> Bool {
+        text.utf8.last.map(isSpace) ?? true
+    }
+
+    private static func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 }
 
     /// The letter's logo, read on first use.
     ///
@@ -576,10 +639,10 @@ public final class LetterRenderer {
             box = LetterBox(x: box.x, y: top, width: box.width, height: max(0, box.maxY - top))
         }
         canvas.beginTag(.paragraph)
-        let name = drawText(canvas, letter.senderName, font: fonts.senderName, in: box)
+        let name = drawText(canvas, letter.senderName, font: fonts.senderName, in: box, lineEnds: true)
         let address = ([""] + letter.senderAddressLines + ["", letter.senderContact]).joined(separator: "\n")
         let rest = LetterBox(x: box.x, y: name.maxY, width: box.width, height: max(0, box.maxY - name.maxY))
-        drawText(canvas, address, font: fonts.sender, in: rest, gray: 0.15)
+        drawText(canvas, address, font: fonts.sender, in: rest, gray: 0.15, lineEnds: true)
         canvas.endTag(.paragraph)
     }
 
@@ -599,7 +662,7 @@ public final class LetterRenderer {
             if let shown = showShapedLines(recorder, letter.recipientLines, font: fonts.recipient, in: box,
                                            width: print ? nil : Self.units(box.width), align: PANGO_ALIGN_LEFT,
                                            gray: 0, height: print ? nil : box.height, tag: .paragraph,
-                                           pango: { layOutRecipient($0, letter).box }) {
+                                           lineEnds: true, pango: { layOutRecipient($0, letter).box }) {
                 return (shown, size)
             }
         }
@@ -615,7 +678,7 @@ public final class LetterRenderer {
             pango_font_description_set_absolute_size(fonts.recipient, Self.addressSize * Double(PANGO_SCALE))
             pango_layout_set_font_description(layout, fonts.recipient)
             setRuns(layout, [LetterRun(lines.joined(separator: "\n"))])
-            return (showParagraph(canvas, layout, at: box), Self.addressSize)
+            return (showParagraph(canvas, layout, at: box, font: fonts.recipient), Self.addressSize)
         }
         pango_layout_set_width(layout, Self.units(box.width))
         setRuns(layout, [LetterRun(lines.joined(separator: "\n"))])
@@ -639,14 +702,15 @@ public final class LetterRenderer {
             }
             size -= 0.5
         }
-        return (showParagraph(canvas, layout, at: box), size)
+        return (showParagraph(canvas, layout, at: box, font: fonts.recipient), size)
     }
 
-    /// Shows a layout as one paragraph of the structure.
-    private func showParagraph(_ canvas: some LetterCanvas, _ layout: OpaquePointer, at box: LetterBox) -> LetterBox {
+    /// Shows a layout of lines in a font as one paragraph of the structure, a space after each line.
+    private func showParagraph(_ canvas: some LetterCanvas, _ layout: OpaquePointer, at box: LetterBox,
+                               font: OpaquePointer) -> LetterBox {
         canvas.beginTag(.paragraph)
         defer { canvas.endTag(.paragraph) }
-        return show(canvas, layout, at: box)
+        return show(canvas, layout, at: box, lineEnds: font)
     }
 
     /// The sender's return address above the recipient in the window: an artifact (the
@@ -674,18 +738,18 @@ public final class LetterRenderer {
     private func drawDate(_ canvas: some LetterCanvas, _ letter: LetterContent) {
         canvas.beginTag(.paragraph)
         defer { canvas.endTag(.paragraph) }
-        let date = show(canvas, dateLayout(letter.dateText), at: LetterPage.dateBox)
+        let date = show(canvas, dateLayout(letter.dateText), at: LetterPage.dateBox, lineEnds: fonts.sender)
         // The letter's reference under the date, for the citizen to quote to support staff.
         var top = date.maxY + 1
         let box = LetterPage.dateBox
         if let reference = letter.referenceText {
             top = drawText(canvas, reference, font: fonts.small, in: LetterBox(x: box.x, y: top, width: box.width, height: 8),
-                           align: PANGO_ALIGN_RIGHT, gray: 0.25).maxY
+                           align: PANGO_ALIGN_RIGHT, gray: 0.25, lineEnds: true).maxY
         }
         // A name the window shows shortened, in full: the letter names the person as written.
         if let fullName = letter.fullNameText {
             drawText(canvas, fullName, font: fonts.small, in: LetterBox(x: box.x, y: top, width: box.width, height: 24),
-                     align: PANGO_ALIGN_RIGHT, gray: 0.25)
+                     align: PANGO_ALIGN_RIGHT, gray: 0.25, lineEnds: true)
         }
     }
 

@@ -158,7 +158,7 @@ final class GlyphRecorder: LetterCanvas {
     }
 
     func showLayout(_ layout: OpaquePointer, x: Double, y: Double) {
-        if pango_layout_is_ellipsized(layout) != 0 { ellipsized = true }
+        noteEllipsis(of: layout)
         guard let iterator = pango_layout_get_iter(layout) else {
             unusual = true
             return
@@ -172,6 +172,11 @@ final class GlyphRecorder: LetterCanvas {
                 showLayoutLine(line, x: x + Self.points(logical.x), baseline: y + Self.points(baseline))
             }
         } while pango_layout_iter_next_line(iterator) != 0
+    }
+
+    /// Sets ``ellipsized`` when pango cut the layout: for a layout drawn line by line.
+    func noteEllipsis(of layout: OpaquePointer) {
+        if pango_layout_is_ellipsized(layout) != 0 { ellipsized = true }
     }
 
     func showLayoutLine(_ line: UnsafeMutablePointer<PangoLayoutLine>, x: Double, baseline: Double) {

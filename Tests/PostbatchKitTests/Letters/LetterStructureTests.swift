@@ -47,11 +47,13 @@ struct LetterStructureTests {
     /// then the body (title, headings, paragraphs, lists), each with its text.
     static func expected(_ content: LetterContent, normalize: (String) -> String = compact)
         -> [(type: String, text: String)] {
+        // The lines of these three blocks are read as lines: a space between each two.
         var elements: [(String, String)] = [
             ("Document", ""),
-            ("P", content.recipientLines.joined()),
-            ("P", content.dateText + (content.referenceText ?? "") + (content.fullNameText ?? "")),
-            ("P", content.senderName + content.senderAddressLines.joined() + content.senderContact),
+            ("P", content.recipientLines.joined(separator: " ")),
+            ("P", ([content.dateText] + [content.referenceText, content.fullNameText].compactMap(\.self))
+                .joined(separator: " ")),
+            ("P", ([content.senderName] + content.senderAddressLines + [content.senderContact]).joined(separator: " ")),
         ]
         var previousIsBullet = false
         for block in content.blocks {
@@ -88,11 +90,10 @@ struct LetterStructureTests {
         let found = reading.elements.map { "\($0.type): \(Self.compact($0.text))" }
         let wanted = Self.expected(content).map { "\($0.type): \($0.text)" }
         #expect(found == wanted, "\(name)")
-        // The body's words stay apart where lines wrap (the recipient, date and sender
-        // blocks are set line by line: their lines are not read as one sentence).
-        let body = reading.elements.dropFirst(4).map { "\($0.type): \(Self.words($0.text))" }
-        #expect(body == Self.expected(content, normalize: Self.words).dropFirst(4).map { "\($0.type): \($0.text)" },
-                "\(name)")
+        // Words stay apart where lines end: where the body wraps, and between the lines of
+        // the recipient, date and sender blocks (a space drawn after each line).
+        let words = reading.elements.map { "\($0.type): \(Self.words($0.text))" }
+        #expect(words == Self.expected(content, normalize: Self.words).map { "\($0.type): \($0.text)" }, "\(name)")
         // The artifacts: the return address, the footer and the page number of each page, and nothing else.
         let artifacts = Self.compact(content.returnLine
                                      + (1...pages).map { content.footerText + content.pageLabel($0, of: pages) }.joined())
