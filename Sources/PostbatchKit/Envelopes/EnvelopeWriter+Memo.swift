@@ -29,8 +29,10 @@ extension EnvelopeWriter {
         try digitalEnvelope(for: letter, pdf: pdf, prefixes: nil)
     }
 
-    /// ``digitalEnvelope(for:pdf:)`` with a worker's kept base64 text of what PDFs start with.
-    func digitalEnvelope(for letter: Letter, pdf: [UInt8], prefixes: Base64Prefixes?) throws(EnvelopeError) -> [UInt8] {
+    /// ``digitalEnvelope(for:pdf:)`` with a worker's kept base64 text of what PDFs start with,
+    /// and the letter's identifiers when the caller has them.
+    func digitalEnvelope(for letter: Letter, pdf: [UInt8], prefixes: Base64Prefixes?,
+                         identifiers: Identifiers? = nil) throws(EnvelopeError) -> [UInt8] {
         try requireDocument(pdf, for: letter)
         let memo = MemoEnvelope.prefix
         return try XMLWriter.document(capacity: capacity(for: pdf), prefixes: prefixes) { xml throws(EnvelopeError) in
@@ -41,7 +43,7 @@ extension EnvelopeWriter {
                 if let schemaVersion = memoVersion.schemaVersionAttribute {
                     try xml.attribute("memoSchVersion", schemaVersion)
                 }
-                try writeHeader(for: letter, to: xml)
+                try writeHeader(for: letter, identifiers: identifiers, to: xml)
                 try writeBody(for: letter, pdf: pdf, to: xml)
             }
             try xml.endDocument()
@@ -49,16 +51,16 @@ extension EnvelopeWriter {
     }
 
     /// `MessageHeader`: what the message is, when it may be shown, who sends, who receives.
-    private func writeHeader(for letter: Letter, to xml: XMLWriter) throws(EnvelopeError) {
+    private func writeHeader(for letter: Letter, identifiers: Identifiers?, to xml: XMLWriter) throws(EnvelopeError) {
         let memo = MemoEnvelope.prefix
         let cpr = letter.recipient.cpr
-        let messageID = MessageID.derive(campaignID: campaign.id, cpr: cpr, for: .digitalMessage)
+        let messageID = identifiers?.envelopeID ?? MessageID.derive(campaignID: campaign.id, cpr: cpr, for: .digitalMessage)
         let name = FieldText.field(letter.recipient.name, maximum: Self.memoTextLimit)
         try xml.element("MessageHeader", prefix: memo) { () throws(EnvelopeError) in
             try xml.element("messageType", prefix: memo, text: "DIGITALPOST")
             try xml.element("messageUUID", prefix: memo, text: messageID.description)
-            try xml.element("messageID", prefix: memo,
-                            text: MessageID.supportReference(campaignID: campaign.id, cpr: cpr))
+            try xml.element("messageID", prefix: memo, text: identifiers?.supportReference
+                                ?? MessageID.supportReference(campaignID: campaign.id, cpr: cpr))
             try xml.element("label", prefix: memo, text: label(for: letter))
             if let notification = notifications[letter.language] {
                 try xml.element("notification", prefix: memo, text: notification)

@@ -45,8 +45,10 @@ extension EnvelopeWriter {
         try paperEnvelope(for: letter, pdf: pdf, prefixes: nil)
     }
 
-    /// ``paperEnvelope(for:pdf:)`` with a worker's kept base64 text of what PDFs start with.
-    func paperEnvelope(for letter: Letter, pdf: [UInt8], prefixes: Base64Prefixes?) throws(EnvelopeError) -> [UInt8] {
+    /// ``paperEnvelope(for:pdf:)`` with a worker's kept base64 text of what PDFs start with,
+    /// and the letter's ``envelopeID(for:)`` when the caller has it.
+    func paperEnvelope(for letter: Letter, pdf: [UInt8], prefixes: Base64Prefixes?,
+                       shipmentID known: MessageID? = nil) throws(EnvelopeError) -> [UInt8] {
         try requireDocument(pdf, for: letter)
         let addressee = try PaperAddressee(letter.recipient)
         guard let settings = campaign.print else {
@@ -55,7 +57,7 @@ extension EnvelopeWriter {
                                     + "expected the values your print supplier gives you, under [print]")
         }
         let cpr = letter.recipient.cpr
-        let shipmentID = MessageID.derive(campaignID: campaign.id, cpr: cpr, for: .paperShipment)
+        let shipmentID = known ?? MessageID.derive(campaignID: campaign.id, cpr: cpr, for: .paperShipment)
         let fp = PaperEnvelope.fjernprint
         let dkal = PaperEnvelope.dkal.0
 

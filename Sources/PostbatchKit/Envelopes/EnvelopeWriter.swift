@@ -118,12 +118,21 @@ public struct EnvelopeWriter: Sendable {
     }
 
     /// ``envelope(for:pdf:)`` with a worker's kept base64 text of what its PDFs start with
-    /// (``Base64Prefixes``): the same bytes, less encoding.
-    func envelope(for letter: Letter, pdf: [UInt8], prefixes: Base64Prefixes?) throws(EnvelopeError) -> [UInt8] {
+    /// (``Base64Prefixes``), and the letter's identifiers when the caller has them already
+    /// (each is a SHA-256): the same bytes, less work.
+    func envelope(for letter: Letter, pdf: [UInt8], prefixes: Base64Prefixes?,
+                  identifiers: Identifiers? = nil) throws(EnvelopeError) -> [UInt8] {
         switch letter.channel {
-        case .digital: try digitalEnvelope(for: letter, pdf: pdf, prefixes: prefixes)
-        case .print: try paperEnvelope(for: letter, pdf: pdf, prefixes: prefixes)
+        case .digital: try digitalEnvelope(for: letter, pdf: pdf, prefixes: prefixes, identifiers: identifiers)
+        case .print: try paperEnvelope(for: letter, pdf: pdf, prefixes: prefixes, shipmentID: identifiers?.envelopeID)
         }
+    }
+
+    /// A letter's identifiers as the envelope writes them: ``envelopeID(for:)`` and
+    /// ``MessageID/supportReference(campaignID:cpr:)``.
+    struct Identifiers {
+        let envelopeID: MessageID
+        let supportReference: String
     }
 
     /// The letter's title in its language, fitted to the schema.

@@ -98,8 +98,12 @@ final class LetterFactory: Sendable {
         } else {
             pdf = try renderers.reference().render(content)
         }
-        let envelope = try envelopes.envelope(for: letter, pdf: pdf, prefixes: renderers.base64Prefixes)
-        return ProducedLetter(letter: letter, batch: batch, uuid: envelopes.envelopeID(for: letter).description,
+        // Derived once here (a SHA-256 each), not again by the envelope writer.
+        let id = envelopes.envelopeID(for: letter)
+        let identifiers = content.reference.map { EnvelopeWriter.Identifiers(envelopeID: id, supportReference: $0) }
+        let envelope = try envelopes.envelope(for: letter, pdf: pdf, prefixes: renderers.base64Prefixes,
+                                              identifiers: identifiers)
+        return ProducedLetter(letter: letter, batch: batch, uuid: id.description,
                               envelope: envelope, sha256: Hex.string(SHA256.hash(data: envelope)))
     }
 }
