@@ -26,41 +26,64 @@ extension EnvelopeWriter {
     /// - Throws: ``EnvelopeError`` with code ``EnvelopeError/Code/emptyDocument`` for an
     ///   empty PDF, ``EnvelopeError/Code/xmlWriter`` if libxml2 fails.
     public func digitalEnvelope(for letter: Letter, pdf: [UInt8]) throws(EnvelopeError) -> [UInt8] {
-        try digitalEnvelope(for: letter, pdf: pdf, prefixes: nil)
+        try digitalEnvelope(for: letter, pdf: pdf, cache: nil)
     }
 
-    /// ``digitalEnvelope(for:pdf:)`` with a worker's kept base64 text of what PDFs start with,
-    /// and the letter's identifiers when the caller has them.
-    func digitalEnvelope(for letter: Letter, pdf: [UInt8], prefixes: Base64Prefixes?,
+    /// ``digitalEnvelope(for:pdf:)`` with a worker's ``EnvelopeCache`` (the base64 text of
+    /// what its PDFs start with, the envelope of each group, language and day in pieces), and
+    /// the letter's identifiers when the caller has them: the same bytes, less work.
+    func digitalEnvelope(for letter: Letter, pdf: [UInt8], cache: EnvelopeCache?,
                          identifiers: Identifiers? = nil) throws(EnvelopeError) -> [UInt8] {
         try requireDocument(pdf, for: letter)
-        let memo = MemoEnvelope.prefix
-        return try XMLWriter.document(capacity: capacity(for: pdf), prefixes: prefixes) { xml throws(EnvelopeError) in
-            try xml.startDocument()
-            try xml.element("Message", prefix: memo) { () throws(EnvelopeError) in
-                try xml.namespace(prefix: memo, uri: MemoEnvelope.namespace)
-                try xml.attribute("memoVersion", memoVersion.rawValue)
-                if let schemaVersion = memoVersion.schemaVersionAttribute {
-                    try xml.attribute("memoSchVersion", schemaVersion)
-                }
-                try writeHeader(for: letter, identifiers: identifiers, to: xml)
-                try writeBody(for: letter, pdf: pdf, to: xml)
-            }
-            try xml.endDocument()
+        let values = MemoValues(
+            uuid: (identifiers?.envelopeID
+                   ?? MessageID.derive(campaignID: campaign.id, cpr: letter.recipient.cpr, for: .digitalMessage))
+                .description,
+            reference: identifiers?.supportReference
+                ?? MessageID.supportReference(campaignID: campaign.id, cpr: letter.recipient.cpr),
+            cpr: letter.recipient.cpr.unmaskedDigits,
+            name: FieldText.field(letter.recipient.name, maximum: Self.memoTextLimit))
+        if let cache, !values.name.isEmpty, let template = try memoTemplate(for: letter, in: cache) {
+            return template.envelope(values, pdf: pdf, prefixes: cache.prefixes, capacity: capacity(for: pdf))
+        }
+        return try XMLWriter.document(capacity: capacity(for: pdf), prefixes: cache?.prefixes) { xml throws(EnvelopeError) in
+            try writeMessage(for: letter, values, to: xml) { () throws(EnvelopeError) in try xml.base64(pdf) }
         }
     }
 
-    /// `MessageHeader`: what the message is, when it may be shown, who sends, who receives.
-    private func writeHeader(for letter: Letter, identifiers: Identifiers?, to xml: XMLWriter) throws(EnvelopeError) {
+    /// A letter's own values in its MeMo message, as they are written (the name cut to its length).
+    struct MemoValues {
+        let uuid: String
+        let reference: String
+        let cpr: String
+        let name: String
+    }
+
+    /// The whole message, from the XML declaration on; `content` writes the PDF's base64.
+    func writeMessage(for letter: Letter, _ values: MemoValues, to xml: XMLWriter,
+                      content: () throws(EnvelopeError) -> Void) throws(EnvelopeError) {
         let memo = MemoEnvelope.prefix
-        let cpr = letter.recipient.cpr
-        let messageID = identifiers?.envelopeID ?? MessageID.derive(campaignID: campaign.id, cpr: cpr, for: .digitalMessage)
-        let name = FieldText.field(letter.recipient.name, maximum: Self.memoTextLimit)
+        try xml.startDocument()
+        try xml.element("Message", prefix: memo) { () throws(EnvelopeError) in
+            try xml.namespace(prefix: memo, uri: MemoEnvelope.namespace)
+            try xml.attribute("memoVersion", memoVersion.rawValue)
+            if let schemaVersion = memoVersion.schemaVersionAttribute {
+                try xml.attribute("memoSchVersion", schemaVersion)
+            }
+            try writeHeader(for: letter, values, to: xml)
+            try writeBody(for: letter, to: xml, content: content)
+        }
+        try xml.endDocument()
+    }
+
+    /// `MessageHeader`: what the message is, when it may be shown, who sends, who receives.
+    private func writeHeader(for letter: Letter, _ values: MemoValues, to xml: XMLWriter) throws(EnvelopeError) {
+        let memo = MemoEnvelope.prefix
+        let name = values.name
         try xml.element("MessageHeader", prefix: memo) { () throws(EnvelopeError) in
             try xml.element("messageType", prefix: memo, text: "DIGITALPOST")
-            try xml.element("messageUUID", prefix: memo, text: messageID.description)
-            try xml.element("messageID", prefix: memo, text: identifiers?.supportReference
-                                ?? MessageID.supportReference(campaignID: campaign.id, cpr: cpr))
+            try xml.element("messageUUID", prefix: memo, text: values.uuid)
+            try xml.element("messageID", prefix: memo, text: values.reference)
             try xml.element("label", prefix: memo, text: label(for: letter))
             if let notification = notifications[letter.language] {
                 try xml.element("notification", prefix: memo, text: notification)
@@ -75,7 +98,7 @@ extension EnvelopeWriter {
                 try xml.element("label", prefix: memo, text: senderName)
             }
             try xml.element("Recipient", prefix: memo) { () throws(EnvelopeError) in
-                try xml.element("recipientID", prefix: memo, text: cpr.unmaskedDigits)
+                try xml.element("recipientID", prefix: memo, text: values.cpr)
                 try xml.element("idType", prefix: memo, text: "CPR")
                 if !name.isEmpty {
                     try xml.element("label", prefix: memo, text: name)
@@ -85,7 +108,8 @@ extension EnvelopeWriter {
     }
 
     /// `MessageBody`: when it was made, and the letter as the one PDF file of its main document.
-    private func writeBody(for letter: Letter, pdf: [UInt8], to xml: XMLWriter) throws(EnvelopeError) {
+    private func writeBody(for letter: Letter, to xml: XMLWriter,
+                           content: () throws(EnvelopeError) -> Void) throws(EnvelopeError) {
         let memo = MemoEnvelope.prefix
         try xml.element("MessageBody", prefix: memo) { () throws(EnvelopeError) in
             try xml.element("createdDateTime", prefix: memo, text: now.iso)
@@ -95,7 +119,7 @@ extension EnvelopeWriter {
                     try xml.element("encodingFormat", prefix: memo, text: "application/pdf")
                     try xml.element("filename", prefix: memo, text: pdfFilename(for: letter))
                     try xml.element("language", prefix: memo, text: letter.language.rawValue)
-                    try xml.element("content", prefix: memo) { () throws(EnvelopeError) in try xml.base64(pdf) }
+                    try xml.element("content", prefix: memo, content)
                 }
             }
         }

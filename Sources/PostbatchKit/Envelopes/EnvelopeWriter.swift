@@ -114,17 +114,18 @@ public struct EnvelopeWriter: Sendable {
     ///
     /// - Throws: what the chosen method throws.
     public func envelope(for letter: Letter, pdf: [UInt8]) throws(EnvelopeError) -> [UInt8] {
-        try envelope(for: letter, pdf: pdf, prefixes: nil)
+        try envelope(for: letter, pdf: pdf, cache: nil)
     }
 
-    /// ``envelope(for:pdf:)`` with a worker's kept base64 text of what its PDFs start with
-    /// (``Base64Prefixes``), and the letter's identifiers when the caller has them already
-    /// (each is a SHA-256): the same bytes, less work.
-    func envelope(for letter: Letter, pdf: [UInt8], prefixes: Base64Prefixes?,
+    /// ``envelope(for:pdf:)`` with what a worker keeps between its envelopes (``EnvelopeCache``),
+    /// and the letter's identifiers when the caller has them already (each is a SHA-256): the
+    /// same bytes, less work.
+    func envelope(for letter: Letter, pdf: [UInt8], cache: EnvelopeCache?,
                   identifiers: Identifiers? = nil) throws(EnvelopeError) -> [UInt8] {
         switch letter.channel {
-        case .digital: try digitalEnvelope(for: letter, pdf: pdf, prefixes: prefixes, identifiers: identifiers)
-        case .print: try paperEnvelope(for: letter, pdf: pdf, prefixes: prefixes, shipmentID: identifiers?.envelopeID)
+        case .digital: try digitalEnvelope(for: letter, pdf: pdf, cache: cache, identifiers: identifiers)
+        case .print:
+            try paperEnvelope(for: letter, pdf: pdf, prefixes: cache?.prefixes, shipmentID: identifiers?.envelopeID)
         }
     }
 

@@ -30,8 +30,8 @@ public enum RendererChoice: String, CaseIterable, Sendable {
 /// Not thread-safe: the factory lends it to one task at a time.
 final class WorkerRenderers {
     let fast: FastLetterRenderer?
-    /// What this worker's PDFs start with, base64-encoded once (``Base64Prefixes``).
-    let base64Prefixes = Base64Prefixes()
+    /// What this worker keeps between its envelopes (``EnvelopeCache``).
+    let envelopeCache = EnvelopeCache()
     private var referenceRenderer: LetterRenderer?
 
     init(templates: FastLetterTemplates?) throws(LetterError) {
@@ -101,7 +101,7 @@ final class LetterFactory: Sendable {
         // Derived once here (a SHA-256 each), not again by the envelope writer.
         let id = envelopes.envelopeID(for: letter)
         let identifiers = content.reference.map { EnvelopeWriter.Identifiers(envelopeID: id, supportReference: $0) }
-        let envelope = try envelopes.envelope(for: letter, pdf: pdf, prefixes: renderers.base64Prefixes,
+        let envelope = try envelopes.envelope(for: letter, pdf: pdf, cache: renderers.envelopeCache,
                                               identifiers: identifiers)
         return ProducedLetter(letter: letter, batch: batch, uuid: id.description,
                               envelope: envelope, sha256: Hex.string(SHA256.hash(data: envelope)))
