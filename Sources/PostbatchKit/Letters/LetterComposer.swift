@@ -25,6 +25,8 @@ package struct LetterComposer: Sendable {
     let libraries: [Language: MustacheLibrary]
     /// Bodies shared between letters, where the template reads nothing of the person.
     private(set) var bodies = BodyCache(impersonal: [])
+    /// The sender's return address in the window (``returnLine(_:abroad:)``), at home and abroad.
+    private let returnLines: (home: String, abroad: String)
 
     /// Loads and checks the templates in the campaign's template folder.
     ///
@@ -51,6 +53,7 @@ package struct LetterComposer: Sendable {
     package init(campaign: Campaign, templateDirectory: URL) throws(LetterError) {
         self.campaign = campaign
         self.templateDirectory = templateDirectory
+        self.returnLines = (Self.returnLine(campaign.sender, abroad: false), Self.returnLine(campaign.sender, abroad: true))
         self.libraries = try TemplateLoader(directory: templateDirectory).loadAll()
         try validate()
         let composer = self
@@ -102,10 +105,11 @@ package struct LetterComposer: Sendable {
             senderContact: sender.contact, recipientLines: recipientLines, blocks: blocks,
             reference: MessageID.supportReference(campaignID: campaign.id, cpr: recipient.cpr), abroad: abroad,
             senderLogo: campaign.sender.logo,
-            returnLine: Self.returnLine(campaign.sender, abroad: abroad),
-            fullName: recipientLines.first.flatMap { shown in
+            returnLine: abroad ? returnLines.abroad : returnLines.home,
+            // Only paper windows shorten names; a digital letter's name is not normalised twice.
+            fullName: letter.channel != .print ? nil : recipientLines.first.flatMap { shown in
                 let full = AddressBlock.normalized(recipient.name)
-                return letter.channel == .print && shown != full ? full : nil
+                return shown != full ? full : nil
             })
     }
 
