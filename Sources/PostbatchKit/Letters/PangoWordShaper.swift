@@ -139,7 +139,9 @@ extension PangoWordShaper {
         let pieces = Self.pieces(scalars).map { (range: $0, word: word(scalars[$0])) }
         let paragraph = Paragraph(scalars: scalars, pieces: pieces)
         let widths = paragraph.pieces.flatMap(\.word.logicalWidths)
-        guard widths.count == scalars.count, attributes(text, count: scalars.count) else { return nil }
+        guard widths.count == scalars.count else { return nil }
+        if let line = singleLine(paragraph, widths) { return shaped([line]) }
+        guard attributes(text, count: scalars.count) else { return nil }
         // A local copy (the same storage) is read without the exclusivity checks of a property.
         let attributes = logAttrs
         var lines: [[PlacedGlyph]] = []
@@ -152,11 +154,30 @@ extension PangoWordShaper {
             lines.append(line)
             start = end
         }
+        return shaped(lines)
+    }
+
+    /// A paragraph of these lines.
+    private func shaped(_ lines: [[PlacedGlyph]]) -> ShapedBlock {
         let metrics = lines.indices.map { index in
             BodyLineMetrics(top: firstLine.top + Double(index) * pitch, height: firstLine.height,
                             baseline: firstLine.baseline + Double(index) * pitch)
         }
         return ShapedBlock(metrics: metrics, lines: lines)
+    }
+
+    /// The paragraph as one line, where it fits one and ends in a visible character; nil
+    /// where its break attributes are needed. pango breaks a paragraph that fits without
+    /// reading them but at its end (``breakLine(_:_:_:start:)``'s first test), and there
+    /// they are known: the end is a paragraph separator, so a break inserts no hyphen and
+    /// removes nothing (but after U+2027, the hyphenation point), and the last character is
+    /// not white space, so no final space is left out.
+    private func singleLine(_ paragraph: Paragraph, _ widths: [Int32]) -> [PlacedGlyph]? {
+        let end = paragraph.scalars.count
+        guard let last = paragraph.scalars.last, !last.properties.isWhitespace, last.value != 0x2027,
+              end == 1 || (widths.reduce(0, +) <= width && shapedWidth(paragraph, 0, end) <= width)
+        else { return nil }
+        return glyphs(paragraph, 0, end)
     }
 
     /// The text's words and spaces: each space alone, each run of other characters together.
