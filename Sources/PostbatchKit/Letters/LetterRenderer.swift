@@ -738,7 +738,7 @@ public final class LetterRenderer {
     private func drawDate(_ canvas: some LetterCanvas, _ letter: LetterContent) {
         canvas.beginTag(.paragraph)
         defer { canvas.endTag(.paragraph) }
-        let date = show(canvas, dateLayout(letter.dateText), at: LetterPage.dateBox, lineEnds: fonts.sender)
+        let date = showDate(canvas, letter.dateText)
         // The letter's reference under the date, for the citizen to quote to support staff.
         var top = date.maxY + 1
         let box = LetterPage.dateBox
@@ -751,6 +751,17 @@ public final class LetterRenderer {
             drawText(canvas, fullName, font: fonts.small, in: LetterBox(x: box.x, y: top, width: box.width, height: 24),
                      align: PANGO_ALIGN_RIGHT, gray: 0.25, lineEnds: true)
         }
+    }
+
+    /// The date line, as ``show(_:_:at:gray:lineEnds:)`` shows it. A recorder (the fast path)
+    /// records a day's date once and is handed the same glyphs for the day's other letters.
+    private func showDate(_ canvas: some LetterCanvas, _ text: String) -> LetterBox {
+        let recorder = canvas as? GlyphRecorder
+        if let recorder, let box = recorder.replay(text) { return box }
+        let start = recorder?.glyphs.count ?? 0
+        let box = show(canvas, dateLayout(text), at: LetterPage.dateBox, lineEnds: fonts.sender)
+        recorder?.keep(text, from: start, box: box)
+        return box
     }
 
     /// The rule, the footer line and the page number: artifacts.

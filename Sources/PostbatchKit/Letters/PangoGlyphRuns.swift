@@ -83,6 +83,11 @@ final class GlyphRecorder: LetterCanvas {
     /// Font glyph id to subset glyph id, per face; nil to record the font's glyph ids.
     private let subsetGlyphs: GlyphTable<UInt32>?
     private var gray = 0.0
+    /// Glyphs recorded for a text that is drawn again and again where it was (a day's date),
+    /// with the grey they leave set and the box they took (``keep(_:from:box:)``).
+    private var kept: [String: (glyphs: [PlacedGlyph], gray: Double, box: LetterBox)] = [:]
+    /// Texts kept at most; the store is emptied past it.
+    private static let keptLimit = 64
     private var lineWidth = 2.0
     private var pathStart: (x: Double, y: Double)?
     private var segments: [(Double, Double, Double, Double)] = []
@@ -117,6 +122,23 @@ final class GlyphRecorder: LetterCanvas {
         lineWidth = 2
         pathStart = nil
         segments.removeAll(keepingCapacity: true)
+    }
+
+    /// Keeps the glyphs recorded since `start` for `text`, to be handed out again by
+    /// ``replay(_:)``; not when they set a flag, nor when the recorder collects fonts.
+    func keep(_ text: String, from start: Int, box: LetterBox) {
+        guard !collect, !unusual, !missingGlyph, !ellipsized, start <= glyphs.count else { return }
+        if kept.count >= Self.keptLimit { kept.removeAll(keepingCapacity: true) }
+        kept[text] = (Array(glyphs[start...]), gray, box)
+    }
+
+    /// Records again the glyphs kept for `text`, as they were recorded; the box they took,
+    /// or nil when none are kept.
+    func replay(_ text: String) -> LetterBox? {
+        guard let recorded = kept[text] else { return nil }
+        glyphs += recorded.glyphs
+        gray = recorded.gray
+        return recorded.box
     }
 
     /// Clears ``unusual`` and ``ellipsized``, keeping what was recorded.
