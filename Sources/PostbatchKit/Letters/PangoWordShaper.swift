@@ -43,6 +43,8 @@ final class PangoWordShaper {
     /// shapes them), looked up by a slice of the paragraph without a copy and kept as a
     /// slice of their own.
     private var words: [ArraySlice<Unicode.Scalar>: Word] = [:]
+    /// The shape of one space, every other piece of a paragraph: kept out of the look-up.
+    private var space: Word?
     private var logAttrs: [PangoLogAttr] = []
     /// Words kept at most; the cache is emptied past it.
     private static let wordLimit = 50_000
@@ -106,8 +108,11 @@ final class PangoWordShaper {
 
     /// The shape of the word of these characters, kept.
     private func word(_ scalars: ArraySlice<Unicode.Scalar>) -> Word {
+        let isSpace = scalars.count == 1 && scalars.first == " "
+        if isSpace, let space { return space }
         if let word = words[scalars] { return word }
         let word = shape(String(String.UnicodeScalarView(scalars)))
+        if isSpace { space = word }
         if words.count >= Self.wordLimit { words.removeAll(keepingCapacity: true) }
         words[Array(scalars)[...]] = word
         return word
