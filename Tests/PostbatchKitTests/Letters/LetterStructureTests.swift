@@ -116,6 +116,38 @@ struct LetterStructureTests {
         try check(try LetterRenderer().render(content), content, name: "reference \(group) \(language) \(channel)")
     }
 
+    @Test("structures built alike are equal and hash alike; one tag, parent or page apart, they differ")
+    func structureIdentity() {
+        func build(_ tags: [StructureTag], pageBreakBefore: Int? = nil, artifactAt: Int? = nil) -> LetterStructure {
+            var structure = LetterStructure()
+            for (index, tag) in tags.enumerated() {
+                if index == pageBreakBefore { structure.nextPage() }
+                if index == artifactAt {
+                    _ = structure.begin(.artifact)
+                    structure.end(.artifact)
+                }
+                _ = structure.begin(tag)
+                if tag != .list { structure.end(tag) }
+            }
+            return structure
+        }
+        let tags: [StructureTag] = [.paragraph, .paragraph, .title, .heading, .list, .listItem, .paragraph]
+        let one = build(tags)
+        let same = build(tags, artifactAt: 3)  // an artifact opens no element
+        #expect(one == same)
+        #expect(one.hashValue == same.hashValue)
+        #expect(Set([one, same, build(tags)]).count == 1)
+        var other = tags
+        other[2] = .heading
+        let others = [build(other), build(tags, pageBreakBefore: 4), build(tags.dropLast() + [.listBody]),
+                      build(Array(tags.dropLast()))]
+        for changed in others {
+            #expect(changed != one)
+        }
+        #expect(Set(others + [one]).count == others.count + 1)
+        #expect(Set((others + [one]).map(\.hashValue)).count == others.count + 1, "different structures, different hashes here")
+    }
+
     @Test("a PNG or SVG logo is an artifact on both renderers", arguments: ["svg", "png"])
     func logo(kind: String) throws {
         let composer = try FastLetterRendererTests.campaignWithLogo(kind)
