@@ -12,7 +12,7 @@ enum FastPDF {
 
     /// Appends a number with at most three decimals and no trailing zeros: `12.5`, `-0.25`, `3`.
     static func append(_ value: Double, to out: inout [UInt8]) {
-        var scaled = Int((value * 1000).rounded())
+        var scaled = Int(roundedHalfAway(value * 1000))
         if scaled < 0 {
             out.append(UInt8(ascii: "-"))
             scaled = -scaled
@@ -32,6 +32,17 @@ enum FastPDF {
             out.append(UInt8(ascii: "0") + UInt8(fraction / divisor % 10))
             divisor /= 10
         }
+    }
+
+    /// `value.rounded()` (to nearest, halves away from zero) without libm's `round`, a call
+    /// the compiler cannot inline for this target: the text writer rounds twice a glyph.
+    /// Exact for values of magnitude below 2^52, as all offsets and sizes here are.
+    @inline(__always)
+    static func roundedHalfAway(_ value: Double) -> Double {
+        guard abs(value) < 0x1p52 else { return value.rounded() }
+        let truncated = Double(Int64(value))
+        let rest = value - truncated  // exact: `truncated` is `value` without its fraction
+        return rest >= 0.5 ? truncated + 1 : rest <= -0.5 ? truncated - 1 : truncated
     }
 
     /// Appends a non-negative integer.
@@ -193,7 +204,7 @@ enum FastPDF {
         /// A pen's distance from where a glyph goes as a `TJ` adjustment: whole thousandths
         /// of an em, none below 3, as cairo's PDF backend writes them.
         private static func adjustment(_ distance: Double, size: Double) -> Double {
-            let adjustment = (distance * 1000 / size).rounded()
+            let adjustment = FastPDF.roundedHalfAway(distance * 1000 / size)
             return abs(adjustment) < 3 ? 0 : adjustment
         }
 
