@@ -118,18 +118,46 @@ struct FastPDFXref: Sendable {
         let offset = pdf.count
         set(number, offset: offset)
         let widths = Self.fieldWidths(entries)
-        FastPDF.append("\(number) 0 obj\n<< /Type /XRef /Size \(entries.count) /W [1 \(widths.1) \(widths.2)] "
-                       + "/Root \(root) 0 R /Info \(info) 0 R /ID [<", to: &pdf)
+        let row = 1 + widths.1 + widths.2
+        // Written piece by piece, not interpolated: this runs once per letter.
+        FastPDF.appendInteger(number, to: &pdf)
+        FastPDF.append(" 0 obj\n<< /Type /XRef /Size ", to: &pdf)
+        FastPDF.appendInteger(entries.count, to: &pdf)
+        FastPDF.append(" /W [1 ", to: &pdf)
+        FastPDF.appendInteger(widths.1, to: &pdf)
+        pdf.append(0x20)
+        FastPDF.appendInteger(widths.2, to: &pdf)
+        FastPDF.append("] /Root ", to: &pdf)
+        FastPDF.appendInteger(root, to: &pdf)
+        FastPDF.append(" 0 R /Info ", to: &pdf)
+        FastPDF.appendInteger(info, to: &pdf)
+        FastPDF.append(" 0 R /ID [<", to: &pdf)
         FastPDF.appendHex(id, to: &pdf)
         FastPDF.append("> <", to: &pdf)
         FastPDF.appendHex(id, to: &pdf)
-        FastPDF.append("> ] /Length \(entries.count * (1 + widths.1 + widths.2)) >>\nstream\n", to: &pdf)
-        for entry in entries {
-            pdf.append(entry.type)
-            Self.appendBigEndian(entry.field2, width: widths.1, to: &pdf)
-            Self.appendBigEndian(entry.field3, width: widths.2, to: &pdf)
+        FastPDF.append("> ] /Length ", to: &pdf)
+        FastPDF.appendInteger(entries.count * row, to: &pdf)
+        FastPDF.append(" >>\nstream\n", to: &pdf)
+        var index = pdf.count
+        pdf.append(contentsOf: repeatElement(0, count: entries.count * row))
+        pdf.withUnsafeMutableBufferPointer { out in
+            /// Writes the `width` low bytes of `value`, most significant first.
+            func bigEndian(_ value: Int, width: Int) {
+                for shift in stride(from: (width - 1) * 8, through: 0, by: -8) {
+                    out[index] = UInt8(truncatingIfNeeded: value >> shift)
+                    index += 1
+                }
+            }
+            for entry in entries {
+                out[index] = entry.type
+                index += 1
+                bigEndian(entry.field2, width: widths.1)
+                bigEndian(entry.field3, width: widths.2)
+            }
         }
-        FastPDF.append("\nendstream\nendobj\nstartxref\n\(offset)\n%%EOF\n", to: &pdf)
+        FastPDF.append("\nendstream\nendobj\nstartxref\n", to: &pdf)
+        FastPDF.appendInteger(offset, to: &pdf)
+        FastPDF.append("\n%%EOF\n", to: &pdf)
     }
 
     /// The bytes the second and third fields need for the largest value each holds, at least one.
@@ -140,12 +168,5 @@ struct FastPDFXref: Sendable {
             largest = (max(largest.0, entry.field2), max(largest.1, entry.field3))
         }
         return (1, width(largest.0), width(largest.1))
-    }
-
-    /// Appends the `width` low bytes of `value`, most significant first.
-    private static func appendBigEndian(_ value: Int, width: Int, to out: inout [UInt8]) {
-        for shift in stride(from: (width - 1) * 8, through: 0, by: -8) {
-            out.append(UInt8(truncatingIfNeeded: value >> shift))
-        }
     }
 }
