@@ -236,7 +236,9 @@ extension FastLetterRenderer {
         guard !glyphs.isEmpty else { return nil }
         var plain: [UInt8] = []
         if let leaf, let mcid = leaf.mcid {
-            FastPDF.append("/\(leaf.tag.rawValue) << /MCID ", to: &plain)
+            plain.append(UInt8(ascii: "/"))
+            FastPDF.append(leaf.tag.rawValue, to: &plain)
+            FastPDF.append(" << /MCID ", to: &plain)
             FastPDF.appendInteger(mcid, to: &plain)
             FastPDF.append(" >> BDC\n", to: &plain)
         } else {

@@ -31,7 +31,9 @@ extension FastPDF {
             let segment = Array(glyphs[start..<end])
             start = end
             if let leaf = open.last, leaf.tag != .artifact, let mcid = leaf.mcid {
-                append("/\(leaf.tag.rawValue) << /MCID ", to: &out)
+                out.append(UInt8(ascii: "/"))
+                append(leaf.tag.rawValue, to: &out)
+                append(" << /MCID ", to: &out)
                 appendInteger(mcid, to: &out)
                 append(" >> BDC\n", to: &out)
             } else {

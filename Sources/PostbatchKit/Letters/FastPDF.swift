@@ -292,7 +292,10 @@ enum FastPDF {
     static func stream(number: Int, _ data: [UInt8], extra: String = "") -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(data.count + 80)
-        append("\(number) 0 obj\n<< \(extra)/Length ", to: &out)
+        appendInteger(number, to: &out)
+        append(" 0 obj\n<< ", to: &out)
+        append(extra, to: &out)
+        append("/Length ", to: &out)
         appendInteger(data.count, to: &out)
         append(" >>\nstream\n", to: &out)
         out.append(contentsOf: data)
