@@ -21,7 +21,11 @@ extension FastLetterRenderer {
         var structure = LetterStructure()
         guard let pages = try pageContents(content, template: template, structure: &structure) else { return nil }
         let start = template.letterPrefix
-        var pdf = start.prefix
+        var pdf: [UInt8] = []
+        // Room for the pages and the document's objects (a few KB a page), so that the
+        // bytes are not copied as they grow.
+        pdf.reserveCapacity(start.prefix.count + 8192 * pages.count + Self.finishCapacity)
+        pdf += start.prefix
         var xref = start.xref
         let extensionFont = xref.entries.count
         let usesExtension = pages.contains(where: \.usesExtension)

@@ -103,7 +103,7 @@ package final class FastLetterRenderer {
                               advances: templates.advances, into: &personal)
 
         var pdf = template.prefix
-        pdf.reserveCapacity(pdf.count + personal.count + 1024)
+        pdf.reserveCapacity(pdf.count + personal.count + Self.finishCapacity)
         var xref = template.xref
         xref.set(5, offset: pdf.count)
         if templates.compressPersonalContent, let compressed = deflater.compress(personal) {
@@ -118,10 +118,14 @@ package final class FastLetterRenderer {
                       extensionObjects: extended ? template.extensionObjects : [])
     }
 
+    /// Room to leave in a letter's bytes for what ``finish`` appends (Info, XMP, cross-reference
+    /// stream: about 1.6 KB), so that the bytes are not copied to grow.
+    static let finishCapacity = 4096
+
     /// Appends the Info dictionary (16), the XMP metadata (17), the extension font's page and
     /// objects when given, and the cross-reference stream with the document `/ID`: a hash of
     /// the template's `digest` and every byte after its `prefixCount`.
-    func finish(_ content: LetterContent, pdf written: [UInt8], xref table: FastPDFXref, prefixCount: Int,
+    func finish(_ content: LetterContent, pdf written: consuming [UInt8], xref table: FastPDFXref, prefixCount: Int,
                 digest: [UInt8], extensionPage: [UInt8] = [], extensionObjects: [[UInt8]] = []) -> [UInt8] {
         var pdf = written
         var xref = table

@@ -188,6 +188,7 @@ extension PangoWordShaper {
     /// The text's words and spaces: each space alone, each run of other characters together.
     private static func pieces(_ scalars: [Unicode.Scalar]) -> [Range<Int>] {
         var pieces: [Range<Int>] = []
+        pieces.reserveCapacity(scalars.count / 3)
         var index = 0
         while index < scalars.count {
             var next = index + 1
