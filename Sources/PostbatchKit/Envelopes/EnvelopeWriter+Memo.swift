@@ -46,7 +46,8 @@ extension EnvelopeWriter {
         if let cache, !values.name.isEmpty, let template = try memoTemplate(for: letter, in: cache) {
             return template.envelope(values, pdf: pdf, prefixes: cache.prefixes, capacity: capacity(for: pdf))
         }
-        return try XMLWriter.document(capacity: capacity(for: pdf), prefixes: cache?.prefixes) { xml throws(EnvelopeError) in
+        let capacity = capacity(for: pdf)
+        return try XMLWriter.document(capacity: capacity, prefixes: cache?.prefixes) { xml throws(EnvelopeError) in
             try writeMessage(for: letter, values, to: xml) { () throws(EnvelopeError) in try xml.base64(pdf) }
         }
     }

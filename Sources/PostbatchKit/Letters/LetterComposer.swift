@@ -53,7 +53,8 @@ package struct LetterComposer: Sendable {
     package init(campaign: Campaign, templateDirectory: URL) throws(LetterError) {
         self.campaign = campaign
         self.templateDirectory = templateDirectory
-        self.returnLines = (Self.returnLine(campaign.sender, abroad: false), Self.returnLine(campaign.sender, abroad: true))
+        self.returnLines = (home: Self.returnLine(campaign.sender, abroad: false),
+                            abroad: Self.returnLine(campaign.sender, abroad: true))
         self.libraries = try TemplateLoader(directory: templateDirectory).loadAll()
         try validate()
         let composer = self

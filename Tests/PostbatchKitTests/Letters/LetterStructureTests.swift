@@ -145,7 +145,8 @@ struct LetterStructureTests {
             #expect(changed != one)
         }
         #expect(Set(others + [one]).count == others.count + 1)
-        #expect(Set((others + [one]).map(\.hashValue)).count == others.count + 1, "different structures, different hashes here")
+        #expect(Set((others + [one]).map(\.hashValue)).count == others.count + 1,
+                "different structures, different hashes here")
     }
 
     @Test("a PNG or SVG logo is an artifact on both renderers", arguments: ["svg", "png"])
