@@ -40,17 +40,16 @@ struct MemoTemplate {
     /// Cuts a probe message at its markers; nil unless each is there once and in order.
     init?(probe: [UInt8]) {
         var pieces: [[UInt8]] = []
-        var rest = probe[...]
-        for marker in Self.markers.map({ Array($0.utf8) }) {
-            guard let range = Self.range(of: marker, in: rest) else { return nil }
-            pieces.append(Array(rest[..<range.lowerBound]))
-            rest = rest[range.upperBound...]
+        var start = 0
+        for marker in Self.markers {
+            guard let found = ByteSearch.firstIndex(of: marker, in: probe, from: start) else { return nil }
+            pieces.append(Array(probe[start..<found]))
+            start = found + marker.utf8.count
         }
-        pieces.append(Array(rest))
-        let all = Self.markers.map { Array($0.utf8) }
-        guard pieces.allSatisfy({ piece in all.allSatisfy { Self.range(of: $0, in: piece[...]) == nil } }) else {
-            return nil
-        }
+        pieces.append(Array(probe[start...]))
+        guard pieces.allSatisfy({ piece in
+            Self.markers.allSatisfy { ByteSearch.firstIndex(of: $0, in: piece, from: 0) == nil }
+        }) else { return nil }
         self.pieces = pieces
     }
 
@@ -96,19 +95,6 @@ struct MemoTemplate {
                                   into: UnsafeMutableBufferPointer(rebasing: output[written...]))
             }
         }
-    }
-
-    /// Where `needle` first occurs in `haystack`.
-    private static func range(of needle: [UInt8], in haystack: ArraySlice<UInt8>) -> Range<Int>? {
-        guard let first = needle.first, haystack.count >= needle.count else { return nil }
-        var index = haystack.startIndex
-        while index <= haystack.endIndex - needle.count {
-            if haystack[index] == first, haystack[index..<index + needle.count].elementsEqual(needle) {
-                return index..<index + needle.count
-            }
-            index += 1
-        }
-        return nil
     }
 }
 

@@ -17,7 +17,7 @@ enum CairoArtifacts {
     static func markedContentStreams(in pdf: [UInt8]) throws(LetterError) -> [(Int, [UInt8])] {
         var objects: [(Int, [UInt8])] = []
         var from = 0
-        while let found = PDFAUpdate.firstIndex(of: "/Contents ", in: pdf, from: from) {
+        while let found = ByteSearch.firstIndex(of: "/Contents ", in: pdf, from: from) {
             from = found + 10
             guard let number = integer(in: pdf, at: from) else { continue }
             let content = try stream(number, in: pdf)
@@ -33,7 +33,7 @@ enum CairoArtifacts {
             LetterError(code: .pdf, file: "letter", detail: "cairo's content stream \(number): \(detail)")
         }
         guard let dictionary = PDFAUpdate.dictionary(number, in: pdf),
-              let start = PDFAUpdate.firstIndex(of: "stream", in: pdf, from: dictionary.endIndex) else {
+              let start = ByteSearch.firstIndex(of: "stream", in: pdf, from: dictionary.endIndex) else {
             throw failure("not found")
         }
         let text = String(decoding: dictionary, as: UTF8.self)
@@ -41,7 +41,7 @@ enum CairoArtifacts {
         let value = text[key.upperBound...].split(separator: " ", maxSplits: 2).map(String.init)
         var length = value.first.flatMap { Int($0) }
         if value.count > 2, value[1] == "0", value[2].hasPrefix("R"), let reference = length,
-           let object = PDFAUpdate.lastIndex(of: "\n\(reference) 0 obj", in: pdf) {
+           let object = ByteSearch.lastIndex(of: "\n\(reference) 0 obj", in: pdf) {
             length = integer(in: pdf, at: object + "\n\(reference) 0 obj".utf8.count)
         }
         var dataStart = start + 6

@@ -96,7 +96,7 @@ struct FastPDFXref: Sendable {
         guard let start = object.firstIndex(of: 0x0A), object.count >= start + 8 else { return nil }
         let body = object[(start + 1)..<(object.count - 8)]
         guard object[(object.count - 8)...].elementsEqual("\nendobj\n".utf8),
-              PDFAUpdate.lastIndex(of: "endstream", in: body) == nil else { return nil }
+              ByteSearch.lastIndex(of: "endstream", in: body) == nil else { return nil }
         return body
     }
 

@@ -79,7 +79,7 @@ enum PDFAUpdate {
 
     /// Reads `/Size`, `/Root`, `/Info` and `startxref` of the last trailer.
     static func trailer(of pdf: [UInt8]) -> Trailer? {
-        guard let start = lastIndex(of: "trailer", in: pdf) else { return nil }
+        guard let start = ByteSearch.lastIndex(of: "trailer", in: pdf) else { return nil }
         let text = String(decoding: pdf[start...], as: UTF8.self)
         func value(after key: String) -> Int? {
             guard let range = text.range(of: key) else { return nil }
@@ -95,8 +95,8 @@ enum PDFAUpdate {
     /// The dictionary ends at the `>>` that balances its `<<` (a stream's data after it is
     /// never read); cairo writes no `<<` or `>>` inside strings of the objects read here.
     static func dictionary(_ number: Int, in pdf: [UInt8]) -> ArraySlice<UInt8>? {
-        guard let start = lastIndex(of: "\n\(number) 0 obj", in: pdf),
-              let open = firstIndex(of: "<<", in: pdf, from: start) else { return nil }
+        guard let start = ByteSearch.lastIndex(of: "\n\(number) 0 obj", in: pdf),
+              let open = ByteSearch.firstIndex(of: "<<", in: pdf, from: start) else { return nil }
         var depth = 0
         var index = open
         while index + 1 < pdf.count {
@@ -110,34 +110,6 @@ enum PDFAUpdate {
             } else {
                 index += 1
             }
-        }
-        return nil
-    }
-
-    /// The start of the last occurrence of an ASCII string.
-    static func lastIndex(of text: String, in bytes: ArraySlice<UInt8>) -> Int? {
-        let needle = Array(text.utf8)
-        guard let first = needle.first, bytes.count >= needle.count else { return nil }
-        var index = bytes.endIndex - needle.count
-        while index >= bytes.startIndex {
-            if bytes[index] == first && bytes[index..<(index + needle.count)].elementsEqual(needle) { return index }
-            index -= 1
-        }
-        return nil
-    }
-
-    static func lastIndex(of text: String, in bytes: [UInt8]) -> Int? {
-        lastIndex(of: text, in: bytes[...])
-    }
-
-    /// The start of the first occurrence of an ASCII string at or after `from`.
-    static func firstIndex(of text: String, in bytes: [UInt8], from: Int) -> Int? {
-        let needle = Array(text.utf8)
-        guard let first = needle.first, bytes.count >= needle.count else { return nil }
-        var index = from
-        while index <= bytes.count - needle.count {
-            if bytes[index] == first && bytes[index..<(index + needle.count)].elementsEqual(needle) { return index }
-            index += 1
         }
         return nil
     }

@@ -349,6 +349,6 @@ struct FastLetterPiecesTests {
         let letter = LetterFixtures.letter(group: .bank, language: .da)
         _ = try FastLetterRendererTests().compare(letter, name: "plain static", compiled: (composer, plain))
         let pdf = try #require(try FastLetterRenderer(templates: plain).render(try composer.compose(letter)))
-        #expect(PDFAUpdate.lastIndex(of: "5 0 obj\n<< /Length", in: pdf[...]) != nil)
+        #expect(ByteSearch.lastIndex(of: "5 0 obj\n<< /Length", in: pdf[...]) != nil)
     }
 }
