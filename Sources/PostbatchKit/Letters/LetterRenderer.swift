@@ -71,6 +71,11 @@ public final class LetterRenderer {
     private struct LineShaperKey: Hashable {
         let font: Int
         let size: Int32
+
+        init(_ font: OpaquePointer) {
+            self.font = Int(bitPattern: UnsafeRawPointer(font))
+            size = pango_font_description_get_size(font)
+        }
     }
 
     /// The font descriptions, made once.
@@ -473,8 +478,7 @@ public final class LetterRenderer {
         // No lines at all: a layout of no text is one empty line high; pango sets that.
         guard shapesLines, !recorder.collectsFonts, !texts.isEmpty,
               align == PANGO_ALIGN_LEFT || (align == PANGO_ALIGN_RIGHT && width != nil) else { return nil }
-        let key = LineShaperKey(font: Int(bitPattern: UnsafeRawPointer(font)),
-                                size: pango_font_description_get_size(font))
+        let key = LineShaperKey(font)
         if lineShapers[key] == nil { lineShapers[key] = (lineShaper(font), 0) }
         guard let (made, checked) = lineShapers[key], let shaper = made else { return nil }
         let space = lineEnds ? shaper.line(" ") : nil
@@ -580,27 +584,23 @@ public final class LetterRenderer {
     /// are set line by line, without the spaces a wrapped paragraph has.
     private func showLines(_ canvas: some LetterCanvas, _ layout: OpaquePointer, font: OpaquePointer,
                            at box: LetterBox) {
-        guard let text = pango_layout_get_text(layout), let space = spaceLine(font),
-              let iterator = pango_layout_get_iter(layout)
-        else { return canvas.showLayout(layout, x: box.x, y: box.y) }
-        defer { pango_layout_iter_free(iterator) }
+        guard let text = pango_layout_get_text(layout), let space = spaceLine(font) else {
+            return canvas.showLayout(layout, x: box.x, y: box.y)
+        }
         (canvas as? GlyphRecorder)?.noteEllipsis(of: layout)
-        repeat {
-            guard let line = pango_layout_iter_get_line_readonly(iterator) else { continue }
-            var logical = PangoRectangle()
-            pango_layout_iter_get_line_extents(iterator, nil, &logical)
-            let baseline = box.y + Self.points(pango_layout_iter_get_baseline(iterator))
+        let walked = forEachLine(of: layout) { line, logical, baseline in
+            let baseline = box.y + Self.points(baseline)
             canvas.showLayoutLine(line, x: box.x + Self.points(logical.x), baseline: baseline)
             let end = Int(line.pointee.start_index + line.pointee.length)
-            guard line.pointee.length > 0, !Self.isSpace(UInt8(bitPattern: text[end - 1])) else { continue }
+            guard line.pointee.length > 0, !Self.isSpace(UInt8(bitPattern: text[end - 1])) else { return }
             canvas.showLayoutLine(space, x: box.x + Self.points(logical.x + logical.width), baseline: baseline)
-        } while pango_layout_iter_next_line(iterator) != 0
+        }
+        if !walked { canvas.showLayout(layout, x: box.x, y: box.y) }
     }
 
     /// The line of one space in a font at its size, laid out once.
     private func spaceLine(_ font: OpaquePointer) -> UnsafeMutablePointer<PangoLayoutLine>? {
-        let key = LineShaperKey(font: Int(bitPattern: UnsafeRawPointer(font)),
-                                size: pango_font_description_get_size(font))
+        let key = LineShaperKey(font)
         if let layout = spaceLayouts[key] { return pango_layout_get_line_readonly(layout, 0) }
         // GLib aborts when out of memory: pango_layout_new never returns NULL.
         let layout = pango_layout_new(context)!

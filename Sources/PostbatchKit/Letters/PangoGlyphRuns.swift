@@ -181,19 +181,10 @@ final class GlyphRecorder: LetterCanvas {
 
     func showLayout(_ layout: OpaquePointer, x: Double, y: Double) {
         noteEllipsis(of: layout)
-        guard let iterator = pango_layout_get_iter(layout) else {
-            unusual = true
-            return
+        let walked = forEachLine(of: layout) { line, logical, baseline in
+            showLayoutLine(line, x: x + Self.points(logical.x), baseline: y + Self.points(baseline))
         }
-        defer { pango_layout_iter_free(iterator) }
-        repeat {
-            var logical = PangoRectangle()
-            pango_layout_iter_get_line_extents(iterator, nil, &logical)
-            let baseline = pango_layout_iter_get_baseline(iterator)
-            if let line = pango_layout_iter_get_line_readonly(iterator) {
-                showLayoutLine(line, x: x + Self.points(logical.x), baseline: y + Self.points(baseline))
-            }
-        } while pango_layout_iter_next_line(iterator) != 0
+        if !walked { unusual = true }
     }
 
     /// Sets ``ellipsized`` when pango cut the layout: for a layout drawn line by line.
@@ -335,4 +326,21 @@ final class GlyphRecorder: LetterCanvas {
         guard let data = hb_blob_get_data(blob, &length), length > 0 else { return nil }
         return Array(UnsafeRawBufferPointer(start: data, count: Int(length)))
     }
+}
+
+/// Calls `body` with each line of a layout, the line's logical box and its baseline (pango
+/// units from the layout's top-left corner), in order: where pango's renderer draws it.
+/// False when pango gives no iterator.
+func forEachLine(of layout: OpaquePointer,
+                 _ body: (UnsafeMutablePointer<PangoLayoutLine>, PangoRectangle, Int32) -> Void) -> Bool {
+    guard let iterator = pango_layout_get_iter(layout) else { return false }
+    defer { pango_layout_iter_free(iterator) }
+    repeat {
+        var logical = PangoRectangle()
+        pango_layout_iter_get_line_extents(iterator, nil, &logical)
+        if let line = pango_layout_iter_get_line_readonly(iterator) {
+            body(line, logical, pango_layout_iter_get_baseline(iterator))
+        }
+    } while pango_layout_iter_next_line(iterator) != 0
+    return true
 }
