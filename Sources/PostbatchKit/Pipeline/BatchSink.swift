@@ -54,7 +54,9 @@ struct OpenBatches {
 
     /// Counts a letter; returns its batch when this letter completed it.
     mutating func add(_ letter: WrittenLetter) -> Whole? {
-        guard var batch = open[letter.batch] else { return nil }
+        // Taken out of the dictionary, so that its lines and entries are not shared and grow
+        // in place: a copy left behind would make every append copy the whole batch so far.
+        guard var batch = open.removeValue(forKey: letter.batch) else { return nil }
         if let envelope = letter.envelope {
             let uuid = letter.manifestLine.prefix { $0 != "," }
             batch.entries.append(TarEntryData(name: "\(uuid).xml", bytes: envelope))
@@ -65,7 +67,6 @@ struct OpenBatches {
             open[letter.batch] = batch
             return nil
         }
-        open[letter.batch] = nil
         return Whole(key: letter.batch, manifestLines: batch.lines, entries: batch.entries)
     }
 }
