@@ -1,8 +1,9 @@
 internal import Glibc
+internal import Synchronization
 
 /// Writes files into one spool folder so that each appears whole or not at all.
 ///
-/// A file is written under a temporary name, `.<name>.tmp-<pid>-<random>`, in the
+/// A file is written under a temporary name, `.<name>.tmp-<pid>-<hex>`, in the
 /// same folder, created with `O_CREAT | O_EXCL` and mode `0600` (and `fchmod`ed
 /// to `0600`, so the umask cannot change it). When all bytes are written the
 /// file is `fsync`ed and renamed to its final name; with ``syncDirectory`` the
@@ -96,7 +97,7 @@ package struct AtomicFileWriter: Sendable {
     ///   may not be written; `disk_full`; `io` (for example a missing folder).
     package func begin(name: String) throws(SpoolError) -> PendingFile {
         try Self.validate(name: name, in: directory)
-        let temporaryName = ".\(name)\(Self.temporaryMarker)\(getpid())-\(Self.randomSuffix())"
+        let temporaryName = ".\(name)\(Self.temporaryMarker)\(Self.processID)-\(Self.uniqueSuffix())"
         let temporaryPath = Syscall.join(directory, temporaryName)
         if faults?.failure == .open, let code = faults?.errno {
             throw SpoolError(errno: code, operation: "open (injected)", path: temporaryPath)
@@ -139,8 +140,14 @@ package struct AtomicFileWriter: Sendable {
         }
     }
 
-    /// 16 random hex digits, so two writers in one process never share a name.
-    private static func randomSuffix() -> String {
-        DecimalText.padded(UInt64.random(in: .min ... .max), width: 16, radix: 16)
+    /// This process's id, asked once (a run creates thousands of files a second).
+    private static let processID = getpid()
+    /// Counts temporary names from a random start: two writers in one process never share
+    /// a name, and a name a killed process left behind with the same pid is not met again.
+    private static let nextSuffix = Atomic<UInt64>(UInt64.random(in: .min ... .max))
+
+    /// 16 hex digits, unique within the process.
+    private static func uniqueSuffix() -> String {
+        DecimalText.padded(nextSuffix.add(1, ordering: .relaxed).oldValue, width: 16, radix: 16)
     }
 }
