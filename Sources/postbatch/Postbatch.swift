@@ -29,12 +29,9 @@ struct Postbatch: AsyncParsableCommand {
     /// Runs the command, with SPEC's exit code 2 for a usage error (the parser's own is 64),
     /// after setting up logging from the command's ``LoggingOptions``.
     static func main() async {
-        // Worker threads that free 37 KB envelopes each spread glibc's heap over many
-        // arenas; two keep a long container run's memory flat (measured: 242 → 186 MB
-        // peak for 200 k records).
-        _ = mallopt(M_ARENA_MAX, 2)
         do {
             let parsed = parseCommand()
+            _ = mallopt(M_ARENA_MAX, mallocArenas(for: parsed))
             bootstrapLogging(for: parsed)
             try await runCommand(parsed)
         } catch let code as ExitCode {
@@ -59,6 +56,20 @@ struct Postbatch: AsyncParsableCommand {
         } catch {
             exitForParseError(error)
         }
+    }
+
+    /// How many heaps (arenas) glibc's malloc may keep for the command's threads.
+    ///
+    /// Two for a container run: worker threads that free envelopes of 20–40 KB each spread
+    /// the heap over many arenas, and two keep its memory flat (242 → 186 MB peak for 200 k
+    /// records; with eight, 308 MB for 100 k personal letters, over the 300 MB budget). Eight
+    /// for dry and loose runs, whose workers waited for each other's heap with two (with
+    /// eight, medians of runs in turn: a two-core personal dry run 0.86–0.94 of the time, a
+    /// loose one on tmpfs 0.81; memory as before; `docs/performance.md`). Two for other commands.
+    static func mallocArenas(for command: any ParsableCommand) -> Int32 {
+        guard let run = command as? RunCommand, RunOptions.Container(rawValue: run.container) == RunOptions.Container.none
+        else { return 2 }
+        return 8
     }
 
     /// Sets up logging from the command's ``LoggingOptions`` (the defaults for `help`).
