@@ -67,8 +67,8 @@ struct Postbatch: AsyncParsableCommand {
     /// eight, medians of runs in turn: a two-core personal dry run 0.86–0.94 of the time, a
     /// loose one on tmpfs 0.81; memory as before; `docs/performance.md`). Two for other commands.
     static func mallocArenas(for command: any ParsableCommand) -> Int32 {
-        guard let run = command as? RunCommand, RunOptions.Container(rawValue: run.container) == RunOptions.Container.none
-        else { return 2 }
+        guard let run = command as? RunCommand,
+              RunOptions.Container(rawValue: run.container) == RunOptions.Container.none else { return 2 }
         return 8
     }
 
