@@ -239,15 +239,7 @@ extension FastLetterRenderer {
         }
         guard !glyphs.isEmpty else { return nil }
         var plain: [UInt8] = []
-        if let leaf, let mcid = leaf.mcid {
-            plain.append(UInt8(ascii: "/"))
-            FastPDF.append(leaf.tag.rawValue, to: &plain)
-            FastPDF.append(" << /MCID ", to: &plain)
-            FastPDF.appendInteger(mcid, to: &plain)
-            FastPDF.append(" >> BDC\n", to: &plain)
-        } else {
-            FastPDF.append("/Artifact BMC\n", to: &plain)
-        }
+        FastPDF.beginMarkedContent(leaf?.tag, mcid: leaf?.mcid, to: &plain)
         FastPDF.content(glyphs: glyphs, lines: [], advances: template.advances, into: &plain)
         FastPDF.append("EMC\n", to: &plain)
         let segment = makeSegment(plain, events: [], usesExtension: glyphs.contains { $0.face == .regularExtension },

@@ -1,6 +1,17 @@
 /// Tagged page content for the fast path: the glyphs of each structure element in its own
 /// marked-content sequence, in drawing order (which is reading order).
 extension FastPDF {
+    /// Opens the marked-content sequence of some glyphs: `/Tag << /MCID n >> BDC` for an
+    /// element that holds content (it has an MCID), `/Artifact BMC` for anything else.
+    static func beginMarkedContent(_ tag: StructureTag?, mcid: Int?, to out: inout [UInt8]) {
+        guard let tag, tag != .artifact, let mcid else { return append("/Artifact BMC\n", to: &out) }
+        out.append(UInt8(ascii: "/"))
+        append(tag.rawValue, to: &out)
+        append(" << /MCID ", to: &out)
+        appendInteger(mcid, to: &out)
+        append(" >> BDC\n", to: &out)
+    }
+
     /// Writes lines and glyphs as tagged page content.
     ///
     /// The lines (fold marks, the footer rule) and every glyph outside a tag that holds
@@ -30,15 +41,7 @@ extension FastPDF {
             guard end > start else { return }
             let segment = Array(glyphs[start..<end])
             start = end
-            if let leaf = open.last, leaf.tag != .artifact, let mcid = leaf.mcid {
-                out.append(UInt8(ascii: "/"))
-                append(leaf.tag.rawValue, to: &out)
-                append(" << /MCID ", to: &out)
-                appendInteger(mcid, to: &out)
-                append(" >> BDC\n", to: &out)
-            } else {
-                append("/Artifact BMC\n", to: &out)
-            }
+            beginMarkedContent(open.last?.tag, mcid: open.last?.mcid, to: &out)
             content(glyphs: segment, lines: [], advances: advances, into: &out)
             append("EMC\n", to: &out)
         }
