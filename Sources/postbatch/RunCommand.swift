@@ -42,9 +42,14 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Messages per container with --container tar.lzma.")
     var perContainer: Int = 500
 
-    @Option(help: ArgumentHelp("LZMA preset of containers, 0 (fastest) to 9 (smallest); each keeps 4 MiB of "
-                               + "history at least.", valueName: "level"))
-    var lzmaLevel: Int = 1
+    @Option(help: ArgumentHelp("LZMA encoder of containers: postbatch (default; made for repeated envelopes, "
+                               + "checked by liblzma as it writes) or liblzma.", valueName: "encoder"),
+            completion: .list(["postbatch", "liblzma"]))
+    var lzmaEncoder: String?
+
+    @Option(help: ArgumentHelp("liblzma's preset, 0 (fastest) to 9 (smallest), with 4 MiB of history at least; "
+                               + "implies --lzma-encoder liblzma (default there: 1).", valueName: "level"))
+    var lzmaLevel: Int?
 
     @Option(help: ArgumentHelp("The envelopes' creation time, like 2021-10-01T08:00:00Z (default: now; a resumed run keeps its first time).",
                                valueName: "time"))
@@ -87,8 +92,15 @@ struct RunCommand: AsyncParsableCommand {
         if !(1...1_000_000).contains(perContainer) {
             throw ValidationError("--per-container must be from 1 to 1000000 (found \(perContainer))")
         }
-        if !(0...9).contains(lzmaLevel) {
+        if let lzmaLevel, !(0...9).contains(lzmaLevel) {
             throw ValidationError("--lzma-level must be from 0 to 9 (found \(lzmaLevel))")
+        }
+        if let lzmaEncoder, lzmaEncoder != "postbatch", lzmaEncoder != "liblzma" {
+            throw ValidationError("--lzma-encoder must be postbatch or liblzma (found '\(lzmaEncoder)')")
+        }
+        if lzmaEncoder == "postbatch", let lzmaLevel {
+            throw ValidationError("--lzma-level \(lzmaLevel) is a liblzma preset; postbatch's encoder has no levels "
+                                  + "(drop --lzma-level, or use --lzma-encoder liblzma)")
         }
         if let workers, !(1...256).contains(workers) {
             throw ValidationError("--workers must be from 1 to 256 (found \(workers))")
@@ -136,10 +148,12 @@ struct RunCommand: AsyncParsableCommand {
             }
             return time
         }
+        let compression: LZMACompression = lzmaEncoder == "liblzma" || lzmaLevel != nil
+            ? .preset(lzmaLevel ?? 1) : .standard
         var options = RunOptions(
             input: inputOptions.input, spool: spool ?? "", delimiter: inputOptions.delimiterCharacter,
             memoVersion: memo, container: RunOptions.Container(rawValue: container) ?? .none,
-            perContainer: perContainer, compressionLevel: lzmaLevel, now: time, dryRun: dryRun, forceNewRun: forceNewRun,
+            perContainer: perContainer, compression: compression, now: time, dryRun: dryRun, forceNewRun: forceNewRun,
             workers: workers, renderer: RendererChoice(rawValue: renderer) ?? .fast,
             shard: shard.flatMap(Shard.init(argument:)), cancellation: cancellation)
         options.refuseQuotedLineBreaks = strict

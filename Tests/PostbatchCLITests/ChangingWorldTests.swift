@@ -252,7 +252,8 @@ struct ChangingWorldTests {
         let (directory, csv, spool, _) = try Self.finishedSpool(count: 100, seed: 7)
         let container = try CLI.run(["run", csv.path, "--spool", spool.path, "--container", "tar.lzma", "--now", Self.now])
         #expect(container.status == 2)
-        #expect(container.stderr.contains("what differs: --container, --per-container, --lzma-level;"), "\(container.stderr)")
+        #expect(container.stderr.contains("what differs: --container, --per-container, --lzma-encoder, --lzma-level;"),
+                "\(container.stderr)")
         let other = try CLI.generate(["--count", "100", "--seed", "8"], into: directory, name: "other.csv")
         let input = try CLI.run(["run", other.path, "--spool", spool.path, "--now", Self.now])
         #expect(input.status == 2)

@@ -305,6 +305,46 @@ struct RunCommandTests {
         #expect(validate.status == 0, "\(validate.stdout)")
     }
 
+    @Test("postbatch's LZMA encoder and liblzma's give containers with the same tars; bad choices are usage errors")
+    func lzmaEncoders() throws {
+        let directory = try Scratch.folder("cli")
+        let csv = try input(count: 200, in: directory)
+        var tars: [String: [String: String]] = [:]
+        for (name, flags) in [("postbatch", [String]()), ("liblzma", ["--lzma-encoder", "liblzma"]),
+                              ("level", ["--lzma-level", "0"])] {
+            let spool = directory.appendingPathComponent("spool-\(name)")
+            let run = try CLI.run(["run", csv.path, "--spool", spool.path, "--container", "tar.lzma",
+                                   "--per-container", "40", "--now", "2021-10-01T08:00:00Z"] + flags)
+            #expect(run.status == 0, "\(run.stderr)")
+            let manifest = try Spool.lines(spool.appendingPathComponent("manifest.csv"))
+            var contents: [String: String] = [:]
+            for container in Set(manifest.map { String($0.split(separator: ",")[7]) }) {
+                // xz itself reads the stream: the bytes of the tar, not just its listing, must agree.
+                let tar = try CLI.execute(URL(fileURLWithPath: "/usr/bin/xz"),
+                                          ["--format=lzma", "-dc", spool.appendingPathComponent(container).path])
+                #expect(tar.status == 0, "\(container): \(tar.stderr)")
+                contents[container] = tar.stdout
+            }
+            #expect(contents.count >= 4)
+            tars[name] = contents
+        }
+        // The run's identity names the encoder, so the paper envelopes' mass-mailing id differs;
+        // the digital containers must hold the very same tars.
+        let digital = { (all: [String: String]) in all.filter { $0.key.hasPrefix("digital/") } }
+        #expect(!digital(tars["postbatch"] ?? [:]).isEmpty)
+        #expect(digital(tars["postbatch"] ?? [:]) == digital(tars["liblzma"] ?? [:]))
+        #expect(digital(tars["postbatch"] ?? [:]) == digital(tars["level"] ?? [:]))
+
+        for flags in [["--lzma-encoder", "zstd"], ["--lzma-encoder", "postbatch", "--lzma-level", "3"],
+                      ["--lzma-level", "10"]] {
+            let spool = directory.appendingPathComponent("refused")
+            let bad = try CLI.run(["run", csv.path, "--spool", spool.path, "--container", "tar.lzma"] + flags)
+            #expect(bad.status == 2, "\(flags)")
+            #expect(bad.stderr.contains("--lzma-"), "\(flags): \(bad.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: spool.path))
+        }
+    }
+
     @Test("input errors are exit 2 and create no spool")
     func inputErrors() throws {
         let directory = try Scratch.folder("cli")

@@ -7,11 +7,11 @@ internal import NIOCore
 /// Packed containers are kept in `DIR/.delivery/packed/`, written atomically, so a
 /// transmission sent again after an interruption carries the same bytes. Their
 /// entries are the batch's envelopes in manifest order, stamped with the letters'
-/// date, LZMA at a low level (packing is on the sending path).
+/// date, compressed with postbatch's LZMA encoder (packing is on the sending path).
 struct ContainerSource {
     let spool: String
     let ledger: Ledger
-    let level: Int
+    let compression: LZMACompression
 
     /// The container's bytes.
     ///
@@ -37,24 +37,17 @@ struct ContainerSource {
         let name = String(relative.split(separator: "/").last ?? "")
         let uuids = try ledger.letters(inTransmission: folder)
         let date = folder.split(separator: "/").dropFirst().first.flatMap { CalendarDate(iso: String($0)) }
-        let file = try AtomicFileWriter(directory: directory).begin(name: name)
-        do {
-            let archive = try TarLZMAWriter(into: file, modificationTime: Int64(date?.secondsSinceEpoch ?? 0),
-                                            compressionLevel: level)
+        _ = try TarLZMAWriter.writeContainer(folder: directory, name: name,
+                                             modificationTime: Int64(date?.secondsSinceEpoch ?? 0),
+                                             compression: compression) { archive in
             for uuid in uuids {
                 let envelope = "\(spool)/\(folder)/\(uuid).xml"
                 guard let data = FileManager.default.contents(atPath: envelope) else {
-                    file.abort()
                     throw DeliveryError(code: .notASpool, subject: "\(folder)/\(uuid).xml",
                                         message: "the envelope \(folder)/\(uuid).xml is missing: run 'postbatch verify \(spool)'")
                 }
                 try archive.append(name: "\(uuid).xml", contents: [UInt8](data))
             }
-            try archive.finish()
-            try file.commit()
-        } catch {
-            file.abort()
-            throw error
         }
         return relative
     }

@@ -26,8 +26,8 @@ public struct DeliveryOptions: Sendable {
     public var receiptsPageSize = 1000
     /// How long one request may take.
     public var requestTimeout: Duration = .seconds(120)
-    /// LZMA level for packing loose envelopes into containers.
-    public var packingLevel = 1
+    /// How loose envelopes are compressed when packed into containers.
+    public var packingCompression = LZMACompression.standard
     /// Set by SIGINT or SIGTERM: no new container is started, the ones in flight finish,
     /// and ``Deliverer/run(dryRun:progress:)`` returns a summary with
     /// ``DeliverySummary/interruptedBy`` set.
@@ -291,7 +291,8 @@ public struct Deliverer: Sendable {
     private func transmit(_ transmission: Ledger.Transmission, ledger: Ledger, client: DigitalPostClient,
                           limiter: RateLimiter?, counters: Counters) async throws {
         let key = transmission.key
-        let bytes = try ContainerSource(spool: spool, ledger: ledger, level: options.packingLevel).bytes(for: key)
+        let source = ContainerSource(spool: spool, ledger: ledger, compression: options.packingCompression)
+        let bytes = try source.bytes(for: key)
         var attempt = 0
         while true {
             attempt += 1

@@ -130,18 +130,19 @@ final class ContainerBatchSink: BatchSink {
     private let spool: SpoolDirectory
     private let journal: RunJournal
     private let logger: Logger
-    private let level: Int
+    private let compression: LZMACompression
     private let modificationTime: Int64
     private let maximumCompressing: Int
     private var batches = OpenBatches()
     private var folders: [String: String] = [:]
-    private var compressing: [(key: BatchKey, lines: String, task: Task<Void, any Error>)] = []
+    private var compressing: [(key: BatchKey, lines: String, task: Task<LZMACompression, any Error>)] = []
 
-    init(spool: SpoolDirectory, journal: RunJournal, logger: Logger, level: Int, now: Timestamp, workers: Int) {
+    init(spool: SpoolDirectory, journal: RunJournal, logger: Logger, compression: LZMACompression, now: Timestamp,
+         workers: Int) {
         self.spool = spool
         self.journal = journal
         self.logger = logger
-        self.level = level
+        self.compression = compression
         self.modificationTime = Int64(now.secondsSinceEpoch)
         self.maximumCompressing = workers
     }
@@ -165,10 +166,15 @@ final class ContainerBatchSink: BatchSink {
             let directory = try folder(SpoolLayout.dateFolder(of: whole.key))
             let name = SpoolLayout.containerName(of: whole.key)
             let entries = whole.entries
-            let level = self.level
+            let compression = self.compression
             let time = modificationTime
             let task = Task {
-                try ContainerFile.write(entries, folder: directory, name: name, modificationTime: time, level: level)
+                try TarLZMAWriter.writeContainer(folder: directory, name: name, modificationTime: time,
+                                                 compression: compression) { archive in
+                    for entry in entries {
+                        try archive.append(name: entry.name, contents: entry.bytes)
+                    }
+                }
             }
             compressing.append((whole.key, whole.manifestLines, task))
             while compressing.count > maximumCompressing {
@@ -191,7 +197,12 @@ final class ContainerBatchSink: BatchSink {
 
     private func recordOldest() async throws {
         let (key, lines, task) = compressing.removeFirst()
-        try await task.value
+        let written = try await task.value
+        if written != compression {
+            logger.warning("container written again with \(written)", metadata: [
+                "batch": "\(SpoolLayout.journalSegment(of: key))",
+                "reason": "postbatch's LZMA encoder failed its check (lzma_check); please report it"])
+        }
         try journal.recordBatch(key, manifestLines: lines)
         logger.debug("batch done", metadata: ["batch": "\(SpoolLayout.journalSegment(of: key))"])
     }
@@ -201,25 +212,5 @@ final class ContainerBatchSink: BatchSink {
         let path = try spool.makeDirectory(relative)
         folders[relative] = path
         return path
-    }
-}
-
-/// One container file of a spool.
-enum ContainerFile {
-    /// Writes one whole container: a temporary file, LZMA-compressed tar, renamed into place.
-    static func write(_ entries: [TarEntryData], folder: String, name: String, modificationTime: Int64,
-                               level: Int) throws(SpoolError) {
-        let file = try AtomicFileWriter(directory: folder).begin(name: name)
-        do throws(SpoolError) {
-            let archive = try TarLZMAWriter(into: file, modificationTime: modificationTime, compressionLevel: level)
-            for entry in entries {
-                try archive.append(name: entry.name, contents: entry.bytes)
-            }
-            try archive.finish()
-            try file.commit()
-        } catch {
-            file.abort()
-            throw error
-        }
     }
 }

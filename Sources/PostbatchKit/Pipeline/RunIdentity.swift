@@ -43,8 +43,10 @@ enum RunIdentity {
         close("--memo-version")
         add("renderer=\(options.renderer.rawValue)")
         close("--renderer")
-        add("container=\(options.container.rawValue)|\(options.container == .none ? SpoolLayout.lettersPerFolder : options.perContainer)|\(options.container == .none ? 0 : options.compressionLevel)")
-        close("--container, --per-container, --lzma-level")
+        let loose = options.container == .none
+        add("container=\(options.container.rawValue)|\(loose ? SpoolLayout.lettersPerFolder : options.perContainer)|"
+            + (loose ? "0" : Self.compressionKey(options.compression)))
+        close("--container, --per-container, --lzma-encoder, --lzma-level")
         add("now=\(options.now?.iso ?? "-")")
         close("--now")
         add("shard=\(includingShard ? options.shard?.description ?? "-" : "-")")
@@ -75,6 +77,16 @@ enum RunIdentity {
     /// whether it was given the run's input.
     static func inputPart(inputSHA256: String) -> String {
         String(Hex.string(SHA256.hash(data: Array("input=\(inputSHA256)\n".utf8))).prefix(16))
+    }
+
+    /// How a container's compression goes into the identity: a preset as its number (as
+    /// before postbatch had its own encoder, so older spools resume), postbatch's encoder
+    /// as `postbatch`.
+    static func compressionKey(_ compression: LZMACompression) -> String {
+        switch compression {
+        case .repeats: "postbatch"
+        case .preset(let level): "\(level)"
+        }
     }
 
     /// The names of the parts that differ, in a sentence: `input, templates`.

@@ -217,8 +217,8 @@ struct WritingRun {
         }
         let sink: any BatchSink = options.container == .none
             ? LooseBatchSink(spool: journal.spool, journal: journal, logger: logger)
-            : ContainerBatchSink(spool: journal.spool, journal: journal, logger: logger, level: options.compressionLevel,
-                                 now: now, workers: options.workers)
+            : ContainerBatchSink(spool: journal.spool, journal: journal, logger: logger,
+                                 compression: options.compression, now: now, workers: options.workers)
         var pending = PendingLetters(classifier: classifier, numbering: BatchNumbering(size: batchSize),
                                      batchSizes: pass.batchSizes, shard: options.shard, fingerprints: fingerprints,
                                      inputSHA256: pass.inputSHA256, isDone: { journal.isDone($0, in: done) })

@@ -24,6 +24,7 @@ public struct SpoolError: Error, Sendable, CustomStringConvertible {
             case io = "io"
             case locked = "locked"
             case archive = "archive"
+            case lzmaCheck = "lzma_check"
             case invalidName = "invalid_name"
             case notASpool = "not_a_spool"
         }
@@ -39,6 +40,9 @@ public struct SpoolError: Error, Sendable, CustomStringConvertible {
         public static var locked: Self { .init(storage: .locked) }
         /// libarchive could not write or read a `.tar.lzma` container.
         public static var archive: Self { .init(storage: .archive) }
+        /// postbatch's LZMA encoder wrote a stream that liblzma's decoder does not read
+        /// back as the tar it was given (``LZMACompression/repeats``).
+        public static var lzmaCheck: Self { .init(storage: .lzmaCheck) }
         /// A file or entry name is not one plain path component (empty, `.`,
         /// `..`, holds `/` or NUL, or too long for a tar header).
         public static var invalidName: Self { .init(storage: .invalidName) }

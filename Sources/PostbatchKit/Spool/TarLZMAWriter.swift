@@ -15,16 +15,19 @@ internal import Glibc
 /// entries appear in the order added and no pax headers are written. The same
 /// entries with the same settings therefore always give the same bytes.
 ///
-/// libarchive writes the tar; liblzma compresses it (libarchive's own LZMA filter
-/// takes only a preset, see ``encoderOptions(level:)``). Compressed bytes go
-/// straight into the pending file as they come, so memory stays flat however
-/// many entries a container holds (apart from the LZMA encoder itself, see
-/// ``defaultCompressionLevel``). Combine it with the atomic writer so that a
-/// container appears whole or not at all:
+/// libarchive writes the tar; postbatch's ``LZMAEncoder`` or liblzma compresses it, as
+/// ``LZMACompression`` says (libarchive's own LZMA filter takes only a preset, see
+/// ``encoderOptions(level:)``). Compressed bytes go into the pending file as they come,
+/// so memory stays flat however many entries a container holds (apart from the encoder's
+/// history, see ``defaultCompressionLevel``). postbatch's encoder is checked as it goes:
+/// liblzma's decoder reads its stream back and each byte it gives is compared with the tar
+/// given; a difference throws `lzma_check` (``writeContainer(folder:name:modificationTime:compression:entries:)``
+/// then writes the container again with liblzma). Combine it with the atomic writer so
+/// that a container appears whole or not at all:
 ///
 /// ```swift
 /// let file = try AtomicFileWriter(directory: dayFolder).begin(name: "0001.tar.lzma")
-/// let tar = try TarLZMAWriter(into: file, modificationTime: waveStart)
+/// let tar = try TarLZMAWriter(into: file, modificationTime: waveStart, compression: .repeats)
 /// for envelope in batch {
 ///     try tar.append(name: "\(envelope.uuid).xml", contents: envelope.bytes)
 /// }
@@ -35,8 +38,9 @@ internal import Glibc
 /// After any error the pending file has been aborted (its temporary file is
 /// gone) and the writer accepts no more calls.
 package final class TarLZMAWriter {
-    /// The LZMA preset when a caller names none: 6, xz's own default. A run names its
-    /// own (``RunOptions/compressionLevel``, 1 unless `--lzma-level` says otherwise).
+    /// The LZMA preset when a caller names no compression: 6, xz's own default. A run names
+    /// its own (``RunOptions/compression``: postbatch's encoder unless `--lzma-encoder` or
+    /// `--lzma-level` say otherwise; 1 when only `--lzma-encoder liblzma` is given).
     ///
     /// Measured once by hand with 400 synthetic one-page letters rendered by
     /// pango/cairo (~25.6 KB PDF, ~34.7 KB envelope), bytes per letter:
@@ -89,9 +93,21 @@ package final class TarLZMAWriter {
     package static let maximumNameLength = 100
 
     private var archive: OpaquePointer?
+    /// liblzma's encoder for a preset; for ``LZMACompression/repeats``, liblzma's decoder
+    /// that checks ``repeats``.
     private var encoder = lzma_stream()
     private var encoding = false
-    /// Where the encoder writes, emptied into the file whenever full.
+    /// postbatch's encoder, for ``LZMACompression/repeats``.
+    private let repeats: LZMAEncoder?
+    /// How many tar bytes went into ``repeats``, and how many its check has read back.
+    private var given = 0
+    private var checked = 0
+    /// How many compressed bytes ``repeats`` has given so far.
+    private var compressed = 0
+    /// For tests of the check: the offset of a byte of the compressed stream that is
+    /// flipped before it is checked.
+    var damageForTesting: Int?
+    /// Where the encoder writes (or the checking decoder), emptied into the file whenever full.
     private var output = [UInt8](repeating: 0, count: 64 * 1024)
     /// The bytes of ``output`` not yet written to the file.
     private var outputCount = 0
@@ -111,28 +127,37 @@ package final class TarLZMAWriter {
     ///   - modificationTime: the time stamped on every entry, in whole seconds
     ///     since 1970-01-01 UTC (for example the start of the wave day), so that
     ///     a re-run produces identical bytes.
-    ///   - compressionLevel: the LZMA preset, 0 (fastest) to 9 (smallest), as
-    ///     ``encoderOptions(level:)`` tunes it.
+    ///   - compression: postbatch's encoder, or liblzma's at a preset 0 (fastest) to 9
+    ///     (smallest) as ``encoderOptions(level:)`` tunes it.
     /// - Throws: ``SpoolError`` with code `archive` when the level is outside 0...9
     ///   or libarchive or liblzma cannot start; the file has then been aborted.
     package init(
         into file: PendingFile, modificationTime: Int64,
-        compressionLevel: Int = TarLZMAWriter.defaultCompressionLevel
+        compression: LZMACompression = .preset(TarLZMAWriter.defaultCompressionLevel)
     ) throws(SpoolError) {
         self.file = file
         self.modificationTime = modificationTime
-        guard (0...9).contains(compressionLevel), let archive = archive_write_new() else {
+        var level = Self.defaultCompressionLevel
+        if case .preset(let preset) = compression { level = preset }
+        guard (0...9).contains(level), let archive = archive_write_new() else {
             file.abort()
             throw SpoolError(
-                code: .archive, path: file.finalPath, cause: "compression level \(compressionLevel)",
+                code: .archive, path: file.finalPath, cause: "compression level \(level)",
                 message: "cannot start the archive \(file.finalPath): the LZMA level must be 0 to 9")
         }
         self.archive = archive
+        repeats = compression == .repeats ? LZMAEncoder() : nil
         // From here on the encoder may hold memory (even when it fails to start): deinit or fail ends it.
         encoding = true
-        guard var options = Self.encoderOptions(level: compressionLevel),
-              lzma_alone_encoder(&encoder, &options) == LZMA_OK else {
-            throw fail(cause: "lzma_alone_encoder failed", "start the LZMA encoder")
+        if repeats != nil {
+            guard lzma_alone_decoder(&encoder, UInt64.max) == LZMA_OK else {
+                throw fail(cause: "lzma_alone_decoder failed", "start the LZMA check")
+            }
+        } else {
+            guard var options = Self.encoderOptions(level: level),
+                  lzma_alone_encoder(&encoder, &options) == LZMA_OK else {
+                throw fail(cause: "lzma_alone_encoder failed", "start the LZMA encoder")
+            }
         }
         try check(archive_write_set_format_ustar(archive), "set the ustar format")
         // Do not pad the tar to a 10 KiB block.
@@ -166,6 +191,20 @@ package final class TarLZMAWriter {
     /// is full and at the end: libarchive hands over its tar in 10 KiB blocks, and writing
     /// after each made about two `write` calls per envelope.
     private func compress(_ input: UnsafeRawBufferPointer, finishing: Bool) throws(SpoolError) {
+        if let repeats {
+            repeats.append(input)
+            given += input.count
+            if finishing { repeats.finish() }
+            guard repeats.output.count >= output.count || finishing else { return }
+            if let damage = damageForTesting, (compressed..<compressed + repeats.output.count).contains(damage) {
+                repeats.damageOutput(at: damage - compressed)
+            }
+            compressed += repeats.output.count
+            try checkRepeats(repeats, finishing: finishing)
+            try file.write(repeats.output)
+            repeats.clearOutput()
+            return
+        }
         encoder.next_in = input.baseAddress?.assumingMemoryBound(to: UInt8.self)
         encoder.avail_in = input.count
         while true {
@@ -189,6 +228,43 @@ package final class TarLZMAWriter {
                     message: "could not compress the archive \(file.finalPath)")
             }
         }
+    }
+
+    /// Reads `repeats`' new output back with liblzma's decoder and compares what it gives
+    /// with the tar bytes given; at the end, also that the stream ends where the tar does.
+    private func checkRepeats(_ repeats: LZMAEncoder, finishing: Bool) throws(SpoolError) {
+        let compressed = repeats.output
+        encoder.next_in = compressed.baseAddress?.assumingMemoryBound(to: UInt8.self)
+        encoder.avail_in = compressed.count
+        while true {
+            let (status, produced) = output.withUnsafeMutableBytes { buffer in
+                encoder.next_out = buffer.baseAddress?.assumingMemoryBound(to: UInt8.self)
+                encoder.avail_out = buffer.count
+                let status = lzma_code(&encoder, LZMA_RUN)
+                let produced = buffer.count - encoder.avail_out
+                return (status, repeats.holds(UnsafeRawBufferPointer(rebasing: buffer[..<produced]), at: checked)
+                    ? produced : -1)
+            }
+            guard produced >= 0, status == LZMA_OK || status == LZMA_STREAM_END else {
+                throw mismatch(at: checked, "liblzma status \(status.rawValue)")
+            }
+            checked += produced
+            if status == LZMA_STREAM_END {
+                guard finishing, encoder.avail_in == 0, checked == given else {
+                    throw mismatch(at: checked, "the stream ended early")
+                }
+                return
+            }
+            if encoder.avail_in == 0 && encoder.avail_out > 0 { break }
+        }
+        if finishing { throw mismatch(at: checked, "no end marker") }
+    }
+
+    private func mismatch(at offset: Int, _ detail: String) -> SpoolError {
+        SpoolError(
+            code: .lzmaCheck, path: file.finalPath, cause: "byte \(offset) of \(given): \(detail)",
+            message: "postbatch's LZMA encoder wrote a stream of \(file.finalPath) that liblzma does not read back "
+                + "as its tar; nothing of it was kept. Run again with --lzma-encoder liblzma and report this")
     }
 
     /// Adds one file to the archive.

@@ -18,9 +18,10 @@ struct TarLZMATests {
 
     /// Writes `entries` into `folder/name` through the atomic writer.
     @discardableResult
-    static func writeContainer(_ entries: [TarEntry], in folder: String, name: String) throws -> String {
+    static func writeContainer(_ entries: [TarEntry], in folder: String, name: String,
+                               compression: LZMACompression = .preset(6)) throws -> String {
         let file = try AtomicFileWriter(directory: folder).begin(name: name)
-        let tar = try TarLZMAWriter(into: file, modificationTime: waveStart)
+        let tar = try TarLZMAWriter(into: file, modificationTime: waveStart, compression: compression)
         for entry in entries { try tar.append(name: entry.name, contents: entry.bytes) }
         #expect(tar.entryCount == entries.count)
         try tar.finish()
@@ -28,19 +29,21 @@ struct TarLZMATests {
         return file.finalPath
     }
 
-    @Test("three entries read back equal, in order, 0600, with the given mtime")
-    func roundTrip() throws {
+    @Test("three entries read back equal, in order, 0600, with the given mtime",
+          arguments: [LZMACompression.repeats, .preset(6)])
+    func roundTrip(compression: LZMACompression) throws {
         let tmp = try TemporaryFolder()
-        let path = try Self.writeContainer(Self.entries, in: tmp.path, name: "0001.tar.lzma")
+        let path = try Self.writeContainer(Self.entries, in: tmp.path, name: "0001.tar.lzma", compression: compression)
         #expect(try TarLZMAReader.entries(atPath: path) == Self.entries)
         #expect(permissions(of: path) == 0o600)
         #expect(names(in: tmp.path) == ["0001.tar.lzma"])
     }
 
-    @Test("the file is LZMA-alone, not xz, and GNU tar --lzma lists the entries")
-    func gnuTarLists() throws {
+    @Test("the file is LZMA-alone, not xz, and GNU tar --lzma lists the entries",
+          arguments: [LZMACompression.repeats, .preset(6)])
+    func gnuTarLists(compression: LZMACompression) throws {
         let tmp = try TemporaryFolder()
-        let path = try Self.writeContainer(Self.entries, in: tmp.path, name: "0001.tar.lzma")
+        let path = try Self.writeContainer(Self.entries, in: tmp.path, name: "0001.tar.lzma", compression: compression)
         let head = try #require(contents(of: path)).prefix(6)
         #expect(Array(head) != [0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00], "xz magic")
         #expect(head.first == 0x5D, "lzma-alone properties byte for lc=3 lp=0 pb=2")
@@ -92,14 +95,65 @@ struct TarLZMATests {
         #expect(try TarLZMAReader.entries(atPath: path) == entries)
     }
 
-    @Test("two writes of the same entries are byte-identical")
-    func deterministic() throws {
+    @Test("two writes of the same entries are byte-identical", arguments: [LZMACompression.repeats, .preset(6)])
+    func deterministic(compression: LZMACompression) throws {
         let tmp = try TemporaryFolder()
-        let first = try Self.writeContainer(Self.entries, in: tmp.path, name: "a.tar.lzma")
+        let first = try Self.writeContainer(Self.entries, in: tmp.path, name: "a.tar.lzma", compression: compression)
         usleep(1_100_000)  // a clock-dependent header would now differ
-        let second = try Self.writeContainer(Self.entries, in: tmp.path, name: "b.tar.lzma")
+        let second = try Self.writeContainer(Self.entries, in: tmp.path, name: "b.tar.lzma", compression: compression)
         let firstBytes = try #require(contents(of: first))
         #expect(firstBytes == contents(of: second))
+    }
+
+    /// Entries large enough that the compressed stream passes the check in several pieces.
+    static let largeEntries: [TarEntry] = (0..<40).map { index in
+        var state = UInt64(index + 1)
+        let body = (0..<6_000).map { _ in
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return UInt8(truncatingIfNeeded: state >> 33)
+        }
+        return TarEntry(name: "\(index).xml", bytes: body, permissions: 0o600, modificationTime: waveStart)
+    }
+
+    @Test("a byte of postbatch's stream damaged before the check: lzma_check, and no file is left")
+    func damagedStreamIsCaught() throws {
+        for offset in [5, 20, 150_000] {
+            let tmp = try TemporaryFolder()
+            let file = try AtomicFileWriter(directory: tmp.path).begin(name: "0001.tar.lzma")
+            let tar = try TarLZMAWriter(into: file, modificationTime: Self.waveStart, compression: .repeats)
+            tar.damageForTesting = offset
+            let error = #expect(throws: SpoolError.self, "byte \(offset)") {
+                for entry in Self.largeEntries { try tar.append(name: entry.name, contents: entry.bytes) }
+                try tar.finish()
+            }
+            #expect(error?.code == .lzmaCheck, "byte \(offset)")
+            #expect(names(in: tmp.path) == [], "byte \(offset)")
+        }
+    }
+
+    @Test("a container whose stream fails the check is written again with liblzma and reads back whole")
+    func damagedStreamFallsBack() throws {
+        let tmp = try TemporaryFolder()
+        var attempts = 0
+        let written = try TarLZMAWriter.writeContainer(
+            folder: tmp.path, name: "0001.tar.lzma", modificationTime: Self.waveStart, compression: .repeats,
+            damaging: 1_000
+        ) { tar in
+            attempts += 1
+            for entry in Self.largeEntries { try tar.append(name: entry.name, contents: entry.bytes) }
+        }
+        #expect(written == LZMACompression.fallback)
+        #expect(attempts == 2)
+        #expect(names(in: tmp.path) == ["0001.tar.lzma"])
+        #expect(try TarLZMAReader.entries(atPath: tmp.appending("0001.tar.lzma")) == Self.largeEntries)
+
+        let clean = try TarLZMAWriter.writeContainer(
+            folder: tmp.path, name: "0002.tar.lzma", modificationTime: Self.waveStart, compression: .repeats
+        ) { tar in
+            for entry in Self.largeEntries { try tar.append(name: entry.name, contents: entry.bytes) }
+        }
+        #expect(clean == .repeats)
+        #expect(try TarLZMAReader.entries(atPath: tmp.appending("0002.tar.lzma")) == Self.largeEntries)
     }
 
     @Test("ENOSPC while writing the container leaves no file and throws disk_full")
@@ -108,7 +162,7 @@ struct TarLZMATests {
         var writer = AtomicFileWriter(directory: tmp.path)
         writer.faults = FaultInjection(failure: .write(afterBytes: 100), errno: ENOSPC)
         let file = try writer.begin(name: "0001.tar.lzma")
-        let tar = try TarLZMAWriter(into: file, modificationTime: Self.waveStart, compressionLevel: 0)
+        let tar = try TarLZMAWriter(into: file, modificationTime: Self.waveStart, compression: .preset(0))
         let noise = (0..<300_000).map { UInt8(truncatingIfNeeded: $0 &* 2_654_435_761 >> 7) }
         let error = #expect(throws: SpoolError.self) {
             for index in 0..<20 { try tar.append(name: "\(index).xml", contents: noise) }
@@ -137,7 +191,7 @@ struct TarLZMATests {
         let tmp = try TemporaryFolder()
         let file = try AtomicFileWriter(directory: tmp.path).begin(name: "0001.tar.lzma")
         let error = #expect(throws: SpoolError.self) {
-            _ = try TarLZMAWriter(into: file, modificationTime: Self.waveStart, compressionLevel: 10)
+            _ = try TarLZMAWriter(into: file, modificationTime: Self.waveStart, compression: .preset(10))
         }
         #expect(error?.code == .archive)
         #expect(names(in: tmp.path) == [])

@@ -38,7 +38,7 @@ struct FakeSpool: ~Copyable {
         try loose.write(Self.envelope(1), to: "\(Self.uuids[1]).xml")
         let file = try AtomicFileWriter(directory: try spool.makeDirectory("print/2021-10-09"), syncDirectory: false)
             .begin(name: "0001.tar.lzma")
-        let tar = try TarLZMAWriter(into: file, modificationTime: 1_633_737_600, compressionLevel: 0)
+        let tar = try TarLZMAWriter(into: file, modificationTime: 1_633_737_600, compression: .preset(0))
         try tar.append(name: "\(Self.uuids[2]).xml", contents: Self.envelope(2))
         try tar.append(name: "\(Self.uuids[3]).xml", contents: Self.envelope(3))
         try tar.finish()
@@ -155,7 +155,7 @@ struct SpoolVerifierTests {
         // Rewrite the container with one more entry than the manifest lists.
         let file = try AtomicFileWriter(directory: spool.path("print/2021-10-09"), syncDirectory: false)
             .begin(name: "0001.tar.lzma")
-        let tar = try TarLZMAWriter(into: file, modificationTime: 0, compressionLevel: 0)
+        let tar = try TarLZMAWriter(into: file, modificationTime: 0, compression: .preset(0))
         for index in 2...3 { try tar.append(name: "\(FakeSpool.uuids[index]).xml", contents: FakeSpool.envelope(index)) }
         try tar.append(name: "stray.xml", contents: [1, 2, 3])
         try tar.finish()
