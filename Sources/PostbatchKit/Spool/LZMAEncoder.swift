@@ -72,6 +72,11 @@ final class LZMAEncoder {
         engine.finish()
     }
 
+    /// Starts a new stream, keeping the memory (and the pages the window has touched).
+    func reset() {
+        engine.reset()
+    }
+
     /// Flips the bits of one byte of ``output``: how tests show that a damaged stream is caught.
     func damageOutput(at index: Int) {
         engine.damageOutput(at: index)
@@ -117,6 +122,24 @@ struct LZMAEncoderEngine {
         let probabilities = UnsafeMutablePointer<UInt16>.allocate(capacity: LZMAModel.count)
         probabilities.initialize(repeating: 1024, count: LZMAModel.count)
         coder = LZMARangeEncoder(probabilities: probabilities, outputCapacity: 64 * 1024)
+        writeHeader()
+    }
+
+    /// Starts a new stream in the same memory.
+    mutating func reset() {
+        filled = 0
+        position = 0
+        origin = 0
+        table.update(repeating: -1, count: 1 << Limits.hashBits)
+        coder.probabilities.update(repeating: 1024, count: LZMAModel.count)
+        coder.reset()
+        state = 0
+        reps = (0, 0, 0, 0)
+        finished = false
+        writeHeader()
+    }
+
+    private mutating func writeHeader() {
         coder.writeRaw(LZMAModel.propertiesByte)
         for shift in stride(from: 0, to: 32, by: 8) {
             coder.writeRaw(UInt8(truncatingIfNeeded: dictionarySize >> shift))

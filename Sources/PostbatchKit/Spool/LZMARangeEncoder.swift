@@ -25,6 +25,15 @@ struct LZMARangeEncoder {
         output = .allocate(capacity: outputCapacity)
     }
 
+    /// Starts a new stream: nothing coded, nothing held back, no output.
+    mutating func reset() {
+        low = 0
+        range = 0xFFFF_FFFF
+        cache = 0
+        cacheSize = 1
+        outputCount = 0
+    }
+
     /// Frees the output buffer (the probabilities belong to the caller).
     func deallocate() {
         output.deallocate()

@@ -93,12 +93,11 @@ package final class TarLZMAWriter {
     package static let maximumNameLength = 100
 
     private var archive: OpaquePointer?
-    /// liblzma's encoder for a preset; for ``LZMACompression/repeats``, liblzma's decoder
-    /// that checks ``repeats``.
+    /// liblzma's encoder, for a preset.
     private var encoder = lzma_stream()
     private var encoding = false
-    /// postbatch's encoder, for ``LZMACompression/repeats``.
-    private let repeats: LZMAEncoder?
+    /// postbatch's encoder and its check, for ``LZMACompression/repeats``.
+    private let workspace: LZMAWorkspace?
     /// How many tar bytes went into ``repeats``, and how many its check has read back.
     private var given = 0
     private var checked = 0
@@ -146,14 +145,14 @@ package final class TarLZMAWriter {
                 message: "cannot start the archive \(file.finalPath): the LZMA level must be 0 to 9")
         }
         self.archive = archive
-        repeats = compression == .repeats ? LZMAEncoder() : nil
-        // From here on the encoder may hold memory (even when it fails to start): deinit or fail ends it.
-        encoding = true
-        if repeats != nil {
-            guard lzma_alone_decoder(&encoder, UInt64.max) == LZMA_OK else {
+        workspace = compression == .repeats ? LZMAWorkspace.take() : nil
+        if let workspace {
+            guard workspace.startDecoder() else {
                 throw fail(cause: "lzma_alone_decoder failed", "start the LZMA check")
             }
         } else {
+            // From here on the encoder may hold memory (even when it fails to start): deinit or fail ends it.
+            encoding = true
             guard var options = Self.encoderOptions(level: level),
                   lzma_alone_encoder(&encoder, &options) == LZMA_OK else {
                 throw fail(cause: "lzma_alone_encoder failed", "start the LZMA encoder")
@@ -191,7 +190,8 @@ package final class TarLZMAWriter {
     /// is full and at the end: libarchive hands over its tar in 10 KiB blocks, and writing
     /// after each made about two `write` calls per envelope.
     private func compress(_ input: UnsafeRawBufferPointer, finishing: Bool) throws(SpoolError) {
-        if let repeats {
+        if let workspace {
+            let repeats = workspace.encoder
             repeats.append(input)
             given += input.count
             if finishing { repeats.finish() }
@@ -200,7 +200,7 @@ package final class TarLZMAWriter {
                 repeats.damageOutput(at: damage - compressed)
             }
             compressed += repeats.output.count
-            try checkRepeats(repeats, finishing: finishing)
+            try checkRepeats(workspace, finishing: finishing)
             try file.write(repeats.output)
             repeats.clearOutput()
             return
@@ -232,16 +232,17 @@ package final class TarLZMAWriter {
 
     /// Reads `repeats`' new output back with liblzma's decoder and compares what it gives
     /// with the tar bytes given; at the end, also that the stream ends where the tar does.
-    private func checkRepeats(_ repeats: LZMAEncoder, finishing: Bool) throws(SpoolError) {
+    private func checkRepeats(_ workspace: LZMAWorkspace, finishing: Bool) throws(SpoolError) {
+        let repeats = workspace.encoder
         let compressed = repeats.output
-        encoder.next_in = compressed.baseAddress?.assumingMemoryBound(to: UInt8.self)
-        encoder.avail_in = compressed.count
+        workspace.decoder.next_in = compressed.baseAddress?.assumingMemoryBound(to: UInt8.self)
+        workspace.decoder.avail_in = compressed.count
         while true {
             let (status, produced) = output.withUnsafeMutableBytes { buffer in
-                encoder.next_out = buffer.baseAddress?.assumingMemoryBound(to: UInt8.self)
-                encoder.avail_out = buffer.count
-                let status = lzma_code(&encoder, LZMA_RUN)
-                let produced = buffer.count - encoder.avail_out
+                workspace.decoder.next_out = buffer.baseAddress?.assumingMemoryBound(to: UInt8.self)
+                workspace.decoder.avail_out = buffer.count
+                let status = lzma_code(&workspace.decoder, LZMA_RUN)
+                let produced = buffer.count - workspace.decoder.avail_out
                 return (status, repeats.holds(UnsafeRawBufferPointer(rebasing: buffer[..<produced]), at: checked)
                     ? produced : -1)
             }
@@ -250,12 +251,12 @@ package final class TarLZMAWriter {
             }
             checked += produced
             if status == LZMA_STREAM_END {
-                guard finishing, encoder.avail_in == 0, checked == given else {
+                guard finishing, workspace.decoder.avail_in == 0, checked == given else {
                     throw mismatch(at: checked, "the stream ended early")
                 }
                 return
             }
-            if encoder.avail_in == 0 && encoder.avail_out > 0 { break }
+            if workspace.decoder.avail_in == 0 && workspace.decoder.avail_out > 0 { break }
         }
         if finishing { throw mismatch(at: checked, "no end marker") }
     }
@@ -330,7 +331,8 @@ package final class TarLZMAWriter {
             outputError = error
             throw fail(cause: "\(error)", "finish the LZMA stream")
         }
-        lzma_end(&encoder)
+        if let workspace { LZMAWorkspace.give(workspace) }
+        if encoding { lzma_end(&encoder) }
         encoding = false
     }
 

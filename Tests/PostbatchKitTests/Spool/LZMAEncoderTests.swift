@@ -96,6 +96,54 @@ struct LZMAEncoderTests {
         #expect(Self.roundTrips(input, piece: 100_000, dictionarySize: 8192))
     }
 
+    @Test("random mixtures of copies at recent and far distances, literals and runs decode to themselves")
+    func randomMixtures() {
+        for seed in UInt64(1)...40 {
+            var generator = Generator(state: seed)
+            var input = generator.bytes(Int(generator.next() % 64))
+            let pieces = Int(generator.next() % 400)
+            for _ in 0..<pieces {
+                switch generator.next() % 4 {
+                case 0:  // fresh bytes from a small alphabet, so that short matches happen
+                    let alphabet = UInt8(2 + generator.next() % 30)
+                    input += generator.bytes(Int(generator.next() % 40)).map { $0 % alphabet }
+                case 1 where !input.isEmpty:  // a copy from one of a few recent distances
+                    let reach = min(input.count, [3, 17, 250, 4_000][Int(generator.next() % 4)])
+                    let distance = 1 + Int(generator.next() % UInt64(reach))
+                    for _ in 0..<Int(generator.next() % 600) { input.append(input[input.count - distance]) }
+                case 2 where !input.isEmpty:  // a copy from anywhere before
+                    let start = Int(generator.next() % UInt64(input.count))
+                    let count = min(input.count - start, Int(generator.next() % 2_000))
+                    input += input[start..<start + count]
+                default:  // a run
+                    let byte = UInt8(truncatingIfNeeded: generator.next())
+                    input += [UInt8](repeating: byte, count: Int(generator.next() % 300))
+                }
+            }
+            let piece = 1 + Int(generator.next() % 5_000)
+            #expect(Self.roundTrips(input, piece: piece, dictionarySize: 4096 << (seed % 4)),
+                    "seed \(seed), \(input.count) bytes")
+        }
+    }
+
+    @Test("an encoder reset after another stream writes what a new one writes")
+    func resetIsNew() {
+        let first = Self.envelopes(30, seed: 1)
+        let second = Self.envelopes(30, seed: 2)
+        func encode(_ input: [UInt8], with encoder: LZMAEncoder) -> [UInt8] {
+            input.withUnsafeBytes { encoder.append($0) }
+            encoder.finish()
+            defer { encoder.clearOutput() }
+            return Array(encoder.output)
+        }
+        let used = LZMAEncoder()
+        _ = encode(first, with: used)
+        used.reset()
+        let again = encode(second, with: used)
+        #expect(again == encode(second, with: LZMAEncoder()))
+        #expect(LZMAStream.decode(again) == second)
+    }
+
     @Test("the stream depends only on the bytes, not on how they were handed over")
     func independentOfPieces() {
         let input = Self.envelopes(60)
