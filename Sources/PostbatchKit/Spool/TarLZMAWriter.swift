@@ -21,9 +21,10 @@ internal import Glibc
 /// so memory stays flat however many entries a container holds (apart from the encoder's
 /// history, see ``defaultCompressionLevel``). postbatch's encoder is checked as it goes:
 /// liblzma's decoder reads its stream back and each byte it gives is compared with the tar
-/// given; a difference throws `lzma_check` (``writeContainer(folder:name:modificationTime:compression:entries:)``
-/// then writes the container again with liblzma). Combine it with the atomic writer so
-/// that a container appears whole or not at all:
+/// given; a difference throws `lzma_check` (and
+/// ``writeContainer(folder:name:modificationTime:compression:entries:)`` writes the
+/// container again with liblzma). Combine it with the atomic writer so that a container
+/// appears whole or not at all:
 ///
 /// ```swift
 /// let file = try AtomicFileWriter(directory: dayFolder).begin(name: "0001.tar.lzma")
@@ -98,10 +99,10 @@ package final class TarLZMAWriter {
     private var encoding = false
     /// postbatch's encoder and its check, for ``LZMACompression/repeats``.
     private let workspace: LZMAWorkspace?
-    /// How many tar bytes went into ``repeats``, and how many its check has read back.
+    /// How many tar bytes went into postbatch's encoder, and how many its check has read back.
     private var given = 0
     private var checked = 0
-    /// How many compressed bytes ``repeats`` has given so far.
+    /// How many compressed bytes postbatch's encoder has given so far.
     private var compressed = 0
     /// For tests of the check: the offset of a byte of the compressed stream that is
     /// flipped before it is checked.
