@@ -196,7 +196,9 @@ package final class TarLZMAWriter {
             repeats.append(input)
             given += input.count
             if finishing { repeats.finish() }
-            guard repeats.output.count >= output.count || finishing else { return }
+            // Checked at least every MiB of tar: the encoder keeps 4 MiB of what it was given, and
+            // a stream of copies can code many MiB into less than the 64 KiB written at once.
+            guard repeats.output.count >= output.count || given - checked >= 1 << 20 || finishing else { return }
             if let damage = damageForTesting, (compressed..<compressed + repeats.output.count).contains(damage) {
                 repeats.damageOutput(at: damage - compressed)
             }

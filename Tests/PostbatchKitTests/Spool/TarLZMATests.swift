@@ -115,6 +115,25 @@ struct TarLZMATests {
         return TarEntry(name: "\(index).xml", bytes: body, permissions: 0o600, modificationTime: waveStart)
     }
 
+    @Test("postbatch's encoder passes its check on 24 MiB of copies, more than its 4 MiB of history between writes")
+    func copiesPassTheCheck() throws {
+        let tmp = try TemporaryFolder()
+        let envelope = Self.largeEntries[0].bytes
+        let entries = (0..<4_000).map {
+            TarEntry(name: "\($0).xml", bytes: envelope, permissions: 0o600, modificationTime: Self.waveStart)
+        }
+        let written = try TarLZMAWriter.writeContainer(
+            folder: tmp.path, name: "0001.tar.lzma", modificationTime: Self.waveStart, compression: .repeats
+        ) { tar in
+            for entry in entries { try tar.append(name: entry.name, contents: entry.bytes) }
+        }
+        #expect(written == .repeats, "the check failed and liblzma wrote the container")
+        let path = tmp.appending("0001.tar.lzma")
+        // About 60 bytes a copy: 64 KiB of stream holds some 6 MiB of tar.
+        #expect(try #require(contents(of: path)).count < envelope.count * entries.count / 40)
+        #expect(try TarLZMAReader.entries(atPath: path) == entries)
+    }
+
     @Test("a byte of postbatch's stream damaged before the check: lzma_check, and no file is left")
     func damagedStreamIsCaught() throws {
         for offset in [5, 20, 150_000] {
