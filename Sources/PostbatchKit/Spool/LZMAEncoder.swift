@@ -423,11 +423,8 @@ struct LZMAEncoderEngine {
     }
 
     /// The end marker: a match of length 2 at distance 2³², which no stream can have.
+    /// It is coded as any new match; the state it leaves behind is never used.
     private mutating func encodeEndMarker() {
-        let positionState = self.positionState
-        coder.encode(bit: 1, at: LZMAModel.isMatch + state * LZMAModel.positionStates + positionState)
-        coder.encode(bit: 0, at: LZMAModel.isRep + state)
-        encodeLength(2, coder: LZMAModel.matchLength, positionState: positionState)
-        encodeDistance(0xFFFF_FFFF, length: 2)
+        encodeMatch(distance: 0xFFFF_FFFF, length: 2)
     }
 }
