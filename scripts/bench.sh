@@ -4,8 +4,8 @@
 # Every figure comes from this run. A baseline (a plain copy of the same input) is measured
 # in the same run, so results compare across machines as ratios.
 #
-#   scripts/bench.sh                 # stats and run on 100k and 1M records (the 1M loose spool
-#                                    # needs about 40 GB: free space is checked first)
+#   scripts/bench.sh                 # stats and run on 100k and 1M records (a 1M loose spool
+#                                    # needs about 22 GB: free space is checked before each)
 #   BENCH_SIZES="100000" BENCH_RUN_SIZES="10000" scripts/bench.sh   # a quick look
 #   BENCH_PACKAGE=1 scripts/bench.sh # also the in-process benchmarks (package-benchmark)
 #   BENCH_TMPFS=/dev/shm scripts/bench.sh   # also a loose run with its spool on tmpfs: on disk,
@@ -107,16 +107,32 @@ run_measure() {
     'BEGIN { t = e - s; printf "%-28s %10d %9.3f s %12.0f letters/s %8.1f MB peak RSS %9.0f bytes/letter\n", label, n, t, l / t, rss / 1024, (l > 0 ? b / l : 0) }'
 }
 
+# What a loose spool takes per letter, rounded up to whole 4 KiB pages and blocks, with a margin:
+# a static envelope is about 22.8 KB, a personal one 26.1 KB (docs/performance.md, "Letter size").
+STATIC_KIB=26
+PERSONAL_KIB=30
+# fits FOLDER LETTERS KIB disk|memory LABEL: whether FOLDER has room for a loose spool of LETTERS
+# envelopes of KIB KiB each; on tmpfs ("memory") the pages are RAM too, so MemAvailable must hold
+# them with 1 GiB to spare. Says why when it does not: such a run is skipped, never half done.
+fits() {
+  local folder=$1 letters=$2 kib=$3 kind=$4 label=$5
+  local need=$((letters * kib * 1024)) free
+  free=$(df --output=avail -B1 "$folder" | tail -n 1)
+  if [ "$kind" = memory ]; then
+    local available
+    available=$(awk '$1 == "MemAvailable:" { printf "%.0f\n", $2 * 1024 - 1073741824 }' /proc/meminfo)
+    [ "$available" -lt "$free" ] && free=$available
+  fi
+  if [ "$free" -lt "$need" ]; then
+    printf '%-28s skipped: its spool needs %d MiB, %s has %d MiB free\n' "$label" $((need >> 20)) "$folder" $((free >> 20))
+    return 1
+  fi
+}
+
 for n in $RUN_SIZES; do
   "$BIN" generate --count "$n" --seed 42 --defect-rate 0.1 > "$WORK/input.csv"
   letters=$("$BIN" stats "$WORK/input.csv" --format csv | awk -F, '$1 == "letters.total" { print $2 }')
-  need=$((letters * 40 * 1024))
-  free=$(df --output=avail -B1 "$WORK" | tail -n 1)
-  echo "-- run: $n records, $letters letters ($((need / 1024 / 1024)) MiB of spool needed, $((free / 1024 / 1024)) MiB free)"
-  if [ "$free" -lt "$need" ]; then
-    echo "   not enough free space in $WORK for a loose spool; skipping this size"
-    continue
-  fi
+  echo "-- run: $n records, $letters letters"
   run_measure "baseline: cp input" "$n" "$letters" cp "$WORK/input.csv" "$WORK/copy.csv"
   if wanted dry; then
     run_measure "run --dry-run" "$n" "$letters" "$BIN" run "$WORK/input.csv" --dry-run --now 2021-10-01T08:00:00Z
@@ -136,13 +152,20 @@ for n in $RUN_SIZES; do
     run_measure "  reference, one core" "$n" "$letters" taskset -c 0 "$BIN" run "$WORK/input.csv" --dry-run --now 2021-10-01T08:00:00Z --renderer reference --workers 1
     reference_done=1
   fi
-  wanted loose && run_measure "run (loose files)" "$n" "$letters" "$BIN" run "$WORK/input.csv" --spool "$WORK/spool" --now 2021-10-01T08:00:00Z
+  if wanted loose && fits "$WORK" "$letters" "$STATIC_KIB" disk "run (loose files)"; then
+    run_measure "run (loose files)" "$n" "$letters" "$BIN" run "$WORK/input.csv" --spool "$WORK/spool" --now 2021-10-01T08:00:00Z
+    rm -rf "$WORK/spool"
+  fi
   if wanted loose && [ -n "${BENCH_TMPFS:-}" ]; then
     TMPFS_SPOOL=$(mktemp -d "$BENCH_TMPFS/postbatch-bench.XXXXXX")
-    MEASURE_SPOOL="$TMPFS_SPOOL/spool" run_measure "run (loose files, tmpfs)" "$n" "$letters" "$BIN" run "$WORK/input.csv" --spool "$TMPFS_SPOOL/spool" --now 2021-10-01T08:00:00Z
-    rm -rf "$TMPFS_SPOOL/spool"
-    MEASURE_SPOOL="$TMPFS_SPOOL/spool" run_measure "  personal, loose, tmpfs" "$n" "$letters" "$BIN" run "$WORK/input.csv" --spool "$TMPFS_SPOOL/spool" --now 2021-10-01T08:00:00Z --campaign "$PERSONAL/campaign.toml"
-    fallbacks "$WORK/stderr"
+    if fits "$BENCH_TMPFS" "$letters" "$STATIC_KIB" memory "run (loose files, tmpfs)"; then
+      MEASURE_SPOOL="$TMPFS_SPOOL/spool" run_measure "run (loose files, tmpfs)" "$n" "$letters" "$BIN" run "$WORK/input.csv" --spool "$TMPFS_SPOOL/spool" --now 2021-10-01T08:00:00Z
+      rm -rf "$TMPFS_SPOOL/spool"
+    fi
+    if fits "$BENCH_TMPFS" "$letters" "$PERSONAL_KIB" memory "  personal, loose, tmpfs"; then
+      MEASURE_SPOOL="$TMPFS_SPOOL/spool" run_measure "  personal, loose, tmpfs" "$n" "$letters" "$BIN" run "$WORK/input.csv" --spool "$TMPFS_SPOOL/spool" --now 2021-10-01T08:00:00Z --campaign "$PERSONAL/campaign.toml"
+      fallbacks "$WORK/stderr"
+    fi
     rm -rf "$TMPFS_SPOOL"
   fi
   if wanted containers; then
