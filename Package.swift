@@ -56,6 +56,8 @@ let package = Package(
         ),
         // glibc's malloc tuning (mallopt), for the executable only.
         .systemLibrary(name: "CMalloc"),
+        // Linux calls Swift's Glibc module does not declare (syncfs).
+        .systemLibrary(name: "CSystemCalls"),
         .systemLibrary(
             name: "CArchive",
             pkgConfig: "libarchive",
@@ -76,6 +78,7 @@ let package = Package(
                 "CHarfBuzz",
                 "CZlib",
                 "CRsvg",
+                "CSystemCalls",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Mustache", package: "swift-mustache"),

@@ -39,7 +39,7 @@ public struct FallbackSummary: Sendable, Equatable {
 /// Exactly once, across kills: the paper letter's UUID derives from the CPR; its
 /// folder, date and time are recorded in the ledger before the envelope is written; the
 /// envelopes (same bytes on a rerun) are renamed into place, made durable together by
-/// one `sync()`, then the manifest is rewritten with the new lines (atomically, lines
+/// one `syncfs`, then the manifest is rewritten with the new lines (atomically, lines
 /// already there are not added twice), and only then is the fallback marked done.
 public struct PaperFallback: Sendable {
     public let spool: String
@@ -210,11 +210,13 @@ public struct PaperFallback: Sendable {
     }
 
     /// Writes each planned paper envelope into place (the same bytes on a rerun), rendered
-    /// on one worker per core as `run` does, then makes them all durable with one `sync()`.
+    /// on one worker per core as `run` does, then makes them all durable with one `syncfs` of
+    /// the spool's file system.
     ///
     /// Each envelope is renamed into place whole (never half a file), without a `fsync` of
     /// its own: nothing names it before the manifest does, and the manifest is rewritten
-    /// only after the `sync()`, so a power cut cannot leave a manifest line without its file.
+    /// only after the `syncfs` has succeeded, so neither a power cut nor a failed write-back
+    /// can leave a manifest line without its file.
     ///
     /// - Returns: each paper letter's uuid and manifest line: grouped by the time each was
     ///   planned at (normally one), in the order of `plans` within a group.
@@ -235,7 +237,7 @@ public struct PaperFallback: Sendable {
             let factory = try LetterFactory(composer: composer, envelopes: envelopes, renderer: .fast)
             lines += try await write(group, factory: factory)
         }
-        sync()
+        try Syscall.syncFileSystem(containing: spool)
         return lines
     }
 

@@ -63,10 +63,12 @@ final class RunJournal {
 
     /// Makes everything written so far durable, then records the batch.
     ///
-    /// Envelopes are renamed into place without a `fsync` each; one `sync()` per
-    /// batch (a thousand letters) flushes them all before the record is written.
+    /// Envelopes are renamed into place without a `fsync` each; one `syncfs` of the spool's
+    /// file system per batch (a thousand letters) flushes them all before the record is
+    /// written. A write-back error it reports leaves the batch unrecorded: the run stops,
+    /// and a rerun writes the batch again.
     func recordBatch(_ key: BatchKey, manifestLines: String) throws(SpoolError) {
-        sync()
+        try Syscall.syncFileSystem(containing: spool.path)
         try AtomicFileWriter(directory: batchesDirectory)
             .write(Array(manifestLines.utf8), to: SpoolLayout.journalSegment(of: key))
     }

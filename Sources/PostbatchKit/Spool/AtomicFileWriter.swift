@@ -33,7 +33,7 @@ package struct AtomicFileWriter: Sendable {
     /// Whether ``PendingFile/commit()`` `fsync`s the file before the rename.
     ///
     /// A run that writes thousands of envelopes a second turns this off and makes a
-    /// whole batch durable at once (one `sync()` by the run journal) before it records the batch as done;
+    /// whole batch durable at once (one `syncfs` by the run journal) before it records the batch as done;
     /// the rename stays atomic either way.
     package var syncFile: Bool = true
     /// Failures to inject, for tests only; `nil` in production.

@@ -1,3 +1,4 @@
+internal import CSystemCalls
 internal import Glibc
 
 /// Thin wrappers over the Glibc calls the spool uses: retry on `EINTR`, turn a
@@ -43,6 +44,26 @@ enum Syscall {
         let fd = try open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         defer { Glibc.close(fd) }
         try fsync(fd, path: path)
+    }
+
+    /// Writes back the whole file system that holds the folder `path` (`syncfs(2)`), retrying
+    /// on `EINTR`.
+    ///
+    /// What `sync()` does, but for the spool's file system only (not every disk of the machine),
+    /// and with an error when the kernel could not write something back: since Linux 5.8
+    /// `syncfs` reports a write-back error that happened since the folder was opened, for
+    /// any file of that file system. `sync()` returns nothing, so a batch whose envelopes were
+    /// lost on the way to the disk would have been recorded as done.
+    ///
+    /// - Throws: ``SpoolError``: the code `errno` maps to (`disk_full`, `io`), naming `path`.
+    static func syncFileSystem(containing path: String) throws(SpoolError) {
+        let fd = try open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        defer { Glibc.close(fd) }
+        while CSystemCalls.syncfs(fd) != 0 {
+            let code = errno
+            if code == EINTR { continue }
+            throw SpoolError(errno: code, operation: "syncfs", path: path)
+        }
     }
 
     /// Writes all of `bytes` to `fd`, handling short writes and `EINTR`.

@@ -151,6 +151,18 @@ struct AtomicFileWriterTests {
         #expect(error?.code == .io)
     }
 
+    @Test("syncfs of the folder's file system succeeds for a folder and names a missing one")
+    func syncsFileSystem() throws {
+        let tmp = try TemporaryFolder()
+        try AtomicFileWriter(directory: tmp.path, syncDirectory: false).write(envelope, to: "a.xml")
+        try Syscall.syncFileSystem(containing: tmp.path)
+        let error = #expect(throws: SpoolError.self) {
+            try Syscall.syncFileSystem(containing: tmp.appending("nowhere"))
+        }
+        #expect(error?.code == .io)
+        #expect(error?.message.contains(tmp.appending("nowhere")) == true)
+    }
+
     @Test("refuses names that are not one plain component", arguments: ["", ".", "..", "a/b.xml", ".a.xml.tmp-1"])
     func invalidNames(name: String) throws {
         let tmp = try TemporaryFolder()
