@@ -109,8 +109,8 @@ run_measure() {
 
 # What a loose spool takes per letter, rounded up to whole 4 KiB pages and blocks, with a margin:
 # a static envelope is about 22.8 KB, a personal one 26.1 KB (docs/performance.md, "Letter size").
-STATIC_KIB=26
-PERSONAL_KIB=30
+STATIC_KIB=25
+PERSONAL_KIB=29
 # fits FOLDER LETTERS KIB disk|memory LABEL: whether FOLDER has room for a loose spool of LETTERS
 # envelopes of KIB KiB each; on tmpfs ("memory") the pages are RAM too, so MemAvailable must hold
 # them with 1 GiB to spare. Says why when it does not: such a run is skipped, never half done.

@@ -5,7 +5,8 @@ internal import Synchronization
 ///
 /// A file is written under a temporary name, `.<name>.tmp-<pid>-<hex>`, in the
 /// same folder, created with `O_CREAT | O_EXCL` and mode `0600` (and `fchmod`ed
-/// to `0600`, so the umask cannot change it). When all bytes are written the
+/// to `0600`, so the umask cannot change it, unless the writer knows the umask
+/// leaves it whole). When all bytes are written the
 /// file is `fsync`ed and renamed to its final name; with ``syncDirectory`` the
 /// folder is `fsync`ed too, so the new name survives a power cut. A reader of
 /// the folder therefore never sees half a file. An existing file of the same
@@ -28,6 +29,10 @@ package struct AtomicFileWriter: Sendable {
     /// The folder files are written into. It must exist; see
     /// ``SpoolDirectory/makeDirectory(_:)``.
     package let directory: String
+    /// An open descriptor of ``directory``, kept open by the caller while it writes, or `nil`.
+    /// With one, files are created and renamed relative to it (`openat`, `renameat`): the
+    /// kernel does not walk the folder's path again for every file.
+    package let directoryDescriptor: Int32?
     /// Whether ``PendingFile/commit()`` also `fsync`s the folder after the rename.
     package var syncDirectory: Bool
     /// Whether ``PendingFile/commit()`` `fsync`s the file before the rename.
@@ -36,6 +41,10 @@ package struct AtomicFileWriter: Sendable {
     /// whole batch durable at once (one `syncfs` by the run journal) before it records the batch as done;
     /// the rename stays atomic either way.
     package var syncFile: Bool = true
+    /// The process's umask, when the caller read it (``Syscall/umask()``) and does not change
+    /// it while it writes; `nil` otherwise. When it leaves `0600` whole, the `fchmod` after
+    /// each `open` is skipped: the file was created with exactly that mode.
+    package var umask: UInt32?
     /// Failures to inject, for tests only; `nil` in production.
     package var faults: FaultInjection?
 
@@ -47,6 +56,21 @@ package struct AtomicFileWriter: Sendable {
     ///     so that a committed file survives a crash of the machine.
     package init(directory: String, syncDirectory: Bool = true) {
         self.directory = directory
+        self.directoryDescriptor = nil
+        self.syncDirectory = syncDirectory
+        self.faults = nil
+    }
+
+    /// Creates a writer for one folder that the caller has open.
+    ///
+    /// - Parameters:
+    ///   - directory: the folder's path, for names in errors and in ``PendingFile``.
+    ///   - descriptor: an open descriptor of that folder (`O_DIRECTORY`), which must stay
+    ///     open until every file begun with this writer is committed or aborted.
+    ///   - syncDirectory: as in ``init(directory:syncDirectory:)``.
+    package init(directory: String, descriptor: Int32, syncDirectory: Bool = true) {
+        self.directory = directory
+        self.directoryDescriptor = descriptor
         self.syncDirectory = syncDirectory
         self.faults = nil
     }
@@ -102,13 +126,16 @@ package struct AtomicFileWriter: Sendable {
         if faults?.failure == .open, let code = faults?.errno {
             throw SpoolError(errno: code, operation: "open (injected)", path: temporaryPath)
         }
-        let fd = try Syscall.open(temporaryPath, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o600)
+        let flags = O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC
+        let fd = try Syscall.open(temporaryPath, at: directoryDescriptor.map { ($0, temporaryName) }, flags, 0o600)
         let file = PendingFile(
             descriptor: fd, directory: directory, temporaryPath: temporaryPath,
-            finalPath: Syscall.join(directory, name), syncFile: syncFile, syncDirectory: syncDirectory,
-            faults: faults)
+            finalPath: Syscall.join(directory, name), relative: directoryDescriptor.map { ($0, temporaryName, name) },
+            syncFile: syncFile, syncDirectory: syncDirectory, faults: faults)
         // The umask may have removed bits only; fchmod makes the mode exactly 0600.
-        try file.setPrivateMode()
+        if umask.map({ $0 & 0o600 != 0 }) ?? true {
+            try file.setPrivateMode()
+        }
         return file
     }
 

@@ -16,6 +16,8 @@ package struct FaultInjection: Sendable {
     package enum Point: Sendable, Equatable {
         /// Opening the temporary file fails.
         case open
+        /// Setting the temporary file's mode (`fchmod`) fails.
+        case fchmod
         /// Writing succeeds for the first `afterBytes` bytes of the file (the last
         /// successful call may be a short write), then every write fails.
         case write(afterBytes: Int)

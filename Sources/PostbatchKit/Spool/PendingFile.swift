@@ -28,15 +28,20 @@ package final class PendingFile {
     private let syncDirectory: Bool
     private let syncFile: Bool
     private let faults: FaultInjection?
+    /// The folder's descriptor and the two names in it, when the writer had the folder open:
+    /// the rename and the removal then go relative to it.
+    private let relative: (folder: Int32, temporaryName: String, finalName: String)?
 
     init(
         descriptor: Int32, directory: String, temporaryPath: String, finalPath: String,
+        relative: (folder: Int32, temporaryName: String, finalName: String)? = nil,
         syncFile: Bool = true, syncDirectory: Bool, faults: FaultInjection?
     ) {
         self.state = .open(descriptor)
         self.directory = directory
         self.temporaryPath = temporaryPath
         self.finalPath = finalPath
+        self.relative = relative
         self.syncDirectory = syncDirectory
         self.syncFile = syncFile
         self.faults = faults
@@ -115,7 +120,12 @@ package final class PendingFile {
             if faults?.failure == .rename, let code = faults?.errno {
                 throw SpoolError(errno: code, operation: "rename (injected)", path: finalPath)
             }
-            if rename(temporaryPath, finalPath) != 0 {
+            let renamed = if let relative {
+                renameat(relative.folder, relative.temporaryName, relative.folder, relative.finalName)
+            } else {
+                rename(temporaryPath, finalPath)
+            }
+            if renamed != 0 {
                 throw SpoolError(errno: errno, operation: "rename", path: finalPath)
             }
         } catch {
@@ -136,7 +146,11 @@ package final class PendingFile {
     package func abort() {
         guard case .open(let fd) = state else { return }
         close(fd)
-        unlink(temporaryPath)
+        if let relative {
+            unlinkat(relative.folder, relative.temporaryName, 0)
+        } else {
+            unlink(temporaryPath)
+        }
         state = .aborted
     }
 
@@ -148,6 +162,9 @@ package final class PendingFile {
     func setPrivateMode() throws(SpoolError) {
         let fd = try openDescriptor(for: "fchmod")
         do throws(SpoolError) {
+            if faults?.failure == .fchmod, let code = faults?.errno {
+                throw SpoolError(errno: code, operation: "fchmod (injected)", path: temporaryPath)
+            }
             try Syscall.fchmod(fd, 0o600, path: temporaryPath)
         } catch {
             abort()

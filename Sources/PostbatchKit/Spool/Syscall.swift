@@ -17,6 +17,41 @@ enum Syscall {
         }
     }
 
+    /// Opens `path`, or, given a folder's descriptor and a name in it, that name relative to
+    /// the folder (`openat`); retries on `EINTR`.
+    ///
+    /// - Throws: ``SpoolError`` with the code `errno` maps to, naming `path`.
+    static func open(
+        _ path: String, at relative: (folder: Int32, name: String)?, _ flags: Int32, _ mode: mode_t = 0
+    ) throws(SpoolError) -> Int32 {
+        guard let relative else { return try open(path, flags, mode) }
+        while true {
+            let fd = Glibc.openat(relative.folder, relative.name, flags, mode)
+            if fd >= 0 { return fd }
+            let code = errno
+            if code == EINTR { continue }
+            throw SpoolError(errno: code, operation: "open", path: path)
+        }
+    }
+
+    /// The process's umask, read from `/proc/self/status` (Linux 4.7 and later) without
+    /// changing it; `nil` where that line cannot be read. Setting the umask to read it
+    /// back, the only other way, would race with every thread creating files.
+    static func umask() -> mode_t? {
+        guard let file = fopen("/proc/self/status", "r") else { return nil }
+        defer { fclose(file) }
+        var line: UnsafeMutablePointer<CChar>?
+        var capacity = 0
+        defer { free(line) }
+        while getline(&line, &capacity, file) > 0, let line {
+            let text = String(cString: line)
+            if text.hasPrefix("Umask:") {
+                return mode_t(text.dropFirst("Umask:".count).filter { !$0.isWhitespace }, radix: 8)
+            }
+        }
+        return nil
+    }
+
     /// Sets the permission bits of an open file or folder.
     ///
     /// - Throws: ``SpoolError`` (`not_writable` when the caller does not own it).

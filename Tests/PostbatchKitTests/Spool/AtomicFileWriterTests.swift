@@ -151,6 +151,50 @@ struct AtomicFileWriterTests {
         #expect(error?.code == .io)
     }
 
+    @Test("a writer given the open folder creates, replaces, renames and removes relative to it")
+    func relativeToFolder() throws {
+        let tmp = try TemporaryFolder()
+        try FileManager.default.createDirectory(atPath: tmp.appending("x"), withIntermediateDirectories: false)
+        let folder = open(tmp.appending("x"), O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        try #require(folder >= 0)
+        defer { close(folder) }
+        var writer = AtomicFileWriter(directory: tmp.appending("x"), descriptor: folder, syncDirectory: false)
+        try writer.write(Array("old".utf8), to: "a.xml")
+        let path = try writer.write(envelope, to: "a.xml")
+        #expect(path == tmp.appending("x/a.xml"))
+        #expect(contents(of: path) == envelope)
+        let file = try writer.begin(name: "b.xml")
+        try file.write(envelope)
+        file.abort()
+        writer.faults = FaultInjection(failure: .rename, errno: EIO)
+        let error = #expect(throws: SpoolError.self) { try writer.write(envelope, to: "c.xml") }
+        #expect(error?.path == tmp.appending("x/c.xml"))
+        #expect(names(in: tmp.appending("x")) == ["a.xml"])
+        // The descriptor, not the path: the folder moved, and the next file follows it.
+        try FileManager.default.moveItem(atPath: tmp.appending("x"), toPath: tmp.appending("y"))
+        writer.faults = nil
+        try writer.write(envelope, to: "d.xml")
+        #expect(names(in: tmp.appending("y")) == ["a.xml", "d.xml"])
+        #expect(contents(of: tmp.appending("y/d.xml")) == envelope)
+    }
+
+    @Test("the fchmod is skipped only for a known umask that leaves 0600 whole")
+    func fchmodOnlyWhenNeeded() throws {
+        let tmp = try TemporaryFolder()
+        var writer = AtomicFileWriter(directory: tmp.path)
+        writer.faults = FaultInjection(failure: .fchmod, errno: EPERM)
+        writer.umask = 0o022
+        try writer.write(envelope, to: "skipped.xml")
+        for umask: mode_t? in [nil, 0o277, 0o200] {
+            writer.umask = umask
+            let error = #expect(throws: SpoolError.self, "umask \(String(describing: umask))") {
+                try writer.write(envelope, to: "a.xml")
+            }
+            #expect(error?.code == .notWritable)
+        }
+        #expect(names(in: tmp.path) == ["skipped.xml"])
+    }
+
     @Test("syncfs of the folder's file system succeeds for a folder and names a missing one")
     func syncsFileSystem() throws {
         let tmp = try TemporaryFolder()

@@ -34,6 +34,16 @@ struct SpoolPermissionTests {
         #expect(permissions(of: tmp.appending("streamed.xml")) == 0o600)
     }
 
+    @Test("the umask is read without being changed")
+    func readsUmask() throws {
+        let outside = Syscall.umask()
+        #expect(outside != nil)
+        for mask: mode_t in [0, 0o027, 0o277] {
+            #expect(withUmask(mask) { Syscall.umask() } == mask)
+        }
+        #expect(Syscall.umask() == outside)
+    }
+
     @Test("the lock file is 0600")
     func privateLockFile() throws {
         let tmp = try TemporaryFolder()
