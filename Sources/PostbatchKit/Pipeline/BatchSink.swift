@@ -111,11 +111,8 @@ final class LooseBatchSink: BatchSink {
             let name = SpoolLayout.envelopeName(uuid: made.uuid)
             let path = spool.path + "/" + folder
             // One `syncfs` per batch makes these durable before the batch is recorded.
-            var writer = if let descriptor = folders.descriptor(of: made.batch) {
-                AtomicFileWriter(directory: path, descriptor: descriptor, syncDirectory: false)
-            } else {
-                AtomicFileWriter(directory: path, syncDirectory: false)
-            }
+            var writer = AtomicFileWriter(directory: path, descriptor: folders.descriptor(of: made.batch),
+                                          syncDirectory: false)
             writer.syncFile = false
             writer.umask = umask
             try writer.write(made.envelope, to: name)

@@ -55,20 +55,18 @@ package struct AtomicFileWriter: Sendable {
     ///   - syncDirectory: `fsync` the folder after each rename (default `true`),
     ///     so that a committed file survives a crash of the machine.
     package init(directory: String, syncDirectory: Bool = true) {
-        self.directory = directory
-        self.directoryDescriptor = nil
-        self.syncDirectory = syncDirectory
-        self.faults = nil
+        self.init(directory: directory, descriptor: nil, syncDirectory: syncDirectory)
     }
 
-    /// Creates a writer for one folder that the caller has open.
+    /// Creates a writer for one folder that the caller may have open.
     ///
     /// - Parameters:
     ///   - directory: the folder's path, for names in errors and in ``PendingFile``.
     ///   - descriptor: an open descriptor of that folder (`O_DIRECTORY`), which must stay
-    ///     open until every file begun with this writer is committed or aborted.
+    ///     open until every file begun with this writer is committed or aborted; `nil` to
+    ///     go by the path.
     ///   - syncDirectory: as in ``init(directory:syncDirectory:)``.
-    package init(directory: String, descriptor: Int32, syncDirectory: Bool = true) {
+    package init(directory: String, descriptor: Int32?, syncDirectory: Bool = true) {
         self.directory = directory
         self.directoryDescriptor = descriptor
         self.syncDirectory = syncDirectory
@@ -126,12 +124,15 @@ package struct AtomicFileWriter: Sendable {
         if faults?.failure == .open, let code = faults?.errno {
             throw SpoolError(errno: code, operation: "open (injected)", path: temporaryPath)
         }
-        let flags = O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC
-        let fd = try Syscall.open(temporaryPath, at: directoryDescriptor.map { ($0, temporaryName) }, flags, 0o600)
+        let finalPath = Syscall.join(directory, name)
+        let location = directoryDescriptor.map {
+            PendingFile.Location(folder: $0, temporaryName: temporaryName, finalName: name)
+        } ?? PendingFile.Location(folder: AT_FDCWD, temporaryName: temporaryPath, finalName: finalPath)
+        let fd = try Syscall.open(location.temporaryName, in: location.folder, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC,
+                                  0o600, path: temporaryPath)
         let file = PendingFile(
-            descriptor: fd, directory: directory, temporaryPath: temporaryPath,
-            finalPath: Syscall.join(directory, name), relative: directoryDescriptor.map { ($0, temporaryName, name) },
-            syncFile: syncFile, syncDirectory: syncDirectory, faults: faults)
+            descriptor: fd, directory: directory, temporaryPath: temporaryPath, finalPath: finalPath,
+            location: location, syncFile: syncFile, syncDirectory: syncDirectory, faults: faults)
         // The umask may have removed bits only; fchmod makes the mode exactly 0600.
         if umask.map({ $0 & 0o600 != 0 }) ?? true {
             try file.setPrivateMode()

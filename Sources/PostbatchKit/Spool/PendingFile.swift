@@ -28,20 +28,25 @@ package final class PendingFile {
     private let syncDirectory: Bool
     private let syncFile: Bool
     private let faults: FaultInjection?
-    /// The folder's descriptor and the two names in it, when the writer had the folder open:
-    /// the rename and the removal then go relative to it.
-    private let relative: (folder: Int32, temporaryName: String, finalName: String)?
+    private let location: Location
+
+    /// Where the rename and the removal find the file: the names in the folder open as
+    /// `folder`, or, with `AT_FDCWD`, the two whole paths.
+    struct Location {
+        let folder: Int32
+        let temporaryName: String
+        let finalName: String
+    }
 
     init(
-        descriptor: Int32, directory: String, temporaryPath: String, finalPath: String,
-        relative: (folder: Int32, temporaryName: String, finalName: String)? = nil,
+        descriptor: Int32, directory: String, temporaryPath: String, finalPath: String, location: Location,
         syncFile: Bool = true, syncDirectory: Bool, faults: FaultInjection?
     ) {
         self.state = .open(descriptor)
         self.directory = directory
         self.temporaryPath = temporaryPath
         self.finalPath = finalPath
-        self.relative = relative
+        self.location = location
         self.syncDirectory = syncDirectory
         self.syncFile = syncFile
         self.faults = faults
@@ -120,12 +125,7 @@ package final class PendingFile {
             if faults?.failure == .rename, let code = faults?.errno {
                 throw SpoolError(errno: code, operation: "rename (injected)", path: finalPath)
             }
-            let renamed = if let relative {
-                renameat(relative.folder, relative.temporaryName, relative.folder, relative.finalName)
-            } else {
-                rename(temporaryPath, finalPath)
-            }
-            if renamed != 0 {
+            if renameat(location.folder, location.temporaryName, location.folder, location.finalName) != 0 {
                 throw SpoolError(errno: errno, operation: "rename", path: finalPath)
             }
         } catch {
@@ -146,11 +146,7 @@ package final class PendingFile {
     package func abort() {
         guard case .open(let fd) = state else { return }
         close(fd)
-        if let relative {
-            unlinkat(relative.folder, relative.temporaryName, 0)
-        } else {
-            unlink(temporaryPath)
-        }
+        unlinkat(location.folder, location.temporaryName, 0)
         state = .aborted
     }
 

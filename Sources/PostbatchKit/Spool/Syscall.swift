@@ -8,25 +8,18 @@ enum Syscall {
     ///
     /// - Throws: ``SpoolError`` with the code `errno` maps to.
     static func open(_ path: String, _ flags: Int32, _ mode: mode_t = 0) throws(SpoolError) -> Int32 {
-        while true {
-            let fd = Glibc.open(path, flags, mode)
-            if fd >= 0 { return fd }
-            let code = errno
-            if code == EINTR { continue }
-            throw SpoolError(errno: code, operation: "open", path: path)
-        }
+        try open(path, in: AT_FDCWD, flags, mode, path: path)
     }
 
-    /// Opens `path`, or, given a folder's descriptor and a name in it, that name relative to
-    /// the folder (`openat`); retries on `EINTR`.
+    /// Opens `name` in the folder open as `folder` (`openat`; `AT_FDCWD` when `name` is a path
+    /// of its own), retrying on `EINTR`.
     ///
     /// - Throws: ``SpoolError`` with the code `errno` maps to, naming `path`.
     static func open(
-        _ path: String, at relative: (folder: Int32, name: String)?, _ flags: Int32, _ mode: mode_t = 0
+        _ name: String, in folder: Int32, _ flags: Int32, _ mode: mode_t = 0, path: String
     ) throws(SpoolError) -> Int32 {
-        guard let relative else { return try open(path, flags, mode) }
         while true {
-            let fd = Glibc.openat(relative.folder, relative.name, flags, mode)
+            let fd = Glibc.openat(folder, name, flags, mode)
             if fd >= 0 { return fd }
             let code = errno
             if code == EINTR { continue }
