@@ -108,6 +108,27 @@ run_measure() {
   [ -d "$spool" ] && bytes=$(du -sb "$spool" | cut -f1)
   awk -v label="$label" -v n="$count" -v l="$letters" -v s="$start" -v e="$end" -v rss="$rss" -v b="$bytes" \
     'BEGIN { t = e - s; printf "%-28s %10d %9.3f s %12.0f letters/s %8.1f MB peak RSS %9.0f bytes/letter\n", label, n, t, l / t, rss / 1024, (l > 0 ? b / l : 0) }'
+  # For the file-writing baseline after it: this run's rate and mean bytes a letter.
+  MEASURED_RATE=$(awk -v l="$letters" -v s="$start" -v e="$end" 'BEGIN { printf "%.0f", l / (e - s) }')
+  MEASURED_BYTES=$(awk -v l="$letters" -v b="$bytes" 'BEGIN { printf "%.0f", (l > 0 ? b / l : 0) }')
+}
+
+# The file system's share of a loose run: scripts/bench-write-files.c writes as many files of the
+# same mean size with the loose spool's system calls, one writer a core, and renders, encodes and
+# hashes nothing.
+WRITE_FILES=""
+if command -v cc >/dev/null; then
+  WRITE_FILES="$WORK/bench-write-files"
+  cc -O2 -o "$WRITE_FILES" scripts/bench-write-files.c
+fi
+# write_files_baseline FOLDER LETTERS: after a loose run on FOLDER's file system, the baseline with
+# that run's letters and mean size, and the run's rate as a share of the baseline's.
+write_files_baseline() {
+  local folder=$1 letters=$2 rate=$MEASURED_RATE bytes=$MEASURED_BYTES
+  [ -n "$WRITE_FILES" ] && [ "$bytes" -gt 0 ] || return 0
+  MEASURE_SPOOL="$folder" run_measure "  baseline: write files" "$letters" "$letters" "$WRITE_FILES" "$folder" "$letters" "$bytes" "$(nproc)"
+  awk -v r="$rate" -v b="$MEASURED_RATE" 'BEGIN { printf "     the run above made %.0f %% of the letters/s of writing its files alone\n", 100 * r / b }'
+  rm -rf "$folder"
 }
 
 # What a loose spool takes per letter, rounded up to whole 4 KiB pages and blocks, with a margin:
@@ -131,6 +152,14 @@ fits() {
     return 1
   fi
 }
+
+# A virtual machine whose balloon device takes freed memory back (free page reporting) makes the
+# kernel pay a fault to the host for each page it hands out again: tmpfs pages beyond the first
+# gigabytes cost 3 times as much (docs/performance.md, "Eighth pass"). Said, so figures compare.
+order=/sys/module/page_reporting/parameters/page_reporting_order
+if [ -r "$order" ] && compgen -G "/sys/bus/virtio/drivers/virtio_balloon/virtio*" >/dev/null; then
+  echo "-- note: this machine returns free memory to its host (virtio balloon, free page reporting of order $(cat "$order") and up)"
+fi
 
 for n in $RUN_SIZES; do
   "$BIN" generate --count "$n" --seed 42 --defect-rate 0.1 > "$WORK/input.csv"
@@ -158,12 +187,14 @@ for n in $RUN_SIZES; do
   if wanted loose && fits "$WORK" "$letters" "$STATIC_KIB" disk "run (loose files)"; then
     run_measure "run (loose files)" "$n" "$letters" "$BIN" run "$WORK/input.csv" --spool "$WORK/spool" --now 2021-10-01T08:00:00Z
     rm -rf "$WORK/spool"
+    write_files_baseline "$WORK/files" "$letters"
   fi
   if wanted loose && [ -n "${BENCH_TMPFS:-}" ]; then
     TMPFS_SPOOL=$(mktemp -d "$BENCH_TMPFS/postbatch-bench.XXXXXX")
     if fits "$BENCH_TMPFS" "$letters" "$STATIC_KIB" memory "run (loose files, tmpfs)"; then
       MEASURE_SPOOL="$TMPFS_SPOOL/spool" run_measure "run (loose files, tmpfs)" "$n" "$letters" "$BIN" run "$WORK/input.csv" --spool "$TMPFS_SPOOL/spool" --now 2021-10-01T08:00:00Z
       rm -rf "$TMPFS_SPOOL/spool"
+      write_files_baseline "$TMPFS_SPOOL/files" "$letters"
     fi
     if fits "$BENCH_TMPFS" "$letters" "$PERSONAL_KIB" memory "  personal, loose, tmpfs"; then
       MEASURE_SPOOL="$TMPFS_SPOOL/spool" run_measure "  personal, loose, tmpfs" "$n" "$letters" "$BIN" run "$WORK/input.csv" --spool "$TMPFS_SPOOL/spool" --now 2021-10-01T08:00:00Z --campaign "$PERSONAL/campaign.toml"

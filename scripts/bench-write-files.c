@@ -1,0 +1,80 @@
+// The file system's share of a loose run, as a baseline for `make bench` (scripts/bench.sh):
+// writes COUNT files of BYTES bytes each into FOLDER with the system calls postbatch's loose
+// spool makes for its envelopes (docs/architecture.md, "Spool"): folders of 1,000 files, each
+// folder kept open; every file created under a temporary name relative to it, written with
+// one write(2), closed and renamed to its final name; one syncfs(2) per folder. WRITERS
+// processes share the folders, as postbatch's workers share its batches.
+//
+//   cc -O2 -o bench-write-files scripts/bench-write-files.c
+//   ./bench-write-files FOLDER COUNT BYTES WRITERS
+//
+// It renders, encodes and hashes nothing, so a loose run can go no faster than this on the same
+// file system: the rate of postbatch over this rate is the share of its time not spent in the
+// file system. Prints nothing on success; exits 1 with the failing call on stderr.
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+enum { FILES_PER_FOLDER = 1000 };
+
+static int fail(const char *call, const char *name) {
+    fprintf(stderr, "bench-write-files: %s %s: %s\n", call, name, strerror(errno));
+    return 1;
+}
+
+// Writes the folders numbered first, first + step, ... of the COUNT files.
+static int write_folders(const char *root, long count, const char *content, long bytes, long first, long step) {
+    char path[4096], name[64], temporary[64];
+    for (long start = first * FILES_PER_FOLDER; start < count; start += step * FILES_PER_FOLDER) {
+        snprintf(path, sizeof path, "%s/%04ld", root, start / FILES_PER_FOLDER + 1);
+        if (mkdir(path, 0700) != 0) return fail("mkdir", path);
+        int folder = open(path, O_DIRECTORY | O_RDONLY | O_CLOEXEC);
+        if (folder < 0) return fail("open", path);
+        for (long i = start; i < count && i < start + FILES_PER_FOLDER; i++) {
+            snprintf(name, sizeof name, "%08ld.xml", i);
+            snprintf(temporary, sizeof temporary, ".%08ld.xml.partial", i);
+            int file = openat(folder, temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+            if (file < 0) return fail("openat", temporary);
+            if (write(file, content, (size_t)bytes) != bytes) return fail("write", temporary);
+            if (close(file) != 0) return fail("close", temporary);
+            if (renameat(folder, temporary, folder, name) != 0) return fail("renameat", name);
+        }
+        if (syncfs(folder) != 0) return fail("syncfs", path);
+        close(folder);
+    }
+    return 0;
+}
+
+int main(int argc, char **argv) {
+    if (argc != 5) {
+        fprintf(stderr, "usage: bench-write-files FOLDER COUNT BYTES WRITERS\n");
+        return 2;
+    }
+    const char *root = argv[1];
+    long count = atol(argv[2]), bytes = atol(argv[3]), writers = atol(argv[4]);
+    if (count < 0 || bytes <= 0 || writers <= 0) {
+        fprintf(stderr, "bench-write-files: COUNT must be 0 or more, BYTES and WRITERS more than 0\n");
+        return 2;
+    }
+    char *content = malloc((size_t)bytes);
+    if (content == NULL) return fail("malloc", "");
+    // Base64-like bytes, not zeros: the same for every file, as only their number and size matter.
+    for (long i = 0; i < bytes; i++) content[i] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdef"[i % 32];
+    if (mkdir(root, 0700) != 0 && errno != EEXIST) return fail("mkdir", root);
+
+    for (long writer = 0; writer < writers; writer++) {
+        pid_t child = fork();
+        if (child < 0) return fail("fork", "");
+        if (child == 0) _exit(write_folders(root, count, content, bytes, writer, writers));
+    }
+    int failed = 0, status;
+    while (wait(&status) > 0) failed |= !WIFEXITED(status) || WEXITSTATUS(status) != 0;
+    free(content);
+    return failed;
+}
