@@ -1,9 +1,10 @@
 // The file system's share of a loose run, as a baseline for `make bench` (scripts/bench.sh):
 // writes COUNT files of BYTES bytes each into FOLDER with the system calls postbatch's loose
 // spool makes for its envelopes (docs/architecture.md, "Spool"): folders of 1,000 files, each
-// folder kept open; every file created under a temporary name relative to it, written with
-// one write(2), closed and renamed to its final name; one syncfs(2) per folder. WRITERS
-// processes share the folders, as postbatch's workers share its batches.
+// folder kept open; every file created unnamed in it (O_TMPFILE), written with one write(2) and
+// linked under its final name (linkat, AT_EMPTY_PATH), or, where the folder's file system or the
+// kernel does not allow that, created under a temporary name and renamed; one syncfs(2) per
+// folder. WRITERS processes share the folders, as postbatch's workers share its batches.
 //
 //   cc -O2 -o bench-write-files scripts/bench-write-files.c
 //   ./bench-write-files FOLDER COUNT BYTES WRITERS
@@ -28,6 +29,33 @@ static int fail(const char *call, const char *name) {
     return 1;
 }
 
+// Whether files can begin unnamed in the open folder and be linked under a name, as postbatch
+// asks once a folder (AtomicFileWriter.canLinkUnnamedFiles).
+static int can_link_unnamed(int folder) {
+    int file = openat(folder, ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
+    if (file < 0) return 0;
+    int linked = linkat(file, "", folder, ".probe.tmp-bench", AT_EMPTY_PATH) == 0;
+    close(file);
+    return linked && unlinkat(folder, ".probe.tmp-bench", 0) == 0;
+}
+
+// One file of the folder open as `folder`, as postbatch writes an envelope.
+static int write_file(int folder, int unnamed, const char *name, const char *temporary, const char *content,
+                      long bytes) {
+    int file = unnamed ? openat(folder, ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600)
+                       : openat(folder, temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (file < 0) return fail("openat", unnamed ? name : temporary);
+    if (write(file, content, (size_t)bytes) != bytes) return fail("write", name);
+    if (unnamed) {
+        if (linkat(file, "", folder, name, AT_EMPTY_PATH) != 0) return fail("linkat", name);
+        if (close(file) != 0) return fail("close", name);
+    } else {
+        if (close(file) != 0) return fail("close", temporary);
+        if (renameat(folder, temporary, folder, name) != 0) return fail("renameat", name);
+    }
+    return 0;
+}
+
 // Writes the folders numbered first, first + step, ... of the COUNT files.
 static int write_folders(const char *root, long count, const char *content, long bytes, long first, long step) {
     char path[4096], name[64], temporary[64];
@@ -36,14 +64,11 @@ static int write_folders(const char *root, long count, const char *content, long
         if (mkdir(path, 0700) != 0) return fail("mkdir", path);
         int folder = open(path, O_DIRECTORY | O_RDONLY | O_CLOEXEC);
         if (folder < 0) return fail("open", path);
+        int unnamed = can_link_unnamed(folder);
         for (long i = start; i < count && i < start + FILES_PER_FOLDER; i++) {
             snprintf(name, sizeof name, "%08ld.xml", i);
-            snprintf(temporary, sizeof temporary, ".%08ld.xml.partial", i);
-            int file = openat(folder, temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-            if (file < 0) return fail("openat", temporary);
-            if (write(file, content, (size_t)bytes) != bytes) return fail("write", temporary);
-            if (close(file) != 0) return fail("close", temporary);
-            if (renameat(folder, temporary, folder, name) != 0) return fail("renameat", name);
+            if (!unnamed) snprintf(temporary, sizeof temporary, ".%08ld.xml.partial", i);
+            if (write_file(folder, unnamed, name, temporary, content, bytes) != 0) return 1;
         }
         if (syncfs(folder) != 0) return fail("syncfs", path);
         close(folder);

@@ -82,9 +82,10 @@ struct TarEntryData: Sendable {
 /// Loose files: workers write each envelope into its batch's fan-out folder; a batch
 /// is recorded (after one `syncfs`) when its last letter is in place.
 ///
-/// Each open batch's folder stays open, and its envelopes are created and renamed relative
-/// to it; the umask is read once, at the start (postbatch never changes it), so each
-/// envelope costs three system calls and a write: `openat`, `write`, `renameat`, `close`.
+/// Each open batch's folder stays open, and its envelopes are created relative to it, unnamed
+/// where the folder allows it (``AtomicFileWriter/linksUnnamedFiles``); the umask is read once,
+/// at the start (postbatch never changes it), so each envelope costs three system calls and a
+/// write: `openat`, `write`, `linkat` (or `renameat`), `close`.
 final class LooseBatchSink: BatchSink {
     private let spool: SpoolDirectory
     private let journal: RunJournal
@@ -111,8 +112,9 @@ final class LooseBatchSink: BatchSink {
             let name = SpoolLayout.envelopeName(uuid: made.uuid)
             let path = spool.path + "/" + folder
             // One `syncfs` per batch makes these durable before the batch is recorded.
-            var writer = AtomicFileWriter(directory: path, descriptor: folders.descriptor(of: made.batch),
-                                          syncDirectory: false)
+            let open = folders.folder(of: made.batch)
+            var writer = AtomicFileWriter(directory: path, descriptor: open?.descriptor, syncDirectory: false)
+            writer.linksUnnamedFiles = open?.linksUnnamedFiles ?? false
             writer.syncFile = false
             writer.umask = umask
             try writer.write(made.envelope, to: name)
@@ -136,35 +138,45 @@ final class LooseBatchSink: BatchSink {
     func abandon() async {}
 }
 
-/// The open batches' folders, open for their letters' `openat` and `renameat` on any worker.
+/// The open batches' folders, open for their letters' `openat` and `linkat` or `renameat` on
+/// any worker.
 ///
 /// A batch's folder is closed when the batch is whole; those of batches a failed run left
 /// open are closed when the last worker that could still use them lets go of this object.
 final class FolderDescriptors: Sendable {
-    private let descriptors = Mutex<[BatchKey: Int32]>([:])
+    /// One open folder, and whether its letters can begin unnamed in it
+    /// (``AtomicFileWriter/canLinkUnnamedFiles(in:)``, asked once a folder).
+    struct OpenFolder: Equatable {
+        let descriptor: Int32
+        let linksUnnamedFiles: Bool
+    }
+
+    private let folders = Mutex<[BatchKey: OpenFolder]>([:])
 
     /// Opens the folder at `path` for `batch`'s letters.
     func open(_ path: String, for batch: BatchKey) throws(SpoolError) {
         let descriptor = try Syscall.open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        let previous = descriptors.withLock { $0.updateValue(descriptor, forKey: batch) }
-        if let previous { Glibc.close(previous) }
+        let folder = OpenFolder(descriptor: descriptor,
+                                linksUnnamedFiles: AtomicFileWriter.canLinkUnnamedFiles(in: descriptor))
+        let previous = folders.withLock { $0.updateValue(folder, forKey: batch) }
+        if let previous { Glibc.close(previous.descriptor) }
     }
 
     /// The open folder of `batch`, or `nil` when it is not open.
-    func descriptor(of batch: BatchKey) -> Int32? {
-        descriptors.withLock { $0[batch] }
+    func folder(of batch: BatchKey) -> OpenFolder? {
+        folders.withLock { $0[batch] }
     }
 
     /// Closes `batch`'s folder once none of its letters will be stored any more.
     func close(_ batch: BatchKey) {
-        if let descriptor = descriptors.withLock({ $0.removeValue(forKey: batch) }) {
-            Glibc.close(descriptor)
+        if let folder = folders.withLock({ $0.removeValue(forKey: batch) }) {
+            Glibc.close(folder.descriptor)
         }
     }
 
     deinit {
-        for descriptor in descriptors.withLock({ $0.values }) {
-            Glibc.close(descriptor)
+        for folder in folders.withLock({ $0.values }) {
+            Glibc.close(folder.descriptor)
         }
     }
 }

@@ -45,6 +45,15 @@ package struct AtomicFileWriter: Sendable {
     /// it while it writes; `nil` otherwise. When it leaves `0600` whole, the `fchmod` after
     /// each `open` is skipped: the file was created with exactly that mode.
     package var umask: UInt32?
+    /// Whether files begin unnamed in the open folder (`O_TMPFILE`) and get their final name
+    /// at ``PendingFile/commit()`` (`linkat`), instead of a temporary name and a rename.
+    ///
+    /// Set it only with a ``directoryDescriptor`` for which ``canLinkUnnamedFiles(in:)`` said
+    /// yes. Until it is committed such a file has no name at all: a reader of the folder sees
+    /// nothing of it, an abort or a killed process leaves nothing to clean up, and the kernel
+    /// makes one entry in the folder instead of two. A file of the same name is replaced
+    /// atomically, as with a temporary name.
+    package var linksUnnamedFiles = false
     /// Failures to inject, for tests only; `nil` in production.
     package var faults: FaultInjection?
 
@@ -119,17 +128,40 @@ package struct AtomicFileWriter: Sendable {
     ///   may not be written; `disk_full`; `io` (for example a missing folder).
     package func begin(name: String) throws(SpoolError) -> PendingFile {
         try Self.validate(name: name, in: directory)
-        let temporaryName = ".\(name)\(Self.temporaryMarker)\(Self.processID)-\(Self.uniqueSuffix())"
+        if linksUnnamedFiles, let folder = directoryDescriptor, let flag = Syscall.openUnnamed {
+            return try beginUnnamed(name: name, in: folder, flag: flag)
+        }
+        let temporaryName = Self.temporaryName(for: name)
         let temporaryPath = Syscall.join(directory, temporaryName)
         if faults?.failure == .open, let code = faults?.errno {
             throw SpoolError(errno: code, operation: "open (injected)", path: temporaryPath)
         }
         let finalPath = Syscall.join(directory, name)
-        let location = directoryDescriptor.map {
-            PendingFile.Location(folder: $0, temporaryName: temporaryName, finalName: name)
-        } ?? PendingFile.Location(folder: AT_FDCWD, temporaryName: temporaryPath, finalName: finalPath)
-        let fd = try Syscall.open(location.temporaryName, in: location.folder, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC,
-                                  0o600, path: temporaryPath)
+        // Names relative to the open folder, or whole paths.
+        let (location, opening) = if let folder = directoryDescriptor {
+            (PendingFile.Location(folder: folder, temporaryName: temporaryName, finalName: name), temporaryName)
+        } else {
+            (PendingFile.Location(folder: AT_FDCWD, temporaryName: temporaryPath, finalName: finalPath), temporaryPath)
+        }
+        let fd = try Syscall.open(opening, in: location.folder, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o600,
+                                  path: temporaryPath)
+        return try opened(fd, temporaryPath: temporaryPath, finalPath: finalPath, location: location)
+    }
+
+    /// ``begin(name:)`` for ``linksUnnamedFiles``: an unnamed file in the open folder.
+    private func beginUnnamed(name: String, in folder: Int32, flag: Int32) throws(SpoolError) -> PendingFile {
+        let finalPath = Syscall.join(directory, name)
+        if faults?.failure == .open, let code = faults?.errno {
+            throw SpoolError(errno: code, operation: "open (injected)", path: finalPath)
+        }
+        let fd = try Syscall.open(".", in: folder, flag | O_WRONLY | O_CLOEXEC, 0o600, path: finalPath)
+        let location = PendingFile.Location(folder: folder, temporaryName: nil, finalName: name)
+        return try opened(fd, temporaryPath: finalPath, finalPath: finalPath, location: location)
+    }
+
+    /// The pending file open as `fd`, its mode made exactly `0600`.
+    private func opened(_ fd: Int32, temporaryPath: String, finalPath: String,
+                        location: PendingFile.Location) throws(SpoolError) -> PendingFile {
         let file = PendingFile(
             descriptor: fd, directory: directory, temporaryPath: temporaryPath, finalPath: finalPath,
             location: location, syncFile: syncFile, syncDirectory: syncDirectory, faults: faults)
@@ -140,10 +172,30 @@ package struct AtomicFileWriter: Sendable {
         return file
     }
 
+    /// Whether files can begin unnamed in the folder open as `folder` and be linked under
+    /// a name (``linksUnnamedFiles``): the file system must have `O_TMPFILE` (ext4, XFS, Btrfs
+    /// and tmpfs have) and the kernel must let this process name the file (`linkat` with
+    /// `AT_EMPTY_PATH`: Linux 6.10 and later, or root). Tried once with a file of its own,
+    /// which it removes; `false` for any failure, and the writer then uses temporary names.
+    package static func canLinkUnnamedFiles(in folder: Int32) -> Bool {
+        guard let flag = Syscall.openUnnamed else { return false }
+        let fd = Glibc.openat(folder, ".", flag | O_WRONLY | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        let probe = temporaryName(for: "probe")
+        guard Syscall.linkUnnamed(fd, in: folder, as: probe) == nil else { return false }
+        return unlinkat(folder, probe, 0) == 0
+    }
+
     // MARK: - Names
 
     /// What every temporary name holds after `.<name>`: `.<name>.tmp-<pid>-<hex>`.
     static let temporaryMarker = ".tmp-"
+
+    /// A temporary name for the file `name`, unique within the process: `.<name>.tmp-<pid>-<hex>`.
+    static func temporaryName(for name: String) -> String {
+        ".\(name)\(temporaryMarker)\(processID)-\(uniqueSuffix())"
+    }
 
     /// Whether `name` has the form of a temporary file left by this writer.
     static func isTemporaryName(_ name: some StringProtocol) -> Bool {

@@ -1,7 +1,8 @@
 internal import Glibc
 
 /// A file being written by ``AtomicFileWriter/begin(name:)``: open under its
-/// temporary name until ``commit()`` renames it into place.
+/// temporary name until ``commit()`` renames it into place, or, with
+/// ``AtomicFileWriter/linksUnnamedFiles``, open without a name until ``commit()`` links it.
 ///
 /// Write any number of pieces, then either ``commit()`` or ``abort()``. After a
 /// failed ``write(_:)`` or ``commit()`` the temporary file is already gone and
@@ -19,7 +20,8 @@ package final class PendingFile {
     private var state: State
     /// The folder the file is written into.
     package let directory: String
-    /// The temporary path the bytes go to until ``commit()``.
+    /// The temporary path the bytes go to until ``commit()``; for an unnamed file, which has
+    /// no path until then, ``finalPath``.
     package let temporaryPath: String
     /// The path the file has after ``commit()``.
     package let finalPath: String
@@ -31,10 +33,11 @@ package final class PendingFile {
     private let location: Location
 
     /// Where the rename and the removal find the file: the names in the folder open as
-    /// `folder`, or, with `AT_FDCWD`, the two whole paths.
+    /// `folder`, or, with `AT_FDCWD`, the two whole paths. No temporary name: the file is
+    /// unnamed in `folder` until it is linked under its final name.
     struct Location {
         let folder: Int32
-        let temporaryName: String
+        let temporaryName: String?
         let finalName: String
     }
 
@@ -123,11 +126,10 @@ package final class PendingFile {
                 try Syscall.fsync(fd, path: temporaryPath)
             }
             if faults?.failure == .rename, let code = faults?.errno {
-                throw SpoolError(errno: code, operation: "rename (injected)", path: finalPath)
+                let operation = location.temporaryName == nil ? "link (injected)" : "rename (injected)"
+                throw SpoolError(errno: code, operation: operation, path: finalPath)
             }
-            if renameat(location.folder, location.temporaryName, location.folder, location.finalName) != 0 {
-                throw SpoolError(errno: errno, operation: "rename", path: finalPath)
-            }
+            try giveFinalName(fd)
         } catch {
             abort()
             throw error
@@ -146,7 +148,9 @@ package final class PendingFile {
     package func abort() {
         guard case .open(let fd) = state else { return }
         close(fd)
-        unlinkat(location.folder, location.temporaryName, 0)
+        if let temporaryName = location.temporaryName {
+            unlinkat(location.folder, temporaryName, 0)
+        }
         state = .aborted
     }
 
@@ -169,6 +173,35 @@ package final class PendingFile {
     }
 
     private static let chunkSize = 64 * 1024
+
+    /// Renames the temporary file to its final name, or links the unnamed one under it.
+    ///
+    /// - Throws: ``SpoolError``; the file then has no name but its temporary one, if any.
+    private func giveFinalName(_ fd: Int32) throws(SpoolError) {
+        if let temporaryName = location.temporaryName {
+            return try rename(temporaryName)
+        }
+        guard let code = Syscall.linkUnnamed(fd, in: location.folder, as: location.finalName) else { return }
+        guard code == EEXIST else { throw SpoolError(errno: code, operation: "link", path: finalPath) }
+        // The name is taken (a rerun writes a batch again): link under a temporary name and
+        // rename that over it, so the old file is replaced atomically, as `rename` does.
+        let temporaryName = AtomicFileWriter.temporaryName(for: location.finalName)
+        if let code = Syscall.linkUnnamed(fd, in: location.folder, as: temporaryName) {
+            throw SpoolError(errno: code, operation: "link", path: Syscall.join(directory, temporaryName))
+        }
+        do throws(SpoolError) {
+            try rename(temporaryName)
+        } catch {
+            unlinkat(location.folder, temporaryName, 0)
+            throw error
+        }
+    }
+
+    private func rename(_ temporaryName: String) throws(SpoolError) {
+        if renameat(location.folder, temporaryName, location.folder, location.finalName) != 0 {
+            throw SpoolError(errno: errno, operation: "rename", path: finalPath)
+        }
+    }
 
     private func openDescriptor(for operation: String) throws(SpoolError) -> Int32 {
         guard case .open(let fd) = state else {

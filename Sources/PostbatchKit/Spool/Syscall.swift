@@ -27,6 +27,27 @@ enum Syscall {
         }
     }
 
+    /// `O_TMPFILE`: `openat` makes an unnamed file in the folder, which `linkat` names later
+    /// (``linkUnnamed(_:in:as:)``); `nil` on an architecture whose value is not written here.
+    /// Swift's Glibc module leaves it out (it is declared only under `_GNU_SOURCE`).
+    static let openUnnamed: Int32? = {
+        #if arch(x86_64) || arch(i386)
+        return 0o20_200_000  // __O_TMPFILE | O_DIRECTORY
+        #elseif arch(arm64) || arch(arm)
+        return 0o20_040_000
+        #else
+        return nil
+        #endif
+    }()
+
+    /// Gives the unnamed file open as `fd` the name `name` in the folder open as `folder`
+    /// (`linkat` with `AT_EMPTY_PATH`, which Linux allows a file's opener since 6.10, and
+    /// root before). Returns `errno` on failure, `EEXIST` when the name is taken.
+    static func linkUnnamed(_ fd: Int32, in folder: Int32, as name: String) -> Int32? {
+        let emptyPath: Int32 = 0x1000  // AT_EMPTY_PATH, the same on every architecture
+        return Glibc.linkat(fd, "", folder, name, emptyPath) == 0 ? nil : errno
+    }
+
     /// The process's umask, read from `/proc/self/status` (Linux 4.7 and later) without
     /// changing it; `nil` where that line cannot be read. Setting the umask to read it
     /// back, the only other way, would race with every thread creating files.

@@ -178,6 +178,63 @@ struct AtomicFileWriterTests {
         #expect(contents(of: tmp.appending("y/d.xml")) == envelope)
     }
 
+    @Test("an unnamed file has no name until commit links it, replaces its name's file, leaves nothing on abort")
+    func unnamedFiles() throws {
+        let tmp = try TemporaryFolder()
+        let folder = open(tmp.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        try #require(folder >= 0)
+        defer { close(folder) }
+        #expect(AtomicFileWriter.canLinkUnnamedFiles(in: folder), "O_TMPFILE and linkat(AT_EMPTY_PATH) here")
+        #expect(names(in: tmp.path) == [], "the check removes the file it made")
+        var writer = AtomicFileWriter(directory: tmp.path, descriptor: folder, syncDirectory: false)
+        writer.linksUnnamedFiles = true
+        writer.umask = 0o077
+        let file = try writer.begin(name: "a.xml")
+        try file.write(envelope)
+        #expect(names(in: tmp.path) == [], "nothing in the folder before the commit")
+        try file.commit()
+        #expect(names(in: tmp.path) == ["a.xml"])
+        #expect(contents(of: tmp.appending("a.xml")) == envelope)
+        #expect(permissions(of: tmp.appending("a.xml")) == 0o600)
+
+        try writer.write(Array("new".utf8), to: "a.xml")
+        #expect(contents(of: tmp.appending("a.xml")) == Array("new".utf8))
+        let dropped = try writer.begin(name: "b.xml")
+        try dropped.write(envelope)
+        dropped.abort()
+        do {
+            let abandoned = try writer.begin(name: "c.xml")
+            try abandoned.write(envelope)
+        }
+        let faults: [(FaultInjection.Point, Int32)] = [
+            (.rename, EIO), (.fsync, ENOSPC), (.write(afterBytes: 10), ENOSPC),
+        ]
+        for (point, code) in faults {
+            writer.faults = FaultInjection(failure: point, errno: code)
+            writer.syncFile = true
+            let error = #expect(throws: SpoolError.self) { try writer.write(envelope, to: "d.xml") }
+            #expect(error?.path == tmp.appending("d.xml"))
+        }
+        #expect(names(in: tmp.path) == ["a.xml"])
+    }
+
+    @Test("files begin named where they cannot begin unnamed: the check says no for a folder it cannot use")
+    func unnamedFilesNotPossible() throws {
+        let tmp = try TemporaryFolder()
+        try AtomicFileWriter(directory: tmp.path).write(Array("x".utf8), to: "plain")
+        let file = open(tmp.appending("plain"), O_RDONLY | O_CLOEXEC)
+        try #require(file >= 0)
+        defer { close(file) }
+        #expect(!AtomicFileWriter.canLinkUnnamedFiles(in: file))
+        #expect(!AtomicFileWriter.canLinkUnnamedFiles(in: -1))
+        var writer = AtomicFileWriter(directory: tmp.path)
+        writer.linksUnnamedFiles = true  // without an open folder: temporary names, as before
+        let pending = try writer.begin(name: "a.xml")
+        #expect(pending.temporaryPath.hasPrefix(tmp.appending(".a.xml.tmp-")))
+        try pending.commit()
+        #expect(names(in: tmp.path) == ["a.xml", "plain"])
+    }
+
     @Test("the fchmod is skipped only for a known umask that leaves 0600 whole")
     func fchmodOnlyWhenNeeded() throws {
         let tmp = try TemporaryFolder()
