@@ -7,9 +7,7 @@ SAMPLE ?= samples/records.csv
 SPOOL ?= spool
 PREFIX ?= /usr/local
 DESTDIR ?=
-## Where the release build goes: .ci/run builds it in a folder of its own, beside `make test`.
-RELEASE_SCRATCH ?= .build
-RELEASE_BIN = $(RELEASE_SCRATCH)/release/postbatch
+RELEASE_BIN = .build/release/postbatch
 ## The release binary carries the Swift standard library and Foundation inside it, so it
 ## runs where no Swift toolchain is installed (scripts/check-deb.sh checks it).
 RELEASE_FLAGS ?= --static-swift-stdlib
@@ -26,7 +24,7 @@ build:
 
 release:
 	scripts/setup.sh
-	$(SWIFT) build -c release --product postbatch --scratch-path $(RELEASE_SCRATCH) $(RELEASE_FLAGS)
+	$(SWIFT) build -c release --product postbatch $(RELEASE_FLAGS)
 
 ## The main job on the bundled sample: a fresh spool in $(SPOOL)/, then its report.
 sample: build

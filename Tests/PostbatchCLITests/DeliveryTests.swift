@@ -38,7 +38,16 @@ struct DeliveryTests {
         let deliver = try DeliveryFixture.run(["deliver", spool.path, "--connections", "3"] + DeliveryFixture.endpoint(server))
         outputs += [deliver.stdout, deliver.stderr]
         #expect(deliver.status == 0, "\(deliver.stderr)")
-        #expect(deliver.stderr.contains("sent \(containers) container(s) with \(digital.count) letter(s)"), "\(deliver.stderr)")
+        // A request can pass its deadline after the server took it (a loaded machine: 120 s in a CI run); deliver
+        // then finds the container in the server's receipts and counts it there, not as sent. Either way, each
+        // container once (the server's counts below).
+        let sent = try #require(deliver.stderr.firstMatch(of: #/sent (\d+) container\(s\) with (\d+) letter\(s\)/#))
+        let reconciled = deliver.stderr.firstMatch(of: #/\((\d+) found in the server's receipts\)/#)
+        let found = reconciled.map { Int($0.1) ?? -1 } ?? 0
+        #expect(Int(sent.1) ?? -1 == containers - found, "\(deliver.stderr)")
+        if found == 0 {
+            #expect(Int(sent.2) ?? -1 == digital.count, "\(deliver.stderr)")
+        }
         let accepted = server.acceptedCounts
         #expect(Set(accepted.keys) == digital)
         #expect(accepted.values.allSatisfy { $0 == 1 })
