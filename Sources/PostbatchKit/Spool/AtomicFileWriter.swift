@@ -128,8 +128,8 @@ package struct AtomicFileWriter: Sendable {
     ///   may not be written; `disk_full`; `io` (for example a missing folder).
     package func begin(name: String) throws(SpoolError) -> PendingFile {
         try Self.validate(name: name, in: directory)
-        if linksUnnamedFiles, let folder = directoryDescriptor, let flag = Syscall.openUnnamed {
-            return try beginUnnamed(name: name, in: folder, flag: flag)
+        if linksUnnamedFiles, let folder = directoryDescriptor, let flags = Self.unnamedFileFlags {
+            return try beginUnnamed(name: name, in: folder, flags: flags)
         }
         let temporaryName = Self.temporaryName(for: name)
         let temporaryPath = Syscall.join(directory, temporaryName)
@@ -149,12 +149,12 @@ package struct AtomicFileWriter: Sendable {
     }
 
     /// ``begin(name:)`` for ``linksUnnamedFiles``: an unnamed file in the open folder.
-    private func beginUnnamed(name: String, in folder: Int32, flag: Int32) throws(SpoolError) -> PendingFile {
+    private func beginUnnamed(name: String, in folder: Int32, flags: Int32) throws(SpoolError) -> PendingFile {
         let finalPath = Syscall.join(directory, name)
         if faults?.failure == .open, let code = faults?.errno {
             throw SpoolError(errno: code, operation: "open (injected)", path: finalPath)
         }
-        let fd = try Syscall.open(".", in: folder, flag | O_WRONLY | O_CLOEXEC, 0o600, path: finalPath)
+        let fd = try Syscall.open(".", in: folder, flags, 0o600, path: finalPath)
         let location = PendingFile.Location(folder: folder, temporaryName: nil, finalName: name)
         return try opened(fd, temporaryPath: finalPath, finalPath: finalPath, location: location)
     }
@@ -178,14 +178,17 @@ package struct AtomicFileWriter: Sendable {
     /// `AT_EMPTY_PATH`: Linux 6.10 and later, or root). Tried once with a file of its own,
     /// which it removes; `false` for any failure, and the writer then uses temporary names.
     package static func canLinkUnnamedFiles(in folder: Int32) -> Bool {
-        guard let flag = Syscall.openUnnamed else { return false }
-        let fd = Glibc.openat(folder, ".", flag | O_WRONLY | O_CLOEXEC, 0o600)
+        guard let flags = unnamedFileFlags else { return false }
+        let fd = Glibc.openat(folder, ".", flags, 0o600)
         guard fd >= 0 else { return false }
         defer { close(fd) }
         let probe = temporaryName(for: "probe")
         guard Syscall.linkUnnamed(fd, in: folder, as: probe) == nil else { return false }
         return unlinkat(folder, probe, 0) == 0
     }
+
+    /// `openat(folder, ".", …)` flags of an unnamed file to write: the probe's and the writer's.
+    private static let unnamedFileFlags = Syscall.openUnnamed.map { $0 | O_WRONLY | O_CLOEXEC }
 
     // MARK: - Names
 
