@@ -4,7 +4,9 @@
 // folder kept open; every file created unnamed in it (O_TMPFILE), written with one write(2) and
 // linked under its final name (linkat, AT_EMPTY_PATH), or, where the folder's file system or the
 // kernel does not allow that, created under a temporary name and renamed; one syncfs(2) per
-// folder. WRITERS processes share the folders, as postbatch's workers share its batches.
+// folder once its last file is in place. WRITERS processes share the folders, as postbatch's
+// workers share its batches, and one more process makes the syncfs calls while they go on
+// writing, as postbatch's collector records each whole batch while its workers write the next.
 //
 //   cc -O2 -o bench-write-files scripts/bench-write-files.c
 //   ./bench-write-files FOLDER COUNT BYTES WRITERS
@@ -56,11 +58,14 @@ static int write_file(int folder, int unnamed, const char *name, const char *tem
     return 0;
 }
 
-// Writes the folders numbered first, first + step, ... of the COUNT files.
-static int write_folders(const char *root, long count, const char *content, long bytes, long first, long step) {
+// Writes the folders numbered first, first + step, ... of the COUNT files, and hands each whole
+// folder's number to the syncing process through `done`.
+static int write_folders(const char *root, long count, const char *content, long bytes, long first, long step,
+                         int done) {
     char path[4096], name[64], temporary[64];
     for (long start = first * FILES_PER_FOLDER; start < count; start += step * FILES_PER_FOLDER) {
-        snprintf(path, sizeof path, "%s/%04ld", root, start / FILES_PER_FOLDER + 1);
+        long number = start / FILES_PER_FOLDER + 1;
+        snprintf(path, sizeof path, "%s/%04ld", root, number);
         if (mkdir(path, 0700) != 0) return fail("mkdir", path);
         int folder = open(path, O_DIRECTORY | O_RDONLY | O_CLOEXEC);
         if (folder < 0) return fail("open", path);
@@ -70,10 +75,26 @@ static int write_folders(const char *root, long count, const char *content, long
             if (!unnamed) snprintf(temporary, sizeof temporary, ".%08ld.xml.partial", i);
             if (write_file(folder, unnamed, name, temporary, content, bytes) != 0) return 1;
         }
+        close(folder);
+        if (write(done, &number, sizeof number) != sizeof number) return fail("write", "(to the syncing process)");
+    }
+    return 0;
+}
+
+// The syncing process: one syncfs(2) of the file system for each whole folder named on `done`,
+// until every writer has closed its end.
+static int sync_folders(const char *root, int done) {
+    char path[4096];
+    long number;
+    ssize_t got;
+    while ((got = read(done, &number, sizeof number)) == sizeof number) {
+        snprintf(path, sizeof path, "%s/%04ld", root, number);
+        int folder = open(path, O_DIRECTORY | O_RDONLY | O_CLOEXEC);
+        if (folder < 0) return fail("open", path);
         if (syncfs(folder) != 0) return fail("syncfs", path);
         close(folder);
     }
-    return 0;
+    return got == 0 ? 0 : fail("read", "(from the writers)");
 }
 
 int main(int argc, char **argv) {
@@ -93,11 +114,22 @@ int main(int argc, char **argv) {
     for (long i = 0; i < bytes; i++) content[i] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdef"[i % 32];
     if (mkdir(root, 0700) != 0 && errno != EEXIST) return fail("mkdir", root);
 
+    // Writers send whole folders' numbers (a few bytes each: atomic on a pipe) to the syncer.
+    int done[2];
+    if (pipe(done) != 0) return fail("pipe", "");
+    pid_t syncer = fork();
+    if (syncer < 0) return fail("fork", "");
+    if (syncer == 0) {
+        close(done[1]);
+        _exit(sync_folders(root, done[0]));
+    }
+    close(done[0]);
     for (long writer = 0; writer < writers; writer++) {
         pid_t child = fork();
         if (child < 0) return fail("fork", "");
-        if (child == 0) _exit(write_folders(root, count, content, bytes, writer, writers));
+        if (child == 0) _exit(write_folders(root, count, content, bytes, writer, writers, done[1]));
     }
+    close(done[1]);
     int failed = 0, status;
     while (wait(&status) > 0) failed |= !WIFEXITED(status) || WEXITSTATUS(status) != 0;
     free(content);
