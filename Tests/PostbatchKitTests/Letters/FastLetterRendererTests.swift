@@ -196,6 +196,22 @@ struct FastLetterRendererTests {
         #expect(Double(fallbacks) < 0.001 * Double(letters.count), "\(fallbacks) of \(letters.count) letters fell back")
     }
 
+    @Test("on generated input, a letter's PDF is 16,000 bytes or less on average (it was 32,379)")
+    func meanSize() throws {
+        let (composer, templates) = try Self.compiled.get()
+        let renderer = try FastLetterRenderer(templates: templates)
+        let letters = try LetterFixtures.generatedLetters(count: 600, seed: 7, schedule: composer.campaign.schedule)
+        var sizes: [Int] = []
+        for letter in letters {
+            if let pdf = try renderer.render(try composer.compose(letter)) { sizes.append(pdf.count) }
+        }
+        #expect(sizes.count > 450)
+        let mean = sizes.reduce(0, +) / max(sizes.count, 1)
+        // docs/performance.md, "Letter size": every byte is saved once per letter of the mailing.
+        #expect(mean <= 16_000, "mean \(mean) bytes over \(sizes.count) letters")
+        #expect(sizes.min() ?? 0 > 10_000, "smallest \(sizes.min() ?? 0) bytes: the fonts or the page are missing")
+    }
+
     @Test("hard names, c/o and foreign addresses look and read like the reference", arguments: [
         ("Søren Ærø Åberg", "Birgitte Østergård", PostalAddress(street: "Åboulevarden 12, 3. tv.", postalCode: "8000",
                                                                  city: "Aarhus C", countryCode: "DK")),
