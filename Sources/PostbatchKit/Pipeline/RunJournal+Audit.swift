@@ -47,7 +47,7 @@ extension RunJournal {
                 audit.redo(segment, bad: 1)
                 continue
             }
-            let lines = String(decoding: text, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+            let lines = ManifestLine.split(String(decoding: text, as: UTF8.self)[...], at: "\n")
             let records = lines.last == "" ? lines.dropLast() : lines[...]
             guard records.count == letters else {
                 audit.redo(segment, bad: 1)

@@ -45,7 +45,7 @@ struct ManifestLine {
     ///
     /// - Throws: ``Failure`` naming the first column that is wrong.
     init(_ text: Substring) throws(Failure) {
-        let fields = text.split(separator: ",", omittingEmptySubsequences: false)
+        let fields = Self.split(text, at: ",")
         guard fields.count == SpoolLayout.manifestColumns.count else {
             throw Failure(field: nil, expected: "expected \(SpoolLayout.manifestColumns.count) fields "
                           + "(\(SpoolLayout.manifestHeader)), found \(fields.count)", found: text)
@@ -78,7 +78,7 @@ struct ManifestLine {
     /// The folder of `<channel>/<date>/<NNNN>/<uuid>.xml`, or the whole of
     /// `<channel>/<date>/<NNNN>.tar.lzma`; `nil` for any other path.
     private static func location(of file: Substring, uuid: Substring, channel: Substring, date: Substring) -> Substring? {
-        let parts = file.split(separator: "/", omittingEmptySubsequences: false)
+        let parts = split(file, at: "/")
         guard parts.count >= 3, parts[0] == channel, parts[1] == date else { return nil }
         if parts.count == 4, isBatch(parts[2]), parts[3] == SpoolLayout.envelopeName(uuid: uuid) {
             return file[..<parts[2].endIndex]
@@ -88,6 +88,13 @@ struct ManifestLine {
             return file
         }
         return nil
+    }
+
+    /// `text` split at every `separator`, empty fields kept. By bytes, not characters: the
+    /// separators are ASCII, so every field still begins and ends on a character, and splitting
+    /// by characters (grapheme breaking) was most of a rerun's check of a spool's journal.
+    static func split(_ text: Substring, at separator: Unicode.Scalar) -> [Substring] {
+        text.utf8.split(separator: UInt8(ascii: separator), omittingEmptySubsequences: false).map(Substring.init)
     }
 
     /// `0001`: four digits.

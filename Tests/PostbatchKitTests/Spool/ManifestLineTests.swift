@@ -39,4 +39,13 @@ struct ManifestLineTests {
             return failure.field == field && !failure.expected.isEmpty
         }
     }
+
+    @Test("lines and columns are split by bytes: empty fields kept, other scripts whole")
+    func split() {
+        #expect(ManifestLine.split("a,,b,", at: ",") == ["a", "", "b", ""])
+        #expect(ManifestLine.split("", at: ",") == [""])
+        #expect(ManifestLine.split("Ærø,Łódź,王小明", at: ",") == ["Ærø", "Łódź", "王小明"])
+        // A line end of \r\n is one character but two bytes: the \r stays, and the line fails its check.
+        #expect(ManifestLine.split("x\r\ny\n", at: "\n") == ["x\r", "y", ""])
+    }
 }
